@@ -1,0 +1,217 @@
+using System.Text.Json.Serialization;
+
+namespace Stash.Restore.Core.Model;
+
+/// <summary>
+/// <c>stash.appscode.com/v1beta1</c> RestoreSession, in the shape the published CRD schema allows.
+/// Only the fields the executor reads or writes are modelled; the rest are ignored on read.
+/// </summary>
+internal sealed record RestoreSession
+{
+    public const string ApiVersionV1Beta1 = "stash.appscode.com/v1beta1";
+    public const string KindName = "RestoreSession";
+
+    public string? ApiVersion { get; init; }
+    public string? Kind { get; init; }
+    public ObjectMeta Metadata { get; init; } = new();
+    public RestoreSessionSpec Spec { get; init; } = new();
+    public RestoreSessionStatus? Status { get; init; }
+}
+
+internal sealed record ObjectMeta
+{
+    public string? Name { get; init; }
+    public string? Namespace { get; init; }
+    public string? Uid { get; init; }
+    public string? ResourceVersion { get; init; }
+    public long? Generation { get; init; }
+    public Dictionary<string, string>? Labels { get; init; }
+    public Dictionary<string, string>? Annotations { get; init; }
+}
+
+internal sealed record RestoreSessionSpec
+{
+    public string? Driver { get; init; }
+    public RepositoryReference? Repository { get; init; }
+    public RestoreTarget? Target { get; init; }
+
+    /// <summary>Older top-level rules; normalised into <c>spec.target.rules</c> on load.</summary>
+    public List<RestoreRule>? Rules { get; init; }
+
+    public RestoreHooks? Hooks { get; init; }
+    public RuntimeSettings? RuntimeSettings { get; init; }
+    public TempDirSettings? TempDir { get; init; }
+
+    /// <summary>Go duration string, e.g. <c>30m</c>.</summary>
+    public string? TimeOut { get; init; }
+}
+
+internal sealed record RepositoryReference
+{
+    public string? Name { get; init; }
+    public string? Namespace { get; init; }
+}
+
+internal sealed record RestoreTarget
+{
+    public TargetReference? Ref { get; init; }
+    public string? Alias { get; init; }
+    public List<RestoreRule>? Rules { get; init; }
+    public List<VolumeMount>? VolumeMounts { get; init; }
+
+    /// <summary>Kept opaque: only their presence matters to the executor (host identity).</summary>
+    public List<System.Text.Json.Nodes.JsonObject>? VolumeClaimTemplates { get; init; }
+
+    public int? Replicas { get; init; }
+    public List<string>? Args { get; init; }
+}
+
+internal sealed record TargetReference
+{
+    public string? ApiVersion { get; init; }
+    public string? Kind { get; init; }
+    public string? Name { get; init; }
+    public string? Namespace { get; init; }
+}
+
+internal sealed record VolumeMount
+{
+    public string? Name { get; init; }
+    public string? MountPath { get; init; }
+    public string? SubPath { get; init; }
+    public bool? ReadOnly { get; init; }
+}
+
+internal sealed record RestoreRule
+{
+    public List<string>? TargetHosts { get; init; }
+    public string? SourceHost { get; init; }
+    public List<string>? Paths { get; init; }
+    public List<string>? Snapshots { get; init; }
+    public List<string>? Include { get; init; }
+    public List<string>? Exclude { get; init; }
+}
+
+internal sealed record RestoreHooks
+{
+    public HookSpec? PreRestore { get; init; }
+    public HookSpec? PostRestore { get; init; }
+}
+
+internal sealed record HookSpec
+{
+    public ExecAction? Exec { get; init; }
+    public HttpGetAction? HttpGet { get; init; }
+    public HttpPostAction? HttpPost { get; init; }
+    public TcpSocketAction? TcpSocket { get; init; }
+    public string? ContainerName { get; init; }
+
+    /// <summary>Always (default), OnSuccess or OnFailure. The schema declares it on postRestore only.</summary>
+    public string? ExecutionPolicy { get; init; }
+}
+
+internal sealed record ExecAction
+{
+    public List<string>? Command { get; init; }
+}
+
+internal record HttpGetAction
+{
+    public string? Host { get; init; }
+    public IntOrString? Port { get; init; }
+    public string? Path { get; init; }
+    public string? Scheme { get; init; }
+    public List<HttpHeader>? HttpHeaders { get; init; }
+}
+
+internal sealed record HttpPostAction : HttpGetAction
+{
+    public string? Body { get; init; }
+    public List<FormEntry>? Form { get; init; }
+}
+
+internal sealed record HttpHeader
+{
+    public string? Name { get; init; }
+    public string? Value { get; init; }
+}
+
+internal sealed record FormEntry
+{
+    public string? Key { get; init; }
+    public List<string>? Values { get; init; }
+}
+
+internal sealed record TcpSocketAction
+{
+    public string? Host { get; init; }
+    public IntOrString? Port { get; init; }
+}
+
+internal sealed record RuntimeSettings
+{
+    public ContainerRuntimeSettings? Container { get; init; }
+}
+
+internal sealed record ContainerRuntimeSettings
+{
+    public NiceSettings? Nice { get; init; }
+    public IoNiceSettings? Ionice { get; init; }
+}
+
+internal sealed record NiceSettings
+{
+    public int? Adjustment { get; init; }
+}
+
+internal sealed record IoNiceSettings
+{
+    public int? Class { get; init; }
+    public int? ClassData { get; init; }
+}
+
+internal sealed record TempDirSettings
+{
+    public string? Medium { get; init; }
+    public bool? DisableCaching { get; init; }
+}
+
+internal sealed record RestoreSessionStatus
+{
+    public string? Phase { get; init; }
+    public int? TotalHosts { get; init; }
+    public string? SessionDuration { get; init; }
+    public string? SessionDeadline { get; init; }
+    public List<HostRestoreStats>? Stats { get; init; }
+    public List<Condition>? Conditions { get; init; }
+}
+
+/// <summary>One entry of <c>status.stats[]</c>; exactly the fields the schema declares.</summary>
+internal sealed record HostRestoreStats
+{
+    public string? Hostname { get; init; }
+    public string? Phase { get; init; }
+    public string? Duration { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Error { get; init; }
+}
+
+internal sealed record Condition
+{
+    public string? Type { get; init; }
+    public string? Status { get; init; }
+    public string? Reason { get; init; }
+    public string? Message { get; init; }
+    public string? LastTransitionTime { get; init; }
+    public long? ObservedGeneration { get; init; }
+}
+
+/// <summary>Phases of one host's entry, as the schema's enum spells them.</summary>
+internal static class HostPhase
+{
+    public const string Running = "Running";
+    public const string Succeeded = "Succeeded";
+    public const string Failed = "Failed";
+    public const string Unknown = "Unknown";
+}

@@ -1,0 +1,51 @@
+using Stash.Restore.Core.Model;
+using Stash.Restore.Core.Processes;
+
+namespace Stash.Restore.Core.Restic;
+
+/// <summary>The restic binary that was found, and its version (features are gated on it).</summary>
+internal sealed record ResticInstallation(string Path, Version Version);
+
+/// <summary>A restore rule resolved for one host: which rule (by index) and the source host it reads.</summary>
+internal sealed record ResolvedRule(int Index, RestoreRule Rule, string SourceHost);
+
+/// <summary>Per-run choices that shape restic's argv.</summary>
+/// <param name="TargetDirectory">Root to restore under: "/" in a pod, another directory for inspection.</param>
+/// <param name="ScratchDirectory">Cache, TMPDIR and credential files live here.</param>
+/// <param name="Resume">Retry of a Failed host: skip files already restored (restic ≥ 0.17).</param>
+internal sealed record ResticRestoreOptions(
+    string TargetDirectory,
+    string ScratchDirectory,
+    bool EnableCache,
+    int? MaxConnections,
+    ProcessPriority? Priority,
+    bool Resume = false,
+    bool Verify = false);
+
+/// <summary>One restic call: one path or one snapshot of the rule.</summary>
+internal sealed record ResticInvocation(string Description, ProcessSpec Process);
+
+/// <summary>
+/// Every restic call for one host, in order, and the secret values that must be masked in
+/// anything that leaves the process. Dispose removes credential files written for it.
+/// </summary>
+internal sealed record ResticPlan(
+    string RepositoryDisplay,
+    IReadOnlyList<ResticInvocation> Invocations,
+    IReadOnlyList<string> SecretValues) : IDisposable
+{
+    public IReadOnlyList<string> FilesToRemove { get; init; } = [];
+
+    public void Dispose()
+    {
+        foreach (var file in FilesToRemove)
+        {
+            try { File.Delete(file); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+    }
+}
+
+/// <summary>What restic reported restoring, summed over the plan's calls.</summary>
+internal sealed record ResticRestoreSummary(long FilesRestored, long FilesSkipped, long BytesRestored, long MetadataWarnings);
