@@ -81,7 +81,7 @@ internal sealed class PushgatewayMetricsPublisher : IRestoreMetricsPublisher
         }
         catch (HttpRequestException e)
         {
-            Warn(report, display, e.InnerException is { } inner ? $"{e.Message} ({inner.Message})" : e.Message);
+            Warn(report, display, Describe(e));
         }
         catch (IOException e)
         {
@@ -100,6 +100,13 @@ internal sealed class PushgatewayMetricsPublisher : IRestoreMetricsPublisher
             report.Hostname,
             display,
             reason);
+
+    // HttpClient's own message is often generic ("An error occurred while sending the request");
+    // the socket or TLS cause beneath it is what an operator can act on.
+    private static string Describe(HttpRequestException e) =>
+        e.InnerException is { } inner && !e.Message.Contains(inner.Message, StringComparison.Ordinal)
+            ? $"{e.Message} ({inner.Message})"
+            : e.Message;
 
     private static async Task<string> ReadErrorBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
