@@ -215,4 +215,21 @@ public sealed class RestoreLoggingTests
 
         Assert.Equal("still usable", output.ToString());
     }
+
+    [Fact]
+    public async Task ConcurrentWritersNeverInterleaveJsonLines()
+    {
+        var (logger, output, _) = NewLogger(LogFormat.Json);
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(writer => Task.Run(() =>
+        {
+            var hostLogger = logger.ForHost($"host-{writer}");
+            for (var i = 0; i < 50; i++)
+                hostLogger.Information("line {Index} of {Writer}", i, writer);
+        })));
+
+        var lines = JsonLines(output);
+        Assert.Equal(400, lines.Length);
+        Assert.Equal(50, lines.Count(l => l.GetProperty("host").GetString() == "host-3"));
+    }
 }

@@ -1,9 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json;
 using Serilog.Events;
 using Stash.Restore.Core.Execution;
+using Stash.Restore.Core.Logging;
 using Stash.Restore.Core.Metrics;
+using Stash.Restore.Core.Secrets;
 
 namespace Stash.Restore.IntegrationTests.Metrics;
 
@@ -173,5 +176,38 @@ public sealed class PushgatewayMetricsPublisherTests
         await publisher.PublishAsync(Succeeded, new CancellationToken(canceled: true));
 
         Assert.Contains("cancelled", Assert.Single(log.Rendered(LogEventLevel.Warning)), StringComparison.Ordinal);
+    }
+}
+
+public sealed class PushgatewayWarningThroughTheRealLoggerTests
+{
+    [Fact]
+    public async Task ErrorAnswerEchoingASecretIsMaskedInTheJsonLogLine()
+    {
+        const string secret = "AKIA-very-secret-key";
+        await using var gateway = new TestPushgateway(400, $"bad label value \"{secret}\"");
+        var masker = new SecretMasker();
+        masker.Add(secret);
+        var output = new StringWriter();
+        using var logger = RestoreLogging.Create(
+            new LogOptions(LogFormat.Json, LogEventLevel.Information, IsTerminal: false)
+            {
+                Namespace = "demo",
+                Session = "sts-restore",
+            },
+            output,
+            masker);
+        using var http = new HttpClient();
+        var labels = new RestoreMetricsLabels("RestoreSession", "sts-restore", "demo", "Restic", "repo", "StatefulSet", "apps", "sts");
+        var publisher = new PushgatewayMetricsPublisher(http, gateway.Url, labels, logger.ForHost("host-2"));
+
+        await publisher.PublishAsync(new HostRestoreReport("host-2", "Succeeded", TimeSpan.FromSeconds(3), null, 1, 1), CancellationToken.None);
+
+        Assert.DoesNotContain(secret, output.ToString(), StringComparison.Ordinal);
+        var line = JsonDocument.Parse(output.ToString().Trim()).RootElement;
+        Assert.Equal("warn", line.GetProperty("level").GetString());
+        Assert.Equal("host-2", line.GetProperty("host").GetString());
+        Assert.Equal("sts-restore", line.GetProperty("session").GetString());
+        Assert.Contains("HTTP 400 Bad Request: bad label value \"***\"", line.GetProperty("msg").GetString(), StringComparison.Ordinal);
     }
 }
