@@ -42,6 +42,25 @@ public sealed class RestoreLoggingTests
     }
 
     [Fact]
+    public void HostGivenLaterOverridesTheOneGivenAtStart()
+    {
+        var masker = new SecretMasker();
+        var output = new StringWriter();
+        var options = new LogOptions(LogFormat.Json, LogEventLevel.Information, IsTerminal: false) { Host = "host-0" };
+        using var logger = RestoreLogging.Create(options, output, masker);
+
+        logger.Information("before");
+        logger.ForHost("host-3").Information("after");
+        logger.ForSession("prod", "db-restore").Information("session learnt");
+
+        var lines = JsonLines(output);
+        Assert.Equal("host-0", lines[0].GetProperty("host").GetString());
+        Assert.Equal("host-3", lines[1].GetProperty("host").GetString());
+        Assert.Equal("prod", lines[2].GetProperty("namespace").GetString());
+        Assert.Equal("db-restore", lines[2].GetProperty("session").GetString());
+    }
+
+    [Fact]
     public void TextLineWithoutHostYetNamesOnlyTheSession()
     {
         var (logger, output, _) = NewLogger(LogFormat.Text);
