@@ -102,7 +102,12 @@ internal sealed class HookExecutor(
         {
             result = await processRunner.RunAsync(spec, (stream, line) => OnOutput(tail, stream, line), cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is Win32Exception or IOException or InvalidOperationException or RestoreException)
+        catch (RestoreException e)
+        {
+            // The runner's own errors (program not found) already name the program.
+            return new HookResult(false, e.Message);
+        }
+        catch (Exception e) when (e is Win32Exception or IOException or InvalidOperationException)
         {
             return new HookResult(false, $"cannot run {argv[0]}: {e.Message}");
         }
