@@ -117,10 +117,11 @@ internal sealed class HookExecutor(
             return Failure($"{argv[0]} was stopped", tail);
         }
         LogTail(tail, result.ExitCode == 0 && result.Signal is null);
-        if (result.Signal is { } signal)
-            return Failure($"killed by signal {signal}", tail);
-        return result.ExitCode == 0
-            ? new HookResult(true, "exit code 0")
+        if (result.ExitCode == 0 && result.Signal is null)
+            return new HookResult(true, "exit code 0");
+        // 128+n is how both a shell and .NET report death by signal n, so say both.
+        return result.Signal is { } signal
+            ? Failure($"exit code {result.ExitCode} (killed by signal {signal})", tail)
             : Failure($"exit code {result.ExitCode}", tail);
     }
 

@@ -85,7 +85,7 @@ public sealed class HookExecutorExecTests
         var result = await Executor(runner, _log).ExecuteAsync(Exec("/bin/check"), PreContext(), CancellationToken.None);
 
         Assert.False(result.Succeeded);
-        Assert.Equal("killed by signal 9", result.Message);
+        Assert.Equal("exit code 137 (killed by signal 9)", result.Message);
     }
 
     [Fact]
