@@ -112,7 +112,7 @@ internal sealed class LeaseHostClaims : IHostClaims
                     Namespace = _namespace,
                     Labels = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = "stash-restore" },
                 },
-                Spec = HeldSpec(new LeaseSpec { LeaseTransitions = 0 }, now, isNewHolder: true),
+                Spec = HeldSpec(new LeaseSpec(), now, transition: false),
             };
             // null: someone created it first, or our own create got through unanswered; the next look tells.
             return (await _api.TryCreateLeaseAsync(_namespace, fresh, cancellationToken).ConfigureAwait(false), null);
@@ -124,17 +124,18 @@ internal sealed class LeaseHostClaims : IHostClaims
             return (null, spec.HolderIdentity);
         if (!ours && !string.IsNullOrEmpty(spec.HolderIdentity))
             _logger.Warning("Lease {Lease} of {Holder} expired (last renewed {RenewTime}); taking it over", name, spec.HolderIdentity, spec.RenewTime);
-        var taken = existing with { Spec = HeldSpec(spec, now, isNewHolder: !ours) };
+        // Like client-go's leader election: every change of holder, from a released lease too, is a transition.
+        var taken = existing with { Spec = HeldSpec(spec, now, transition: !ours) };
         return (await _api.TryUpdateLeaseAsync(_namespace, taken, cancellationToken).ConfigureAwait(false), spec.HolderIdentity);
     }
 
-    private LeaseSpec HeldSpec(LeaseSpec spec, DateTimeOffset now, bool isNewHolder) => spec with
+    private LeaseSpec HeldSpec(LeaseSpec spec, DateTimeOffset now, bool transition) => spec with
     {
         HolderIdentity = _holderIdentity,
         LeaseDurationSeconds = (int)Math.Max(1, Math.Ceiling(_options.LeaseDuration.TotalSeconds)),
-        AcquireTime = isNewHolder ? MicroTime(now) : spec.AcquireTime ?? MicroTime(now),
+        AcquireTime = transition || spec.AcquireTime is null ? MicroTime(now) : spec.AcquireTime,
         RenewTime = MicroTime(now),
-        LeaseTransitions = (spec.LeaseTransitions ?? 0) + (isNewHolder && spec.HolderIdentity is { Length: > 0 } ? 1 : 0),
+        LeaseTransitions = (spec.LeaseTransitions ?? 0) + (transition ? 1 : 0),
     };
 
     internal static bool IsExpired(LeaseSpec spec, DateTimeOffset now)
