@@ -128,13 +128,17 @@ internal static class RestoreCommand
             Verify: parse.GetValue(flags.Verify));
     }
 
-    private static HookExecutorOptions HookOptionsFrom(RestoreFlags flags, ParseResult parse, RestoreWiring wiring) => new()
+    private static HookExecutorOptions HookOptionsFrom(RestoreFlags flags, ParseResult parse, RestoreWiring wiring)
     {
-        Timeout = parse.GetValue(flags.HookTimeout),
-        OwnContainerName = parse.GetValue(flags.OwnContainer) ?? HookExecutorOptions.DefaultOwnContainerName,
-        PodIp = wiring.PodIp,
-        NamedPorts = wiring.NamedPorts,
-    };
+        var options = new HookExecutorOptions
+        {
+            Timeout = parse.GetValue(flags.HookTimeout),
+            OwnContainerName = parse.GetValue(flags.OwnContainer) ?? HookExecutorOptions.DefaultOwnContainerName,
+        };
+        options = wiring.Pod is { } pod ? options.WithPod(pod) : options;
+        // The downward API's POD_IP, when set, is the pod's own word for its address.
+        return wiring.PodIp is { } ip ? options with { PodIp = ip } : options;
+    }
 
     private static LogOptions LogOptionsFrom(CliHost host, RestoreFlags flags, ParseResult parse)
     {

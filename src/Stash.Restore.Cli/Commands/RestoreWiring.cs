@@ -27,8 +27,10 @@ internal sealed class RestoreWiring : IAsyncDisposable
     /// <summary>Runs exec hooks in the pod's other containers; null offline.</summary>
     public Core.Hooks.IPodExec? PodExec { get; init; }
 
+    /// <summary>This pod (IP, named ports) when hooks need it; null offline or when it could not be read.</summary>
+    public PodInfo? Pod { get; init; }
+
     public string? PodIp { get; init; }
-    public IReadOnlyDictionary<string, int> NamedPorts { get; init; } = new Dictionary<string, int>();
 
     private IDisposable? Connection { get; init; }
 
@@ -81,8 +83,8 @@ internal sealed class RestoreWiring : IAsyncDisposable
                 PodExec = pod.PodName is { } podName
                     ? new KubernetesPodExecAdapter(new KubernetesPodExec(connection), pod.PodNamespace ?? selector.Namespace, podName)
                     : null,
-                PodIp = host.Environment.GetValueOrDefault("POD_IP") ?? podInfo?.PodIP,
-                NamedPorts = NamedPortsOf(podInfo),
+                Pod = podInfo,
+                PodIp = host.Environment.GetValueOrDefault("POD_IP"),
                 Connection = connection,
             };
         }
@@ -128,16 +130,5 @@ internal sealed class RestoreWiring : IAsyncDisposable
             log.Warning("Could not read this pod for hook defaults (pod IP, named ports): {Error}", e.Message);
             return null;
         }
-    }
-
-    private static Dictionary<string, int> NamedPortsOf(PodInfo? pod)
-    {
-        var ports = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var port in pod?.Containers.SelectMany(c => c.Ports) ?? [])
-        {
-            if (port.Name is { Length: > 0 } name)
-                ports.TryAdd(name, port.ContainerPort);
-        }
-        return ports;
     }
 }
