@@ -252,7 +252,7 @@ internal sealed class ObjectStore(ResourceCatalog catalog, TimeProvider time)
         {
             var unknown = StructuralSchema.PruneAndDefault(obj, schema).Select(p => $"unknown field \"{p}\"").ToList();
             if (validation == FieldValidation.Strict && unknown.Count > 0)
-                throw ApiErrors.BadRequest($"strict decoding error: {string.Join(", ", unknown)}");
+                throw ApiErrors.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: strict decoding error: {string.Join(", ", unknown)}");
             if (validation == FieldValidation.Warn)
                 warnings.AddRange(unknown);
             var errors = StructuralSchema.Validate(obj, schema);

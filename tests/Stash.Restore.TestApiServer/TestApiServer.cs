@@ -342,6 +342,9 @@ public sealed class TestApiServer : IAsyncDisposable
             ["apis"] => Discovery.GroupList(catalog),
             ["apis", var g] when Discovery.Groups(catalog).Contains(g) => Discovery.Group(catalog, g),
             ["apis", var g, var v] when catalog.Types.Any(t => t.Group == g && t.Version == v) => Discovery.ResourceList(catalog, g, v),
+            ["openapi", "v3"] => OpenApi.Root(catalog),
+            ["openapi", "v3", "api", var v] => OpenApi.GroupVersion(catalog, "", v) ?? throw ApiErrors.PathNotFound(),
+            ["openapi", "v3", "apis", var g, var v] => OpenApi.GroupVersion(catalog, g, v) ?? throw ApiErrors.PathNotFound(),
             _ => throw ApiErrors.PathNotFound(),
         };
         return await WriteJsonAsync(context, 200, document);
