@@ -97,7 +97,9 @@ public sealed class TestApiServer : IAsyncDisposable
         // Tests dispose servers often: do not wait long for exec sessions that linger.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
         var app = builder.Build();
-        var server = new TestApiServer(app, certificates, new ObjectStore(catalog, TimeProvider.System), crdDirectory);
+        var store = new ObjectStore(catalog, TimeProvider.System);
+        store.CreateSystemNamespaces();
+        var server = new TestApiServer(app, certificates, store, crdDirectory);
         app.UseWebSockets();
         app.Run(server.HandleAsync);
         await app.StartAsync(ct);
