@@ -5,7 +5,8 @@ namespace Stash.Restore.TestApiServer;
 
 /// <summary>
 /// The validation the real server applies to built-in types where a client could get it wrong:
-/// object names, and events (legacy core/v1 and events.k8s.io/v1 rules).
+/// object names, and events (k8s.io/kubernetes ValidateEventCreate: legacy rules for core/v1, plus the
+/// stricter ones for events.k8s.io/v1).
 /// </summary>
 internal static partial class BuiltInValidation
 {
@@ -28,55 +29,61 @@ internal static partial class BuiltInValidation
     {
         var errors = new List<FieldError>();
         if (type is { Group: "events.k8s.io", Plural: "events" })
-            ValidateNewEvent(obj, errors);
+        {
+            LegacyEventRules(obj, obj["regarding"] as JsonObject, "reportingController", "note", errors);
+            NewEventRules(obj, errors);
+        }
         else if (type is { Group: "", Plural: "events" })
-            ValidateLegacyEvent(obj, errors);
+        {
+            LegacyEventRules(obj, obj["involvedObject"] as JsonObject, "reportingComponent", "message", errors);
+        }
         return errors;
     }
 
-    private static string Text(JsonObject obj, string key) => obj[key] is JsonValue v ? v.ToString() : "";
+    private static string Text(JsonObject? obj, string key) => obj?[key] is JsonValue v ? v.ToString() : "";
 
-    private static void ValidateNewEvent(JsonObject obj, List<FieldError> errors)
+    /// <summary>k8s.io/kubernetes legacyValidateEvent: what every event must satisfy, keyed on eventTime.</summary>
+    private static void LegacyEventRules(JsonObject evt, JsonObject? involved, string controllerField, string messageField, List<FieldError> errors)
     {
-        if (Text(obj, "eventTime").Length == 0)
+        var eventNamespace = Text(evt["metadata"] as JsonObject, "namespace");
+        var involvedNamespace = Text(involved, "namespace");
+        var mismatch = FieldError.Invalid("involvedObject.namespace", $"\"{involvedNamespace}\"", "does not match event.namespace");
+        if (Text(evt, "eventTime").Length == 0)
+        {
+            if (involvedNamespace.Length == 0 ? eventNamespace is not ("" or "default") : eventNamespace != involvedNamespace)
+                errors.Add(mismatch);
+            return;
+        }
+        if (involvedNamespace.Length == 0 && eventNamespace is not ("default" or "kube-system"))
+            errors.Add(mismatch);
+        RequiredWithLimit(evt, controllerField, 0, errors);
+        RequiredWithLimit(evt, "reportingInstance", 128, errors);
+        RequiredWithLimit(evt, "action", 128, errors);
+        RequiredWithLimit(evt, "reason", 128, errors);
+        if (Text(evt, messageField).Length > 1024)
+            errors.Add(FieldError.Invalid(messageField, "\"\"", "can have at most 1024 characters"));
+    }
+
+    /// <summary>The stricter rules for events created through events.k8s.io/v1.</summary>
+    private static void NewEventRules(JsonObject evt, List<FieldError> errors)
+    {
+        if (Text(evt, "eventTime").Length == 0)
             errors.Add(FieldError.Required("eventTime"));
-        var type = Text(obj, "type");
+        var type = Text(evt, "type");
         if (type is not ("Normal" or "Warning"))
             errors.Add(FieldError.Invalid("type", "\"\"", $"has invalid value: {type}"));
-        if (Text(obj, "deprecatedFirstTimestamp").Length > 0)
+        if (Text(evt, "deprecatedFirstTimestamp").Length > 0)
             errors.Add(FieldError.Invalid("firstTimestamp", "\"\"", "needs to be unset"));
-        foreach (var required in new[] { "reportingController", "reportingInstance", "action", "reason" })
-        {
-            if (Text(obj, required).Length == 0)
-                errors.Add(FieldError.Required(required));
-        }
-        if (Text(obj, "note").Length > 1024)
-            errors.Add(FieldError.Invalid("note", "\"\"", "can have at most 1024 characters"));
-        if (obj["regarding"] is JsonObject regarding)
-            CheckNamespace(obj, regarding, "regarding", errors);
+        if (Text(evt, "deprecatedLastTimestamp").Length > 0)
+            errors.Add(FieldError.Invalid("lastTimestamp", "\"\"", "needs to be unset"));
     }
 
-    private static void ValidateLegacyEvent(JsonObject obj, List<FieldError> errors)
+    private static void RequiredWithLimit(JsonObject evt, string field, int limit, List<FieldError> errors)
     {
-        if (obj["involvedObject"] is JsonObject involved)
-            CheckNamespace(obj, involved, "involvedObject", errors);
-        if (Text(obj, "reportingController").Length > 0)
-        {
-            // A new-style event sent through the core API gets the new rules.
-            foreach (var required in new[] { "reportingInstance", "action", "reason" })
-            {
-                if (Text(obj, required).Length == 0)
-                    errors.Add(FieldError.Required(required));
-            }
-        }
-    }
-
-    private static void CheckNamespace(JsonObject evt, JsonObject involved, string field, List<FieldError> errors)
-    {
-        var eventNamespace = (string?)evt["metadata"]?["namespace"] ?? "";
-        var involvedNamespace = Text(involved, "namespace");
-        // Cluster-scoped objects (no namespace) may have events in default; namespaced ones must match.
-        if (involvedNamespace.Length > 0 && involvedNamespace != eventNamespace)
-            errors.Add(FieldError.Invalid($"{field}.namespace", $"\"{involvedNamespace}\"", "does not match event.namespace"));
+        var value = Text(evt, field);
+        if (value.Length == 0)
+            errors.Add(FieldError.Required(field));
+        else if (limit > 0 && value.Length > limit)
+            errors.Add(FieldError.Invalid(field, "\"\"", $"can have at most {limit} characters"));
     }
 }

@@ -297,6 +297,11 @@ public sealed class TestApiServer : IAsyncDisposable
         {
             code = 0;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A bug in the test server must show up as a readable 500, not as a dropped connection.
+            code = await WriteStatusAsync(context, ApiErrors.Internal($"test API server failure: {e.GetType().Name}: {e.Message}"));
+        }
         finally
         {
             lock (_requestsLock)

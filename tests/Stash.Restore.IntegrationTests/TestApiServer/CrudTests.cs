@@ -192,7 +192,7 @@ public sealed class CrudTests : IAsyncLifetime
         var lease = await api.PostAsync("/apis/coordination.k8s.io/v1/namespaces/demo/leases",
             """{"apiVersion":"coordination.k8s.io/v1","kind":"Lease","metadata":{"name":"host-0"},"spec":{"holderIdentity":"pod-a"}}""");
         var evt = await api.PostAsync("/apis/events.k8s.io/v1/namespaces/demo/events",
-            """{"apiVersion":"events.k8s.io/v1","kind":"Event","metadata":{"generateName":"x-"},"eventTime":"2026-01-01T00:00:00.000000Z","type":"Normal","reportingController":"stash-restore","reportingInstance":"pod-a","action":"Restore","reason":"Restored","note":"ok"}""");
+            """{"apiVersion":"events.k8s.io/v1","kind":"Event","metadata":{"generateName":"x-"},"regarding":{"kind":"Pod","namespace":"demo","name":"p"},"eventTime":"2026-01-01T00:00:00.000000Z","type":"Normal","reportingController":"stash-restore","reportingInstance":"pod-a","action":"Restore","reason":"Restored","note":"ok"}""");
         var configmap = await api.PostAsync("/api/v1/namespaces/demo/configmaps",
             """{"metadata":{"name":"cm"},"data":{"k":"v"}}""");
         var crd = await api.GetAsync(Objects.RestoreSessions);
@@ -213,7 +213,9 @@ public sealed class CrudTests : IAsyncLifetime
     public async Task Events_are_validated_like_the_real_server()
     {
         var incomplete = await _api.PostAsync("/apis/events.k8s.io/v1/namespaces/demo/events",
-            """{"metadata":{"name":"e1"},"type":"Info","reason":"Restored","note":"ok"}""");
+            """{"metadata":{"name":"e1"},"eventTime":"2026-01-01T00:00:00.000000Z","regarding":{"kind":"RestoreSession","namespace":"demo","name":"x"},"type":"Info","reason":"Restored","note":"ok"}""");
+        var noTime = await _api.PostAsync("/apis/events.k8s.io/v1/namespaces/demo/events",
+            """{"metadata":{"name":"e0"},"regarding":{"kind":"RestoreSession","namespace":"demo","name":"x"},"type":"Normal","reason":"Restored","note":"ok"}""");
         var wrongNamespace = await _api.PostAsync("/api/v1/namespaces/demo/events",
             """{"metadata":{"name":"e2"},"involvedObject":{"kind":"RestoreSession","namespace":"other","name":"x"},"reason":"Restored","message":"ok","type":"Normal"}""");
         var legacy = await _api.PostAsync("/api/v1/namespaces/demo/events",
@@ -221,8 +223,10 @@ public sealed class CrudTests : IAsyncLifetime
 
         Assert.Equal(422, incomplete.Code);
         Assert.Equal(
-            "Event.events.k8s.io \"e1\" is invalid: [eventTime: Required value, type: Invalid value: \"\": has invalid value: Info, reportingController: Required value, reportingInstance: Required value, action: Required value]",
+            "Event.events.k8s.io \"e1\" is invalid: [reportingController: Required value, reportingInstance: Required value, action: Required value, type: Invalid value: \"\": has invalid value: Info]",
             incomplete.Message);
+        Assert.Equal(422, noTime.Code);
+        Assert.Equal("Event.events.k8s.io \"e0\" is invalid: eventTime: Required value", noTime.Message);
         Assert.Equal(422, wrongNamespace.Code);
         Assert.Equal("Event \"e2\" is invalid: involvedObject.namespace: Invalid value: \"other\": does not match event.namespace", wrongNamespace.Message);
         Assert.Equal(201, legacy.Code);
