@@ -195,6 +195,9 @@ public sealed class TestApiServer : IAsyncDisposable
     /// <summary><see cref="Put(JsonObject)"/> of a YAML or JSON object.</summary>
     public JsonObject Put(string yamlOrJson) => Put(Yaml.ParseSingle(yamlOrJson));
 
+    /// <summary><see cref="Put(JsonObject)"/> of every object in a multi-document YAML (or one JSON object), in order.</summary>
+    public IReadOnlyList<JsonObject> PutAll(string yamlOrJson) => Yaml.ParseDocuments(yamlOrJson).Select(Put).ToList();
+
     public JsonObject? Get(string apiVersion, string kind, string? @namespace, string name)
     {
         var type = TypeOf(apiVersion, kind);
@@ -478,12 +481,14 @@ public sealed class TestApiServer : IAsyncDisposable
 
     private async Task<int> WriteListAsync(HttpContext context, ResourceType type, string? ns)
     {
-        var items = _store.List(type, ns);
+        var (items, listVersion) = _store.Snapshot(type, ns);
         var query = context.Request.Query;
         if (query["labelSelector"].ToString() is { Length: > 0 } labelSelector)
             items = items.Where(Selectors.Labels(labelSelector)).ToList();
         if (query["fieldSelector"].ToString() is { Length: > 0 } fieldSelector)
             items = items.Where(Selectors.Fields(fieldSelector)).ToList();
+        var page = Paging.Apply(items, query["limit"].ToString(), query["continue"].ToString());
+        items = page.Items;
         if (Tables.Wanted(context.Request))
             return await WriteJsonAsync(context, 200, Tables.Build(type, items, _store.CurrentResourceVersion));
         var array = new JsonArray();
@@ -497,11 +502,17 @@ public sealed class TestApiServer : IAsyncDisposable
             }
             array.Add(item);
         }
+        var listMeta = new JsonObject { ["resourceVersion"] = listVersion.ToString(CultureInfo.InvariantCulture) };
+        if (page.Continue is not null)
+        {
+            listMeta["continue"] = page.Continue;
+            listMeta["remainingItemCount"] = page.Remaining;
+        }
         var list = new JsonObject
         {
             ["kind"] = type.ListKind,
             ["apiVersion"] = type.GroupVersion,
-            ["metadata"] = new JsonObject { ["resourceVersion"] = _store.CurrentResourceVersion },
+            ["metadata"] = listMeta,
             ["items"] = array,
         };
         return await WriteJsonAsync(context, 200, list);

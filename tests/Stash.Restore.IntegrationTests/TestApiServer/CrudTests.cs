@@ -154,6 +154,35 @@ public sealed class CrudTests : IAsyncLifetime
         Assert.Equal(["c"], Names(byName));
     }
 
+    [Fact]
+    public async Task Lists_page_with_limit_and_continue()
+    {
+        _server.PutAll("""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: a, namespace: demo}
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: b, namespace: demo}
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: c, namespace: demo}
+            """);
+
+        var first = await _api.GetAsync("/api/v1/namespaces/demo/configmaps?limit=2");
+        var token = Uri.EscapeDataString((string)first.Json["metadata"]!["continue"]!);
+        var second = await _api.GetAsync($"/api/v1/namespaces/demo/configmaps?limit=2&continue={token}");
+
+        Assert.Equal(["a", "b"], Names(first));
+        Assert.Equal(1, (long)first.Json["metadata"]!["remainingItemCount"]!);
+        Assert.Equal(["c"], Names(second));
+        Assert.Null(second.Json["metadata"]!["continue"]);
+        // Built-in list items carry no kind/apiVersion, like the real server.
+        Assert.Null(first.Json["items"]![0]!["kind"]);
+    }
+
     [RequiresCrdsFact]
     public async Task Delete_returns_the_object_then_it_is_gone()
     {
