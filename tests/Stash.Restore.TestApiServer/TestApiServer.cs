@@ -75,7 +75,7 @@ public sealed class TestApiServer : IAsyncDisposable
     public static async Task<TestApiServer> StartAsync(TestApiServerOptions? options = null, CancellationToken ct = default)
     {
         options ??= new TestApiServerOptions();
-        var crdDirectory = options.CrdDirectory ?? FindSharedCrdDirectory();
+        var crdDirectory = options.CrdDirectory is { } given ? Path.GetFullPath(given) : FindSharedCrdDirectory();
         if (crdDirectory is not null && !Directory.Exists(crdDirectory))
             throw new DirectoryNotFoundException($"CRD directory '{crdDirectory}' does not exist");
         var catalog = ResourceCatalog.Create(crdDirectory);
