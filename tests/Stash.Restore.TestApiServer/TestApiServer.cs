@@ -62,6 +62,12 @@ public sealed class TestApiServer : IAsyncDisposable
 
     public FaultInjector Faults { get; } = new();
 
+    /// <summary>
+    /// Scripts pods/exec: return a result to answer without running anything, or null to run the
+    /// command locally as a child process (the default for every request when unset).
+    /// </summary>
+    public Func<ExecRequest, ExecResult?>? ExecHandler { get; set; }
+
     /// <summary>A snapshot of the requests answered so far (oldest first).</summary>
     public IReadOnlyList<RequestRecord> Requests
     {
@@ -388,7 +394,7 @@ public sealed class TestApiServer : IAsyncDisposable
             throw ApiErrors.Forbidden(info, principal.User);
 
         if (subresource == "exec")
-            return await PodExec.ServeAsync(context, _store, type, ns!, name!);
+            return await PodExec.ServeAsync(context, _store, type, ns!, name!, ExecHandler);
 
         switch (info.Verb)
         {
