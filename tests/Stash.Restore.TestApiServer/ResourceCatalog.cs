@@ -40,7 +40,16 @@ internal sealed class ResourceCatalog
 
     public IReadOnlyList<ResourceType> Types => _types;
 
-    public static ResourceCatalog Create(string? crdDirectory)
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<ResourceCatalog>> _cache = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The catalog for a CRD directory, parsed once per process: the CRDs are large and every test
+    /// starts its own server. The catalog is never mutated after it is built, so sharing it is safe.
+    /// </summary>
+    public static ResourceCatalog Create(string? crdDirectory) =>
+        _cache.GetOrAdd(crdDirectory is null ? "" : Path.GetFullPath(crdDirectory), dir => new Lazy<ResourceCatalog>(() => Load(dir.Length == 0 ? null : dir))).Value;
+
+    private static ResourceCatalog Load(string? crdDirectory)
     {
         var catalog = new ResourceCatalog();
         catalog.AddBuiltIns();
