@@ -31,6 +31,7 @@ internal sealed class KubernetesHostStatusStore : IHostStatusStore
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private int _lastWriteAttempts;
+    private readonly Lock _planGate = new();
     private JsonObject? _latest;
 
     public KubernetesHostStatusStore(IKubernetesApi api, string @namespace, string sessionName, KubernetesRetryOptions options, TimeProvider timeProvider, ILogger logger)
@@ -49,10 +50,11 @@ internal sealed class KubernetesHostStatusStore : IHostStatusStore
     public async Task<HostRestoreStats?> GetAsync(string hostname, CancellationToken cancellationToken)
     {
         var session = await _api.GetRestoreSessionStatusObjectAsync(_namespace, _sessionName, cancellationToken).ConfigureAwait(false);
-        Volatile.Write(ref _latest, session);
         var stats = session["status"]?["stats"] as JsonArray;
         var index = IndexOf(stats, "hostname", hostname);
-        return index < 0 ? null : stats![index].Deserialize(KubernetesJsonContext.Default.HostRestoreStats);
+        var entry = index < 0 ? null : stats![index].Deserialize(KubernetesJsonContext.Default.HostRestoreStats);
+        Volatile.Write(ref _latest, session);
+        return entry;
     }
 
     public Task UpsertAsync(HostRestoreStats entry, CancellationToken cancellationToken)
@@ -97,7 +99,7 @@ internal sealed class KubernetesHostStatusStore : IHostStatusStore
                 patch = new StatusPatch(next, SelfGuarded: false);
                 basedOn = null;
             }
-            else if (attempt == 1 && cached is not null && plan(cached) is { SelfGuarded: true } fromCache)
+            else if (attempt == 1 && cached is not null && PlanLocked(plan, cached) is { SelfGuarded: true } fromCache)
             {
                 patch = fromCache;
                 basedOn = ResourceVersion(cached);
@@ -112,7 +114,7 @@ internal sealed class KubernetesHostStatusStore : IHostStatusStore
                     // The object did not change, so the 422 was not a failed test: the server refuses the value.
                     throw lastFailure;
                 }
-                patch = plan(session);
+                patch = PlanLocked(plan, session);
                 if (patch is null)
                     return;
             }
@@ -143,6 +145,13 @@ internal sealed class KubernetesHostStatusStore : IHostStatusStore
             if (next is null)
                 await Task.Delay(Backoff(attempt, lastFailure), _timeProvider, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The last object seen is shared by this store's calls; JsonNode reads are not thread-safe.</summary>
+    private StatusPatch? PlanLocked(Func<JsonObject, StatusPatch?> plan, JsonObject session)
+    {
+        lock (_planGate)
+            return plan(session);
     }
 
     /// <summary>

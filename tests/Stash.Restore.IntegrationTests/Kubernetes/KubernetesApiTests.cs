@@ -33,6 +33,28 @@ public sealed class KubernetesApiTests : IClassFixture<KubeTestCluster>
     }
 
     [Fact]
+    public async Task Status_put_and_patch_change_only_status_and_a_stale_put_is_a_conflict()
+    {
+        _cluster.SeedRestoreSession("put-patch");
+        var api = _cluster.CreateApi();
+
+        var read = await api.GetRestoreSessionStatusObjectAsync("demo", "put-patch", CancellationToken.None);
+        var edited = read.DeepClone().AsObject();
+        edited["status"] = new JsonObject { ["stats"] = new JsonArray(new JsonObject { ["hostname"] = "host-0", ["phase"] = "Running" }) };
+        edited["spec"]!["repository"]!["name"] = "changed-through-status";
+        var put = await api.ReplaceRestoreSessionStatusAsync("demo", "put-patch", edited, CancellationToken.None);
+        var patched = await api.PatchRestoreSessionStatusAsync("demo", "put-patch",
+            [new JsonObject { ["op"] = "replace", ["path"] = "/status/stats/0/phase", ["value"] = "Succeeded" }], CancellationToken.None);
+        var stale = await Assert.ThrowsAsync<DependencyUnavailableException>(() => api.ReplaceRestoreSessionStatusAsync("demo", "put-patch", edited, CancellationToken.None));
+
+        Assert.NotEqual(read["metadata"]!["resourceVersion"]!.GetValue<string>(), put["metadata"]!["resourceVersion"]!.GetValue<string>());
+        Assert.Equal("""[{"hostname":"host-0","phase":"Succeeded"}]""", patched["status"]!["stats"]!.ToJsonString());
+        Assert.Equal("gcs-repo", _cluster.StoredSession("put-patch")["spec"]!["repository"]!["name"]!.GetValue<string>());
+        Assert.Equal(409, KubernetesApiException.StatusCodeOf(stale));
+        Assert.Contains("the object has been modified", stale.Message);
+    }
+
+    [Fact]
     public async Task Missing_objects_are_a_missing_dependency_with_a_one_line_message_naming_them()
     {
         var api = _cluster.CreateApi();
