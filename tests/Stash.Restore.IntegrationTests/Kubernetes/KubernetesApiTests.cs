@@ -55,6 +55,32 @@ public sealed class KubernetesApiTests : IClassFixture<KubeTestCluster>
     }
 
     [Fact]
+    public async Task In_cluster_service_account_configuration_reaches_the_server_and_registers_the_token_for_masking()
+    {
+        _cluster.SeedRestoreSession("in-cluster");
+        var token = _cluster.Server.AddToken("system:serviceaccount:demo:stash-restore", new AccessRule("*", "*", "*"));
+        var serviceAccount = Path.Combine(_cluster.Directory, $"sa-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(serviceAccount);
+        File.WriteAllText(Path.Combine(serviceAccount, "token"), token);
+        File.WriteAllText(Path.Combine(serviceAccount, "ca.crt"), _cluster.Server.CaCertificatePem);
+        File.WriteAllText(Path.Combine(serviceAccount, "namespace"), "demo");
+        var environment = new Dictionary<string, string>
+        {
+            ["KUBERNETES_SERVICE_HOST"] = _cluster.Server.BaseAddress.Host,
+            ["KUBERNETES_SERVICE_PORT"] = _cluster.Server.BaseAddress.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var masker = new SecretMasker();
+
+        using var client = KubernetesClient.Create(
+            new KubernetesConfigRequest(environment, ServiceAccountDirectory: serviceAccount), KubeTestCluster.FastRetries, masker, TimeProvider.System, _cluster.Log.Logger);
+        var session = await client.Api.GetRestoreSessionAsync(client.Configuration.Namespace!, "in-cluster", CancellationToken.None);
+
+        Assert.Equal("in-cluster", session.Metadata.Name);
+        Assert.Equal("*** was the token", masker.Apply($"{token} was the token"));
+        Assert.Contains(_cluster.Server.Requests, r => r.User == "system:serviceaccount:demo:stash-restore" && r.PathAndQuery.EndsWith("/in-cluster", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Missing_objects_are_a_missing_dependency_with_a_one_line_message_naming_them()
     {
         var api = _cluster.CreateApi();
