@@ -94,10 +94,12 @@ internal sealed class KubernetesHostStatusStore : IHostStatusStore
             StatusPatch? patch;
             string? basedOn;
             var cached = Volatile.Read(ref _latest);
+            var afterRace = next is not null;
             if (next is not null)
             {
+                // Still based on the read before the lost race: a 422 now is judged against it.
                 patch = new StatusPatch(next, SelfGuarded: false);
-                basedOn = null;
+                basedOn = lastFailureVersion;
             }
             else if (attempt == 1 && cached is not null && PlanLocked(plan, cached) is { SelfGuarded: true } fromCache)
             {
@@ -128,7 +130,9 @@ internal sealed class KubernetesHostStatusStore : IHostStatusStore
             }
             catch (RestoreException e) when (IsRetryable(e))
             {
-                lastFailure = e;
+                // After a refused create, the follow-up append fails only for lack of the list; the create's reason is the one to report.
+                var keepFirst = afterRace && KubernetesApiException.StatusCodeOf(e) == 422 && lastFailure is not null && KubernetesApiException.StatusCodeOf(lastFailure) == 422;
+                lastFailure = keepFirst ? lastFailure! : e;
                 lastFailureVersion = basedOn;
                 if (KubernetesApiException.StatusCodeOf(e) is 409 or 422)
                     next = patch.AfterLostRace;
