@@ -74,10 +74,11 @@ spec:
     - paths: ["$data"]
 YAML
 
+exec_args=(restore --restoresession-file "$WORK/restoresession.yaml" --repository-file "$WORK/repository.yaml"
+  --secret-dir "$WORK/secret" --host host-0 --scratch-dir "$WORK/scratch")
 executor() { # executor TARGET [extra flags]
   local target=$1; shift
-  dotnet "$dll" restore --restoresession-file "$WORK/restoresession.yaml" --repository-file "$WORK/repository.yaml" \
-    --secret-dir "$WORK/secret" --host host-0 --target-dir "$target" --scratch-dir "$WORK/scratch" "$@"
+  dotnet "$dll" "${exec_args[@]}" --target-dir "$target" "$@"
 }
 
 bare_times=()
@@ -86,7 +87,7 @@ echo "== restoring, alternating bare restic and the executor, $RUNS runs each"
 for run in $(seq 1 "$RUNS"); do
   rm -rf "$WORK/t-bare" "$WORK/t-exec"; drop_caches
   start=$(now)
-  restic restore latest --host host-0 --path "$data" --target "$WORK/t-bare" --cache-dir "$WORK/scratch/bare-cache" --quiet
+  restic restore latest --host host-0 --path "$data" --target "$WORK/t-bare" --cache-dir "$WORK/scratch/bare-cache" --quiet >/dev/null
   end=$(now); bare_times+=("$(calc "$end - $start")")
 
   drop_caches
@@ -106,12 +107,15 @@ for run in $(seq 1 "$DRY_RUNS"); do
 done
 
 echo "== executor peak RSS"
-dry_rss=$( { /usr/bin/time -v dotnet "$dll" restore --restoresession-file "$WORK/restoresession.yaml" --repository-file "$WORK/repository.yaml" \
-  --secret-dir "$WORK/secret" --host host-0 --target-dir "$WORK/t-dry" --scratch-dir "$WORK/scratch" --dry-run >/dev/null; } 2>&1 \
-  | awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}')
+dry_rss=n/a
+if [ -x /usr/bin/time ]; then
+  /usr/bin/time -v -o "$WORK/time-v.txt" dotnet "$dll" "${exec_args[@]}" --target-dir "$WORK/t-dry" --dry-run >/dev/null 2>&1
+  dry_rss=$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' "$WORK/time-v.txt")
+fi
 # During a real restore: sample the executor's own VmHWM (restic is a separate process).
 rm -rf "$WORK/t-rss"
-executor "$WORK/t-rss" >"$WORK/executor-rss.log" 2>&1 &
+# Started directly (not through the shell function) so $! is the executor's own pid.
+dotnet "$dll" "${exec_args[@]}" --target-dir "$WORK/t-rss" >"$WORK/executor-rss.log" 2>&1 &
 pid=$!
 hwm=0
 while kill -0 "$pid" 2>/dev/null; do

@@ -69,7 +69,7 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         if (cause is null)
         {
             _logger.Information(
-                "restic: restored {What:l}: {Files} files, {Size:l} in {Elapsed:l}{Skipped:l}{Warnings:l}",
+                "restic: restored {What:l}: {Files} files/dirs, {Size:l} in {Elapsed:l}{Skipped:l}{Warnings:l}",
                 masker.Apply(invocation.Description), summary.FilesRestored, FormatBytes(summary.BytesRestored), FormatDuration(result.Elapsed),
                 summary.FilesSkipped > 0 ? $", {summary.FilesSkipped} unchanged files skipped" : "",
                 summary.MetadataWarnings > 0 ? $", {summary.MetadataWarnings} ownership/permission warnings" : "");

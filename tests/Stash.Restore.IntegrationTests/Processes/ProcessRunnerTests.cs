@@ -187,6 +187,19 @@ public sealed class ProcessRunnerTests
         Assert.Equal(3, e.ExitCode);
     }
 
+    [Fact]
+    public async Task A_failing_line_callback_does_not_hang_the_child_and_is_rethrown()
+    {
+        var script = "i=0; while [ $i -lt 20000 ]; do echo line$i; i=$((i+1)); done";
+        var run = _runner.RunAsync(new ProcessSpec("sh", ["-c", script], NoEnvironment), (_, line) =>
+        {
+            if (line == "line5")
+                throw new InvalidOperationException("callback broke at " + line);
+        }, CancellationToken.None);
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => run.WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal("callback broke at line5", e.Message);
+    }
+
     /// <summary>Fields of /proc/&lt;pid&gt;/stat after "(comm)": [0]=state, [1]=ppid, … [16]=nice.</summary>
     private static string[] ProcStat(int pid)
     {
