@@ -57,6 +57,7 @@ public sealed class ResticRestoreRunnerTests
         Assert.Equal(new ResticRestoreSummary(6, 39, 5000008, 0), summary);
         Assert.Equal(["a", "b"], processes.Calls.Select(c => c.Arguments[0]));
         Assert.Contains("restic: restored path /a: 2 files/dirs, 4.8 MiB", _log.Text, StringComparison.Ordinal);
+        Assert.Contains("Information: restic: repository 6f1a opened (version 2, compression level auto)", _log.Lines);
     }
 
     [Fact]
