@@ -200,6 +200,42 @@ public sealed class ResticRestoreIntegrationTests(SnapshotHistory history) : ICl
     }
 
     [Fact]
+    public async Task Files_that_cannot_be_written_fail_the_restore()
+    {
+        // An immutable directory (chattr +i; root on ext4) refuses new entries even to root.
+        var logs = Path.Combine(RestoredData, "logs");
+        Directory.CreateDirectory(logs);
+        if (!await ChattrAsync("+i", logs))
+            return; // the file system or user cannot make immutable directories: nothing to test here
+        try
+        {
+            var e = await Assert.ThrowsAsync<RestoreFailedException>(() => RestoreAsync(new RestoreRule { Paths = [history.DataPath] }));
+            Assert.Matches(FileErrorPattern, e.Message);
+            Assert.False(File.Exists(Path.Combine(logs, "app.log")));
+            Assert.Contains(_log.Lines, l => l.StartsWith("Error: restic: could not restore: ", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await ChattrAsync("-i", logs);
+        }
+    }
+
+    private const string FileErrorPattern = @"failed: \d+ file\(s\) could not be restored \(first: [^)]*/logs/";
+
+    private static async Task<bool> ChattrAsync(string flag, string path)
+    {
+        try
+        {
+            var result = await new ProcessRunner().RunAsync(new ProcessSpec("chattr", [flag, path], new Dictionary<string, string?>()), null, CancellationToken.None);
+            return result.ExitCode == 0;
+        }
+        catch (ProgramNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    [Fact]
     public async Task Resume_skips_files_already_restored()
     {
         var rule = new RestoreRule { Paths = [history.DataPath] };
