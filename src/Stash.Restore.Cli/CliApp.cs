@@ -1,0 +1,33 @@
+using System.CommandLine;
+using Stash.Restore.Cli.Commands;
+
+namespace Stash.Restore.Cli;
+
+/// <summary>The command tree: <c>restore</c>, <c>validate</c>, <c>version</c>.</summary>
+internal static class CliApp
+{
+    public static RootCommand Build(CliHost host)
+    {
+        var root = new RootCommand(
+            "stash-restore: the restore executor of Stash. Runs as the init-container or restore Job of a RestoreSession, " +
+            "or by hand against files for debugging.")
+        {
+            RestoreCommand.Create(host),
+            ValidateCommand.Create(host),
+            VersionCommand.Create(host),
+        };
+        return root;
+    }
+
+    public static Task<int> RunAsync(CliHost host, string[] args, CancellationToken cancellationToken)
+    {
+        var configuration = new InvocationConfiguration
+        {
+            Output = host.Output,
+            Error = host.Error,
+            // Program registers SIGTERM/SIGINT itself, so the pipeline can record why it stopped.
+            ProcessTerminationTimeout = null,
+        };
+        return Build(host).Parse(args).InvokeAsync(configuration, cancellationToken);
+    }
+}

@@ -1,0 +1,28 @@
+using Stash.Restore.Core.Execution;
+using Stash.Restore.Core.Processes;
+
+namespace Stash.Restore.Cli;
+
+/// <summary>
+/// Everything the commands take from the outside world. <see cref="Program"/> builds the real one;
+/// tests build their own (string writers, a chosen environment) and invoke in-process.
+/// </summary>
+internal sealed record CliHost(
+    IReadOnlyDictionary<string, string> Environment,
+    TextWriter Output,
+    TextWriter Error,
+    TimeProvider Clock,
+    IProcessRunner ProcessRunner,
+    string? OsHostName,
+    bool ErrorIsTerminal,
+    Interruption Interruption)
+{
+    public static CliHost FromProcess(IProcessRunner runner, Interruption interruption)
+    {
+        var environment = System.Environment.GetEnvironmentVariables()
+            .Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal);
+        return new CliHost(environment, Console.Out, Console.Error, TimeProvider.System, runner,
+            System.Net.Dns.GetHostName(), !Console.IsErrorRedirected, interruption);
+    }
+}

@@ -1,0 +1,64 @@
+using System.CommandLine;
+
+namespace Stash.Restore.Cli.Commands;
+
+/// <summary>
+/// Every flag of <c>restore</c>: the ones a Stash operator injects (so the image is a drop-in),
+/// the offline ones, and our own.
+/// </summary>
+internal sealed class RestoreFlags
+{
+    public Option<string?> RestoreSession { get; } = new("--restoresession", "--restore-session") { Description = "Name of the RestoreSession to restore (cluster mode)." };
+    public Option<string?> Namespace { get; } = new("--namespace", "-n") { Description = "Namespace of the RestoreSession. Default: POD_NAMESPACE, then the service account's namespace." };
+    public Option<string?> Kubeconfig { get; } = new("--kubeconfig") { Description = "Path to a kubeconfig. Default: in-cluster service account, then KUBECONFIG, then ~/.kube/config." };
+    public Option<string?> Master { get; } = new("--master") { Description = "API server address; overrides the kubeconfig's server." };
+    public Option<string?> InvokerKind { get; } = new("--invoker-kind") { Description = "Kind of the invoker (RestoreSession), as the operator passes it." };
+    public Option<string?> InvokerName { get; } = new("--invoker-name") { Description = "Name of the invoker; with --invoker-kind=RestoreSession it names the RestoreSession." };
+    public Option<string?> TargetKind { get; } = new("--target-kind") { Description = "Kind of the restore target; must match spec.target.ref." };
+    public Option<string?> TargetName { get; } = new("--target-name") { Description = "Name of the restore target; must match spec.target.ref." };
+    public Option<string?> TargetNamespace { get; } = new("--target-namespace") { Description = "Namespace of the restore target." };
+    public Option<string?> SecretDir { get; } = new("--secret-dir") { Description = "Directory with the backend Secret's keys as files (a mounted Secret). Default in cluster mode: read the Secret through the API." };
+    public Option<bool> EnableCache { get; } = new("--enable-cache") { Description = "Use a restic cache under the scratch directory.", DefaultValueFactory = _ => true };
+    public Option<int> MaxConnections { get; } = new("--max-connections") { Description = "Backend connections for restic (gcs, azure, b2); 0 = the Repository's or restic's default.", DefaultValueFactory = _ => 0 };
+    public Option<bool> MetricsEnabled { get; } = new("--metrics-enabled") { Description = "Push this host's restore metrics to the Pushgateway." };
+    public Option<string?> PushgatewayUrl { get; } = new("--pushgateway-url") { Description = "Pushgateway base URL, e.g. http://stash-operator.kube-system.svc:56789." };
+    public Option<string?> RestoreModel { get; } = new("--restore-model") { Description = "init-container or job (informational; the host is computed from the target)." };
+    public Option<string?> Host { get; } = new("--host") { Description = "Restore as this host, overriding the computed host name." };
+    public Option<string?> ScratchDir { get; } = new("--scratch-dir") { Description = "Cache, temp files and credential files. Default: /stash-tmp if it exists, else the system temp dir." };
+    public Option<string?> TargetDir { get; } = new("--target-dir") { Description = "Restore under this root instead of / (for inspection)." };
+    public Option<bool> DryRun { get; } = new("--dry-run") { Description = "Resolve everything and print the plan; restore and write nothing." };
+    public Option<string> Output { get; } = new("--output", "-o") { Description = "Plan format for --dry-run: text or json.", DefaultValueFactory = _ => "text" };
+    public Option<string?> RestoreSessionFile { get; } = new("--restoresession-file") { Description = "Offline: read the RestoreSession from this YAML/JSON file instead of the API." };
+    public Option<string?> RepositoryFile { get; } = new("--repository-file") { Description = "Offline: read the Repository from this YAML/JSON file." };
+    public Option<string?> StatusFile { get; } = new("--status-file") { Description = "Offline: keep status in this JSON file (upserted per host). Default: print it to stdout." };
+    public Option<bool> Verify { get; } = new("--verify") { Description = "Verify restored file contents (restic --verify); a mismatch fails the host." };
+    public Option<string> LogFormat { get; } = new("--log-format") { Description = "Log format: text, json or auto (text on a terminal, else JSON).", DefaultValueFactory = _ => "auto" };
+    public Option<string?> LogLevel { get; } = new("--log-level") { Description = "Log level: debug, info, warn, error. Overrides --v." };
+    public Option<int> Verbosity { get; } = new("--v") { Description = "klog verbosity: 0-1 info, 2-3 debug, 4+ trace.", DefaultValueFactory = _ => 0 };
+
+    /// <summary>Flags Stash operators pass that mean nothing here: accepted, with a one-time warning.</summary>
+    public IReadOnlyList<Option> Ignored { get; } =
+    [
+        new Option<string?>("--use-kubeapiserver-fqdn-for-aks") { Description = "Accepted for compatibility; ignored.", Arity = ArgumentArity.ZeroOrOne },
+        new Option<string?>("--logtostderr") { Description = "Accepted for compatibility; logs always go to stderr.", Arity = ArgumentArity.ZeroOrOne },
+        new Option<string?>("--alsologtostderr") { Description = "Accepted for compatibility; ignored.", Arity = ArgumentArity.ZeroOrOne },
+        new Option<string?>("--enable-status-subresource") { Description = "Accepted for compatibility; status is always written through /status.", Arity = ArgumentArity.ZeroOrOne },
+        new Option<string?>("--service-name") { Description = "Accepted for compatibility; ignored." },
+        new Option<string?>("--enable-analytics") { Description = "Accepted for compatibility; no analytics are sent.", Arity = ArgumentArity.ZeroOrOne },
+    ];
+
+    public void AddTo(Command command)
+    {
+        Option[] all =
+        [
+            RestoreSession, Namespace, Kubeconfig, Master, InvokerKind, InvokerName, TargetKind, TargetName, TargetNamespace,
+            SecretDir, EnableCache, MaxConnections, MetricsEnabled, PushgatewayUrl, RestoreModel, Host, ScratchDir, TargetDir,
+            DryRun, Output, RestoreSessionFile, RepositoryFile, StatusFile, Verify, LogFormat, LogLevel, Verbosity,
+        ];
+        foreach (var option in all.Concat(Ignored))
+            command.Options.Add(option);
+        Output.AcceptOnlyFromAmong("text", "json");
+        LogFormat.AcceptOnlyFromAmong("text", "json", "auto");
+        RestoreModel.AcceptOnlyFromAmong("init-container", "job");
+    }
+}

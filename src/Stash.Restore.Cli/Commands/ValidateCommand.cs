@@ -1,0 +1,63 @@
+using System.CommandLine;
+using Stash.Restore.Core;
+using Stash.Restore.Core.Input;
+using Stash.Restore.Core.Rules;
+
+namespace Stash.Restore.Cli.Commands;
+
+internal static class ValidateCommand
+{
+    public static Command Create(CliHost host)
+    {
+        var files = new Option<string[]>("--file", "-f")
+        {
+            Description = "RestoreSession files (YAML or JSON) or directories of them. Repeatable.",
+            Required = true,
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var command = new Command("validate",
+            "Validate RestoreSession files as the executor would before restoring: shape, types, and rules. " +
+            "Exit 0 when all are valid, 2 otherwise.\n\nExample: stash-restore validate -f restore.yaml -f ./sessions/")
+        {
+            files,
+        };
+        command.SetAction(async (parseResult, _) =>
+        {
+            var invalid = 0;
+            var paths = Expand(parseResult.GetValue(files) ?? []);
+            foreach (var path in paths)
+            {
+                var problems = Check(path);
+                invalid += problems.Count > 0 ? 1 : 0;
+                if (problems.Count == 0)
+                    await host.Output.WriteLineAsync($"{path}: valid");
+                foreach (var problem in problems)
+                    await host.Output.WriteLineAsync($"{path}: {problem}");
+            }
+            await host.Output.WriteLineAsync($"{paths.Count - invalid} valid, {invalid} invalid");
+            return invalid == 0 && paths.Count > 0 ? ExitCodes.Success : ExitCodes.InvalidInput;
+        });
+        return command;
+    }
+
+    private static List<string> Check(string path)
+    {
+        try
+        {
+            var session = StashObjects.ReadRestoreSession(path);
+            return [.. RestoreSessionValidator.Problems(session)];
+        }
+        catch (RestoreException e)
+        {
+            return [e.Message];
+        }
+    }
+
+    private static List<string> Expand(IEnumerable<string> inputs) =>
+        inputs.SelectMany(input => Directory.Exists(input)
+                ? Directory.EnumerateFiles(input)
+                    .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+                    .Order(StringComparer.Ordinal)
+                : [input])
+            .ToList();
+}
