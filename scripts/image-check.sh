@@ -160,3 +160,224 @@ build_start=$SECONDS
   -f "$REPO_ROOT/Dockerfile" -t "$IMAGE" "$REPO_ROOT" >"$WORK/build.log" 2>&1 \
   || { tail -40 "$WORK/build.log" >&2; fail "buildah bud"; }
 pass "built in $((SECONDS - build_start)) s"
+
+# --- 4. run it -------------------------------------------------------------------------
+# Image config as the runtime would apply it (env, user, workdir).
+IMAGE_ENV=()
+while IFS= read -r line; do IMAGE_ENV+=("$line"); done < <(
+  "${BUILDAH[@]}" inspect --type image "$IMAGE" | python3 -c 'import json,sys; [print(e) for e in json.load(sys.stdin)["OCIv1"]["config"]["Env"]]')
+IMAGE_ENTRYPOINT=()
+while IFS= read -r line; do IMAGE_ENTRYPOINT+=("$line"); done < <(
+  "${BUILDAH[@]}" inspect --type image "$IMAGE" | python3 -c 'import json,sys; [print(e) for e in json.load(sys.stdin)["OCIv1"]["config"]["Entrypoint"]]')
+IMAGE_WORKDIR="$("${BUILDAH[@]}" inspect --type image "$IMAGE" | python3 -c 'import json,sys; print(json.load(sys.stdin)["OCIv1"]["config"].get("WorkingDir") or "/")')"
+IMAGE_USER="$("${BUILDAH[@]}" inspect --type image "$IMAGE" | python3 -c 'import json,sys; print(json.load(sys.stdin)["OCIv1"]["config"].get("User",""))')"
+[[ "$IMAGE_USER" == "2000:2000" ]] && pass "default user is $IMAGE_USER (non-root)" || fail "default user is '$IMAGE_USER', want 2000:2000"
+
+ctr=$("${BUILDAH[@]}" from --pull=never "$IMAGE"); containers+=("$ctr")
+ROOTFS="$("${BUILDAH[@]}" mount "$ctr")"
+
+# run_ro UID:GID [HOST_DIR:CTR_DIR[:ro]]... -- ARGV...
+# The container as `docker run --read-only --user UID:GID -v … IMAGE ARGV…` would run it:
+# a private mount namespace with the image's root file system remounted read-only, the
+# given bind mounts (everything else unwritable), fresh /proc, the image's environment
+# only, the image's working directory, and the image's entrypoint.
+run_ro() {
+  local user="$1"; shift
+  local mounts=()
+  while [[ "$1" != "--" ]]; do mounts+=("$1"); shift; done
+  shift
+  unshare --mount --pid --fork --propagation private -- /bin/bash -ec '
+    root="$1"; user="$2"; nmounts="$3"; shift 3
+    mount --bind "$root" "$root"
+    mount -t proc proc "$root/proc"
+    mount --rbind /dev "$root/dev"
+    for ((i = 0; i < nmounts; i++)); do
+      IFS=: read -r src dst opt <<<"$1"; shift
+      mkdir -p "$root$dst" 2>/dev/null || true
+      mount --bind "$src" "$root$dst"
+      [[ "$opt" == ro ]] && mount -o remount,bind,ro "$root$dst"
+    done
+    mount -o remount,bind,ro "$root"
+    n_env="$1"; shift
+    envs=("${@:1:$n_env}"); shift "$n_env"
+    workdir="$1"; shift
+    if [[ "${@: -1}" == --setup-only ]]; then set -- /bin/true; fi
+    exec chroot --userspec="$user" --groups="${user#*:}" "$root" \
+      /usr/bin/env -i -C "$workdir" "${envs[@]}" "$@"
+  ' run_ro "$ROOTFS" "$user" "${#mounts[@]}" "${mounts[@]}" "${#IMAGE_ENV[@]}" "${IMAGE_ENV[@]}" \
+      "$IMAGE_WORKDIR" "${IMAGE_ENTRYPOINT[@]}" "$@"
+}
+
+log "stash-restore version (buildah run, image defaults)"
+out="$("${BUILDAH[@]}" run --isolation chroot "$ctr" -- stash-restore version 2>&1)" || { echo "$out" >&2; fail "stash-restore version exited $?"; }
+echo "$out" | sed 's/^/    /' >&2
+grep -q "^stash-restore $VERSION" <<<"$out" || fail "version output does not name stash-restore $VERSION"
+grep -q "^restic 0\.18\." <<<"$out" || fail "version output does not name restic 0.18"
+pass "version reports stash-restore $VERSION and restic 0.18"
+
+# --- 4b. the offline demo ----------------------------------------------------------------
+log "offline restore demo (restic repository on the host, mounted in)"
+D="$WORK/demo"
+mkdir -p "$D"/{data/app/nested,repo,inputs,scratch-repo,scratch-2000,scratch-0,scratch-bad,target-2000,target-0,target-bad}
+# Data a user would notice getting wrong: text, binary, an empty file, odd names, a
+# symlink, modes, and an owner that only a root restore can reproduce.
+printf 'hello from host-0\n' >"$D/data/app/greeting.txt"
+head -c 3145728 /dev/urandom >"$D/data/app/blob.bin"
+: >"$D/data/app/empty"
+printf 'spaces and ünïcödé\n' >"$D/data/app/nested/a file with spaces ünïcödé.txt"
+seq 1 20000 >"$D/data/app/nested/numbers.txt"
+ln -s nested/numbers.txt "$D/data/app/link-to-numbers"
+chmod 0640 "$D/data/app/greeting.txt"; chmod 0750 "$D/data/app/nested"
+chown -R 1234:1234 "$D/data"
+# A mounted Secret as the kubelet lays it out: keys are symlinks through ..data.
+PASSWORD="pw-$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
+make_secret() { # DIR PASSWORD
+  mkdir -p "$1/..2026_01_01_00_00_00.000000001"
+  printf '%s' "$2" >"$1/..2026_01_01_00_00_00.000000001/RESTIC_PASSWORD"
+  ln -s ..2026_01_01_00_00_00.000000001 "$1/..data"
+  ln -s ..data/RESTIC_PASSWORD "$1/RESTIC_PASSWORD"
+}
+make_secret "$D/secret" "$PASSWORD"
+make_secret "$D/secret-bad" "not-the-password"
+cat >"$D/inputs/restoresession.yaml" <<'YAML'
+apiVersion: stash.appscode.com/v1beta1
+kind: RestoreSession
+metadata:
+  name: demo-restore
+  namespace: demo
+spec:
+  repository:
+    name: demo-repo
+  target:
+    ref:
+      apiVersion: apps/v1
+      kind: Deployment
+      name: demo-app
+    rules:
+      - paths:
+          - /data
+YAML
+cat >"$D/inputs/repository.yaml" <<'YAML'
+apiVersion: stash.appscode.com/v1alpha1
+kind: Repository
+metadata:
+  name: demo-repo
+  namespace: demo
+spec:
+  backend:
+    storageSecretName: demo-repo-secret
+    local:
+      mountPath: /repo
+      hostPath:
+        path: /var/lib/stash-demo/repo
+YAML
+chown 2000:2000 "$D"/repo "$D"/scratch-repo "$D"/scratch-2000 "$D"/target-2000 "$D"/scratch-bad "$D"/target-bad
+
+# The repository is made with the image's own restic (the host may have none, or 0.14 on
+# Debian 12), as uid 2000, so the non-root restore can take its lock.
+restic_in_image() {
+  "${BUILDAH[@]}" run --isolation chroot --user 2000:2000 \
+    -v "$D/repo:/repo" -v "$D/data:/data:ro" -v "$D/secret:/etc/stash/secret:ro" -v "$D/scratch-repo:/stash-tmp" \
+    "$ctr" -- restic --repo /repo --password-file /etc/stash/secret/RESTIC_PASSWORD --no-cache "$@"
+}
+restic_in_image init >"$WORK/restic.log" 2>&1 || { cat "$WORK/restic.log" >&2; fail "restic init"; }
+restic_in_image backup --host host-0 /data >>"$WORK/restic.log" 2>&1 || { cat "$WORK/restic.log" >&2; fail "restic backup"; }
+pass "repository with one snapshot of /data for host-0 at $D/repo"
+
+OFFLINE_ARGS=(restore
+  --restoresession-file /etc/stash/inputs/restoresession.yaml
+  --repository-file /etc/stash/inputs/repository.yaml
+  --secret-dir /etc/stash/secret
+  --host host-0
+  --status-file /stash-tmp/status.json
+  --log-format text)
+common_mounts=("$D/inputs:/etc/stash/inputs:ro" "$D/repo:/repo")
+
+# Never print a secret: every run's output is checked for the password.
+check_output() { # NAME FILE
+  if grep -qF "$PASSWORD" "$2"; then fail "$1: the repository password appears in the output"; fi
+}
+check_tree() { # NAME RESTORED_DIR
+  diff -r --no-dereference "$D/data" "$2" >&2 || fail "$1: restored tree differs from the backed-up data"
+  cmp -s "$D/data/app/blob.bin" "$2/app/blob.bin" || fail "$1: blob.bin bytes differ"
+  [[ "$(readlink "$2/app/link-to-numbers")" == nested/numbers.txt ]] || fail "$1: symlink not restored"
+  [[ "$(stat -c %a "$2/app/greeting.txt")" == 640 ]] || fail "$1: mode of greeting.txt not restored"
+}
+check_status() { # NAME STATUS_FILE PHASE
+  python3 - "$2" "$3" <<'PY' || fail "$1: status file $2 has no host-0 entry with phase $3"
+import json, sys
+status = json.load(open(sys.argv[1]))
+stats = status.get("stats") or status.get("status", {}).get("stats") or []
+entry = [s for s in stats if s.get("hostname") == "host-0"]
+sys.exit(0 if entry and entry[0].get("phase") == sys.argv[2] else 1)
+PY
+}
+
+# dry run: resolves everything, writes nothing
+rc=0
+run_ro 2000:2000 "${common_mounts[@]}" "$D/secret:/etc/stash/secret:ro" "$D/scratch-2000:/stash-tmp" "$D/target-2000:/restore" \
+  -- "${OFFLINE_ARGS[@]}" --target-dir /restore --dry-run >"$WORK/dry-run.out" 2>&1 || rc=$?
+sed 's/^/    /' "$WORK/dry-run.out" >&2
+check_output "dry run" "$WORK/dry-run.out"
+((rc == 0)) || fail "dry run exited $rc"
+[[ -z "$(ls -A "$D/target-2000")" ]] || fail "dry run wrote into the target"
+[[ ! -e "$D/scratch-2000/status.json" ]] || fail "dry run wrote a status file"
+grep -q "/data" "$WORK/dry-run.out" || fail "dry run plan does not mention the path /data"
+pass "dry run as uid 2000: exit 0, plan printed, nothing written"
+
+# uid 2000 (the image default), read-only root, restore under --target-dir
+rc=0
+run_ro 2000:2000 "${common_mounts[@]}" "$D/secret:/etc/stash/secret:ro" "$D/scratch-2000:/stash-tmp" "$D/target-2000:/restore" \
+  -- "${OFFLINE_ARGS[@]}" --target-dir /restore >"$WORK/restore-2000.out" 2>&1 || rc=$?
+sed 's/^/    /' "$WORK/restore-2000.out" >&2
+check_output "uid 2000 restore" "$WORK/restore-2000.out"
+((rc == 0)) || fail "uid 2000 restore exited $rc"
+check_tree "uid 2000 restore" "$D/target-2000/data"
+check_status "uid 2000 restore" "$D/scratch-2000/status.json" Succeeded
+pass "uid 2000, read-only root: exit 0, bytes/modes/symlink identical, status host-0 Succeeded"
+
+# root (how Stash runs its init-container), read-only root, the volume mounted at /data
+# and restored in place (--target-dir not given: the init-container model)
+rc=0
+run_ro 0:0 "${common_mounts[@]}" "$D/secret:/etc/stash/secret:ro" "$D/scratch-0:/stash-tmp" "$D/target-0:/data" \
+  -- "${OFFLINE_ARGS[@]}" >"$WORK/restore-0.out" 2>&1 || rc=$?
+sed 's/^/    /' "$WORK/restore-0.out" >&2
+check_output "root restore" "$WORK/restore-0.out"
+((rc == 0)) || fail "root restore exited $rc"
+check_tree "root restore" "$D/target-0"
+[[ "$(stat -c %u:%g "$D/target-0/app/nested/numbers.txt")" == 1234:1234 ]] || fail "root restore: owner 1234:1234 not restored"
+check_status "root restore" "$D/scratch-0/status.json" Succeeded
+pass "root, read-only root, in place at /data: exit 0, bytes and owner 1234:1234 restored, status Succeeded"
+
+# the wrong password must fail the host, exit 1, and leak neither password
+rc=0
+run_ro 2000:2000 "${common_mounts[@]}" "$D/secret-bad:/etc/stash/secret:ro" "$D/scratch-bad:/stash-tmp" "$D/target-bad:/restore" \
+  -- "${OFFLINE_ARGS[@]}" --target-dir /restore >"$WORK/restore-bad.out" 2>&1 || rc=$?
+sed 's/^/    /' "$WORK/restore-bad.out" >&2
+check_output "wrong password" "$WORK/restore-bad.out"
+grep -qF "not-the-password" "$WORK/restore-bad.out" && fail "wrong password: the secret value appears in the output"
+((rc == 1)) || fail "wrong password: exit $rc, want 1"
+check_status "wrong password" "$D/scratch-bad/status.json" Failed
+pass "wrong password: exit 1, status host-0 Failed, no secret in the output"
+
+# --- 5. figures --------------------------------------------------------------------------
+log "figures"
+echo "image:        $IMAGE" >&2
+echo "image size:   $("${BUILDAH[@]}" images --format '{{.Size}}' "$IMAGE") (buildah images, uncompressed)" >&2
+echo "app size:     $(du -sh "$ROOTFS/opt/stash-restore" | cut -f1) (/opt/stash-restore), restic $(du -sh "$ROOTFS/usr/bin/restic" | cut -f1)" >&2
+times=()
+for ((i = 0; i < STARTUP_RUNS + 1; i++)); do
+  t0=$(date +%s%N)
+  run_ro 2000:2000 "$D/scratch-2000:/stash-tmp" -- version >/dev/null 2>&1 || fail "stash-restore version failed"
+  t1=$(date +%s%N)
+  ((i == 0)) || times+=($(((t1 - t0) / 1000000)))   # the first run warms the page cache
+done
+base=()
+for ((i = 0; i < STARTUP_RUNS; i++)); do
+  t0=$(date +%s%N); run_ro 2000:2000 -- --setup-only; t1=$(date +%s%N)
+  base+=($(((t1 - t0) / 1000000)))
+done
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR + 1) / 2)]}'; }
+echo "startup:      stash-restore version: median $(median "${times[@]}") ms of $STARTUP_RUNS runs (${times[*]}) incl. container setup of median $(median "${base[@]}") ms" >&2
+echo "total time:   ${SECONDS} s" >&2
+log "image check passed"
