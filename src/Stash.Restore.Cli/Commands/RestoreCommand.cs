@@ -3,6 +3,7 @@ using System.Text.Json;
 using Serilog;
 using Stash.Restore.Core;
 using Stash.Restore.Core.Execution;
+using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Hosts;
 using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Logging;
@@ -60,7 +61,7 @@ internal static class RestoreCommand
 
             var statusFile = parse.GetValue(flags.StatusFile);
             IHostStatusStore status = statusFile is null ? new InMemoryStatusStore(inputs.Session.Status) : new StatusFileStore(statusFile, inputs.Session.Status);
-            var parts = new RestoreDependencies(restic, HookExecutors.Create(host, log, masker), status, new LoggedEventRecorder(log),
+            var parts = new RestoreDependencies(restic, new HookExecutor(host.ProcessRunner, null, masker, log, host.Clock, HookOptionsFrom(host, flags, parse)), status, new LoggedEventRecorder(log),
                 new UncontendedHostClaims(), null, masker, log, host.Clock);
             var outcome = await new HostRestorePipeline(parts, settings, host.Interruption).RestoreAsync(inputs, cancellationToken);
             if (status is InMemoryStatusStore memory)
@@ -102,6 +103,13 @@ internal static class RestoreCommand
             MaxConnections: maxConnections > 0 ? maxConnections : null,
             Verify: parse.GetValue(flags.Verify));
     }
+
+    private static HookExecutorOptions HookOptionsFrom(CliHost host, RestoreFlags flags, ParseResult parse) => new()
+    {
+        Timeout = parse.GetValue(flags.HookTimeout),
+        OwnContainerName = parse.GetValue(flags.OwnContainer) ?? HookExecutorOptions.DefaultOwnContainerName,
+        PodIp = host.Environment.GetValueOrDefault("POD_IP"),
+    };
 
     private static LogOptions LogOptionsFrom(CliHost host, RestoreFlags flags, ParseResult parse)
     {

@@ -32,6 +32,8 @@ internal sealed class RestoreFlags
     public Option<string?> RepositoryFile { get; } = new("--repository-file") { Description = "Offline: read the Repository from this YAML/JSON file." };
     public Option<string?> StatusFile { get; } = new("--status-file") { Description = "Offline: keep status in this JSON file (upserted per host). Default: print it to stdout." };
     public Option<bool> Verify { get; } = new("--verify") { Description = "Verify restored file contents (restic --verify); a mismatch fails the host." };
+    public Option<TimeSpan> HookTimeout { get; } = new("--hook-timeout") { Description = "Time limit for each preRestore/postRestore hook, e.g. 00:05:00.", DefaultValueFactory = _ => Core.Hooks.HookExecutorOptions.DefaultTimeout };
+    public Option<string> OwnContainer { get; } = new("--own-container") { Description = "Name of the executor's own container: exec hooks for it (or with no containerName) run locally.", DefaultValueFactory = _ => Core.Hooks.HookExecutorOptions.DefaultOwnContainerName };
     public Option<string> LogFormat { get; } = new("--log-format") { Description = "Log format: text, json or auto (text on a terminal, else JSON).", DefaultValueFactory = _ => "auto" };
     public Option<string?> LogLevel { get; } = new("--log-level") { Description = "Log level: debug, info, warn, error. Overrides --v." };
     public Option<int> Verbosity { get; } = new("--v") { Description = "klog verbosity: 0-1 info, 2-3 debug, 4+ trace.", DefaultValueFactory = _ => 0 };
@@ -53,7 +55,7 @@ internal sealed class RestoreFlags
         [
             RestoreSession, Namespace, Kubeconfig, Master, InvokerKind, InvokerName, TargetKind, TargetName, TargetNamespace,
             SecretDir, EnableCache, MaxConnections, MetricsEnabled, PushgatewayUrl, RestoreModel, Host, ScratchDir, TargetDir,
-            DryRun, Output, RestoreSessionFile, RepositoryFile, StatusFile, Verify, LogFormat, LogLevel, Verbosity,
+            DryRun, Output, RestoreSessionFile, RepositoryFile, StatusFile, Verify, HookTimeout, OwnContainer, LogFormat, LogLevel, Verbosity,
         ];
         foreach (var option in all.Concat(Ignored))
             command.Options.Add(option);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Serilog;
+using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Hosts;
 using Stash.Restore.Core.Model;
 using Stash.Restore.Core.Restic;
@@ -85,7 +86,7 @@ internal sealed class HostRestorePipeline(RestoreDependencies parts, RestoreSett
         if (hook is null)
             return;
         var result = Masked(await parts.Hooks.ExecuteAsync(hook, context, cancellationToken));
-        await parts.Status.SetConditionAsync(HookConditions.For(HookStage.PreRestore, context.Hostname, result, parts.Clock), cancellationToken);
+        await parts.Status.SetConditionAsync(HookPolicy.Condition(HookStage.PreRestore, result, context.Hostname, parts.Clock), cancellationToken);
         if (!result.Succeeded)
             throw new RestoreFailedException($"preRestore hook failed: {result.Message}");
     }
@@ -96,7 +97,7 @@ internal sealed class HostRestorePipeline(RestoreDependencies parts, RestoreSett
     private async Task<string?> RunPostRestoreHookAsync(
         HookSpec? hook, HookContext preContext, string host, bool restoreSucceeded, string? restoreError, long started, CancellationToken cancellationToken)
     {
-        if (hook is null || !HookConditions.ShouldRunPostRestore(hook.ExecutionPolicy, restoreSucceeded))
+        if (hook is null || !HookPolicy.ShouldRunPostRestore(hook.ExecutionPolicy, restoreSucceeded))
             return null;
         var outcome = new HostRestoreStats
         {
@@ -116,7 +117,7 @@ internal sealed class HostRestorePipeline(RestoreDependencies parts, RestoreSett
             return null;
         }
         using var write = new CancellationTokenSource(FinalWriteBudget, parts.Clock);
-        await parts.Status.SetConditionAsync(HookConditions.For(HookStage.PostRestore, host, result, parts.Clock), write.Token);
+        await parts.Status.SetConditionAsync(HookPolicy.Condition(HookStage.PostRestore, result, host, parts.Clock), write.Token);
         if (result.Succeeded)
             return null;
         var message = $"postRestore hook failed: {result.Message}";

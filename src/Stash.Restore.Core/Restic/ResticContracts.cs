@@ -20,10 +20,28 @@ internal sealed record ResticRestoreOptions(
     int? MaxConnections,
     ProcessPriority? Priority,
     bool Resume = false,
-    bool Verify = false);
+    bool Verify = false)
+{
+    /// <summary>
+    /// When false (default), restic errors that only concern ownership/permission metadata
+    /// (<c>lchown</c>/<c>chmod</c> "operation not permitted") are counted as warnings and do
+    /// not fail the restore; data errors always do.
+    /// </summary>
+    public bool FailOnMetadataErrors { get; init; }
+}
 
 /// <summary>One restic call: one path or one snapshot of the rule.</summary>
-internal sealed record ResticInvocation(string Description, ProcessSpec Process);
+internal sealed record ResticInvocation(string Description, ProcessSpec Process)
+{
+    /// <summary>The <c>paths</c> entry restored (with <c>latest</c>), or null for a snapshot call.</summary>
+    public string? Path { get; init; }
+
+    /// <summary>The <c>--host</c> filter of a <c>paths</c> call.</summary>
+    public string? Host { get; init; }
+
+    /// <summary>The snapshot id passed to restic (a Stash Snapshot name already reduced to its short id).</summary>
+    public string? SnapshotId { get; init; }
+}
 
 /// <summary>
 /// Every restic call for one host, in order, and the secret values that must be masked in
@@ -35,6 +53,15 @@ internal sealed record ResticPlan(
     IReadOnlyList<string> SecretValues) : IDisposable
 {
     public IReadOnlyList<string> FilesToRemove { get; init; } = [];
+
+    /// <summary><c>restic snapshots --json</c> against the same repository, to explain "no snapshot found".</summary>
+    public ProcessSpec? ListSnapshots { get; init; }
+
+    /// <summary>See <see cref="ResticRestoreOptions.FailOnMetadataErrors"/>.</summary>
+    public bool FailOnMetadataErrors { get; init; }
+
+    /// <summary>The restic the calls run, for version-dependent parsing.</summary>
+    public ResticInstallation? Installation { get; init; }
 
     public void Dispose()
     {

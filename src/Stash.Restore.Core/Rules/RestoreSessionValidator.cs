@@ -1,3 +1,5 @@
+using Stash.Restore.Core.Execution;
+using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Model;
 
 namespace Stash.Restore.Core.Rules;
@@ -18,6 +20,10 @@ internal static class RestoreSessionValidator
         if (session.Spec.TimeOut is { } timeOut && !Status.GoDuration.TryParse(timeOut, out _))
             problems.Add($"spec.timeOut \"{timeOut}\" is not a duration like 30m or 1h30m");
         problems.AddRange(RuleProblems(session.Spec.Target?.Rules ?? []));
+        if (session.Spec.Hooks?.PreRestore is { } pre && HookValidation.Problem(pre, HookStage.PreRestore) is { } preProblem)
+            problems.Add($"spec.hooks.preRestore: {preProblem}");
+        if (session.Spec.Hooks?.PostRestore is { } post && HookValidation.Problem(post, HookStage.PostRestore) is { } postProblem)
+            problems.Add($"spec.hooks.postRestore: {postProblem}");
         return problems;
     }
 

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The README's first command: the executor end to end on an embedded default, no cluster.
+# Makes a local restic repository, backs up sample data as host-0..host-2 of a StatefulSet,
+# then runs `stash-restore restore` offline for host-0..host-4 with demo/restoresession.yaml
+# (host-3 and host-4 receive host-1's data), checks the restored bytes, prints each host's status.
+set -euo pipefail
+repo_root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo_root"
+
+bash scripts/setup.sh
+
+work=/tmp/stash-restore-demo          # the path the demo's RestoreSession and Repository name
+out="$repo_root/.demo"
+rm -rf "$work" "$out"
+mkdir -p "$work" "$out/secret" "$out/bin"
+printf '%s' "demo-password-$(date +%s%N)" > "$out/secret/RESTIC_PASSWORD"
+export RESTIC_PASSWORD_FILE="$out/secret/RESTIC_PASSWORD"
+export RESTIC_REPOSITORY="$work/repository"
+
+echo "== building stash-restore"
+dotnet build src/Stash.Restore.Cli -c Release -o "$out/bin" -nologo -v quiet -clp:ErrorsOnly >/dev/null
+
+echo "== backing up sample data of host-0, host-1 and host-2"
+restic init --quiet
+for host in host-0 host-1 host-2; do
+  rm -rf "$work/data" && mkdir -p "$work/data/nested dir"
+  printf '{"host":"%s","orders":[1,2,3]}\n' "$host" > "$work/data/db.json"
+  printf 'scratch of %s\n' "$host" > "$work/data/tmp.json"
+  printf 'notes of %s\n' "$host" > "$work/data/notes.txt"
+  head -c 100000 /dev/urandom > "$work/data/nested dir/blob-$host.bin"
+  cp -r "$work/data" "$out/original-$host"
+  restic backup --quiet --host "$host" "$work/data"
+done
+rm -rf "$work/data"
+restic snapshots --compact
+
+status="$out/status.json"
+echo "== restoring host-0 .. host-4"
+for host in host-0 host-1 host-2 host-3 host-4; do
+  "$out/bin/stash-restore" restore \
+    --restoresession-file demo/restoresession.yaml --repository-file demo/repository.yaml \
+    --secret-dir "$out/secret" --host "$host" --target-dir "$out/restored/$host" \
+    --scratch-dir "$out/scratch" --status-file "$status" --log-format text
+done
+
+echo "== checking the restored bytes"
+fail=0
+check() { # check HOST SOURCE FILE PRESENT
+  local got="$out/restored/$1$work/data/$3" want="$out/original-$2/$3"
+  if [ "$4" = yes ]; then
+    if cmp -s "$got" "$want"; then echo "ok   $1: $3 == $2's"; else echo "FAIL $1: $3 differs from $2's or is missing"; fail=1; fi
+  else
+    if [ -e "$got" ]; then echo "FAIL $1: $3 should have been left out"; fail=1; else echo "ok   $1: $3 left out"; fi
+  fi
+}
+for host in host-0 host-1 host-2; do
+  check "$host" "$host" db.json yes; check "$host" "$host" "nested dir/blob-$host.bin" yes
+  check "$host" "$host" tmp.json no;  check "$host" "$host" notes.txt no
+done
+for host in host-3 host-4; do
+  check "$host" host-1 db.json yes; check "$host" host-1 tmp.json yes
+  check "$host" host-1 notes.txt no; check "$host" host-1 "nested dir/blob-host-1.bin" no
+done
+
+echo "== RestoreSession status after all hosts ($status)"
+cat "$status"; echo
+exit "$fail"

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The README's second command: installs what the tests need (restic) and runs every test.
+set -euo pipefail
+repo_root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo_root"
+bash scripts/setup.sh
+if [ ! -d ../shared/crds ]; then
+  echo "NOTE: ../shared/crds is missing: tests that need the real CRD schemas will say they were skipped and why."
+fi
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+dotnet test StashRestore.slnx -c Release -nologo "$@" 2>&1 | tee "$log"
+code=${PIPESTATUS[0]}
+set -e
+# One closing line over all test assemblies.
+awk '/(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
+     END { gsub(",", "", p); printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+exit "$code"

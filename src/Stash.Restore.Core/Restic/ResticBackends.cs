@@ -1,0 +1,282 @@
+using System.Globalization;
+using Stash.Restore.Core.Model;
+
+namespace Stash.Restore.Core.Restic;
+
+/// <summary>
+/// How restic reaches one repository: <c>RESTIC_REPOSITORY</c>, the environment with the
+/// backend's credentials, and global options. Secrets are only in <see cref="Environment"/>
+/// and in 0600 files, never in <see cref="GlobalArguments"/>.
+/// </summary>
+/// <param name="Repository">The <c>RESTIC_REPOSITORY</c> value; for rest it carries the password as userinfo.</param>
+/// <param name="Display">The repository for messages, with any password replaced by <c>***</c>.</param>
+/// <param name="Environment">Variables for every restic call, including <c>RESTIC_REPOSITORY</c> and <c>RESTIC_PASSWORD</c>.</param>
+/// <param name="GlobalArguments">Options for every restic call (<c>--cacert</c>, <c>--insecure-tls</c>, <c>-o x.connections=N</c>).</param>
+/// <param name="SecretValues">Every secret value, to be masked in anything that leaves the process.</param>
+/// <param name="FilesWritten">Credential files written under the scratch directory, to remove afterwards.</param>
+internal sealed record ResticRepositoryAccess(
+    string Repository,
+    string Display,
+    IReadOnlyDictionary<string, string?> Environment,
+    IReadOnlyList<string> GlobalArguments,
+    IReadOnlyList<string> SecretValues,
+    IReadOnlyList<string> FilesWritten);
+
+/// <summary>Turns a Stash <c>Repository</c> and its backend Secret into restic's view of it (SPEC §6).</summary>
+internal static class ResticBackends
+{
+    public const string PasswordKey = "RESTIC_PASSWORD";
+    public const string CaCertKey = "CA_CERT_DATA";
+    public const string GoogleKeyKey = "GOOGLE_SERVICE_ACCOUNT_JSON_KEY";
+    public const string RestUserKey = "REST_SERVER_USERNAME";
+    public const string RestPasswordKey = "REST_SERVER_PASSWORD";
+
+    /// <summary>Where credential files go, under the scratch directory.</summary>
+    public const string CredentialsDirectoryName = "restic-credentials";
+
+    // Secret keys whose values are credentials; the rest (region, project, account name, auth URL) are not masked.
+    private static readonly string[] SecretMarkers = ["PASSWORD", "SECRET", "KEY", "TOKEN", "CREDENTIAL"];
+
+    // Inherited variables that would make restic read another repository or password than the one we set.
+    private static readonly string[] Neutralised =
+    [
+        "RESTIC_REPOSITORY_FILE", "RESTIC_PASSWORD_FILE", "RESTIC_PASSWORD_COMMAND", "RESTIC_KEY_HINT",
+        "RESTIC_CACERT", "RESTIC_CACHE_DIR", "RESTIC_COMPRESSION", "RESTIC_FROM_REPOSITORY",
+    ];
+
+    /// <summary>
+    /// Builds the repository access for <paramref name="repository"/>.
+    /// </summary>
+    /// <param name="secret">The backend Secret's data (key → decoded value).</param>
+    /// <param name="scratchDirectory">Credential files are written under it, mode 0600.</param>
+    /// <param name="maxConnections">Overrides the backend's <c>maxConnections</c> (the <c>--max-connections</c> flag).</param>
+    /// <exception cref="InvalidInputException">No, several or an unknown backend; a required field or Secret key is missing.</exception>
+    public static ResticRepositoryAccess Build(
+        Repository repository,
+        IReadOnlyDictionary<string, string> secret,
+        string scratchDirectory,
+        int? maxConnections = null)
+    {
+        ArgumentNullException.ThrowIfNull(repository);
+        ArgumentNullException.ThrowIfNull(secret);
+        var name = $"Repository {repository.Metadata.Namespace ?? "?"}/{repository.Metadata.Name ?? "?"}";
+        var backend = repository.Spec.Backend ?? throw new InvalidInputException($"{name}: spec.backend is missing");
+        var secretName = backend.StorageSecretName is { Length: > 0 } s ? $"Secret '{s}'" : "the backend Secret";
+
+        var kinds = new (string Kind, object? Spec)[]
+        {
+            ("local", backend.Local), ("s3", backend.S3), ("gcs", backend.Gcs), ("azure", backend.Azure),
+            ("swift", backend.Swift), ("b2", backend.B2), ("rest", backend.Rest),
+        }.Where(k => k.Spec is not null).Select(k => k.Kind).ToList();
+        if (kinds.Count == 0)
+            throw new InvalidInputException($"{name}: spec.backend names no supported backend (one of local, s3, gcs, azure, swift, b2, rest)");
+        if (kinds.Count > 1)
+            throw new InvalidInputException($"{name}: spec.backend names several backends ({string.Join(", ", kinds)}); exactly one is allowed");
+
+        if (!secret.TryGetValue(PasswordKey, out var password) || string.IsNullOrEmpty(password))
+            throw new InvalidInputException($"{name}: {secretName} has no key {PasswordKey} (the restic repository password)");
+
+        var builder = new Builder(name, secret, scratchDirectory);
+        builder.Set(PasswordKey, password, isSecret: true);
+        foreach (var variable in Neutralised)
+            builder.Environment[variable] = null;
+
+        string repositoryUrl;
+        string display;
+        switch (kinds[0])
+        {
+            case "local":
+            {
+                var local = backend.Local!;
+                var mountPath = Required(name, "spec.backend.local.mountPath", local.MountPath);
+                repositoryUrl = JoinPath(mountPath.TrimEnd('/') is { Length: > 0 } m ? m : "/", local.SubPath);
+                display = "local:" + repositoryUrl;
+                break;
+            }
+            case "s3":
+            {
+                var s3 = backend.S3!;
+                var endpoint = (string.IsNullOrWhiteSpace(s3.Endpoint) ? "s3.amazonaws.com" : s3.Endpoint.Trim()).TrimEnd('/');
+                var bucket = Required(name, "spec.backend.s3.bucket", s3.Bucket);
+                repositoryUrl = $"s3:{endpoint}/{bucket}{Suffix(s3.Prefix)}";
+                display = repositoryUrl;
+                builder.Copy("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN");
+                if (!string.IsNullOrWhiteSpace(s3.Region))
+                    builder.Set("AWS_DEFAULT_REGION", s3.Region.Trim(), isSecret: false);
+                if (s3.InsecureTLS == true)
+                    builder.Arguments.Add("--insecure-tls");
+                builder.Connections("s3", maxConnections);
+                break;
+            }
+            case "gcs":
+            {
+                var gcs = backend.Gcs!;
+                repositoryUrl = $"gs:{Required(name, "spec.backend.gcs.bucket", gcs.Bucket)}:/{Trim(gcs.Prefix)}";
+                display = repositoryUrl;
+                builder.Copy("GOOGLE_PROJECT_ID");
+                if (secret.TryGetValue(GoogleKeyKey, out var key) && !string.IsNullOrEmpty(key))
+                {
+                    builder.SecretValues.Add(key);
+                    builder.Set("GOOGLE_APPLICATION_CREDENTIALS", builder.WriteFile("gcs-service-account.json", key), isSecret: false);
+                }
+                builder.Connections("gs", maxConnections ?? gcs.MaxConnections);
+                break;
+            }
+            case "azure":
+            {
+                var azure = backend.Azure!;
+                repositoryUrl = $"azure:{Required(name, "spec.backend.azure.container", azure.Container)}:/{Trim(azure.Prefix)}";
+                display = repositoryUrl;
+                builder.Copy("AZURE_ACCOUNT_NAME", "AZURE_ACCOUNT_KEY", "AZURE_ACCOUNT_SAS", "AZURE_ENDPOINT_SUFFIX");
+                builder.Connections("azure", maxConnections ?? azure.MaxConnections);
+                break;
+            }
+            case "swift":
+            {
+                var swift = backend.Swift!;
+                repositoryUrl = $"swift:{Required(name, "spec.backend.swift.container", swift.Container)}:/{Trim(swift.Prefix)}";
+                display = repositoryUrl;
+                builder.Copy(secret.Keys.Where(k => k.StartsWith("ST_", StringComparison.Ordinal) || k.StartsWith("OS_", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray());
+                builder.Connections("swift", maxConnections);
+                break;
+            }
+            case "b2":
+            {
+                var b2 = backend.B2!;
+                repositoryUrl = $"b2:{Required(name, "spec.backend.b2.bucket", b2.Bucket)}:/{Trim(b2.Prefix)}";
+                display = repositoryUrl;
+                builder.Copy("B2_ACCOUNT_ID", "B2_ACCOUNT_KEY");
+                builder.Connections("b2", maxConnections ?? b2.MaxConnections);
+                break;
+            }
+            default: // rest
+            {
+                var url = Required(name, "spec.backend.rest.url", backend.Rest!.Url).Trim();
+                secret.TryGetValue(RestUserKey, out var user);
+                secret.TryGetValue(RestPasswordKey, out var restPassword);
+                (repositoryUrl, display) = RestUrl(name, url, user, restPassword);
+                if (!string.IsNullOrEmpty(restPassword))
+                {
+                    builder.SecretValues.Add(restPassword);
+                    builder.SecretValues.Add(Uri.EscapeDataString(restPassword));
+                }
+                builder.Connections("rest", maxConnections);
+                break;
+            }
+        }
+
+        if (secret.TryGetValue(CaCertKey, out var caCert) && !string.IsNullOrWhiteSpace(caCert))
+            builder.Arguments.AddRange(["--cacert", builder.WriteFile("ca.crt", caCert)]);
+
+        builder.Environment["RESTIC_REPOSITORY"] = repositoryUrl;
+        return new ResticRepositoryAccess(
+            repositoryUrl,
+            display,
+            builder.Environment,
+            builder.Arguments,
+            builder.SecretValues.Distinct(StringComparer.Ordinal).ToList(),
+            builder.Files);
+    }
+
+    /// <summary>True for Secret keys whose values must never be shown.</summary>
+    public static bool IsSecretKey(string key) =>
+        SecretMarkers.Any(marker => key.Contains(marker, StringComparison.OrdinalIgnoreCase));
+
+    private static (string Url, string Display) RestUrl(string name, string url, string? user, string? password)
+    {
+        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
+        if (schemeEnd <= 0)
+            throw new InvalidInputException($"{name}: spec.backend.rest.url '{url}' is not an http(s) URL");
+        if (string.IsNullOrEmpty(user) && string.IsNullOrEmpty(password))
+            return ("rest:" + url, "rest:" + url);
+        var head = url[..(schemeEnd + 3)];
+        var rest = url[(schemeEnd + 3)..];
+        var authorityEnd = rest.IndexOf('/', StringComparison.Ordinal);
+        var authority = authorityEnd < 0 ? rest : rest[..authorityEnd];
+        if (authority.Contains('@', StringComparison.Ordinal))
+            throw new InvalidInputException($"{name}: spec.backend.rest.url carries credentials and the Secret sets {RestUserKey}/{RestPasswordKey}; keep them in the Secret only");
+        var userInfo = Uri.EscapeDataString(user ?? "");
+        var shown = userInfo;
+        if (!string.IsNullOrEmpty(password))
+        {
+            userInfo += ":" + Uri.EscapeDataString(password);
+            shown += ":***";
+        }
+        return ($"rest:{head}{userInfo}@{rest}", $"rest:{head}{shown}@{rest}");
+    }
+
+    private static string Required(string name, string field, string? value) =>
+        string.IsNullOrWhiteSpace(value) ? throw new InvalidInputException($"{name}: {field} is required") : value.Trim();
+
+    private static string Trim(string? value) => (value ?? "").Trim().Trim('/');
+
+    private static string Suffix(string? prefix) => Trim(prefix) is { Length: > 0 } p ? "/" + p : "";
+
+    private static string JoinPath(string root, string? sub) =>
+        Trim(sub) is { Length: > 0 } s ? (root == "/" ? "/" + s : root + "/" + s) : root;
+
+    private sealed class Builder(string name, IReadOnlyDictionary<string, string> secret, string scratchDirectory)
+    {
+        public Dictionary<string, string?> Environment { get; } = new(StringComparer.Ordinal);
+
+        public List<string> Arguments { get; } = [];
+
+        public List<string> SecretValues { get; } = [];
+
+        public List<string> Files { get; } = [];
+
+        public void Set(string key, string value, bool isSecret)
+        {
+            Environment[key] = value;
+            if (isSecret)
+                SecretValues.Add(value);
+        }
+
+        /// <summary>Copies Secret keys that are present into the environment under the same name.</summary>
+        public void Copy(params string[] keys)
+        {
+            foreach (var key in keys)
+            {
+                if (secret.TryGetValue(key, out var value) && !string.IsNullOrEmpty(value))
+                    Set(key, value, IsSecretKey(key));
+            }
+        }
+
+        public void Connections(string backend, int? connections)
+        {
+            if (connections is null)
+                return;
+            if (connections <= 0)
+                throw new InvalidInputException($"{name}: maxConnections must be positive, got {connections}");
+            Arguments.AddRange(["-o", $"{backend}.connections={connections.Value.ToString(CultureInfo.InvariantCulture)}"]);
+        }
+
+        /// <summary>Writes a credential to a file only the executor's user can read; returns its path.</summary>
+        public string WriteFile(string fileName, string content)
+        {
+            var directory = Path.Combine(scratchDirectory, CredentialsDirectoryName);
+            try
+            {
+                if (OperatingSystem.IsWindows())
+                    Directory.CreateDirectory(directory);
+                else
+                    Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                var path = Path.Combine(directory, fileName);
+                // The mode is applied only when the file is created: never reuse one left behind.
+                File.Delete(path);
+                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+                if (!OperatingSystem.IsWindows())
+                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                using (var stream = new FileStream(path, options))
+                using (var writer = new StreamWriter(stream))
+                    writer.Write(content);
+                Files.Add(path);
+                return path;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new DependencyUnavailableException($"{name}: cannot write credential file under '{directory}': {e.Message}", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Stash.Restore.Core.Processes;
+
+namespace Stash.Restore.Core.Restic;
+
+/// <summary>Finds restic and reads its version with <c>restic version</c>.</summary>
+internal static partial class ResticLocator
+{
+    public const string DefaultProgram = "restic";
+
+    /// <summary>
+    /// Resolves <paramref name="program"/> (a name looked up on the PATH of
+    /// <paramref name="environment"/>, or a path) and asks it for its version.
+    /// </summary>
+    /// <exception cref="DependencyUnavailableException">restic is missing, does not run, or is too old.</exception>
+    public static async Task<ResticInstallation> FindAsync(
+        IProcessRunner runner,
+        IReadOnlyDictionary<string, string> environment,
+        CancellationToken cancellationToken,
+        string program = DefaultProgram)
+    {
+        ArgumentNullException.ThrowIfNull(runner);
+        ArgumentNullException.ThrowIfNull(environment);
+        environment.TryGetValue("PATH", out var searchPath);
+        var path = ProgramLocator.Find(program, searchPath)
+            ?? throw new DependencyUnavailableException(program.Contains('/', StringComparison.Ordinal)
+                ? $"restic not found at '{program}' (not an executable file)"
+                : $"restic not found on PATH ({searchPath}); install restic >= 0.17 (scripts/setup.sh does it on Debian)");
+
+        var output = new List<string>();
+        ProcessResult result;
+        try
+        {
+            result = await runner.RunAsync(
+                new ProcessSpec(path, ["version"], new Dictionary<string, string?>()),
+                (_, line) => output.Add(line),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProgramNotFoundException e)
+        {
+            throw new DependencyUnavailableException($"restic not found: {e.Message}", e);
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        var version = output.Select(ParseVersion).FirstOrDefault(v => v is not null);
+        if (result.ExitCode != 0 || version is null)
+        {
+            var said = output.LastOrDefault(l => !string.IsNullOrWhiteSpace(l)) ?? "no output";
+            throw new DependencyUnavailableException($"'{path} version' did not report a version (exit {result.ExitCode}): {said}");
+        }
+        if (version < ResticFeatures.MinimumSupported)
+            throw new DependencyUnavailableException($"restic {version} at {path} is too old; need >= {ResticFeatures.MinimumSupported} (0.17 or newer recommended)");
+        return new ResticInstallation(path, version);
+    }
+
+    /// <summary>Reads "restic 0.18.0 compiled with go1.24.4 on linux/amd64" (also "0.18.0-dev (compiled manually)").</summary>
+    public static Version? ParseVersion(string line)
+    {
+        var match = VersionLine().Match(line ?? "");
+        if (!match.Success)
+            return null;
+        var patch = match.Groups[3].Success ? int.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture) : 0;
+        return new Version(
+            int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture),
+            int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture),
+            patch);
+    }
+
+    [GeneratedRegex(@"^restic (?:v)?(\d+)\.(\d+)(?:\.(\d+))?")]
+    private static partial Regex VersionLine();
+}

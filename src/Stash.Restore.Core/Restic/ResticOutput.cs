@@ -1,0 +1,134 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Stash.Restore.Core.Restic;
+
+/// <summary>One line of restic output, understood.</summary>
+internal abstract record ResticMessage
+{
+    /// <summary>A <c>--json</c> <c>status</c> line.</summary>
+    public sealed record Status(double PercentDone, long TotalFiles, long FilesRestored, long TotalBytes, long BytesRestored, double? SecondsElapsed) : ResticMessage;
+
+    /// <summary>The final <c>summary</c> (JSON, or the text "Summary: Restored …" line of 0.16+).</summary>
+    public sealed record Summary(long FilesRestored, long FilesSkipped, long BytesRestored) : ResticMessage;
+
+    /// <summary>An error about one file or directory; restic carries on and exits 1 at the end.</summary>
+    public sealed record ItemError(string? Item, string Message) : ResticMessage;
+
+    /// <summary>The error restic ends with (JSON <c>exit_error</c> of 0.17+, or a text "Fatal: …" line).</summary>
+    public sealed record Fatal(string Message, int? Code) : ResticMessage;
+
+    /// <summary>Anything else: logged as is.</summary>
+    public sealed record Text(string Line) : ResticMessage;
+}
+
+/// <summary>Reads restic's stdout/stderr lines, JSON (0.16+) or text (all versions).</summary>
+internal static partial class ResticOutput
+{
+    public static ResticMessage Parse(string line)
+    {
+        var trimmed = (line ?? "").Trim();
+        if (trimmed.StartsWith('{') && TryParseJson(trimmed, out var message))
+            return message;
+        var error = ItemErrorLine().Match(trimmed);
+        if (error.Success)
+            return new ResticMessage.ItemError(error.Groups[1].Value, error.Groups[2].Value);
+        if (trimmed.StartsWith("Fatal: ", StringComparison.Ordinal))
+            return new ResticMessage.Fatal(trimmed, null);
+        var summary = TextSummary().Match(trimmed);
+        if (summary.Success)
+        {
+            var skippedFiles = summary.Groups["skipped"].Success ? Long(summary.Groups["skipped"].Value) : 0;
+            return new ResticMessage.Summary(Long(summary.Groups["files"].Value), skippedFiles, ParseSize(summary.Groups["bytes"].Value));
+        }
+        return new ResticMessage.Text(line ?? "");
+    }
+
+    /// <summary>"lchown"/"chmod" refused: ownership or mode could not be set, the data is there.</summary>
+    public static bool IsMetadataError(string message)
+    {
+        var lower = message.ToLowerInvariant();
+        var metadataCall = lower.Contains("lchown", StringComparison.Ordinal) || lower.Contains("chown ", StringComparison.Ordinal)
+            || lower.Contains("chmod", StringComparison.Ordinal) || lower.Contains("lsetxattr", StringComparison.Ordinal)
+            || lower.Contains("utimes", StringComparison.Ordinal);
+        return metadataCall && (lower.Contains("operation not permitted", StringComparison.Ordinal) || lower.Contains("operation not supported", StringComparison.Ordinal));
+    }
+
+    /// <summary>"1.000 KiB", "5 B", "2.5 GiB" → bytes.</summary>
+    public static long ParseSize(string text)
+    {
+        var parts = text.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length == 0 || !double.TryParse(parts[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+            return 0;
+        var unit = parts.Length > 1 ? parts[1] : "B";
+        var factor = unit switch
+        {
+            "KiB" => 1L << 10,
+            "MiB" => 1L << 20,
+            "GiB" => 1L << 30,
+            "TiB" => 1L << 40,
+            _ => 1L,
+        };
+        return (long)Math.Round(number * factor);
+    }
+
+    private static bool TryParseJson(string line, out ResticMessage message)
+    {
+        message = new ResticMessage.Text(line);
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("message_type", out var type))
+                return false;
+            switch (type.GetString())
+            {
+                case "status":
+                    message = new ResticMessage.Status(
+                        Double(root, "percent_done") ?? 0,
+                        Long(root, "total_files"),
+                        Long(root, "files_restored"),
+                        Long(root, "total_bytes"),
+                        Long(root, "bytes_restored"),
+                        Double(root, "seconds_elapsed"));
+                    return true;
+                case "summary":
+                    message = new ResticMessage.Summary(Long(root, "files_restored"), Long(root, "files_skipped"), Long(root, "bytes_restored"));
+                    return true;
+                case "error":
+                    var text = root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out var m)
+                        ? m.GetString() ?? ""
+                        : error.ValueKind == JsonValueKind.String ? error.GetString() ?? "" : line;
+                    message = new ResticMessage.ItemError(root.TryGetProperty("item", out var item) ? item.GetString() : null, text);
+                    return true;
+                case "exit_error":
+                    var fatal = root.TryGetProperty("message", out var fm) ? (fm.GetString() ?? "").Trim() : line;
+                    message = new ResticMessage.Fatal(fatal, root.TryGetProperty("code", out var code) && code.TryGetInt32(out var c) ? c : null);
+                    return true;
+                default:
+                    return false;
+            }
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static long Long(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) ? number : 0;
+
+    private static double? Double(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
+
+    private static long Long(string text) => long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 0;
+
+    [GeneratedRegex(@"^ignoring error for (.*?): (.*)$")]
+    private static partial Regex ItemErrorLine();
+
+    // 0.16: "Summary: Restored 5 files/dirs (1.000 KiB) in 0:00"
+    // 0.17: "Summary: Restored 3 / 5 files/dirs (1 KiB / 2 KiB) in 0:00, skipped 2 files/dirs 1 KiB"
+    [GeneratedRegex(@"^Summary: Restored (?<files>\d+)(?: / \d+)? files/dirs \((?<bytes>[\d.]+ [KMGT]?i?B)(?: / [\d.]+ [KMGT]?i?B)?\)(?:.*?skipped (?<skipped>\d+) files/dirs)?")]
+    private static partial Regex TextSummary();
+}

@@ -1,0 +1,330 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Serilog;
+using Stash.Restore.Core.Processes;
+using Stash.Restore.Core.Secrets;
+
+namespace Stash.Restore.Core.Restic;
+
+/// <summary>
+/// Runs a <see cref="ResticPlan"/>'s calls in order, logs restic's output with secrets
+/// masked, and turns any failure into one <see cref="RestoreFailedException"/> line a
+/// person can act on.
+/// </summary>
+internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILogger logger, TimeProvider time)
+{
+    /// <summary>Progress is logged at most this often, so long restores do not flood the log.</summary>
+    public static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(10);
+
+    // restic snapshots listed in a "no snapshot found" message, newest kept.
+    private const int SnapshotsListed = 20;
+
+    private readonly IProcessRunner _processes = processes ?? throw new ArgumentNullException(nameof(processes));
+    private readonly ILogger _logger = logger ?? throw new ArgumentNullException(nameof(logger));
+    private readonly TimeProvider _time = time ?? throw new ArgumentNullException(nameof(time));
+
+    /// <summary>
+    /// Runs every call. Cancellation stops restic (SIGINT → SIGTERM → SIGKILL) and throws
+    /// <see cref="OperationCanceledException"/>; the caller knows which signal it was.
+    /// </summary>
+    /// <exception cref="RestoreFailedException">A call failed; the message is one masked line.</exception>
+    /// <exception cref="ProgramNotFoundException">restic (or nice/ionice) is missing.</exception>
+    public async Task<ResticRestoreSummary> RunAsync(ResticPlan plan, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var masker = new SecretMasker();
+        masker.AddRange(plan.SecretValues);
+        var total = new ResticRestoreSummary(0, 0, 0, 0);
+        foreach (var invocation in plan.Invocations)
+        {
+            var one = await RunOneAsync(plan, invocation, masker, cancellationToken).ConfigureAwait(false);
+            total = new ResticRestoreSummary(
+                total.FilesRestored + one.FilesRestored,
+                total.FilesSkipped + one.FilesSkipped,
+                total.BytesRestored + one.BytesRestored,
+                total.MetadataWarnings + one.MetadataWarnings);
+        }
+        return total;
+    }
+
+    private async Task<ResticRestoreSummary> RunOneAsync(ResticPlan plan, ResticInvocation invocation, SecretMasker masker, CancellationToken cancellationToken)
+    {
+        var state = new CallState(_time.GetTimestamp());
+        _logger.Information("restic: restoring {What:l} from {Repository:l}", masker.Apply(invocation.Description), masker.Apply(plan.RepositoryDisplay));
+
+        var result = await _processes.RunAsync(invocation.Process, (stream, line) => OnLine(state, stream, line, masker), cancellationToken).ConfigureAwait(false);
+
+        if (result.WasCancelled || cancellationToken.IsCancellationRequested)
+            throw new OperationCanceledException($"restic restore of {masker.Apply(invocation.Description)} was stopped", null, cancellationToken);
+
+        var summary = new ResticRestoreSummary(
+            state.Summary?.FilesRestored ?? state.LastStatus?.FilesRestored ?? 0,
+            state.Summary?.FilesSkipped ?? 0,
+            state.Summary?.BytesRestored ?? state.LastStatus?.BytesRestored ?? 0,
+            state.MetadataWarnings);
+
+        var cause = await ClassifyAsync(plan, invocation, result, state, masker, cancellationToken).ConfigureAwait(false);
+        if (cause is null)
+        {
+            _logger.Information(
+                "restic: restored {What:l}: {Files} files, {Size:l} in {Elapsed:l}{Skipped:l}{Warnings:l}",
+                masker.Apply(invocation.Description), summary.FilesRestored, FormatBytes(summary.BytesRestored), FormatDuration(result.Elapsed),
+                summary.FilesSkipped > 0 ? $", {summary.FilesSkipped} unchanged files skipped" : "",
+                summary.MetadataWarnings > 0 ? $", {summary.MetadataWarnings} ownership/permission warnings" : "");
+            return summary;
+        }
+        var message = OneLine(masker.Apply($"restic restore of {invocation.Description} from {plan.RepositoryDisplay} failed: {cause}"));
+        throw new RestoreFailedException(message);
+    }
+
+    private void OnLine(CallState state, OutputStream stream, string line, SecretMasker masker)
+    {
+        switch (ResticOutput.Parse(line))
+        {
+            case ResticMessage.Status status:
+                state.LastStatus = status;
+                var now = _time.GetTimestamp();
+                if (_time.GetElapsedTime(state.LastProgress, now) >= ProgressInterval)
+                {
+                    state.LastProgress = now;
+                    LogProgress(status, _time.GetElapsedTime(state.Started, now));
+                }
+                break;
+            case ResticMessage.Summary summary:
+                state.Summary = summary;
+                break;
+            case ResticMessage.ItemError error:
+                var text = masker.Apply(error.Item is null || error.Message.Contains(error.Item, StringComparison.Ordinal) ? error.Message : $"{error.Item}: {error.Message}");
+                if (ResticOutput.IsMetadataError(error.Message))
+                {
+                    state.MetadataWarnings++;
+                    _logger.Warning("restic: could not restore ownership/permissions: {Error:l}", text);
+                }
+                else
+                {
+                    state.DataErrors.Add(text);
+                    _logger.Error("restic: could not restore: {Error:l}", text);
+                }
+                break;
+            case ResticMessage.Fatal fatal:
+                state.Fatal = fatal;
+                _logger.Error("restic: {Line:l}", masker.Apply(OneLine(fatal.Message)));
+                break;
+            case ResticMessage.Text { Line: var text2 }:
+                if (string.IsNullOrWhiteSpace(text2))
+                    break;
+                var masked = masker.Apply(text2);
+                if (stream == OutputStream.StandardError)
+                {
+                    state.LastErrorLine = masked;
+                    _logger.Warning("restic: {Line:l}", masked);
+                }
+                else
+                {
+                    _logger.Information("restic: {Line:l}", masked);
+                }
+                break;
+        }
+    }
+
+    private void LogProgress(ResticMessage.Status status, TimeSpan elapsed)
+    {
+        var seconds = status.SecondsElapsed is > 0 ? status.SecondsElapsed.Value : elapsed.TotalSeconds;
+        var rate = seconds > 0 ? status.BytesRestored / seconds : 0;
+        var eta = rate > 0 && status.TotalBytes > status.BytesRestored
+            ? FormatDuration(TimeSpan.FromSeconds((status.TotalBytes - status.BytesRestored) / rate))
+            : "unknown";
+        _logger.Information(
+            "restic: {Percent:l} restored, {Files}/{TotalFiles} files, {Bytes:l}/{TotalBytes:l}, {Rate:l}/s, ETA {Eta:l}",
+            (status.PercentDone * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%",
+            status.FilesRestored, status.TotalFiles, FormatBytes(status.BytesRestored), FormatBytes(status.TotalBytes),
+            FormatBytes((long)rate), eta);
+    }
+
+    /// <summary>Null when the call succeeded; otherwise the cause, unmasked (the caller masks).</summary>
+    private async Task<string?> ClassifyAsync(ResticPlan plan, ResticInvocation invocation, ProcessResult result, CallState state, SecretMasker masker, CancellationToken cancellationToken)
+    {
+        var code = result.ExitCode;
+        var said = StripFatal(state.Fatal?.Message ?? state.LastErrorLine);
+        if (code == 0)
+        {
+            return state.DataErrors.Count == 0 && (state.MetadataWarnings == 0 || !plan.FailOnMetadataErrors)
+                ? null
+                : FileErrors(state);
+        }
+
+        if (code == 1 && said is not null && NoSnapshot().IsMatch(said))
+            return await NoSnapshotAsync(plan, invocation, masker, cancellationToken).ConfigureAwait(false);
+        if (code == 10 || (code == 1 && said is not null && NoRepository().IsMatch(said)))
+            return $"no repository at {plan.RepositoryDisplay} (exit {code}): {said ?? "restic found no repository"}";
+        if (code == 11 || (code == 1 && said is not null && Locked().IsMatch(said)))
+            return $"repository {plan.RepositoryDisplay} is locked (exit {code}): {said ?? "locked"}; a stale lock left by a killed restic is removed with `restic unlock` (see `restic list locks`)";
+        if (code == 12 || (code == 1 && said is not null && WrongPassword().IsMatch(said)))
+            return $"wrong password for repository {plan.RepositoryDisplay} (exit {code}); check RESTIC_PASSWORD in the backend Secret";
+        if (code == 130)
+            return "interrupted (exit 130)";
+        if (result.Signal == 9)
+            return $"killed (SIGKILL; memory limit likely) (exit {code})";
+        if (result.Signal is { } signal and not 1 and not 2)
+            return $"killed by signal {signal} (exit {code})";
+
+        if (code == 1)
+        {
+            if (state.DataErrors.Count > 0 || (state.MetadataWarnings > 0 && plan.FailOnMetadataErrors))
+                return FileErrors(state);
+            if (state.MetadataWarnings > 0 && (said is null || ErrorCount().IsMatch(said)))
+                return null; // only ownership/permission errors, reported as warnings
+            return said ?? "restic exited 1 without an error message";
+        }
+        return $"restic exited with unexpected code {code}{(said is null ? "" : ": " + said)}";
+    }
+
+    private static string FileErrors(CallState state)
+    {
+        var parts = new List<string>();
+        if (state.DataErrors.Count > 0)
+            parts.Add($"{state.DataErrors.Count} file(s) could not be restored (first: {state.DataErrors[0]})");
+        if (state.MetadataWarnings > 0)
+            parts.Add($"{state.MetadataWarnings} ownership/permission error(s)");
+        return string.Join("; ", parts);
+    }
+
+    private async Task<string> NoSnapshotAsync(ResticPlan plan, ResticInvocation invocation, SecretMasker masker, CancellationToken cancellationToken)
+    {
+        var what = invocation.Path is not null
+            ? $"no snapshot of host \"{invocation.Host}\" with path \"{invocation.Path}\" in repository {plan.RepositoryDisplay}"
+            : $"no snapshot with id \"{invocation.SnapshotId}\" in repository {plan.RepositoryDisplay}";
+        if (plan.ListSnapshots is null)
+            return what;
+        var output = new StringBuilder();
+        string? lastError = null;
+        ProcessResult result;
+        try
+        {
+            result = await _processes.RunAsync(plan.ListSnapshots, (stream, line) =>
+            {
+                if (stream == OutputStream.StandardOutput)
+                    output.AppendLine(line);
+                else if (!string.IsNullOrWhiteSpace(line))
+                    lastError = line;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProgramNotFoundException e)
+        {
+            return $"{what}; could not list snapshots: {e.Message}";
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        if (result.ExitCode != 0)
+            return $"{what}; could not list snapshots (exit {result.ExitCode}): {StripFatal(lastError) ?? "no message"}";
+        List<SnapshotInfo> snapshots;
+        try
+        {
+            snapshots = ParseSnapshots(output.ToString());
+        }
+        catch (JsonException e)
+        {
+            _logger.Debug("restic snapshots --json output was not understood: {Error:l}", masker.Apply(e.Message));
+            return $"{what}; could not read the snapshot list";
+        }
+        if (snapshots.Count == 0)
+            return $"{what}; the repository has no snapshots";
+        var shown = snapshots.OrderByDescending(s => s.Time).Take(SnapshotsListed).Select(s => s.ToString());
+        var more = snapshots.Count > SnapshotsListed ? $", … {snapshots.Count - SnapshotsListed} older" : "";
+        return $"{what}; snapshots: {string.Join(", ", shown)}{more}";
+    }
+
+    internal sealed record SnapshotInfo(string ShortId, string Host, IReadOnlyList<string> Paths, DateTimeOffset Time)
+    {
+        public override string ToString() =>
+            $"{ShortId} {Host} [{string.Join(" ", Paths)}] {Time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}";
+    }
+
+    internal static List<SnapshotInfo> ParseSnapshots(string json)
+    {
+        using var document = JsonDocument.Parse(string.IsNullOrWhiteSpace(json) ? "[]" : json);
+        var list = new List<SnapshotInfo>();
+        if (document.RootElement.ValueKind != JsonValueKind.Array)
+            throw new JsonException("expected an array of snapshots");
+        foreach (var snapshot in document.RootElement.EnumerateArray())
+        {
+            var id = snapshot.TryGetProperty("id", out var i) ? i.GetString() ?? "" : "";
+            var shortId = snapshot.TryGetProperty("short_id", out var s) ? s.GetString() ?? "" : "";
+            if (shortId.Length == 0)
+                shortId = id.Length > 8 ? id[..8] : id;
+            var host = snapshot.TryGetProperty("hostname", out var h) ? h.GetString() ?? "" : "";
+            var paths = snapshot.TryGetProperty("paths", out var p) && p.ValueKind == JsonValueKind.Array
+                ? p.EnumerateArray().Select(x => x.GetString() ?? "").ToList()
+                : [];
+            var when = snapshot.TryGetProperty("time", out var t) && DateTimeOffset.TryParse(t.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
+                ? parsed
+                : DateTimeOffset.MinValue;
+            list.Add(new SnapshotInfo(shortId, host, paths, when));
+        }
+        return list;
+    }
+
+    internal static string FormatBytes(long bytes)
+    {
+        string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
+        double value = bytes;
+        var unit = 0;
+        while (value >= 1024 && unit < units.Length - 1)
+        {
+            value /= 1024;
+            unit++;
+        }
+        return unit == 0 ? $"{bytes} B" : value.ToString("0.0", CultureInfo.InvariantCulture) + " " + units[unit];
+    }
+
+    internal static string FormatDuration(TimeSpan duration) =>
+        duration.TotalHours >= 1 ? $"{(int)duration.TotalHours}h{duration.Minutes:00}m{duration.Seconds:00}s"
+        : duration.TotalMinutes >= 1 ? $"{duration.Minutes}m{duration.Seconds:00}s"
+        : duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + "s";
+
+    private static string? StripFatal(string? line)
+    {
+        if (string.IsNullOrWhiteSpace(line))
+            return null;
+        var text = OneLine(line);
+        return text.StartsWith("Fatal: ", StringComparison.Ordinal) ? text["Fatal: ".Length..] : text;
+    }
+
+    private static string OneLine(string text) =>
+        string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    [GeneratedRegex("no snapshot found|latest snapshot not found|snapshot for criteria not found|no matching ID", RegexOptions.IgnoreCase)]
+    private static partial Regex NoSnapshot();
+
+    [GeneratedRegex("repository does not exist|unable to open config file|Is there a repository at", RegexOptions.IgnoreCase)]
+    private static partial Regex NoRepository();
+
+    [GeneratedRegex("repository is already locked|unable to create lock", RegexOptions.IgnoreCase)]
+    private static partial Regex Locked();
+
+    [GeneratedRegex("wrong password or no key found", RegexOptions.IgnoreCase)]
+    private static partial Regex WrongPassword();
+
+    [GeneratedRegex(@"^There were \d+ errors?$", RegexOptions.IgnoreCase)]
+    private static partial Regex ErrorCount();
+
+    private sealed class CallState(long started)
+    {
+        public long Started { get; } = started;
+
+        public long LastProgress { get; set; } = started;
+
+        public ResticMessage.Status? LastStatus { get; set; }
+
+        public ResticMessage.Summary? Summary { get; set; }
+
+        public ResticMessage.Fatal? Fatal { get; set; }
+
+        public string? LastErrorLine { get; set; }
+
+        public List<string> DataErrors { get; } = [];
+
+        public long MetadataWarnings { get; set; }
+    }
+}
