@@ -48,7 +48,7 @@ internal static class RestoreCommand
             WarnAboutIgnoredFlags(parse, flags, log);
             var settings = SettingsFrom(host, flags, parse);
             var pod = PodIdentity.FromEnvironment(host.Environment, host.OsHostName);
-            var restic = new ResticRestore(host.ProcessRunner, log, host.Clock, masker, host.Environment);
+            var restic = new ResticRestore(host.ProcessRunner, host.Clock, host.Environment);
             var hostOverride = parse.GetValue(flags.Host);
 
             if (parse.GetValue(flags.RestoreSessionFile) is not { } sessionFile)

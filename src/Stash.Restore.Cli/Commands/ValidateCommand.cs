@@ -54,7 +54,7 @@ internal static class ValidateCommand
     }
 
     private static List<string> Expand(IEnumerable<string> inputs) =>
-        inputs.SelectMany(input => Directory.Exists(input)
+        inputs.SelectMany<string, string>(input => Directory.Exists(input)
                 ? Directory.EnumerateFiles(input)
                     .Where(f => f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
                     .Order(StringComparer.Ordinal)

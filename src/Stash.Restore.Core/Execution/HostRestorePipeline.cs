@@ -2,6 +2,7 @@ using System.Globalization;
 using Serilog;
 using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Hosts;
+using Stash.Restore.Core.Logging;
 using Stash.Restore.Core.Model;
 using Stash.Restore.Core.Restic;
 using Stash.Restore.Core.Rules;
@@ -36,7 +37,7 @@ internal sealed class HostRestorePipeline(RestoreDependencies parts, RestoreSett
         parts.Masker.AddRange(inputs.RepositorySecret.Values);
         var session = RestoreSessionValidator.EnsureValid(inputs.Session, StashObjects(inputs.Session));
         var host = HostIdentity.Resolve(session.Spec.Target, inputs.Pod, inputs.HostOverride);
-        var log = parts.Log.ForContext("Host", host);
+        var log = parts.Log.ForHost(host);
 
         var rule = RuleResolver.Resolve(session.Spec.Target?.Rules ?? [], host);
         if (rule is null)
@@ -65,7 +66,7 @@ internal sealed class HostRestorePipeline(RestoreDependencies parts, RestoreSett
         try
         {
             await RunPreRestoreHookAsync(session.Spec.Hooks?.PreRestore, context, run.Token);
-            summary = await parts.Restic.RunAsync(plan, run.Token);
+            summary = await parts.Restic.RunAsync(plan, log, run.Token);
         }
         catch (Exception e) when (e is RestoreFailedException or OperationCanceledException)
         {

@@ -12,5 +12,5 @@ internal interface IResticRestore
     ResticPlan Plan(ResolvedRule rule, Repository repository, IReadOnlyDictionary<string, string> secret, ResticRestoreOptions options, ResticInstallation restic);
 
     /// <summary>Runs the plan's calls in order; <see cref="RestoreFailedException"/> with one masked line on failure.</summary>
-    Task<ResticRestoreSummary> RunAsync(ResticPlan plan, CancellationToken cancellationToken);
+    Task<ResticRestoreSummary> RunAsync(ResticPlan plan, Serilog.ILogger log, CancellationToken cancellationToken);
 }

@@ -49,7 +49,7 @@ internal sealed class HookExecutor(
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
             try
             {
-                logger.Information("Running {Stage} hook ({Handler}) for host {Hostname}", stage, masker.Apply(Describe(hook)), context.Hostname);
+                logger.Information("Running {Stage:l} hook ({Handler:l}) for host {Hostname:l}", stage, masker.Apply(Describe(hook)), context.Hostname);
                 result = await RunAsync(hook, context, linked.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -64,9 +64,9 @@ internal sealed class HookExecutor(
 
         result = result with { Message = masker.Apply(result.Message) };
         if (result.Succeeded)
-            logger.Information("{Stage} hook succeeded for host {Hostname}: {Message}", stage, context.Hostname, result.Message);
+            logger.Information("{Stage:l} hook succeeded for host {Hostname:l}: {Message:l}", stage, context.Hostname, result.Message);
         else
-            logger.Error("{Stage} hook failed for host {Hostname}: {Message}", stage, context.Hostname, result.Message);
+            logger.Error("{Stage:l} hook failed for host {Hostname:l}: {Message:l}", stage, context.Hostname, result.Message);
         return result;
     }
 
@@ -102,7 +102,12 @@ internal sealed class HookExecutor(
         {
             result = await processRunner.RunAsync(spec, (stream, line) => OnOutput(tail, stream, line), cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is Win32Exception or IOException or InvalidOperationException or RestoreException)
+        catch (RestoreException e)
+        {
+            // The runner's own errors (program not found) already name the program.
+            return new HookResult(false, e.Message);
+        }
+        catch (Exception e) when (e is Win32Exception or IOException or InvalidOperationException)
         {
             return new HookResult(false, $"cannot run {argv[0]}: {e.Message}");
         }
@@ -112,10 +117,11 @@ internal sealed class HookExecutor(
             return Failure($"{argv[0]} was stopped", tail);
         }
         LogTail(tail, result.ExitCode == 0 && result.Signal is null);
-        if (result.Signal is { } signal)
-            return Failure($"killed by signal {signal}", tail);
-        return result.ExitCode == 0
-            ? new HookResult(true, "exit code 0")
+        if (result.ExitCode == 0 && result.Signal is null)
+            return new HookResult(true, "exit code 0");
+        // 128+n is how both a shell and .NET report death by signal n, so say both.
+        return result.Signal is { } signal
+            ? Failure($"exit code {result.ExitCode} (killed by signal {signal})", tail)
             : Failure($"exit code {result.ExitCode}", tail);
     }
 
@@ -135,7 +141,7 @@ internal sealed class HookExecutor(
         }
         catch (OperationCanceledException)
         {
-            logger.Warning("Stopped waiting for the hook in container {Container}; Kubernetes cannot stop it, it may still be running", container);
+            logger.Warning("Stopped waiting for the hook in container {Container:l}; Kubernetes cannot stop it, it may still be running", container);
             throw;
         }
         LogTail(tail, exitCode == 0);
@@ -148,7 +154,7 @@ internal sealed class HookExecutor(
     {
         var masked = masker.Apply(line);
         tail.Add(masked);
-        logger.Debug("hook {Stream}: {Line}", stream == OutputStream.StandardError ? "stderr" : "stdout", masked);
+        logger.Debug("hook {Stream:l}: {Line:l}", stream == OutputStream.StandardError ? "stderr" : "stdout", masked);
     }
 
     private void LogTail(OutputTail tail, bool succeeded)
@@ -158,9 +164,9 @@ internal sealed class HookExecutor(
             return;
         var text = string.Join('\n', lines);
         if (succeeded)
-            logger.Information("hook output (last {Count} lines):\n{Output}", lines.Count, text);
+            logger.Information("hook output (last {Count} lines):\n{Output:l}", lines.Count, text);
         else
-            logger.Error("hook output (last {Count} lines):\n{Output}", lines.Count, text);
+            logger.Error("hook output (last {Count} lines):\n{Output:l}", lines.Count, text);
     }
 
     private static HookResult Failure(string cause, OutputTail tail)
@@ -215,7 +221,7 @@ internal sealed class HookExecutor(
         {
             if (request.Content is null)
             {
-                logger.Warning("{Kind} hook: header {Header} applies to a request body and a GET has none; not sent", kind, name);
+                logger.Warning("{Kind:l} hook: header {Header:l} applies to a request body and a GET has none; not sent", kind, name);
                 continue;
             }
             request.Content.Headers.Remove(name);

@@ -6,9 +6,10 @@ using Stash.Restore.Core.Secrets;
 namespace Stash.Restore.Core.Logging;
 
 /// <summary>
-/// The one place log text is written. Each event is formatted in memory, the whole text
-/// (message, properties, exception) goes through <see cref="SecretMasker.Apply"/>, and only
-/// then does it reach the output — so no logging call, however careless, can leak a secret
+/// The one place log text is written. Property values are masked before formatting (escaping
+/// would hide a secret holding quotes from a later pass), the event is formatted in memory,
+/// the whole text (message, properties, exception) goes through <see cref="SecretMasker.Apply"/>,
+/// and only then does it reach the output — so no logging call, however careless, can leak a secret
 /// that the masker knows.
 /// </summary>
 /// <remarks>The output is not owned: disposing the logger does not close it.</remarks>
@@ -22,7 +23,7 @@ internal sealed class MaskingTextWriterSink(TextWriter output, ITextFormatter fo
     public void Emit(LogEvent logEvent)
     {
         using var buffer = new StringWriter();
-        _formatter.Format(logEvent, buffer);
+        _formatter.Format(LogEventMasking.Mask(logEvent, _masker), buffer);
         var text = _masker.Apply(buffer.ToString());
 
         lock (_gate)

@@ -96,7 +96,7 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
                 state.Summary = summary;
                 break;
             case ResticMessage.ItemError error:
-                var text = masker.Apply(error.Item is null || error.Message.Contains(error.Item, StringComparison.Ordinal) ? error.Message : $"{error.Item}: {error.Message}");
+                var text = masker.Apply(error.Item is null ? error.Message : $"{error.Item}: {error.Message}");
                 if (ResticOutput.IsMetadataError(error.Message))
                 {
                     state.MetadataWarnings++;

@@ -27,7 +27,7 @@ internal sealed class FakeResticRestore : IResticRestore
         return new ResticPlan("local:/repo", [new ResticInvocation("latest of /data", spec)], []);
     }
 
-    public Task<ResticRestoreSummary> RunAsync(ResticPlan plan, CancellationToken cancellationToken)
+    public Task<ResticRestoreSummary> RunAsync(ResticPlan plan, ILogger log, CancellationToken cancellationToken)
     {
         Runs++;
         return OnRun(cancellationToken);

@@ -42,6 +42,25 @@ public sealed class RestoreLoggingTests
     }
 
     [Fact]
+    public void HostGivenLaterOverridesTheOneGivenAtStart()
+    {
+        var masker = new SecretMasker();
+        var output = new StringWriter();
+        var options = new LogOptions(LogFormat.Json, LogEventLevel.Information, IsTerminal: false) { Host = "host-0" };
+        using var logger = RestoreLogging.Create(options, output, masker);
+
+        logger.Information("before");
+        logger.ForHost("host-3").Information("after");
+        logger.ForSession("prod", "db-restore").Information("session learnt");
+
+        var lines = JsonLines(output);
+        Assert.Equal("host-0", lines[0].GetProperty("host").GetString());
+        Assert.Equal("host-3", lines[1].GetProperty("host").GetString());
+        Assert.Equal("prod", lines[2].GetProperty("namespace").GetString());
+        Assert.Equal("db-restore", lines[2].GetProperty("session").GetString());
+    }
+
+    [Fact]
     public void TextLineWithoutHostYetNamesOnlyTheSession()
     {
         var (logger, output, _) = NewLogger(LogFormat.Text);
@@ -159,6 +178,26 @@ public sealed class RestoreLoggingTests
     }
 
     [Fact]
+    public void TextMasksSecretsThatQuotingWouldChange()
+    {
+        // Text format quotes property values and escapes '"' and '\\' inside them.
+        const string awkward = "pa\"ss\\word";
+        var (logger, output, masker) = NewLogger(LogFormat.Text);
+        masker.Add(awkward);
+
+        logger.ForContext("Key", awkward)
+            .ForContext("Env", new[] { $"RESTIC_PASSWORD={awkward}" })
+            .Information("starting");
+
+        var text = output.ToString();
+        Assert.DoesNotContain("pa\\\"ss", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("ss\\\\word", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(awkward, text, StringComparison.Ordinal);
+        Assert.Contains("Key=\"***\"", text, StringComparison.Ordinal);
+        Assert.Contains("Env=[\"RESTIC_PASSWORD=***\"]", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void JsonKeepsPropertiesNamedLikeReservedKeysApart()
     {
         var (logger, output, _) = NewLogger(LogFormat.Json);
@@ -214,5 +253,22 @@ public sealed class RestoreLoggingTests
         output.Write("still usable");
 
         Assert.Equal("still usable", output.ToString());
+    }
+
+    [Fact]
+    public async Task ConcurrentWritersNeverInterleaveJsonLines()
+    {
+        var (logger, output, _) = NewLogger(LogFormat.Json);
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(writer => Task.Run(() =>
+        {
+            var hostLogger = logger.ForHost($"host-{writer}");
+            for (var i = 0; i < 50; i++)
+                hostLogger.Information("line {Index} of {Writer}", i, writer);
+        })));
+
+        var lines = JsonLines(output);
+        Assert.Equal(400, lines.Length);
+        Assert.Equal(50, lines.Count(l => l.GetProperty("host").GetString() == "host-3"));
     }
 }

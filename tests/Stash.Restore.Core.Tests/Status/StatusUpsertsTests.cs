@@ -13,8 +13,9 @@ public class StatusUpsertsTests
     {
         var status = new RestoreSessionStatus { Phase = "Running", TotalHosts = 3, Stats = [Entry("host-0", "Succeeded"), Entry("host-1", "Running"), Entry("host-2", "Failed", "x")] };
         var updated = StatusUpserts.UpsertHost(status, Entry("host-1", "Failed", "boom"));
-        Assert.Equal(["host-0", "host-1", "host-2"], updated.Stats!.Select(s => s.Hostname));
-        Assert.Equal(("Failed", "boom"), (updated.Stats[1].Phase, updated.Stats[1].Error));
+        var stats = updated.Stats!;
+        Assert.Equal(["host-0", "host-1", "host-2"], stats.Select(s => s.Hostname));
+        Assert.Equal(("Failed", "boom"), (stats[1].Phase, stats[1].Error));
         Assert.Equal(("Running", 3), (updated.Phase, updated.TotalHosts));
     }
 

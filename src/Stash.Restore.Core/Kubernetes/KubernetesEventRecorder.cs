@@ -1,0 +1,94 @@
+using System.Globalization;
+using Serilog;
+using Stash.Restore.Core.Execution;
+using Stash.Restore.Core.Model;
+using Stash.Restore.Core.Secrets;
+
+namespace Stash.Restore.Core.Kubernetes;
+
+/// <summary>
+/// core/v1 Events on the RestoreSession (involvedObject carries its uid so
+/// <c>kubectl describe</c> shows them). Best effort: a failure is a warning.
+/// </summary>
+internal sealed class KubernetesEventRecorder : IRestoreEventRecorder
+{
+    public const string Component = "stash-restore";
+
+    // The API server rejects longer messages; client-go's recorder truncates at the same size.
+    private const int MaxMessageLength = 1024;
+
+    private static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(20);
+
+    private readonly IKubernetesApi _api;
+    private readonly RestoreSession _session;
+    private readonly string? _reportingInstance;
+    private readonly SecretMasker? _masker;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+
+    /// <param name="reportingInstance">This pod's name, shown as the event's source host.</param>
+    public KubernetesEventRecorder(IKubernetesApi api, RestoreSession session, string? reportingInstance, SecretMasker? masker, TimeProvider timeProvider, ILogger logger)
+    {
+        _api = api;
+        _session = session;
+        _reportingInstance = reportingInstance;
+        _masker = masker;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    public async Task RecordAsync(RestoreEvent restoreEvent, CancellationToken cancellationToken)
+    {
+        var kubernetesEvent = Build(restoreEvent);
+        // An event is not worth holding up the restore for long when the API server struggles.
+        using var timeout = new CancellationTokenSource(EventTimeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        try
+        {
+            await _api.CreateEventAsync(kubernetesEvent.Metadata.Namespace!, kubernetesEvent, linked.Token).ConfigureAwait(false);
+        }
+        catch (RestoreException e)
+        {
+            _logger.Warning("Could not record event {Reason} on {Session}: {Error}", restoreEvent.Reason, Describe(), e.Message);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            _logger.Warning("Could not record event {Reason} on {Session}: no answer within {Timeout}", restoreEvent.Reason, Describe(), EventTimeout);
+        }
+    }
+
+    internal EventObject Build(RestoreEvent restoreEvent)
+    {
+        var ns = _session.Metadata.Namespace ?? throw new InvalidOperationException("the RestoreSession has no namespace");
+        var name = _session.Metadata.Name ?? throw new InvalidOperationException("the RestoreSession has no name");
+        var now = _timeProvider.GetUtcNow();
+        var message = _masker?.Apply(restoreEvent.Message) ?? restoreEvent.Message;
+        if (message.Length > MaxMessageLength)
+            message = message[..(MaxMessageLength - 1)] + "…";
+        return new EventObject
+        {
+            // client-go's naming: <object>.<unique hex>. Fixed before sending, so a retried create is detected.
+            Metadata = new ObjectMeta { Name = $"{name}.{now.UtcDateTime.Ticks:x}{Random.Shared.Next(0x1000, 0xffff):x}", Namespace = ns },
+            InvolvedObject = new ObjectReference
+            {
+                ApiVersion = RestoreSession.ApiVersionV1Beta1,
+                Kind = RestoreSession.KindName,
+                Name = name,
+                Namespace = ns,
+                Uid = _session.Metadata.Uid,
+            },
+            Reason = restoreEvent.Reason,
+            Message = message,
+            Type = restoreEvent.Type == RestoreEventType.Warning ? "Warning" : "Normal",
+            Source = new EventSource { Component = Component, Host = _reportingInstance },
+            FirstTimestamp = KubernetesHostStatusStore.Rfc3339(now),
+            LastTimestamp = KubernetesHostStatusStore.Rfc3339(now),
+            Count = 1,
+            ReportingComponent = Component,
+            ReportingInstance = _reportingInstance,
+        };
+    }
+
+    private string Describe() =>
+        string.Create(CultureInfo.InvariantCulture, $"RestoreSession {_session.Metadata.Namespace}/{_session.Metadata.Name}");
+}

@@ -1,0 +1,127 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Stash.Restore.Core.Kubernetes;
+
+/// <summary>
+/// How hard the client tries. Defaults suit a pod; tests shorten every duration.
+/// </summary>
+internal sealed record KubernetesRetryOptions
+{
+    /// <summary>One HTTP attempt (connect, send, read the whole answer).</summary>
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>All attempts of one request together, delays included.</summary>
+    public TimeSpan TotalTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    public int MaxRetries { get; init; } = 10;
+    public TimeSpan BaseDelay { get; init; } = TimeSpan.FromMilliseconds(250);
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A server's Retry-After is honoured up to this.</summary>
+    public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Read-modify-write rounds of one status write (409 / failed test / transient).</summary>
+    public int MaxWriteAttempts { get; init; } = 30;
+
+    /// <summary>All rounds of one status write together.</summary>
+    public TimeSpan WriteTimeout { get; init; } = TimeSpan.FromMinutes(3);
+
+    public static KubernetesRetryOptions Default { get; } = new();
+}
+
+/// <summary>Whether a request may be sent again when it is unknown if the server applied it.</summary>
+internal enum RequestSafety
+{
+    /// <summary>GET, or a write whose repetition is harmless or detected (fixed name, resourceVersion, test op).</summary>
+    Idempotent,
+
+    /// <summary>A write that could apply twice (a JSON patch append): retried only when it surely did not arrive.</summary>
+    NotIdempotent,
+}
+
+/// <summary>An answer read in full: status, body, and the server's Retry-After.</summary>
+internal sealed record ApiResponse(int StatusCode, string Body, TimeSpan? RetryAfter)
+{
+    public bool IsSuccess => StatusCode is >= 200 and < 300;
+
+    public static TimeSpan? ReadRetryAfter(RetryConditionHeaderValue? header, DateTimeOffset now) => header switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date > now ? date - now : TimeSpan.Zero,
+        _ => null,
+    };
+}
+
+/// <summary>Which answers and failures are worth another attempt.</summary>
+internal static class KubernetesRetryClassifier
+{
+    /// <summary>Throttled or a server/gateway error that is usually temporary.</summary>
+    public static bool IsTransientStatus(int statusCode) =>
+        statusCode is 429 or 500 or 502 or 503 or 504;
+
+    public static bool ShouldRetry(Outcome<ApiResponse> outcome, RequestSafety safety)
+    {
+        if (outcome.Exception is { } exception)
+            return ShouldRetry(exception, safety);
+        var statusCode = outcome.Result!.StatusCode;
+        return safety switch
+        {
+            RequestSafety.Idempotent => IsTransientStatus(statusCode),
+            // 429 is answered before the request is processed.
+            _ => statusCode == 429,
+        };
+    }
+
+    public static bool ShouldRetry(Exception exception, RequestSafety safety) => exception switch
+    {
+        // The attempt timed out (the outer budget throws OperationCanceledException instead).
+        TimeoutRejectedException => safety == RequestSafety.Idempotent,
+        HttpRequestException http => safety == RequestSafety.Idempotent || SurelyNotSent(http),
+        IOException => safety == RequestSafety.Idempotent,
+        _ => false,
+    };
+
+    /// <summary>The connection was never made, so the server cannot have applied anything.</summary>
+    private static bool SurelyNotSent(HttpRequestException exception) =>
+        exception.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError;
+
+    public static string Describe(Outcome<ApiResponse> outcome) =>
+        outcome.Exception is { } e
+            ? KubernetesErrors.OneLine(e.Message) ?? e.GetType().Name
+            : $"{outcome.Result!.StatusCode} {(HttpStatusCode)outcome.Result.StatusCode}";
+
+    /// <summary>Exponential backoff with jitter, Retry-After honoured, bounded in attempts and total time.</summary>
+    public static ResiliencePipeline<ApiResponse> BuildPipeline(
+        KubernetesRetryOptions options,
+        RequestSafety safety,
+        TimeProvider timeProvider,
+        Action<Outcome<ApiResponse>, int, TimeSpan>? onRetry)
+    {
+        return new ResiliencePipelineBuilder<ApiResponse> { TimeProvider = timeProvider }
+            .AddTimeout(new TimeoutStrategyOptions { Timeout = options.TotalTimeout })
+            .AddRetry(new RetryStrategyOptions<ApiResponse>
+            {
+                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, safety)),
+                MaxRetryAttempts = Math.Max(1, options.MaxRetries),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.BaseDelay,
+                MaxDelay = options.MaxDelay,
+                DelayGenerator = args => ValueTask.FromResult(
+                    args.Outcome.Result?.RetryAfter is { } retryAfter
+                        ? (TimeSpan?)(retryAfter > options.MaxRetryAfter ? options.MaxRetryAfter : retryAfter)
+                        : null),
+                OnRetry = args =>
+                {
+                    onRetry?.Invoke(args.Outcome, args.AttemptNumber + 1, args.RetryDelay);
+                    return default;
+                },
+            })
+            .AddTimeout(new TimeoutStrategyOptions { Timeout = options.AttemptTimeout })
+            .Build();
+    }
+}

@@ -1,0 +1,296 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Serilog;
+using Stash.Restore.Core.Execution;
+using Stash.Restore.Core.Model;
+
+namespace Stash.Restore.Core.Kubernetes;
+
+/// <summary>How long a host claim lasts and how often it is renewed or polled.</summary>
+internal sealed record LeaseClaimOptions
+{
+    /// <summary>A claim not renewed for this long may be taken over. Whole seconds (the API's unit).</summary>
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
+
+    public TimeSpan RenewInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often a waiting executor looks again.</summary>
+    public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    public static LeaseClaimOptions Default { get; } = new();
+}
+
+/// <summary>
+/// Host claims as <c>coordination.k8s.io/v1</c> Leases, one per (session, host): executors
+/// that resolve to the same host (all Deployment replicas are host-0) take turns.
+/// </summary>
+/// <remarks>
+/// A claim is taken by creating the Lease, or by updating — at the resourceVersion read — a
+/// Lease whose holder is empty or whose <c>renewTime + leaseDurationSeconds</c> has passed.
+/// The holder renews it every <see cref="LeaseClaimOptions.RenewInterval"/>; <see cref="IHostClaim.Lost"/>
+/// fires when a renewal finds another holder or renewals have failed for a whole lease
+/// duration (by then another executor may have taken it over). Dispose clears the holder.
+/// </remarks>
+internal sealed class LeaseHostClaims : IHostClaims
+{
+    // DNS-1123 label length: the name also fits where a label is required.
+    private const int MaxNameLength = 63;
+    private const int HashLength = 10;
+
+    private readonly IKubernetesApi _api;
+    private readonly string _namespace;
+    private readonly string _sessionName;
+    private readonly string _holderIdentity;
+    private readonly LeaseClaimOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+
+    /// <param name="holderIdentity">Unique per process: see <see cref="NewHolderIdentity"/>.</param>
+    public LeaseHostClaims(IKubernetesApi api, string @namespace, string sessionName, string holderIdentity, LeaseClaimOptions options, TimeProvider timeProvider, ILogger logger)
+    {
+        _api = api;
+        _namespace = @namespace;
+        _sessionName = sessionName;
+        _holderIdentity = holderIdentity;
+        _options = options;
+        _timeProvider = timeProvider;
+        _logger = logger;
+    }
+
+    /// <summary>The pod name plus a per-process suffix: a restarted container is a new holder.</summary>
+    public static string NewHolderIdentity(string podName) =>
+        $"{podName}_{Guid.NewGuid().ToString("N")[..8]}";
+
+    /// <summary><c>stash-restore-&lt;session&gt;-&lt;host&gt;</c> as a DNS-1123 name; hashed when it had to change or is too long.</summary>
+    public static string LeaseName(string sessionName, string hostname)
+    {
+        var raw = $"stash-restore-{sessionName}-{hostname}";
+        var sanitized = new StringBuilder(raw.Length);
+        foreach (var c in raw.ToLowerInvariant())
+            sanitized.Append(c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' ? c : '-');
+        var name = sanitized.ToString().Trim('-');
+        if (name == raw && name.Length <= MaxNameLength)
+            return name;
+        // Different hosts may sanitise to the same text (a_b, a.b, A-B): the hash of the original keeps them apart.
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(raw)))[..HashLength];
+        var prefix = name.Length > MaxNameLength - HashLength - 1 ? name[..(MaxNameLength - HashLength - 1)] : name;
+        return $"{prefix.TrimEnd('-')}-{hash}";
+    }
+
+    public async Task<IHostClaim> AcquireAsync(string hostname, CancellationToken cancellationToken)
+    {
+        var name = LeaseName(_sessionName, hostname);
+        string? lastHolder = null;
+        while (true)
+        {
+            var (lease, holder) = await TryAcquireOnceAsync(name, cancellationToken).ConfigureAwait(false);
+            if (lease is not null)
+            {
+                _logger.Information("Claimed host {Host} (Lease {Namespace}/{Lease})", hostname, _namespace, name);
+                return new HeldLease(this, hostname, lease);
+            }
+            if (holder != lastHolder && holder is not null)
+                _logger.Information("Host {Host} is being restored by {Holder}; waiting for it to finish", hostname, holder);
+            lastHolder = holder;
+            await Task.Delay(_options.RetryInterval, _timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One try: the Lease now held, or null and who holds it.</summary>
+    internal async Task<(LeaseObject? Lease, string? Holder)> TryAcquireOnceAsync(string name, CancellationToken cancellationToken)
+    {
+        var now = _timeProvider.GetUtcNow();
+        var existing = await _api.GetLeaseAsync(_namespace, name, cancellationToken).ConfigureAwait(false);
+        if (existing is null)
+        {
+            var fresh = new LeaseObject
+            {
+                Metadata = new ObjectMeta
+                {
+                    Name = name,
+                    Namespace = _namespace,
+                    Labels = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = "stash-restore" },
+                },
+                Spec = HeldSpec(new LeaseSpec(), now, transition: false),
+            };
+            // null: someone created it first, or our own create got through unanswered; the next look tells.
+            return (await _api.TryCreateLeaseAsync(_namespace, fresh, cancellationToken).ConfigureAwait(false), null);
+        }
+
+        var spec = existing.Spec;
+        var ours = spec.HolderIdentity == _holderIdentity;
+        if (!ours && !string.IsNullOrEmpty(spec.HolderIdentity) && !IsExpired(spec, now))
+            return (null, spec.HolderIdentity);
+        if (!ours && !string.IsNullOrEmpty(spec.HolderIdentity))
+            _logger.Warning("Lease {Lease} of {Holder} expired (last renewed {RenewTime}); taking it over", name, spec.HolderIdentity, spec.RenewTime);
+        // Like client-go's leader election: every change of holder, from a released lease too, is a transition.
+        var taken = existing with { Spec = HeldSpec(spec, now, transition: !ours) };
+        return (await _api.TryUpdateLeaseAsync(_namespace, taken, cancellationToken).ConfigureAwait(false), spec.HolderIdentity);
+    }
+
+    private LeaseSpec HeldSpec(LeaseSpec spec, DateTimeOffset now, bool transition) => spec with
+    {
+        HolderIdentity = _holderIdentity,
+        LeaseDurationSeconds = (int)Math.Max(1, Math.Ceiling(_options.LeaseDuration.TotalSeconds)),
+        AcquireTime = transition || spec.AcquireTime is null ? MicroTime(now) : spec.AcquireTime,
+        RenewTime = MicroTime(now),
+        LeaseTransitions = (spec.LeaseTransitions ?? 0) + (transition ? 1 : 0),
+    };
+
+    internal static bool IsExpired(LeaseSpec spec, DateTimeOffset now)
+    {
+        var renewed = ParseTime(spec.RenewTime) ?? ParseTime(spec.AcquireTime);
+        if (renewed is null)
+            return true;
+        return renewed.Value + TimeSpan.FromSeconds(spec.LeaseDurationSeconds ?? 0) < now;
+    }
+
+    internal static string MicroTime(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset? ParseTime(string? text) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time) ? time : null;
+
+    /// <summary>A held Lease: renewed in the background until disposed or lost.</summary>
+    private sealed class HeldLease : IHostClaim
+    {
+        private readonly LeaseHostClaims _owner;
+        private readonly string _hostname;
+        private readonly CancellationTokenSource _lost = new();
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _renewal;
+        private LeaseObject _lease;
+        private DateTimeOffset _lastRenewed;
+
+        public HeldLease(LeaseHostClaims owner, string hostname, LeaseObject lease)
+        {
+            _owner = owner;
+            _hostname = hostname;
+            _lease = lease;
+            _lastRenewed = owner._timeProvider.GetUtcNow();
+            _renewal = Task.Run(RenewLoopAsync);
+        }
+
+        public CancellationToken Lost => _lost.Token;
+
+        private string Name => _lease.Metadata.Name!;
+
+        private async Task RenewLoopAsync()
+        {
+            var time = _owner._timeProvider;
+            while (!_stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await Task.Delay(_owner._options.RenewInterval, time, _stop.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                if (await TryRenewAsync().ConfigureAwait(false) is { } lostBecause)
+                {
+                    Lose(lostBecause);
+                    return;
+                }
+                var unrenewed = time.GetUtcNow() - _lastRenewed;
+                if (unrenewed > _owner._options.LeaseDuration)
+                {
+                    Lose($"renewals have failed for {unrenewed.TotalSeconds:0.#}s, longer than the lease duration; another executor may take over");
+                    return;
+                }
+            }
+        }
+
+        /// <summary>Null when renewed or worth another try; otherwise why the claim is gone.</summary>
+        private async Task<string?> TryRenewAsync()
+        {
+            var time = _owner._timeProvider;
+            // A renewal that takes longer than the interval is as good as failed.
+            using var timeout = new CancellationTokenSource(_owner._options.RenewInterval, time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token, timeout.Token);
+            try
+            {
+                var now = time.GetUtcNow();
+                var renewed = await _owner._api.TryUpdateLeaseAsync(
+                    _owner._namespace, _lease with { Spec = _lease.Spec with { RenewTime = MicroTime(now) } }, linked.Token).ConfigureAwait(false);
+                if (renewed is not null)
+                {
+                    _lease = renewed;
+                    _lastRenewed = now;
+                    return null;
+                }
+                var current = await _owner._api.GetLeaseAsync(_owner._namespace, Name, linked.Token).ConfigureAwait(false);
+                if (current is null)
+                    return $"Lease {Name} was deleted";
+                if (current.Spec.HolderIdentity != _owner._holderIdentity)
+                    return $"Lease {Name} is now held by {current.Spec.HolderIdentity ?? "nobody"}";
+                _lease = current; // our own earlier renewal got through unanswered; renew from here
+                return null;
+            }
+            catch (RestoreException e)
+            {
+                _owner._logger.Warning("Renewing the claim on host {Host} failed: {Error}", _hostname, e.Message);
+                return null;
+            }
+            catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
+            {
+                _owner._logger.Warning("Renewing the claim on host {Host} timed out", _hostname);
+                return null;
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
+            }
+        }
+
+        private void Lose(string because)
+        {
+            _owner._logger.Error("Lost the claim on host {Host}: {Reason}", _hostname, because);
+            _lost.Cancel();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+            await _renewal.ConfigureAwait(false);
+            if (!_lost.IsCancellationRequested)
+                await ReleaseAsync().ConfigureAwait(false);
+            _lost.Dispose();
+            _stop.Dispose();
+        }
+
+        /// <summary>Clears the holder so a waiting executor takes over at once. Best effort: it expires anyway.</summary>
+        private async Task ReleaseAsync()
+        {
+            var time = _owner._timeProvider;
+            using var timeout = new CancellationTokenSource(_owner._options.LeaseDuration, time);
+            try
+            {
+                var lease = _lease;
+                for (var attempt = 0; attempt < 5; attempt++)
+                {
+                    var released = lease with { Spec = lease.Spec with { HolderIdentity = null, RenewTime = MicroTime(time.GetUtcNow()) } };
+                    if (await _owner._api.TryUpdateLeaseAsync(_owner._namespace, released, timeout.Token).ConfigureAwait(false) is not null)
+                    {
+                        _owner._logger.Debug("Released the claim on host {Host}", _hostname);
+                        return;
+                    }
+                    var current = await _owner._api.GetLeaseAsync(_owner._namespace, Name, timeout.Token).ConfigureAwait(false);
+                    if (current is null || current.Spec.HolderIdentity != _owner._holderIdentity)
+                        return;
+                    lease = current;
+                }
+            }
+            catch (RestoreException e)
+            {
+                _owner._logger.Warning("Releasing the claim on host {Host} failed (it expires by itself): {Error}", _hostname, e.Message);
+            }
+            catch (OperationCanceledException)
+            {
+                _owner._logger.Warning("Releasing the claim on host {Host} timed out (it expires by itself)", _hostname);
+            }
+        }
+    }
+}

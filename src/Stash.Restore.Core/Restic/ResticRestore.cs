@@ -1,0 +1,19 @@
+using Serilog;
+using Stash.Restore.Core.Execution;
+using Stash.Restore.Core.Model;
+using Stash.Restore.Core.Processes;
+
+namespace Stash.Restore.Core.Restic;
+
+/// <summary>The pipeline's restic: <see cref="ResticLocator"/>, <see cref="ResticPlanner"/> and <see cref="ResticRestoreRunner"/>.</summary>
+internal sealed class ResticRestore(IProcessRunner runner, TimeProvider clock, IReadOnlyDictionary<string, string> environment) : IResticRestore
+{
+    public Task<ResticInstallation> LocateAsync(CancellationToken cancellationToken) =>
+        ResticLocator.FindAsync(runner, environment, cancellationToken);
+
+    public ResticPlan Plan(ResolvedRule rule, Repository repository, IReadOnlyDictionary<string, string> secret, ResticRestoreOptions options, ResticInstallation restic) =>
+        ResticPlanner.Plan(rule, repository, secret, options, restic);
+
+    public Task<ResticRestoreSummary> RunAsync(ResticPlan plan, ILogger log, CancellationToken cancellationToken) =>
+        new ResticRestoreRunner(runner, log, clock).RunAsync(plan, cancellationToken);
+}

@@ -1,0 +1,315 @@
+using Serilog.Events;
+using Stash.Restore.Core.Kubernetes;
+
+namespace Stash.Restore.Core.Tests.Kubernetes;
+
+public sealed class KubernetesConfigLoaderTests : IDisposable
+{
+    private const string Token = "eyJhbGciOiJSUzI1NiJ9.secret-token-value";
+
+    private readonly TempDirectory _temp = new();
+    private readonly CollectingSink _log = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private string ServiceAccount(string token = Token, string ns = "demo")
+    {
+        using var ca = TestCertificates.CreateCa("cluster-ca");
+        _temp.Write("sa/token", token + "\n");
+        _temp.Write("sa/ca.crt", ca.ExportCertificatePem());
+        _temp.Write("sa/namespace", ns);
+        return Path.Combine(_temp.Path, "sa");
+    }
+
+    private KubernetesClientConfiguration Load(Dictionary<string, string> environment, string? kubeconfig = null, string? master = null, string? context = null, string? serviceAccount = null) =>
+        KubernetesConfigLoader.Load(
+            new KubernetesConfigRequest(environment, kubeconfig, master, context, serviceAccount ?? Path.Combine(_temp.Path, "no-sa")),
+            TimeProvider.System,
+            _log.CreateLogger());
+
+    [Fact]
+    public void InCluster_reads_token_ca_and_namespace_from_the_service_account_directory()
+    {
+        var sa = ServiceAccount();
+        var config = Load(new() { ["KUBERNETES_SERVICE_HOST"] = "10.96.0.1", ["KUBERNETES_SERVICE_PORT"] = "443" }, serviceAccount: sa);
+
+        Assert.Equal(new Uri("https://10.96.0.1:443"), config.Server);
+        Assert.Equal("demo", config.Namespace);
+        Assert.Equal(Token, config.Token!.GetToken());
+        Assert.Equal("CN=cluster-ca", Assert.Single(config.CertificateAuthorities!).Subject);
+        Assert.Contains("in-cluster", config.Source);
+        Assert.DoesNotContain(Token, config.ToString());
+    }
+
+    [Fact]
+    public void InCluster_brackets_an_IPv6_service_host()
+    {
+        var sa = ServiceAccount();
+        var config = Load(new() { ["KUBERNETES_SERVICE_HOST"] = "fd00:10:96::1", ["KUBERNETES_SERVICE_PORT"] = "6443" }, serviceAccount: sa);
+
+        Assert.Equal("https://[fd00:10:96::1]:6443/", config.Server.AbsoluteUri);
+    }
+
+    [Fact]
+    public void InCluster_token_is_read_again_when_the_file_changes()
+    {
+        var sa = ServiceAccount(token: "first-token-1234");
+        var config = Load(new() { ["KUBERNETES_SERVICE_HOST"] = "10.96.0.1", ["KUBERNETES_SERVICE_PORT"] = "443" }, serviceAccount: sa);
+        Assert.Equal("first-token-1234", config.Token!.GetToken());
+
+        var tokenPath = Path.Combine(sa, "token");
+        File.WriteAllText(tokenPath, "second-token-5678");
+        File.SetLastWriteTimeUtc(tokenPath, DateTime.UtcNow.AddMinutes(1)); // rotation always moves mtime
+
+        Assert.Equal("second-token-5678", config.Token.GetToken());
+    }
+
+    [Fact]
+    public void Refresh_reports_whether_a_rotated_token_is_worth_another_try()
+    {
+        var sa = ServiceAccount(token: "first-token-1234");
+        var config = Load(new() { ["KUBERNETES_SERVICE_HOST"] = "10.96.0.1", ["KUBERNETES_SERVICE_PORT"] = "443" }, serviceAccount: sa);
+        _ = config.Token!.GetToken();
+
+        Assert.False(config.Token.Refresh());
+        File.WriteAllText(Path.Combine(sa, "token"), "second-token-5678");
+        Assert.True(config.Token.Refresh());
+        Assert.Equal("second-token-5678", config.Token.GetToken());
+    }
+
+    [Fact]
+    public void Master_overrides_the_in_cluster_server()
+    {
+        var sa = ServiceAccount();
+        var config = Load(new() { ["KUBERNETES_SERVICE_HOST"] = "10.96.0.1", ["KUBERNETES_SERVICE_PORT"] = "443" }, master: "https://api.example:8443", serviceAccount: sa);
+
+        Assert.Equal(new Uri("https://api.example:8443"), config.Server);
+        Assert.Equal(Token, config.Token!.GetToken());
+    }
+
+    private string Kubeconfig(string name, string clusterExtra, string userBlock, string currentContext = "main")
+    {
+        using var ca = TestCertificates.CreateCa("kubeconfig-ca");
+        return _temp.Write(name, $"""
+            apiVersion: v1
+            kind: Config
+            current-context: {currentContext}
+            clusters:
+            - name: c1
+              cluster:
+                server: https://127.0.0.1:6443
+                certificate-authority-data: {TestCertificates.Base64(ca.ExportCertificatePem())}
+            {clusterExtra}
+            contexts:
+            - name: main
+              context:
+                cluster: c1
+                user: u1
+                namespace: restore-ns
+            - name: other
+              context:
+                cluster: c2
+                user: u2
+            users:
+            {userBlock}
+            """);
+    }
+
+    private const string TokenUser = """
+        - name: u1
+          user:
+            token: kubeconfig-token-abcdef
+        - name: u2
+          user:
+            token: other-token-123456
+        """;
+
+    [Fact]
+    public void Kubeconfig_current_context_gives_server_ca_token_and_namespace()
+    {
+        var path = Kubeconfig("config", "", TokenUser);
+        var config = Load([], kubeconfig: path);
+
+        Assert.Equal(new Uri("https://127.0.0.1:6443"), config.Server);
+        Assert.Equal("restore-ns", config.Namespace);
+        Assert.Equal("kubeconfig-token-abcdef", config.Token!.GetToken());
+        Assert.Equal("CN=kubeconfig-ca", Assert.Single(config.CertificateAuthorities!).Subject);
+        Assert.False(config.InsecureSkipTlsVerify);
+        Assert.DoesNotContain("kubeconfig-token-abcdef", config.Source);
+    }
+
+    [Fact]
+    public void Kubeconfig_named_context_with_ca_file_and_insecure_flag_is_honoured_with_a_warning()
+    {
+        using var ca = TestCertificates.CreateCa("file-ca");
+        _temp.Write("certs/ca.pem", ca.ExportCertificatePem());
+        var path = Kubeconfig("config", """
+            - name: c2
+              cluster:
+                server: https://10.0.0.9:443
+                certificate-authority: certs/ca.pem
+                insecure-skip-tls-verify: true
+            """, TokenUser);
+
+        var config = Load([], kubeconfig: path, context: "other");
+
+        Assert.Equal(new Uri("https://10.0.0.9:443"), config.Server);
+        Assert.Equal("other-token-123456", config.Token!.GetToken());
+        Assert.True(config.InsecureSkipTlsVerify);
+        Assert.Contains(_log.Events, e => e.Level == LogEventLevel.Warning && e.Text.Contains("insecure-skip-tls-verify"));
+    }
+
+    [Fact]
+    public void Kubeconfig_certificate_authority_file_is_relative_to_the_kubeconfig()
+    {
+        using var ca = TestCertificates.CreateCa("file-ca");
+        _temp.Write("kube/certs/ca.pem", ca.ExportCertificatePem());
+        var path = _temp.Write("kube/config", """
+            current-context: x
+            clusters:
+            - name: c
+              cluster:
+                server: https://127.0.0.1:1
+                certificate-authority: certs/ca.pem
+            contexts:
+            - name: x
+              context: {cluster: c, user: u}
+            users:
+            - name: u
+              user: {tokenFile: token.txt}
+            """);
+        _temp.Write("kube/token.txt", "file-token-0987\n");
+
+        var config = Load([], kubeconfig: path);
+
+        Assert.Equal("CN=file-ca", Assert.Single(config.CertificateAuthorities!).Subject);
+        Assert.Equal("file-token-0987", config.Token!.GetToken());
+        Assert.Equal(Path.Combine(_temp.Path, "kube", "token.txt"), config.Token.FilePath);
+    }
+
+    [Fact]
+    public void Kubeconfig_client_certificate_data_loads_with_its_private_key()
+    {
+        var (certificate, key) = TestCertificates.CreateClientPem("alice");
+        var path = Kubeconfig("config", "", $"""
+            - name: u1
+              user:
+                client-certificate-data: {TestCertificates.Base64(certificate)}
+                client-key-data: {TestCertificates.Base64(key)}
+            """);
+
+        var config = Load([], kubeconfig: path);
+
+        Assert.Null(config.Token);
+        Assert.Equal("CN=alice", config.ClientCertificate!.Subject);
+        Assert.True(config.ClientCertificate.HasPrivateKey);
+    }
+
+    [Fact]
+    public void Kubeconfig_client_certificate_files_load_and_a_missing_key_is_an_error()
+    {
+        var (certificate, key) = TestCertificates.CreateClientPem("bob");
+        _temp.Write("bob.crt", certificate);
+        _temp.Write("bob.key", key);
+        var withBoth = Kubeconfig("both", "", """
+            - name: u1
+              user:
+                client-certificate: bob.crt
+                client-key: bob.key
+            """);
+        var withoutKey = Kubeconfig("nokey", "", """
+            - name: u1
+              user:
+                client-certificate: bob.crt
+            """);
+
+        Assert.Equal("CN=bob", Load([], kubeconfig: withBoth).ClientCertificate!.Subject);
+        var error = Assert.Throws<InvalidInputException>(() => Load([], kubeconfig: withoutKey));
+        Assert.Contains("needs both the certificate and the key", error.Message);
+        Assert.DoesNotContain("PRIVATE KEY", error.Message);
+    }
+
+    [Fact]
+    public void Kubeconfig_comes_from_the_first_existing_file_of_KUBECONFIG_then_home()
+    {
+        var first = Kubeconfig("a/config", "", TokenUser);
+        var home = Path.Combine(_temp.Path, "home");
+        Directory.CreateDirectory(Path.Combine(home, ".kube"));
+        File.Copy(first, Path.Combine(home, ".kube", "config"));
+        var missing = Path.Combine(_temp.Path, "missing");
+
+        var fromList = Load(new() { ["KUBECONFIG"] = $"{missing}:{first}", ["HOME"] = "/nonexistent" });
+        var fromHome = Load(new() { ["HOME"] = home });
+
+        Assert.Contains(first, fromList.Source);
+        Assert.Contains(Path.Combine(home, ".kube", "config"), fromHome.Source);
+    }
+
+    [Fact]
+    public void Explicit_kubeconfig_wins_over_the_service_account()
+    {
+        var sa = ServiceAccount();
+        var path = Kubeconfig("config", "", TokenUser);
+        var config = Load(new() { ["KUBERNETES_SERVICE_HOST"] = "10.96.0.1", ["KUBERNETES_SERVICE_PORT"] = "443" }, kubeconfig: path, serviceAccount: sa);
+
+        Assert.Equal("kubeconfig-token-abcdef", config.Token!.GetToken());
+    }
+
+    [Fact]
+    public void Service_account_wins_over_KUBECONFIG_when_in_a_pod()
+    {
+        var sa = ServiceAccount();
+        var path = Kubeconfig("config", "", TokenUser);
+        var config = Load(new() { ["KUBERNETES_SERVICE_HOST"] = "10.96.0.1", ["KUBERNETES_SERVICE_PORT"] = "443", ["KUBECONFIG"] = path }, serviceAccount: sa);
+
+        Assert.Equal(Token, config.Token!.GetToken());
+    }
+
+    [Fact]
+    public void No_configuration_at_all_is_a_missing_dependency_that_says_what_was_tried()
+    {
+        var error = Assert.Throws<DependencyUnavailableException>(() => Load(new() { ["HOME"] = _temp.Path }));
+
+        Assert.Equal(ExitCodes.DependencyUnavailable, error.ExitCode);
+        Assert.Contains("KUBERNETES_SERVICE_HOST", error.Message);
+        Assert.Contains("KUBECONFIG", error.Message);
+    }
+
+    [Fact]
+    public void Missing_kubeconfig_file_and_unknown_context_are_reported_by_name()
+    {
+        var path = Kubeconfig("config", "", TokenUser);
+
+        var missing = Assert.Throws<DependencyUnavailableException>(() => Load([], kubeconfig: Path.Combine(_temp.Path, "nope")));
+        var context = Assert.Throws<InvalidInputException>(() => Load([], kubeconfig: path, context: "staging"));
+
+        Assert.Contains("nope' does not exist", missing.Message);
+        Assert.Contains("no context named 'staging'", context.Message);
+    }
+
+    [Fact]
+    public void Exec_credential_plugins_are_refused_with_a_clear_message()
+    {
+        var path = Kubeconfig("config", "", """
+            - name: u1
+              user:
+                exec:
+                  apiVersion: client.authentication.k8s.io/v1
+                  command: aws
+            """);
+
+        var error = Assert.Throws<InvalidInputException>(() => Load([], kubeconfig: path));
+
+        Assert.Contains("exec and auth-provider credential plugins are not supported", error.Message);
+    }
+
+    [Fact]
+    public void Master_overrides_the_kubeconfig_server()
+    {
+        var path = Kubeconfig("config", "", TokenUser);
+        var config = Load([], kubeconfig: path, master: "https://127.0.0.2:7443");
+
+        Assert.Equal(new Uri("https://127.0.0.2:7443"), config.Server);
+        Assert.Equal("kubeconfig-token-abcdef", config.Token!.GetToken());
+    }
+}

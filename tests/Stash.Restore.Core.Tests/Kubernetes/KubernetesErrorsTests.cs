@@ -1,0 +1,156 @@
+using System.Net.Sockets;
+using Polly;
+using Polly.Timeout;
+using Stash.Restore.Core.Kubernetes;
+
+namespace Stash.Restore.Core.Tests.Kubernetes;
+
+public sealed class KubernetesErrorsTests
+{
+    private static readonly Uri Server = new("https://10.96.0.1:443");
+
+    private static string Status(int code, string reason, string message) =>
+        $$"""{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"{{message.Replace("\"", "\\\"")}}","reason":"{{reason}}","details":{"name":"x","group":"stash.appscode.com","kind":"restoresessions"},"code":{{code}}}""";
+
+    private static readonly ApiRequestTarget GetSession = new("get", "restoresessions.stash.appscode.com", "demo", "x");
+
+    [Fact]
+    public void Not_found_names_the_object_and_adds_the_namespace_the_server_leaves_out()
+    {
+        var body = Status(404, "NotFound", "restoresessions.stash.appscode.com \"x\" not found");
+
+        var error = KubernetesErrors.ToException(404, body, GetSession, Server);
+
+        var dependency = Assert.IsType<DependencyUnavailableException>(error);
+        Assert.Equal(ExitCodes.DependencyUnavailable, dependency.ExitCode);
+        Assert.Equal("restoresessions.stash.appscode.com \"x\" not found in namespace \"demo\"", error.Message);
+        Assert.Equal(404, KubernetesApiException.StatusCodeOf(error));
+    }
+
+    [Fact]
+    public void Not_found_without_a_status_body_is_still_one_line_naming_the_object()
+    {
+        var error = KubernetesErrors.ToException(404, "<html>\n<body>404</body>\n</html>", new ApiRequestTarget("get", "secrets", "demo", "s3-secret"), Server);
+
+        Assert.Equal("secrets \"s3-secret\" not found in namespace \"demo\"", error.Message);
+    }
+
+    [Fact]
+    public void Unauthorized_says_the_credentials_were_rejected_and_what_was_attempted()
+    {
+        var body = Status(401, "Unauthorized", "Unauthorized");
+
+        var error = KubernetesErrors.ToException(401, body, GetSession, Server);
+
+        Assert.IsType<DependencyUnavailableException>(error);
+        Assert.Contains("rejected the credentials", error.Message);
+        Assert.Contains("get restoresessions.stash.appscode.com \"x\" in namespace \"demo\"", error.Message);
+        Assert.Contains("https://10.96.0.1", error.Message);
+    }
+
+    [Fact]
+    public void Forbidden_says_which_permission_is_missing()
+    {
+        var message = "restoresessions.stash.appscode.com \"x\" is forbidden: User \"system:serviceaccount:demo:restricted\" cannot patch resource \"restoresessions/status\" in API group \"stash.appscode.com\" in the namespace \"demo\"";
+        var target = new ApiRequestTarget("patch", "restoresessions.stash.appscode.com", "demo", "x", "status");
+
+        var error = KubernetesErrors.ToException(403, Status(403, "Forbidden", message), target, Server);
+
+        Assert.IsType<DependencyUnavailableException>(error);
+        Assert.StartsWith("permission missing: ", error.Message);
+        Assert.Contains("cannot patch resource \"restoresessions/status\"", error.Message);
+        Assert.Contains("in the namespace \"demo\"", error.Message);
+        Assert.Contains("\"patch\" on \"restoresessions.stash.appscode.com/status\"", error.Message);
+    }
+
+    [Fact]
+    public void Forbidden_without_a_body_builds_the_permission_from_the_request()
+    {
+        var target = new ApiRequestTarget("get", "secrets", "backup", "creds");
+
+        var error = KubernetesErrors.ToException(403, "", target, Server);
+
+        Assert.Contains("cannot get resource \"secrets\" in namespace \"backup\"", error.Message);
+    }
+
+    [Fact]
+    public void Unprocessable_is_invalid_input_with_the_field_paths()
+    {
+        var message = "RestoreSession.stash.appscode.com \"x\" is invalid: status.stats[0].phase: Unsupported value: \"Bogus\": supported values: \"Succeeded\", \"Failed\", \"Running\", \"Unknown\"";
+
+        var error = KubernetesErrors.ToException(422, Status(422, "Invalid", message), GetSession with { Verb = "patch" }, Server);
+
+        var invalid = Assert.IsType<InvalidInputException>(error);
+        Assert.Equal(ExitCodes.InvalidInput, invalid.ExitCode);
+        Assert.Contains("status.stats[0].phase: Unsupported value: \"Bogus\"", error.Message);
+    }
+
+    [Fact]
+    public void Server_errors_after_retries_say_so_on_one_line()
+    {
+        var error = KubernetesErrors.ToException(503, Status(503, "ServiceUnavailable", "etcd\nleader changed"), GetSession, Server);
+
+        Assert.IsType<DependencyUnavailableException>(error);
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.Contains("503 ServiceUnavailable", error.Message);
+        Assert.Contains("etcd leader changed", error.Message);
+        Assert.EndsWith("(gave up after retrying)", error.Message);
+        Assert.True(KubernetesApiException.IsTransient(error));
+    }
+
+    [Fact]
+    public void A_token_in_a_message_is_scrubbed()
+    {
+        var error = KubernetesErrors.ToException(500, Status(500, "InternalError", "bad header Bearer tok-123456789"), GetSession, Server,
+            text => text.Replace("tok-123456789", "***"));
+
+        Assert.DoesNotContain("tok-123456789", error.Message);
+        Assert.Contains("Bearer ***", error.Message);
+    }
+
+    [Theory]
+    [InlineData(429, true, true)]
+    [InlineData(500, true, false)]
+    [InlineData(502, true, false)]
+    [InlineData(503, true, false)]
+    [InlineData(504, true, false)]
+    [InlineData(400, false, false)]
+    [InlineData(401, false, false)]
+    [InlineData(403, false, false)]
+    [InlineData(404, false, false)]
+    [InlineData(409, false, false)]
+    [InlineData(422, false, false)]
+    public void Answers_are_retried_only_when_they_may_pass(int statusCode, bool idempotent, bool notIdempotent)
+    {
+        var outcome = Outcome.FromResult(new ApiResponse(statusCode, "", null));
+
+        Assert.Equal(idempotent, KubernetesRetryClassifier.ShouldRetry(outcome, RequestSafety.Idempotent));
+        Assert.Equal(notIdempotent, KubernetesRetryClassifier.ShouldRetry(outcome, RequestSafety.NotIdempotent));
+    }
+
+    [Fact]
+    public void Broken_connections_are_retried_but_a_write_only_when_it_never_left()
+    {
+        var refused = new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused", new SocketException((int)SocketError.ConnectionRefused));
+        var dropped = new HttpRequestException(HttpRequestError.ResponseEnded, "The response ended prematurely.");
+        var attemptTimeout = new TimeoutRejectedException();
+
+        Assert.True(KubernetesRetryClassifier.ShouldRetry(refused, RequestSafety.Idempotent));
+        Assert.True(KubernetesRetryClassifier.ShouldRetry(dropped, RequestSafety.Idempotent));
+        Assert.True(KubernetesRetryClassifier.ShouldRetry(attemptTimeout, RequestSafety.Idempotent));
+        Assert.True(KubernetesRetryClassifier.ShouldRetry(refused, RequestSafety.NotIdempotent));
+        Assert.False(KubernetesRetryClassifier.ShouldRetry(dropped, RequestSafety.NotIdempotent));
+        Assert.False(KubernetesRetryClassifier.ShouldRetry(attemptTimeout, RequestSafety.NotIdempotent));
+        Assert.False(KubernetesRetryClassifier.ShouldRetry(new OperationCanceledException(), RequestSafety.Idempotent));
+    }
+
+    [Fact]
+    public void Retry_after_is_read_as_seconds_or_a_date()
+    {
+        var now = DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.Equal(TimeSpan.FromSeconds(3), ApiResponse.ReadRetryAfter(new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(3)), now));
+        Assert.Equal(TimeSpan.FromSeconds(7), ApiResponse.ReadRetryAfter(new System.Net.Http.Headers.RetryConditionHeaderValue(now.AddSeconds(7)), now));
+        Assert.Null(ApiResponse.ReadRetryAfter(null, now));
+    }
+}

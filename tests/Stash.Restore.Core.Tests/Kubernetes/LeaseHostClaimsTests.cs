@@ -1,0 +1,58 @@
+using Stash.Restore.Core.Kubernetes;
+
+namespace Stash.Restore.Core.Tests.Kubernetes;
+
+public sealed class LeaseHostClaimsTests
+{
+    [Fact]
+    public void A_valid_short_name_is_used_as_is()
+    {
+        Assert.Equal("stash-restore-sample-restore-host-0", LeaseHostClaims.LeaseName("sample-restore", "host-0"));
+    }
+
+    [Fact]
+    public void Names_that_must_change_are_sanitised_and_hashed_so_they_stay_distinct()
+    {
+        var underscore = LeaseHostClaims.LeaseName("s", "node_a");
+        var dot = LeaseHostClaims.LeaseName("s", "node.a");
+        var upper = LeaseHostClaims.LeaseName("s", "Node-A");
+
+        foreach (var name in new[] { underscore, dot, upper })
+            Assert.Matches("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", name);
+        Assert.StartsWith("stash-restore-s-node-a-", underscore);
+        Assert.Equal(3, new[] { underscore, dot, upper }.Distinct().Count());
+    }
+
+    [Fact]
+    public void Long_names_are_cut_to_63_characters_with_a_hash()
+    {
+        var host = "worker-node-" + new string('x', 80);
+        var a = LeaseHostClaims.LeaseName("restore-session-with-a-long-name", host);
+        var b = LeaseHostClaims.LeaseName("restore-session-with-a-long-name", host + "y");
+
+        Assert.True(a.Length <= 63, a);
+        Assert.Matches("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", a);
+        Assert.NotEqual(a, b);
+    }
+
+    [Fact]
+    public void Expiry_is_renew_time_plus_duration()
+    {
+        var spec = new LeaseSpec { HolderIdentity = "pod-a", RenewTime = "2026-01-01T00:00:00.000000Z", LeaseDurationSeconds = 15 };
+        var start = DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.False(LeaseHostClaims.IsExpired(spec, start.AddSeconds(14)));
+        Assert.True(LeaseHostClaims.IsExpired(spec, start.AddSeconds(16)));
+        Assert.True(LeaseHostClaims.IsExpired(spec with { RenewTime = null }, start));
+    }
+
+    [Fact]
+    public void Holder_identity_is_unique_per_process_and_names_the_pod()
+    {
+        var a = LeaseHostClaims.NewHolderIdentity("web-5d8f-abc");
+        var b = LeaseHostClaims.NewHolderIdentity("web-5d8f-abc");
+
+        Assert.StartsWith("web-5d8f-abc_", a);
+        Assert.NotEqual(a, b);
+    }
+}

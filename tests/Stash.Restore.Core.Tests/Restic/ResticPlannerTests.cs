@@ -1,0 +1,147 @@
+using Stash.Restore.Core.Model;
+using Stash.Restore.Core.Processes;
+using Stash.Restore.Core.Restic;
+
+namespace Stash.Restore.Core.Tests.Restic;
+
+public sealed class ResticPlannerTests : IDisposable
+{
+    private const string Password = "planner-pw-123";
+    private readonly string _scratch = Directory.CreateTempSubdirectory("stash-planner-").FullName;
+
+    public void Dispose() => Directory.Delete(_scratch, recursive: true);
+
+    private static readonly Repository LocalRepo = new()
+    {
+        Metadata = new ObjectMeta { Name = "local-repo", Namespace = "demo" },
+        Spec = new RepositorySpec { Backend = new BackendSpec { Local = new LocalSpec { MountPath = "/safe/data", SubPath = "demo" } } },
+    };
+
+    private static readonly Dictionary<string, string> Secret = new() { ["RESTIC_PASSWORD"] = Password };
+
+    private ResticRestoreOptions Options(bool cache = true, bool resume = false, bool verify = false) =>
+        new("/", _scratch, cache, null, null, resume, verify);
+
+    private static ResticInstallation Restic(string version) => new("/usr/bin/restic", Version.Parse(version));
+
+    private static ResolvedRule Paths(params string[] paths) =>
+        new(0, new RestoreRule { Paths = [.. paths], Include = ["/data/keep*"], Exclude = ["*.tmp"] }, "host-3");
+
+    public static TheoryData<string, bool, string[]> Matrix => new()
+    {
+        // version, resume, restore flags after --host
+        { "0.14.0", false, ["--target", "/", "--include", "/data/keep*", "--exclude", "*.tmp", "--verify"] },
+        { "0.14.0", true, ["--target", "/", "--include", "/data/keep*", "--exclude", "*.tmp", "--verify"] },
+        { "0.16.4", true, ["--target", "/", "--include", "/data/keep*", "--exclude", "*.tmp", "--verify", "--json"] },
+        { "0.17.3", false, ["--target", "/", "--include", "/data/keep*", "--exclude", "*.tmp", "--verify", "--json"] },
+        { "0.17.3", true, ["--target", "/", "--include", "/data/keep*", "--exclude", "*.tmp", "--overwrite", "if-changed", "--verify", "--json"] },
+        { "0.18.0", true, ["--target", "/", "--include", "/data/keep*", "--exclude", "*.tmp", "--overwrite", "if-changed", "--verify", "--json"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Matrix))]
+    public void Argv_by_restic_version(string version, bool resume, string[] flags)
+    {
+        using var plan = ResticPlanner.Plan(Paths("/data"), LocalRepo, Secret, Options(resume: resume, verify: true), Restic(version));
+        var call = Assert.Single(plan.Invocations);
+        string[] expected =
+        [
+            "restore", "latest", "--path", "/data", "--host", "host-3", .. flags,
+            "--cache-dir", Path.Combine(_scratch, "restic-cache"),
+        ];
+        Assert.Equal(expected, call.Process.Arguments);
+        Assert.Equal("/usr/bin/restic", call.Process.FileName);
+    }
+
+    [Fact]
+    public void Feature_gates_follow_restic_releases()
+    {
+        Assert.False(Restic("0.15.2").RestoreJson());
+        Assert.True(Restic("0.16.0").RestoreJson());
+        Assert.False(Restic("0.16.5").RestoreOverwrite());
+        Assert.False(Restic("0.16.5").DetailedExitCodes());
+        Assert.True(Restic("0.17.0").RestoreOverwrite());
+        Assert.True(Restic("0.17.0").RestoreDryRun());
+        Assert.True(Restic("0.17.0").RestoreDelete());
+        Assert.True(Restic("0.17.0").DetailedExitCodes());
+        Assert.True(Restic("0.14.0").RestoreVerify());
+    }
+
+    [Fact]
+    public void One_call_per_path_in_order_with_environment_and_scratch()
+    {
+        using var plan = ResticPlanner.Plan(Paths("/data", "/var/lib/app data"), LocalRepo, Secret, Options(), Restic("0.18.0"));
+        Assert.Equal(2, plan.Invocations.Count);
+        Assert.Equal("/data", plan.Invocations[0].Path);
+        Assert.Equal("/var/lib/app data", plan.Invocations[1].Path);
+        Assert.Equal("/var/lib/app data", plan.Invocations[1].Process.Arguments[3]);
+        Assert.Equal("host-3", plan.Invocations[1].Host);
+        var env = plan.Invocations[0].Process.Environment;
+        Assert.Equal("/safe/data/demo", env["RESTIC_REPOSITORY"]);
+        Assert.Equal(Password, env["RESTIC_PASSWORD"]);
+        Assert.Equal(Path.Combine(_scratch, "tmp"), env["TMPDIR"]);
+        Assert.True(Directory.Exists(Path.Combine(_scratch, "tmp")));
+        Assert.True(Directory.Exists(Path.Combine(_scratch, "restic-cache")));
+        Assert.Equal(["snapshots", "--json", "--cache-dir", Path.Combine(_scratch, "restic-cache")], plan.ListSnapshots!.Arguments);
+        Assert.Equal("local:/safe/data/demo", plan.RepositoryDisplay);
+        Assert.Contains(Password, plan.SecretValues);
+        Assert.All(plan.Invocations, i => Assert.DoesNotContain(Password, i.Process.Arguments));
+    }
+
+    [Fact]
+    public void Snapshots_by_id_or_stash_snapshot_name_and_no_cache()
+    {
+        var rule = new ResolvedRule(1, new RestoreRule { Snapshots = ["local-repo-1a2b3c4d", "9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a0", "ab12cd34"] }, "host-0");
+        using var plan = ResticPlanner.Plan(rule, LocalRepo, Secret, Options(cache: false) with { TargetDirectory = "/tmp/inspect" }, Restic("0.17.0"));
+        Assert.Equal(["restore", "1a2b3c4d", "--target", "/tmp/inspect", "--json", "--no-cache"], plan.Invocations[0].Process.Arguments);
+        Assert.Equal("1a2b3c4d", plan.Invocations[0].SnapshotId);
+        Assert.Equal("9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a0", plan.Invocations[1].Process.Arguments[1]);
+        Assert.Equal("ab12cd34", plan.Invocations[2].Process.Arguments[1]);
+        Assert.DoesNotContain("--host", plan.Invocations[0].Process.Arguments);
+        Assert.False(Directory.Exists(Path.Combine(_scratch, "restic-cache")));
+    }
+
+    [Theory]
+    [InlineData("local-repo-1a2b3c4d", "local-repo", "1a2b3c4d")]
+    [InlineData("1a2b3c4d", "local-repo", "1a2b3c4d")]
+    [InlineData("local-repo-latest", "local-repo", "local-repo-latest")]
+    [InlineData("local-repo-1a2b", "local-repo", "local-repo-1a2b")]
+    [InlineData("other-repo-1a2b3c4d", "local-repo", "other-repo-1a2b3c4d")]
+    [InlineData("gcs-1a2b3c4d5e6f", "gcs", "1a2b3c4d5e6f")]
+    public void Stash_snapshot_name_is_reduced_to_the_restic_id(string snapshot, string repository, string expected) =>
+        Assert.Equal(expected, ResticPlanner.SnapshotId(snapshot, repository));
+
+    [Fact]
+    public void Snapshot_that_looks_like_an_option_is_rejected() =>
+        Assert.Throws<InvalidInputException>(() => ResticPlanner.SnapshotId("--no-lock", "r"));
+
+    [Fact]
+    public void Priority_is_carried_to_every_call()
+    {
+        var priority = new ProcessPriority(10, 2, 7);
+        using var plan = ResticPlanner.Plan(Paths("/a", "/b"), LocalRepo, Secret, Options() with { Priority = priority }, Restic("0.18.0"));
+        Assert.All(plan.Invocations, i => Assert.Equal(priority, i.Process.Priority));
+        Assert.Null(plan.ListSnapshots!.Priority);
+    }
+
+    [Fact]
+    public void Rules_that_cannot_work_are_invalid_input()
+    {
+        Assert.Throws<InvalidInputException>(() => ResticPlanner.Plan(Paths("relative/path"), LocalRepo, Secret, Options(), Restic("0.18.0")));
+        Assert.Throws<InvalidInputException>(() => ResticPlanner.Plan(new ResolvedRule(2, new RestoreRule(), "h"), LocalRepo, Secret, Options(), Restic("0.18.0")));
+        var both = Assert.Throws<InvalidInputException>(() => ResticPlanner.Plan(new ResolvedRule(4, new RestoreRule { Paths = ["/a"], Snapshots = ["1a2b3c4d"] }, "h"), LocalRepo, Secret, Options(), Restic("0.18.0")));
+        Assert.Contains("rule 4", both.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Dispose_removes_credential_files()
+    {
+        var gcs = LocalRepo with { Spec = new RepositorySpec { Backend = new BackendSpec { Gcs = new GcsSpec { Bucket = "b" } } } };
+        var secret = new Dictionary<string, string>(Secret) { ["GOOGLE_SERVICE_ACCOUNT_JSON_KEY"] = "{\"k\":1}" };
+        var plan = ResticPlanner.Plan(Paths("/a"), gcs, secret, Options(), Restic("0.18.0"));
+        var file = plan.Invocations[0].Process.Environment["GOOGLE_APPLICATION_CREDENTIALS"]!;
+        Assert.True(File.Exists(file));
+        plan.Dispose();
+        Assert.False(File.Exists(file));
+    }
+}

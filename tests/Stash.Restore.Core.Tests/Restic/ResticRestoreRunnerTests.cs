@@ -1,0 +1,208 @@
+using Stash.Restore.Core.Processes;
+using Stash.Restore.Core.Restic;
+using static Stash.Restore.Core.Tests.Restic.FakeRun;
+
+namespace Stash.Restore.Core.Tests.Restic;
+
+/// <summary>Classification of restic's outcomes from output captured from real restic runs.</summary>
+public sealed class ResticRestoreRunnerTests
+{
+    private const string Password = "runner-secret-pw";
+    private readonly ListSink _log = new();
+    private readonly ManualTimeProvider _time = new();
+
+    private static ResticPlan Plan(bool failOnMetadata = false, params ResticInvocation[] invocations)
+    {
+        var env = new Dictionary<string, string?> { ["RESTIC_PASSWORD"] = Password };
+        if (invocations.Length == 0)
+        {
+            invocations =
+            [
+                new ResticInvocation("path /data of host host-7 (latest snapshot)", new ProcessSpec("/usr/bin/restic", ["restore", "latest"], env))
+                {
+                    Path = "/data",
+                    Host = "host-7",
+                },
+            ];
+        }
+        return new ResticPlan("local:/repo", invocations, [Password])
+        {
+            ListSnapshots = new ProcessSpec("/usr/bin/restic", ["snapshots", "--json"], env),
+            FailOnMetadataErrors = failOnMetadata,
+        };
+    }
+
+    private ResticRestoreRunner Runner(FakeProcessRunner processes) => new(processes, _log.CreateLogger(), _time);
+
+    private async Task<RestoreFailedException> Fails(FakeProcessRunner processes, ResticPlan? plan = null)
+    {
+        var e = await Assert.ThrowsAsync<RestoreFailedException>(() => Runner(processes).RunAsync(plan ?? Plan(), CancellationToken.None));
+        Assert.DoesNotContain(Password, e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.Equal(1, e.ExitCode);
+        return e;
+    }
+
+    [Fact]
+    public async Task Success_sums_json_summaries()
+    {
+        var processes = new FakeProcessRunner()
+            .Then(new FakeRun(0, Err("repository 6f1a opened (version 2, compression level auto)"), Out("{\"message_type\":\"summary\",\"total_files\":41,\"files_restored\":2,\"files_skipped\":39,\"total_bytes\":5000000,\"bytes_restored\":5000000,\"bytes_skipped\":195000000}")))
+            .Then(new FakeRun(0, Out("{\"message_type\":\"summary\",\"total_files\":4,\"files_restored\":4,\"total_bytes\":8,\"bytes_restored\":8}")));
+        var env = new Dictionary<string, string?>();
+        var plan = Plan(false,
+            new ResticInvocation("path /a", new ProcessSpec("restic", ["a"], env)),
+            new ResticInvocation("path /b", new ProcessSpec("restic", ["b"], env)));
+        var summary = await Runner(processes).RunAsync(plan, CancellationToken.None);
+        Assert.Equal(new ResticRestoreSummary(6, 39, 5000008, 0), summary);
+        Assert.Equal(["a", "b"], processes.Calls.Select(c => c.Arguments[0]));
+        Assert.Contains("restic: restored path /a: 2 files, 4.8 MiB", _log.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Text_summary_of_older_restic_is_parsed()
+    {
+        var processes = new FakeProcessRunner().Then(new FakeRun(0, Out("restoring <Snapshot 1a2b3c4d of [/data] at 2026-11-01 10:00:00 +0000 UTC by root@host-0> to /"), Out("Summary: Restored 5 files/dirs (1.000 KiB) in 0:00")));
+        var summary = await Runner(processes).RunAsync(Plan(), CancellationToken.None);
+        Assert.Equal(new ResticRestoreSummary(5, 0, 1024, 0), summary);
+    }
+
+    [Theory]
+    [InlineData("Summary: Restored 3 / 5 files/dirs (1.000 KiB / 2.000 KiB) in 0:01, skipped 2 files/dirs 1.000 KiB", 3, 2, 1024)]
+    [InlineData("Summary: Restored 10 files/dirs (2.500 MiB) in 0:03", 10, 0, 2621440)]
+    public void Text_summary_variants(string line, long files, long skipped, long bytes) =>
+        Assert.Equal(new ResticMessage.Summary(files, skipped, bytes), ResticOutput.Parse(line));
+
+    [Theory]
+    [InlineData(10, "{\"message_type\":\"exit_error\",\"code\":10,\"message\":\"Fatal: repository does not exist: unable to open config file: stat /repo/config: no such file or directory\"}", "no repository at local:/repo (exit 10)")]
+    [InlineData(1, "Fatal: unable to open config file: Stat: stat /repo/config: no such file or directory\nIs there a repository at the following location?", "no repository at local:/repo (exit 1)")]
+    [InlineData(11, "{\"message_type\":\"exit_error\",\"code\":11,\"message\":\"Fatal: unable to create lock in backend: repository is already locked exclusively by PID 7 on host-0 by root (UID 0, GID 0)\"}", "is locked (exit 11)")]
+    [InlineData(1, "Fatal: unable to create lock in backend: repository is already locked by PID 7", "restic unlock")]
+    [InlineData(12, "{\"message_type\":\"exit_error\",\"code\":12,\"message\":\"Fatal: wrong password or no key found\"}", "wrong password for repository local:/repo (exit 12)")]
+    [InlineData(1, "Fatal: wrong password or no key found", "wrong password for repository local:/repo (exit 1)")]
+    [InlineData(130, "signal interrupt received, cleaning up", "interrupted (exit 130)")]
+    [InlineData(137, "", "killed (SIGKILL; memory limit likely) (exit 137)")]
+    [InlineData(139, "", "killed by signal 11 (exit 139)")]
+    [InlineData(1, "Fatal: Load(<data/1a2b3c4d>, 0, 0) returned error, giving up: ciphertext verification failed", "failed: Load(<data/1a2b3c4d>, 0, 0) returned error, giving up: ciphertext verification failed")]
+    [InlineData(3, "Fatal: some new failure", "restic exited with unexpected code 3: some new failure")]
+    [InlineData(2, "", "restic exited with unexpected code 2")]
+    public async Task Exit_codes_become_one_actionable_line(int exitCode, string stderr, string expected)
+    {
+        var processes = new FakeProcessRunner().Then(new FakeRun(exitCode, stderr.Split('\n').Where(l => l.Length > 0).Select(Err).ToArray()));
+        var e = await Fails(processes);
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+        Assert.StartsWith("restic restore of path /data of host host-7 (latest snapshot) from local:/repo failed: ", e.Message, StringComparison.Ordinal);
+        if (expected.Contains("locked", StringComparison.Ordinal))
+            Assert.Contains("restic list locks", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task No_snapshot_lists_filters_and_existing_snapshots()
+    {
+        const string snapshots = """
+            [{"time":"2026-11-01T10:00:00Z","paths":["/data"],"hostname":"host-0","id":"1a2b3c4d5e6f70811a2b3c4d5e6f70811a2b3c4d5e6f70811a2b3c4d5e6f7081","short_id":"1a2b3c4d"},
+             {"time":"2026-11-02T11:30:00.123456+01:00","paths":["/var/lib/app","/etc"],"hostname":"host-1","id":"9f8e7d6c00000000000000000000000000000000000000000000000000000000"}]
+            """;
+        var processes = new FakeProcessRunner()
+            .Then(new FakeRun(1, Err("{\"message_type\":\"exit_error\",\"code\":1,\"message\":\"Fatal: failed to find snapshot: snapshot filter (Paths:[/data] Tags:[] Hosts:[host-7]): no snapshot found\"}")))
+            .Then(new FakeRun(0, snapshots.Split('\n').Select(Out).ToArray()));
+        var e = await Fails(processes);
+        Assert.Equal(
+            "restic restore of path /data of host host-7 (latest snapshot) from local:/repo failed: no snapshot of host \"host-7\" with path \"/data\" in repository local:/repo; snapshots: 9f8e7d6c host-1 [/var/lib/app /etc] 2026-11-02T10:30:00Z, 1a2b3c4d host-0 [/data] 2026-11-01T10:00:00Z",
+            e.Message);
+        Assert.Equal(["snapshots", "--json"], processes.Calls[1].Arguments);
+    }
+
+    [Fact]
+    public async Task No_matching_snapshot_id_lists_snapshots()
+    {
+        var env = new Dictionary<string, string?>();
+        var plan = Plan(false, new ResticInvocation("snapshot deadbeef", new ProcessSpec("restic", ["restore", "deadbeef"], env)) { SnapshotId = "deadbeef" });
+        var processes = new FakeProcessRunner()
+            .Then(new FakeRun(1, Err("Fatal: failed to find snapshot: no matching ID found for prefix \"deadbeef\"")))
+            .Then(new FakeRun(0, Out("[]")));
+        var e = await Fails(processes, plan);
+        Assert.EndsWith("no snapshot with id \"deadbeef\" in repository local:/repo; the repository has no snapshots", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Data_errors_fail_even_when_metadata_errors_are_tolerated()
+    {
+        var processes = new FakeProcessRunner().Then(new FakeRun(1,
+            Err("{\"message_type\":\"error\",\"error\":{\"message\":\"lchown /t/data/a: operation not permitted\"},\"during\":\"restore\",\"item\":\"/data/a\"}"),
+            Err("{\"message_type\":\"error\",\"error\":{\"message\":\"open /t/data/b: no space left on device\"},\"during\":\"restore\",\"item\":\"/data/b\"}"),
+            Out("{\"message_type\":\"summary\",\"total_files\":2,\"files_restored\":1,\"total_bytes\":8,\"bytes_restored\":4}"),
+            Err("{\"message_type\":\"exit_error\",\"code\":1,\"message\":\"Fatal: There were 2 errors\\n\"}")));
+        var e = await Fails(processes);
+        Assert.EndsWith("failed: 1 file(s) could not be restored (first: /data/b: open /t/data/b: no space left on device); 1 ownership/permission error(s)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Error: restic: could not restore: /data/b: open /t/data/b: no space left on device", _log.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Metadata_only_errors_are_warnings_by_default()
+    {
+        FakeRun Run() => new(1,
+            Err("ignoring error for /data/a: lchown /t/data/a: operation not permitted"),
+            Err("ignoring error for /data/b: chmod /t/data/b: operation not permitted"),
+            Out("{\"message_type\":\"summary\",\"total_files\":2,\"files_restored\":2,\"total_bytes\":8,\"bytes_restored\":8}"),
+            Err("Fatal: There were 2 errors"));
+        var summary = await Runner(new FakeProcessRunner().Then(Run())).RunAsync(Plan(), CancellationToken.None);
+        Assert.Equal(new ResticRestoreSummary(2, 0, 8, 2), summary);
+        Assert.Contains("Warning: restic: could not restore ownership/permissions: /data/a: lchown /t/data/a: operation not permitted", _log.Text, StringComparison.Ordinal);
+
+        var e = await Fails(new FakeProcessRunner().Then(Run()), Plan(failOnMetadata: true));
+        Assert.EndsWith("failed: 2 ownership/permission error(s)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Secrets_in_restic_output_are_masked_in_log_and_exception()
+    {
+        var processes = new FakeProcessRunner().Then(new FakeRun(1,
+            Err($"Fatal: unable to open repository at rest:http://user:{Password}@127.0.0.1:1/: connection refused")));
+        var e = await Fails(processes);
+        Assert.Contains("rest:http://user:***@127.0.0.1:1/", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, _log.Text, StringComparison.Ordinal);
+        Assert.Contains("user:***@127.0.0.1", _log.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Progress_is_logged_at_most_every_ten_seconds()
+    {
+        var processes = new FakeProcessRunner().Then(_ =>
+        {
+            var lines = new List<(OutputStream, string)>();
+            for (var i = 1; i <= 30; i++)
+                lines.Add(Out($"{{\"message_type\":\"status\",\"percent_done\":{i / 30.0:0.000},\"total_files\":300,\"files_restored\":{i * 10},\"total_bytes\":3000000000,\"bytes_restored\":{i * 100000000L}}}"));
+            return new FakeRun(0, [.. lines]);
+        });
+        // Each status line arrives one second after the previous one.
+        var runner = new ResticRestoreRunner(new SteppingRunner(processes, _time, TimeSpan.FromSeconds(1)), _log.CreateLogger(), _time);
+        await runner.RunAsync(Plan(), CancellationToken.None);
+        var progress = _log.Lines.Where(l => l.Contains("% restored", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, progress.Count);
+        Assert.Equal("Information: restic: 33.3% restored, 100/300 files, 953.7 MiB/2.8 GiB, 95.4 MiB/s, ETA 20.0s", progress[0]);
+    }
+
+    [Fact]
+    public async Task Cancellation_is_not_reported_as_a_restic_failure()
+    {
+        using var cts = new CancellationTokenSource();
+        var processes = new FakeProcessRunner().Then(_ =>
+        {
+            cts.Cancel();
+            return new FakeRun(130, Err("signal interrupt received, cleaning up"));
+        });
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Runner(processes).RunAsync(Plan(), cts.Token));
+    }
+
+    /// <summary>Advances the clock before every delivered line.</summary>
+    private sealed class SteppingRunner(IProcessRunner inner, ManualTimeProvider time, TimeSpan step) : IProcessRunner
+    {
+        public Task<ProcessResult> RunAsync(ProcessSpec spec, Action<OutputStream, string>? onLine, CancellationToken cancellationToken) =>
+            inner.RunAsync(spec, (s, l) =>
+            {
+                time.Advance(step);
+                onLine?.Invoke(s, l);
+            }, cancellationToken);
+    }
+}

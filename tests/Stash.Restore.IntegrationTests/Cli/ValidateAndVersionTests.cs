@@ -1,0 +1,49 @@
+using Stash.Restore.Core;
+
+namespace Stash.Restore.IntegrationTests.Cli;
+
+public sealed class ValidateAndVersionTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("validate-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private const string Header = "apiVersion: stash.appscode.com/v1beta1\nkind: RestoreSession\nmetadata: {name: rs, namespace: demo}\nspec:\n  target:\n    rules:\n";
+
+    [Fact]
+    public async Task Validate_reports_every_problem_of_every_file_in_a_directory_and_exits_2()
+    {
+        File.WriteAllText(Path.Combine(_dir, "good.yaml"), Header + "    - paths: [/data]\n");
+        File.WriteAllText(Path.Combine(_dir, "bad.yaml"), Header + "    - paths: [data]\n    - targetHosts: []\n      snapshots: [abc]\n");
+        File.WriteAllText(Path.Combine(_dir, "wrong-kind.json"), """{"apiVersion":"v1","kind":"Pod"}""");
+        File.WriteAllText(Path.Combine(_dir, "notes.md"), "ignored");
+
+        var result = await CliHarness.RunAsync("validate", "-f", _dir);
+
+        Assert.Equal(ExitCodes.InvalidInput, result.ExitCode);
+        Assert.Contains("good.yaml: valid", result.Output);
+        Assert.Contains("bad.yaml: spec.target.rules[0].paths[0]: \"data\" is not an absolute path", result.Output);
+        Assert.Contains("bad.yaml: spec.target.rules[1]: a second rule with empty targetHosts", result.Output);
+        Assert.Contains("wrong-kind.json: RestoreSession file", result.Output);
+        Assert.DoesNotContain("notes.md", result.Output);
+        Assert.Contains("1 valid, 2 invalid", result.Output);
+    }
+
+    [Fact]
+    public async Task Validate_of_good_files_exits_0()
+    {
+        var file = Path.Combine(_dir, "good.yaml");
+        File.WriteAllText(file, Header + "    - paths: [/data]\n");
+        var result = await CliHarness.RunAsync("validate", "-f", file, file);
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+    }
+
+    [Fact]
+    public async Task Version_prints_own_and_restic_versions()
+    {
+        var result = await CliHarness.RunAsync("version");
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.Matches(@"^stash-restore \d+\.\d+\.\d+", result.Output);
+        Assert.Matches(@"restic 0\.\d+\.\d+", result.Output);
+    }
+}

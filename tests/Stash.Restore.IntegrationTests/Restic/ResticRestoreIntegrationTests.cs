@@ -1,0 +1,213 @@
+using Stash.Restore.Core;
+using Stash.Restore.Core.Model;
+using Stash.Restore.Core.Processes;
+using Stash.Restore.Core.Restic;
+using Stash.Restore.IntegrationTests.Support;
+
+namespace Stash.Restore.IntegrationTests.Restic;
+
+/// <summary>
+/// One repository with snapshots of /…/data by two hosts at several times, shared by the
+/// tests of <see cref="ResticRestoreIntegrationTests"/> (they only read it).
+/// </summary>
+public sealed class SnapshotHistory : IAsyncLifetime
+{
+    internal TestRepository Repository { get; private set; } = null!;
+
+    /// <summary>The backed-up directory (same absolute path in every snapshot).</summary>
+    internal string DataPath { get; private set; } = "";
+
+    internal string OtherPath { get; private set; } = "";
+
+    /// <summary>Reference copies of what each snapshot holds, by version name.</summary>
+    internal Dictionary<string, string> Expected { get; } = [];
+
+    internal TestSnapshot Host0Old { get; private set; } = null!;
+
+    internal TestSnapshot Host0New { get; private set; } = null!;
+
+    internal TestSnapshot Host1Newest { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Repository = await TestRepository.CreateAsync();
+        DataPath = Path.Combine(Repository.Root, "src", "data");
+        OtherPath = Path.Combine(Repository.Root, "src", "other");
+        TestTree.At(OtherPath).File("other.txt", "other");
+
+        Host0Old = await BackupVersionAsync("host-0", "v1", new DateTimeOffset(2026, 11, 1, 10, 0, 0, TimeSpan.Zero));
+        Host1Newest = await BackupVersionAsync("host-1", "v3", new DateTimeOffset(2026, 11, 3, 10, 0, 0, TimeSpan.Zero));
+        // Made after host-1's but with an earlier snapshot time: "latest" is by time, per host.
+        Host0New = await BackupVersionAsync("host-0", "v2", new DateTimeOffset(2026, 11, 2, 10, 0, 0, TimeSpan.Zero));
+        await Repository.BackupAsync("host-0", new DateTimeOffset(2026, 11, 4, 10, 0, 0, TimeSpan.Zero), OtherPath);
+    }
+
+    private async Task<TestSnapshot> BackupVersionAsync(string host, string version, DateTimeOffset time)
+    {
+        if (Directory.Exists(DataPath))
+            Directory.Delete(DataPath, recursive: true);
+        TestTree.At(DataPath).Mixed(version);
+        var expected = Path.Combine(Repository.Root, "expected", version);
+        TestTree.At(expected).Mixed(version);
+        Expected[version] = expected;
+        return await Repository.BackupAsync(host, time, DataPath);
+    }
+
+    public Task DisposeAsync()
+    {
+        Repository.Dispose();
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class ResticRestoreIntegrationTests(SnapshotHistory history) : IClassFixture<SnapshotHistory>, IDisposable
+{
+    private readonly string _work = Directory.CreateTempSubdirectory("stash-restic-it-").FullName;
+    private readonly LogCapture _log = new();
+
+    public void Dispose()
+    {
+        TestTree.MakeDeletable(_work);
+        Directory.Delete(_work, recursive: true);
+    }
+
+    private string Target => Path.Combine(_work, "target");
+
+    private string RestoredData => Target + history.DataPath;
+
+    private async Task<ResticRestoreSummary> RestoreAsync(RestoreRule rule, string sourceHost = "host-0", Dictionary<string, string>? secret = null, Repository? repository = null)
+    {
+        var options = new ResticRestoreOptions(Target, Path.Combine(_work, "scratch"), EnableCache: true, MaxConnections: null, Priority: null);
+        using var plan = ResticPlanner.Plan(new ResolvedRule(0, rule, sourceHost), repository ?? history.Repository.ToRepository(), secret ?? history.Repository.Secret, options, history.Repository.Restic);
+        var runner = new ResticRestoreRunner(new ProcessRunner(), _log.Logger, TimeProvider.System);
+        return await runner.RunAsync(plan, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Latest_for_host_and_path_restores_that_hosts_newest_snapshot_exactly()
+    {
+        var summary = await RestoreAsync(new RestoreRule { Paths = [history.DataPath] }, sourceHost: "host-0");
+        TestTree.AssertEqual(history.Expected["v2"], RestoredData);
+        Assert.True(summary.FilesRestored >= 10, $"files restored: {summary.FilesRestored}");
+        Assert.True(summary.BytesRestored >= 300_000, $"bytes restored: {summary.BytesRestored}");
+        Assert.False(Directory.Exists(Target + history.OtherPath));
+        Assert.Contains(_log.Lines, l => l.StartsWith("Information: restic: restored path " + history.DataPath, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Latest_for_the_other_host()
+    {
+        await RestoreAsync(new RestoreRule { Paths = [history.DataPath] }, sourceHost: "host-1");
+        TestTree.AssertEqual(history.Expected["v3"], RestoredData);
+    }
+
+    [Theory]
+    [InlineData("short")]
+    [InlineData("long")]
+    [InlineData("stash")]
+    public async Task Snapshot_by_short_id_long_id_or_stash_snapshot_name(string form)
+    {
+        var snapshot = history.Host0Old;
+        var id = form switch
+        {
+            "short" => snapshot.ShortId,
+            "long" => snapshot.Id,
+            _ => "test-repo-" + snapshot.ShortId,
+        };
+        await RestoreAsync(new RestoreRule { Snapshots = [id] });
+        TestTree.AssertEqual(history.Expected["v1"], RestoredData);
+    }
+
+    [Fact]
+    public async Task Include_restores_only_matching_paths()
+    {
+        await RestoreAsync(new RestoreRule { Paths = [history.DataPath], Include = [history.DataPath + "/logs"] });
+        var restored = TestTree.Read(RestoredData).Where(e => e.Value.Kind != "dir").Select(e => e.Key).ToList();
+        Assert.Equal(["logs/app.log", "logs/keep.txt"], restored);
+    }
+
+    [Fact]
+    public async Task Exclude_leaves_out_matching_files()
+    {
+        await RestoreAsync(new RestoreRule { Paths = [history.DataPath], Exclude = ["*.log", "blobs"] });
+        var restored = TestTree.Read(RestoredData);
+        Assert.DoesNotContain("logs/app.log", restored.Keys);
+        Assert.DoesNotContain("blobs/random.bin", restored.Keys);
+        Assert.Contains("logs/keep.txt", restored.Keys);
+        Assert.Contains("données/été-日本語.txt", restored.Keys);
+    }
+
+    [Fact]
+    public async Task Wrong_password_is_reported_as_such_without_the_password()
+    {
+        var secret = new Dictionary<string, string> { ["RESTIC_PASSWORD"] = "not-the-right-one" };
+        var e = await Assert.ThrowsAsync<RestoreFailedException>(() => RestoreAsync(new RestoreRule { Paths = [history.DataPath] }, secret: secret));
+        Assert.Contains("wrong password for repository local:" + history.Repository.RepositoryPath, e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-right-one", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("not-the-right-one", _log.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task No_snapshot_names_the_filters_and_lists_what_exists()
+    {
+        var e = await Assert.ThrowsAsync<RestoreFailedException>(() => RestoreAsync(new RestoreRule { Paths = [history.DataPath] }, sourceHost: "host-7"));
+        var repo = "local:" + history.Repository.RepositoryPath;
+        Assert.Contains($"no snapshot of host \"host-7\" with path \"{history.DataPath}\" in repository {repo}; snapshots: ", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"{history.Host0Old.ShortId} host-0 [{history.DataPath}] 2026-11-01T10:00:00Z", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"{history.Host1Newest.ShortId} host-1 [{history.DataPath}] 2026-11-03T10:00:00Z", e.Message, StringComparison.Ordinal);
+        Assert.Contains($"host-0 [{history.OtherPath}] 2026-11-04T10:00:00Z", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unknown_snapshot_id_lists_what_exists()
+    {
+        var e = await Assert.ThrowsAsync<RestoreFailedException>(() => RestoreAsync(new RestoreRule { Snapshots = ["test-repo-deadbeef"] }));
+        Assert.Contains("no snapshot with id \"deadbeef\"", e.Message, StringComparison.Ordinal);
+        Assert.Contains(history.Host0New.ShortId + " host-0", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Missing_repository_is_reported()
+    {
+        var repository = history.Repository.ToRepository() with
+        {
+            Spec = new RepositorySpec { Backend = new BackendSpec { Local = new LocalSpec { MountPath = Path.Combine(_work, "nothing-here") } } },
+        };
+        var e = await Assert.ThrowsAsync<RestoreFailedException>(() => RestoreAsync(new RestoreRule { Paths = [history.DataPath] }, repository: repository));
+        Assert.Contains($"no repository at local:{_work}/nothing-here (exit 10)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_secret_that_restic_prints_is_masked_in_log_and_exception()
+    {
+        const string restPassword = "rest-Pa55-visible-in-url";
+        var repository = history.Repository.ToRepository() with
+        {
+            // An invalid port makes restic echo the whole URL, userinfo included.
+            Spec = new RepositorySpec { Backend = new BackendSpec { Rest = new RestServerSpec { Url = "http://127.0.0.1:badport/" } } },
+        };
+        var secret = new Dictionary<string, string>
+        {
+            ["RESTIC_PASSWORD"] = history.Repository.Password,
+            ["REST_SERVER_USERNAME"] = "stash",
+            ["REST_SERVER_PASSWORD"] = restPassword,
+        };
+        var e = await Assert.ThrowsAsync<RestoreFailedException>(() => RestoreAsync(new RestoreRule { Paths = [history.DataPath] }, secret: secret, repository: repository));
+        Assert.Contains("stash:***@127.0.0.1:badport", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(restPassword, e.Message, StringComparison.Ordinal);
+        Assert.Contains("stash:***@127.0.0.1:badport", _log.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(restPassword, _log.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Resume_skips_files_already_restored()
+    {
+        var rule = new RestoreRule { Paths = [history.DataPath] };
+        await RestoreAsync(rule);
+        var options = new ResticRestoreOptions(Target, Path.Combine(_work, "scratch"), EnableCache: false, MaxConnections: null, Priority: null, Resume: true);
+        using var plan = ResticPlanner.Plan(new ResolvedRule(0, rule, "host-0"), history.Repository.ToRepository(), history.Repository.Secret, options, history.Repository.Restic);
+        var summary = await new ResticRestoreRunner(new ProcessRunner(), _log.Logger, TimeProvider.System).RunAsync(plan, CancellationToken.None);
+        Assert.True(summary.FilesSkipped >= 8, $"skipped {summary.FilesSkipped}, restored {summary.FilesRestored}");
+        TestTree.AssertEqual(history.Expected["v2"], RestoredData);
+    }
+}

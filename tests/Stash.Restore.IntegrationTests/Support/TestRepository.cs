@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Stash.Restore.Core.Model;
+using Stash.Restore.Core.Processes;
+using Stash.Restore.Core.Restic;
+
+namespace Stash.Restore.IntegrationTests.Support;
+
+/// <summary>A restic snapshot made by a test.</summary>
+internal sealed record TestSnapshot(string Id, string ShortId, string Host, DateTimeOffset Time, IReadOnlyList<string> Paths);
+
+/// <summary>
+/// A real local restic repository in a temporary directory, with a password, for tests that
+/// run real restic. Make one with <see cref="CreateAsync"/>; dispose to delete everything.
+/// Needs restic on PATH (scripts/setup.sh installs it).
+/// </summary>
+internal sealed class TestRepository : IDisposable
+{
+    public const string DefaultPassword = "test-repo-pw-Xq7!secret";
+
+    private static readonly IProcessRunner Processes = new ProcessRunner();
+
+    private TestRepository(string root, string password, ResticInstallation restic)
+    {
+        Root = root;
+        Password = password;
+        Restic = restic;
+    }
+
+    /// <summary>Temporary directory holding the repository and anything else the test puts there.</summary>
+    public string Root { get; }
+
+    /// <summary>The restic repository directory (what <c>RESTIC_REPOSITORY</c> points to).</summary>
+    public string RepositoryPath => Path.Combine(Root, "repo");
+
+    public string Password { get; }
+
+    public ResticInstallation Restic { get; }
+
+    /// <summary>The backend Secret's data as Stash would mount it.</summary>
+    public Dictionary<string, string> Secret => new() { [ResticBackends.PasswordKey] = Password };
+
+    /// <summary>Creates and initialises a repository (<c>restic init</c>).</summary>
+    public static async Task<TestRepository> CreateAsync(string password = DefaultPassword)
+    {
+        var restic = await FindResticAsync().ConfigureAwait(false);
+        var root = Directory.CreateTempSubdirectory("stash-testrepo-").FullName;
+        var repository = new TestRepository(root, password, restic);
+        await repository.RunResticAsync("init").ConfigureAwait(false);
+        return repository;
+    }
+
+    /// <summary>restic on this machine's PATH, or a clear failure telling how to install it.</summary>
+    public static Task<ResticInstallation> FindResticAsync() =>
+        ResticLocator.FindAsync(Processes, new Dictionary<string, string> { ["PATH"] = System.Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin" }, CancellationToken.None);
+
+    /// <summary>A new empty directory under <see cref="Root"/>.</summary>
+    public string CreateDirectory(string name)
+    {
+        var path = Path.Combine(Root, name);
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    /// <summary>
+    /// A Stash <c>Repository</c> object with a local backend pointing at this repository
+    /// (<c>mountPath</c> = <see cref="Root"/>, <c>subPath</c> = <c>repo</c>).
+    /// </summary>
+    public Repository ToRepository(string name = "test-repo", string @namespace = "demo") => new()
+    {
+        ApiVersion = Repository.ApiVersionV1Alpha1,
+        Kind = Repository.KindName,
+        Metadata = new ObjectMeta { Name = name, Namespace = @namespace },
+        Spec = new RepositorySpec
+        {
+            Backend = new BackendSpec
+            {
+                StorageSecretName = name + "-secret",
+                Local = new LocalSpec { MountPath = Root, SubPath = "repo" },
+            },
+        },
+    };
+
+    /// <summary>
+    /// Backs up <paramref name="paths"/> (absolute) as <paramref name="host"/> with the
+    /// snapshot time <paramref name="time"/>; returns the snapshot's ids.
+    /// </summary>
+    public async Task<TestSnapshot> BackupAsync(string host, DateTimeOffset time, params string[] paths)
+    {
+        var utc = time.ToUniversalTime();
+        var args = new List<string> { "backup", "--json", "--host", host, "--time", utc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) };
+        args.AddRange(paths);
+        var output = await RunResticAsync([.. args]).ConfigureAwait(false);
+        foreach (var line in output.Split('\n').Reverse())
+        {
+            if (!line.Contains("\"summary\"", StringComparison.Ordinal))
+                continue;
+            using var document = JsonDocument.Parse(line);
+            var id = document.RootElement.GetProperty("snapshot_id").GetString()!;
+            return new TestSnapshot(id, id[..8], host, utc, paths);
+        }
+        throw new InvalidOperationException($"restic backup printed no summary: {output}");
+    }
+
+    /// <summary>Runs restic against this repository; returns stdout, throws with stderr on a non-zero exit.</summary>
+    public async Task<string> RunResticAsync(params string[] arguments)
+    {
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        var result = await Processes.RunAsync(
+            new ProcessSpec(Restic.Path, [.. arguments, "--no-cache"], ResticEnvironment()),
+            (stream, line) => (stream == OutputStream.StandardOutput ? stdout : stderr).AppendLine(line),
+            CancellationToken.None).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+            throw new InvalidOperationException($"restic {string.Join(' ', arguments)} exited {result.ExitCode}: {stderr}");
+        return stdout.ToString();
+    }
+
+    /// <summary>Environment for restic calls on this repository (time zone pinned so --time is UTC).</summary>
+    public Dictionary<string, string?> ResticEnvironment() => new()
+    {
+        ["RESTIC_REPOSITORY"] = RepositoryPath,
+        ["RESTIC_PASSWORD"] = Password,
+        ["TZ"] = "UTC",
+        ["RESTIC_PASSWORD_FILE"] = null,
+        ["RESTIC_PASSWORD_COMMAND"] = null,
+    };
+
+    public void Dispose()
+    {
+        try
+        {
+            TestTree.MakeDeletable(Root);
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using System.CommandLine;
+
+namespace Stash.Restore.TestApiServer;
+
+internal static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var port = new Option<int>("--port") { Description = "Port on 127.0.0.1 (0 = a free one)", DefaultValueFactory = _ => 6443 };
+        var crds = new Option<string?>("--crds") { Description = "Directory of CRD YAML files (default: ../shared/crds beside the repository)" };
+        var kubeconfig = new Option<string>("--kubeconfig") { Description = "Where to write a kubeconfig with the admin token", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "test-kubeconfig") };
+        var seed = new Option<string[]>("--seed") { Description = "YAML/JSON files of objects to create at start", AllowMultipleArgumentsPerToken = true };
+        var root = new RootCommand("A Kubernetes API server for stash-restore tests") { port, crds, kubeconfig, seed };
+        root.SetAction(async (parseResult, ct) =>
+        {
+            await using var server = await TestApiServer.StartAsync(new TestApiServerOptions
+            {
+                Port = parseResult.GetValue(port),
+                CrdDirectory = parseResult.GetValue(crds),
+            }, ct);
+            foreach (var file in parseResult.GetValue(seed) ?? [])
+            {
+                foreach (var obj in Yaml.ParseDocuments(await File.ReadAllTextAsync(file, ct)))
+                    server.Put(obj);
+            }
+            var path = server.WriteKubeconfig(parseResult.GetValue(kubeconfig)!);
+            await Console.Out.WriteLineAsync($"serving on {server.BaseAddress}");
+            await Console.Out.WriteLineAsync($"crds from {server.CrdDirectory ?? "(none: built-in types only)"}");
+            await Console.Out.WriteLineAsync($"kubeconfig written to {Path.GetFullPath(path)}");
+            await Console.Out.WriteLineAsync("press Ctrl-C to stop");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                await Console.Out.WriteLineAsync("stopping");
+            }
+            return 0;
+        });
+        return await root.Parse(args).InvokeAsync();
+    }
+}

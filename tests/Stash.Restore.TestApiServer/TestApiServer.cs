@@ -1,0 +1,517 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Stash.Restore.TestApiServer;
+
+/// <summary>
+/// A Kubernetes API server for tests: HTTPS with a generated CA, bearer tokens with RBAC-like
+/// rules, storage for the built-in types and the CRDs it loads, optimistic concurrency, /status,
+/// merge and JSON patches, structural pruning and validation, discovery for kubectl, fault
+/// injection and a request log.
+/// </summary>
+public sealed class TestApiServer : IAsyncDisposable
+{
+    private const string AdminUser = "kubernetes-admin";
+
+    private readonly WebApplication _app;
+    private readonly Certificates _certificates;
+    private readonly ObjectStore _store;
+    private readonly ConcurrentDictionary<string, Principal> _tokens = new(StringComparer.Ordinal);
+    private readonly Lock _requestsLock = new();
+    private readonly List<RequestRecord> _requests = [];
+    private Uri? _baseAddress;
+
+    private TestApiServer(WebApplication app, Certificates certificates, ObjectStore store, string? crdDirectory)
+    {
+        _app = app;
+        _certificates = certificates;
+        _store = store;
+        CrdDirectory = crdDirectory;
+        AdminToken = NewToken();
+        _tokens[AdminToken] = new Principal(AdminUser, [new AccessRule("*", "*", "*")]);
+    }
+
+    /// <summary><c>https://127.0.0.1:PORT</c>.</summary>
+    public Uri BaseAddress => _baseAddress ?? throw new InvalidOperationException("the server is not started");
+
+    /// <summary>The CA that signed the server certificate, PEM.</summary>
+    public string CaCertificatePem => _certificates.CaPem;
+
+    /// <summary>The CA certificate, for <c>HttpClientHandler</c> custom trust.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2 CaCertificate => _certificates.Ca;
+
+    /// <summary>A token of user <c>kubernetes-admin</c> with every right.</summary>
+    public string AdminToken { get; }
+
+    /// <summary>The CRD directory loaded at start; null when none was found (built-in types only).</summary>
+    public string? CrdDirectory { get; }
+
+    public FaultInjector Faults { get; } = new();
+
+    /// <summary>A snapshot of the requests answered so far (oldest first).</summary>
+    public IReadOnlyList<RequestRecord> Requests
+    {
+        get
+        {
+            lock (_requestsLock)
+                return _requests.ToArray();
+        }
+    }
+
+    public static async Task<TestApiServer> StartAsync(TestApiServerOptions? options = null, CancellationToken ct = default)
+    {
+        options ??= new TestApiServerOptions();
+        var crdDirectory = options.CrdDirectory ?? FindSharedCrdDirectory();
+        if (crdDirectory is not null && !Directory.Exists(crdDirectory))
+            throw new DirectoryNotFoundException($"CRD directory '{crdDirectory}' does not exist");
+        var catalog = ResourceCatalog.Create(crdDirectory);
+        var certificates = Certificates.Generate();
+
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseKestrelCore();
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = 16 * 1024 * 1024;
+            kestrel.Listen(IPAddress.Loopback, options.Port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.UseHttps(certificates.Server);
+            });
+        });
+        builder.Services.AddRoutingCore();
+        var app = builder.Build();
+        var server = new TestApiServer(app, certificates, new ObjectStore(catalog, TimeProvider.System), crdDirectory);
+        app.UseWebSockets();
+        app.Run(server.HandleAsync);
+        await app.StartAsync(ct);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var port = new Uri(address).Port;
+        server._baseAddress = new Uri($"https://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
+        return server;
+    }
+
+    /// <summary>
+    /// <c>../shared/crds</c> beside the repository: walks up from the binary to the directory
+    /// holding <c>StashRestore.slnx</c>. Null when it cannot be found.
+    /// </summary>
+    public static string? FindSharedCrdDirectory()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "StashRestore.slnx")))
+            {
+                var crds = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "crds"));
+                return Directory.Exists(crds) ? crds : null;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Adds a token for <paramref name="user"/> allowed exactly what <paramref name="rules"/> allow.</summary>
+    public string AddToken(string user, params AccessRule[] rules)
+    {
+        var token = NewToken();
+        _tokens[token] = new Principal(user, rules);
+        return token;
+    }
+
+    /// <summary>Writes a kubeconfig (mode 0600) usable by kubectl and our client; returns the path.</summary>
+    public string WriteKubeconfig(string path, string? token = null)
+    {
+        var ca = Convert.ToBase64String(Encoding.ASCII.GetBytes(CaCertificatePem));
+        var text = $"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: test-apiserver
+              cluster:
+                server: {BaseAddress.ToString().TrimEnd('/')}
+                certificate-authority-data: {ca}
+            users:
+            - name: test-user
+              user:
+                token: {token ?? AdminToken}
+            contexts:
+            - name: test
+              context:
+                cluster: test-apiserver
+                user: test-user
+                namespace: default
+            current-context: test
+            preferences: {"{}"}
+
+            """;
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null)
+            Directory.CreateDirectory(directory);
+        File.WriteAllText(path, "");
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    public void ClearRequests()
+    {
+        lock (_requestsLock)
+            _requests.Clear();
+    }
+
+    /// <summary>Create-or-replace, server side (no auth, no faults, status kept, namespace created).
+    /// Returns the stored object: pruned, defaulted, with resourceVersion. Throws ArgumentException if the
+    /// schema rejects it.</summary>
+    public JsonObject Put(JsonObject obj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        try
+        {
+            return _store.Upsert(obj).Object;
+        }
+        catch (ApiException e)
+        {
+            throw new ArgumentException(e.Message, nameof(obj), e);
+        }
+    }
+
+    /// <summary><see cref="Put(JsonObject)"/> of a YAML or JSON object.</summary>
+    public JsonObject Put(string yamlOrJson) => Put(Yaml.ParseSingle(yamlOrJson));
+
+    public JsonObject? Get(string apiVersion, string kind, string? @namespace, string name)
+    {
+        var type = TypeOf(apiVersion, kind);
+        return _store.Get(type, type.Namespaced ? @namespace ?? "default" : null, name);
+    }
+
+    public IReadOnlyList<JsonObject> List(string apiVersion, string kind, string? @namespace)
+    {
+        var type = TypeOf(apiVersion, kind);
+        return _store.List(type, type.Namespaced ? @namespace : null);
+    }
+
+    /// <summary>Deletes server side (ignores finalizers); returns whether it existed.</summary>
+    public bool Delete(string apiVersion, string kind, string? @namespace, string name)
+    {
+        var type = TypeOf(apiVersion, kind);
+        try
+        {
+            var ns = type.Namespaced ? @namespace ?? "default" : null;
+            if (_store.Get(type, ns, name) is { } existing && existing["metadata"] is JsonObject meta)
+            {
+                meta.Remove("finalizers");
+                _store.Upsert(existing);
+            }
+            _store.Delete(type, ns, name, null);
+            return true;
+        }
+        catch (ApiException e) when (e.Code == 404)
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _certificates.Dispose();
+    }
+
+    private ResourceType TypeOf(string apiVersion, string kind) =>
+        _store.Catalog.FindByKind(apiVersion, kind)
+        ?? throw new ArgumentException($"the test API server does not serve {kind} in {apiVersion}");
+
+    private static string NewToken() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+
+    private sealed record Principal(string User, AccessRule[] Rules);
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var pathAndQuery = request.Path.Value + request.QueryString.Value;
+        string? body = null;
+        string? user = null;
+        var code = 0;
+        try
+        {
+            if (!context.WebSockets.IsWebSocketRequest)
+            {
+                using var reader = new StreamReader(request.Body, Encoding.UTF8);
+                body = await reader.ReadToEndAsync(context.RequestAborted);
+                if (body.Length == 0)
+                    body = null;
+            }
+            var path = request.Path.Value ?? "/";
+            user = Authenticate(request, path, out var principal);
+            var watch = request.Query["watch"] is var w && (w == "true" || w == "1");
+            var info = RequestInfo.Parse(request.Method, path, watch);
+
+            var fault = Faults.Decide(request.Method, pathAndQuery);
+            if (fault.Latency > TimeSpan.Zero)
+                await Task.Delay(fault.Latency, context.RequestAborted);
+            if (fault.Drop)
+            {
+                context.Abort();
+                return;
+            }
+            if (fault.StatusCode is { } injected)
+            {
+                var injectedType = info.IsResourceRequest ? _store.Catalog.Find(info.Group, info.Version, info.Resource) : null;
+                throw ApiErrors.Injected(injected, fault.RetryAfterSeconds, injectedType, info.Name);
+            }
+
+            if (!info.IsResourceRequest)
+                code = await ServeNonResourceAsync(context, info, user);
+            else
+                code = await ServeResourceAsync(context, info, principal, body);
+        }
+        catch (ApiException e)
+        {
+            code = await WriteStatusAsync(context, e);
+        }
+        catch (Exception e) when (e is JsonException or FormatException or YamlDotNet.Core.YamlException or InvalidOperationException)
+        {
+            code = await WriteStatusAsync(context, ApiErrors.BadRequest($"the body of the request could not be decoded: {e.Message}"));
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            code = 0;
+        }
+        finally
+        {
+            lock (_requestsLock)
+                _requests.Add(new RequestRecord(request.Method, pathAndQuery, request.ContentType, body, code, user));
+        }
+    }
+
+    private string? Authenticate(HttpRequest request, string path, out Principal? principal)
+    {
+        principal = null;
+        var header = request.Headers.Authorization.ToString();
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) &&
+            _tokens.TryGetValue(header["Bearer ".Length..].Trim(), out var found))
+        {
+            principal = found;
+            return found.User;
+        }
+        // Like system:public-info-viewer: these answer anonymous requests.
+        if (path is "/version" or "/healthz" or "/livez" or "/readyz")
+            return null;
+        throw ApiErrors.Unauthorized();
+    }
+
+    private static bool Allows(Principal principal, RequestInfo info)
+    {
+        var resource = info.Subresource is null ? info.Resource : $"{info.Resource}/{info.Subresource}";
+        return principal.Rules.Any(r =>
+            (r.Verb == "*" || r.Verb == info.Verb) &&
+            (r.Group == "*" || r.Group == info.Group) &&
+            (r.Resource == "*" || r.Resource == resource || (info.Subresource is not null && r.Resource == $"{info.Resource}/*")) &&
+            (r.Namespace is null || r.Namespace == "*" || r.Namespace == info.Namespace));
+    }
+
+    private async Task<int> ServeNonResourceAsync(HttpContext context, RequestInfo info, string? user)
+    {
+        if (info.Verb != "get")
+            throw ApiErrors.ForbiddenPath(user ?? "system:anonymous", info.Verb, info.Path);
+        var parts = info.Path.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (parts is ["healthz"] or ["livez"] or ["readyz"])
+        {
+            context.Response.ContentType = "text/plain";
+            await context.Response.WriteAsync("ok", context.RequestAborted);
+            return 200;
+        }
+        var catalog = _store.Catalog;
+        JsonObject document = parts switch
+        {
+            ["version"] => Discovery.Version(),
+            ["api"] => Discovery.ApiVersions($"127.0.0.1:{BaseAddress.Port}"),
+            ["api", "v1"] => Discovery.ResourceList(catalog, "", "v1"),
+            ["apis"] => Discovery.GroupList(catalog),
+            ["apis", var g] when Discovery.Groups(catalog).Contains(g) => Discovery.Group(catalog, g),
+            ["apis", var g, var v] when catalog.Types.Any(t => t.Group == g && t.Version == v) => Discovery.ResourceList(catalog, g, v),
+            _ => throw ApiErrors.PathNotFound(),
+        };
+        return await WriteJsonAsync(context, 200, document);
+    }
+
+    private async Task<int> ServeResourceAsync(HttpContext context, RequestInfo info, Principal? principal, string? body)
+    {
+        if (principal is null)
+            throw ApiErrors.Unauthorized();
+        var type = _store.Catalog.Find(info.Group, info.Version, info.Resource) ?? throw ApiErrors.PathNotFound();
+        var isNamespaceObject = type is { Group: "", Plural: "namespaces" };
+        if (type.Namespaced && info.Namespace is null && info.Verb is not ("list" or "watch"))
+            throw ApiErrors.PathNotFound();
+        if (!type.Namespaced && info.Namespace is not null && !isNamespaceObject)
+            throw ApiErrors.PathNotFound();
+        var ns = type.Namespaced ? info.Namespace : null;
+        var name = isNamespaceObject ? info.Name ?? info.Namespace : info.Name;
+        if (isNamespaceObject)
+            info = info with { Name = name, Namespace = name, Verb = info.Verb == "list" && name is not null ? "get" : info.Verb };
+        var subresource = info.Subresource;
+        var isStatus = subresource == "status";
+        if (subresource is not null && !(isStatus && type.HasStatus) && !(subresource == "exec" && type is { Group: "", Plural: "pods" }))
+            throw ApiErrors.PathNotFound();
+        if (!Allows(principal, info))
+            throw ApiErrors.Forbidden(info, principal.User);
+
+        if (subresource == "exec")
+            return await PodExec.ServeAsync(context, _store, type, ns!, name!);
+
+        switch (info.Verb)
+        {
+            case "get":
+                return await WriteObjectAsync(context, 200, type, _store.Get(type, ns, name!) ?? throw ApiErrors.NotFound(type, name!), []);
+            case "list":
+                return await WriteListAsync(context, type, ns);
+            case "create" when subresource is null:
+                {
+                    var result = _store.Create(type, ns, ParseBody(context, body), FieldValidationOf(context));
+                    return await WriteObjectAsync(context, 201, type, result.Object, result.Warnings);
+                }
+            case "update":
+                {
+                    var result = _store.Update(type, ns, name!, ParseBody(context, body), isStatus, FieldValidationOf(context));
+                    return await WriteObjectAsync(context, 200, type, result.Object, result.Warnings);
+                }
+            case "patch":
+                {
+                    var apply = PatchFunction(type, context.Request.ContentType, body);
+                    var result = _store.Patch(type, ns, name!, apply, isStatus, FieldValidationOf(context));
+                    return await WriteObjectAsync(context, 200, type, result.Object, result.Warnings);
+                }
+            case "delete" when subresource is null:
+                {
+                    var options = body is null ? null : JsonNode.Parse(body) as JsonObject;
+                    return await WriteObjectAsync(context, 200, type, _store.Delete(type, ns, name!, options), []);
+                }
+            default:
+                throw ApiErrors.MethodNotAllowed();
+        }
+    }
+
+    private static FieldValidation FieldValidationOf(HttpContext context) =>
+        context.Request.Query["fieldValidation"].ToString() switch
+        {
+            "Strict" => Stash.Restore.TestApiServer.FieldValidation.Strict,
+            "Ignore" => Stash.Restore.TestApiServer.FieldValidation.Ignore,
+            _ => Stash.Restore.TestApiServer.FieldValidation.Warn,
+        };
+
+    private static JsonObject ParseBody(HttpContext context, string? body)
+    {
+        if (body is null)
+            throw ApiErrors.BadRequest("the body of the request was empty");
+        var contentType = context.Request.ContentType ?? "application/json";
+        if (contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+            return JsonNode.Parse(body) as JsonObject ?? throw ApiErrors.BadRequest("the body of the request was not a JSON object");
+        if (contentType.StartsWith("application/yaml", StringComparison.OrdinalIgnoreCase))
+            return Yaml.ParseSingle(body);
+        throw ApiErrors.UnsupportedMediaType();
+    }
+
+    private static Func<JsonObject, JsonNode?> PatchFunction(ResourceType type, string? contentType, string? body)
+    {
+        var mediaType = (contentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
+        if (body is null)
+            throw ApiErrors.BadRequest("the body of the request was empty");
+        switch (mediaType)
+        {
+            case "application/merge-patch+json":
+            case "application/strategic-merge-patch+json" when !type.IsCustom:
+                {
+                    // Built-in types: strategic merge is approximated by a JSON merge patch (lists are replaced).
+                    var patch = JsonNode.Parse(body);
+                    return current => Patches.MergePatch(current, patch);
+                }
+            case "application/json-patch+json":
+                {
+                    var operations = JsonNode.Parse(body) as JsonArray
+                        ?? throw ApiErrors.BadRequest("json: cannot unmarshal object into Go value of type jsonpatch.Patch");
+                    return current =>
+                    {
+                        try
+                        {
+                            return Patches.JsonPatch(current, operations);
+                        }
+                        catch (JsonPatchException e)
+                        {
+                            throw ApiErrors.PatchRejected(e.Message);
+                        }
+                    };
+                }
+            default:
+                throw ApiErrors.UnsupportedMediaType();
+        }
+    }
+
+    private async Task<int> WriteListAsync(HttpContext context, ResourceType type, string? ns)
+    {
+        var items = _store.List(type, ns);
+        var query = context.Request.Query;
+        if (query["labelSelector"].ToString() is { Length: > 0 } labelSelector)
+            items = items.Where(Selectors.Labels(labelSelector)).ToList();
+        if (query["fieldSelector"].ToString() is { Length: > 0 } fieldSelector)
+            items = items.Where(Selectors.Fields(fieldSelector)).ToList();
+        if (Tables.Wanted(context.Request))
+            return await WriteJsonAsync(context, 200, Tables.Build(type, items, _store.CurrentResourceVersion));
+        var array = new JsonArray();
+        foreach (var item in items)
+        {
+            if (!type.IsCustom)
+            {
+                // Built-in lists carry kind/apiVersion on the list only, like the real server.
+                item.Remove("kind");
+                item.Remove("apiVersion");
+            }
+            array.Add(item);
+        }
+        var list = new JsonObject
+        {
+            ["kind"] = type.ListKind,
+            ["apiVersion"] = type.GroupVersion,
+            ["metadata"] = new JsonObject { ["resourceVersion"] = _store.CurrentResourceVersion },
+            ["items"] = array,
+        };
+        return await WriteJsonAsync(context, 200, list);
+    }
+
+    private static async Task<int> WriteObjectAsync(HttpContext context, int code, ResourceType type, JsonObject obj, IReadOnlyList<string> warnings)
+    {
+        foreach (var warning in warnings)
+            context.Response.Headers.Append("Warning", $"299 - \"{warning.Replace("\"", "\\\"", StringComparison.Ordinal)}\"");
+        if (Tables.Wanted(context.Request))
+            return await WriteJsonAsync(context, code, Tables.Build(type, [obj], (string?)obj["metadata"]?["resourceVersion"] ?? ""));
+        return await WriteJsonAsync(context, code, obj);
+    }
+
+    private static async Task<int> WriteJsonAsync(HttpContext context, int code, JsonObject document)
+    {
+        context.Response.StatusCode = code;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(document.ToJsonString(JsonText.Compact), context.RequestAborted);
+        return code;
+    }
+
+    private static async Task<int> WriteStatusAsync(HttpContext context, ApiException e)
+    {
+        if (context.Response.HasStarted)
+            return context.Response.StatusCode;
+        foreach (var (key, value) in e.Headers)
+            context.Response.Headers[key] = value;
+        return await WriteJsonAsync(context, e.Code, e.Status);
+    }
+}
