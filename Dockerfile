@@ -16,18 +16,14 @@ ENV DOTNET_CLI_TELEMETRY_OPTOUT=1 \
     DOTNET_NOLOGO=1 \
     DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-# Restore first, from the project files only, so a source change does not re-download packages.
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
-COPY src/Stash.Restore.Core/Stash.Restore.Core.csproj src/Stash.Restore.Core/
-COPY src/Stash.Restore.Cli/Stash.Restore.Cli.csproj src/Stash.Restore.Cli/
-RUN --mount=type=cache,id=stash-restore-nuget,target=/root/.nuget/packages \
-    dotnet restore src/Stash.Restore.Cli -r linux-x64 -p:PublishReadyToRun=true
-
 COPY src/ src/
-# Self-contained + ReadyToRun: no .NET runtime in the final image, and the JIT has
-# (almost) nothing left to do at startup. docs/image.md has the measurements behind it.
+# Self-contained + ReadyToRun: no .NET runtime needed in the final image, and the JIT has
+# little left to do at startup (docs/image.md has the measurements behind the choice).
+# The NuGet cache mount keeps rebuilds from downloading packages again; restore is part of
+# publish so a new project under src/ needs no change here.
 RUN --mount=type=cache,id=stash-restore-nuget,target=/root/.nuget/packages \
-    dotnet publish src/Stash.Restore.Cli --no-restore -c Release -r linux-x64 \
+    dotnet publish src/Stash.Restore.Cli -c Release -r linux-x64 \
         --self-contained true -p:PublishReadyToRun=true \
         -o /out/stash-restore \
  && rm -f /out/stash-restore/*.pdb /out/stash-restore/*.dbg
