@@ -274,14 +274,16 @@ YAML
 chown 2000:2000 "$D"/repo "$D"/scratch-repo "$D"/scratch-2000 "$D"/target-2000 "$D"/scratch-bad "$D"/target-bad
 
 # The repository is made with the image's own restic (the host may have none, or 0.14 on
-# Debian 12), as uid 2000, so the non-root restore can take its lock.
+# Debian 12), as root so it reads every file, then handed to uid 2000 (as a volume's
+# fsGroup would) so the non-root restore can take its lock.
 restic_in_image() {
-  "${BUILDAH[@]}" run --isolation chroot --user 2000:2000 \
+  "${BUILDAH[@]}" run --isolation chroot --user 0:0 \
     -v "$D/repo:/repo" -v "$D/data:/data:ro" -v "$D/secret:/etc/stash/secret:ro" -v "$D/scratch-repo:/stash-tmp" \
     "$ctr" -- restic --repo /repo --password-file /etc/stash/secret/RESTIC_PASSWORD --no-cache "$@"
 }
 restic_in_image init >"$WORK/restic.log" 2>&1 || { cat "$WORK/restic.log" >&2; fail "restic init"; }
 restic_in_image backup --host host-0 /data >>"$WORK/restic.log" 2>&1 || { cat "$WORK/restic.log" >&2; fail "restic backup"; }
+chown -R 2000:2000 "$D/repo"
 pass "repository with one snapshot of /data for host-0 at $D/repo"
 
 OFFLINE_ARGS=(restore
@@ -334,7 +336,8 @@ check_output "uid 2000 restore" "$WORK/restore-2000.out"
 ((rc == 0)) || fail "uid 2000 restore exited $rc"
 check_tree "uid 2000 restore" "$D/target-2000/data"
 check_status "uid 2000 restore" "$D/scratch-2000/status.json" Succeeded
-pass "uid 2000, read-only root: exit 0, bytes/modes/symlink identical, status host-0 Succeeded"
+[[ "$(stat -c %u "$D/target-2000/data/app/nested/numbers.txt")" == 2000 ]] || fail "uid 2000 restore: files not owned by the restoring user"
+pass "uid 2000, read-only root: exit 0, bytes/modes/symlink identical (owned by 2000: only root restores owners), status host-0 Succeeded"
 
 # root (how Stash runs its init-container), read-only root, the volume mounted at /data
 # and restored in place (--target-dir not given: the init-container model)
@@ -359,6 +362,19 @@ grep -qF "not-the-password" "$WORK/restore-bad.out" && fail "wrong password: the
 ((rc == 1)) || fail "wrong password: exit $rc, want 1"
 check_status "wrong password" "$D/scratch-bad/status.json" Failed
 pass "wrong password: exit 1, status host-0 Failed, no secret in the output"
+
+# read-only root and nothing writable mounted at /stash-tmp: a clear error, exit 3, no data
+rc=0
+mkdir -p "$D/target-noscratch"; chown 2000:2000 "$D/target-noscratch"
+run_ro 2000:2000 "${common_mounts[@]}" "$D/secret:/etc/stash/secret:ro" "$D/target-noscratch:/restore" \
+  -- restore --restoresession-file /etc/stash/inputs/restoresession.yaml --repository-file /etc/stash/inputs/repository.yaml \
+     --secret-dir /etc/stash/secret --host host-0 --log-format text --target-dir /restore >"$WORK/restore-noscratch.out" 2>&1 || rc=$?
+sed 's/^/    /' "$WORK/restore-noscratch.out" >&2
+check_output "no scratch dir" "$WORK/restore-noscratch.out"
+((rc == 3)) || fail "no writable scratch dir: exit $rc, want 3"
+grep -q "/stash-tmp" "$WORK/restore-noscratch.out" || fail "no writable scratch dir: the error does not name /stash-tmp"
+[[ ! -e "$D/target-noscratch/data" ]] || fail "no writable scratch dir: data was restored anyway"
+pass "read-only root without a writable /stash-tmp: exit 3, the error names /stash-tmp"
 
 # --- 5. figures --------------------------------------------------------------------------
 log "figures"
