@@ -153,7 +153,7 @@ VERSION="$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$REPO_ROOT/Directory.B
 REVISION="$(git -C "$REPO_ROOT" rev-parse HEAD 2>/dev/null || echo unknown)"
 log "building $IMAGE (version $VERSION, revision $REVISION)"
 build_start=$SECONDS
-"${BUILDAH[@]}" bud --isolation chroot --pull=never --layers \
+"${BUILDAH[@]}" bud --isolation chroot --pull=never --layers --force-rm \
   --build-arg SDK_IMAGE="$SDK_BASE" \
   --build-arg RUNTIME_BASE_IMAGE="$RUNTIME_BASE" \
   --build-arg VERSION="$VERSION" --build-arg REVISION="$REVISION" \
