@@ -8,6 +8,9 @@
 # registries are unreachable (scripts/image-check.sh builds both from debootstrap).
 ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0
 ARG RUNTIME_BASE_IMAGE=debian:trixie-slim
+# VERSION sets both the program's version (`stash-restore version`) and the image label;
+# empty = the <Version> of Directory.Build.props for the program, no version label value.
+ARG VERSION=
 
 # ---------------------------------------------------------------------------------------
 FROM ${SDK_IMAGE} AS build
@@ -16,6 +19,7 @@ ENV DOTNET_CLI_TELEMETRY_OPTOUT=1 \
     DOTNET_NOLOGO=1 \
     DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
+ARG VERSION
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/ src/
 # Self-contained + ReadyToRun: no .NET runtime needed in the final image, and the JIT has
@@ -24,22 +28,12 @@ COPY src/ src/
 # publish so a new project under src/ needs no change here.
 RUN --mount=type=cache,id=stash-restore-nuget,target=/root/.nuget/packages \
     dotnet publish src/Stash.Restore.Cli -c Release -r linux-x64 \
-        --self-contained true -p:PublishReadyToRun=true \
+        --self-contained true -p:PublishReadyToRun=true ${VERSION:+-p:Version=$VERSION} \
         -o /out/stash-restore \
  && rm -f /out/stash-restore/*.pdb /out/stash-restore/*.dbg
 
 # ---------------------------------------------------------------------------------------
 FROM ${RUNTIME_BASE_IMAGE}
-
-ARG VERSION=0.0.0-dev
-ARG REVISION=unknown
-ARG SOURCE=https://github.com/stashed/stash-restore
-LABEL org.opencontainers.image.title="stash-restore" \
-      org.opencontainers.image.description="Restore executor for Stash RestoreSessions (init-container and restore Job)" \
-      org.opencontainers.image.source="${SOURCE}" \
-      org.opencontainers.image.version="${VERSION}" \
-      org.opencontainers.image.revision="${REVISION}" \
-      org.opencontainers.image.licenses="Apache-2.0"
 
 # restic 0.18 (Debian 13 ships 0.18.x), CA roots for S3/GCS/Azure/API server TLS (pulls in
 # libssl, which .NET loads for TLS), util-linux for ionice (nice is in coreutils). Nothing else.
@@ -75,6 +69,17 @@ ENV HOME=/stash-tmp \
     DOTNET_BUNDLE_EXTRACT_BASE_DIR=/stash-tmp/.dotnet-bundle \
     DOTNET_CLI_TELEMETRY_OPTOUT=1 \
     DOTNET_NOLOGO=1
+
+# Last, so a new revision does not invalidate the apt layer above.
+ARG VERSION
+ARG REVISION=unknown
+ARG SOURCE=https://github.com/stashed/stash-restore
+LABEL org.opencontainers.image.title="stash-restore" \
+      org.opencontainers.image.description="Restore executor for Stash RestoreSessions (init-container and restore Job)" \
+      org.opencontainers.image.source="${SOURCE}" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.licenses="Apache-2.0"
 
 USER 2000:2000
 WORKDIR /stash-tmp

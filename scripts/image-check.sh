@@ -19,6 +19,7 @@
 #
 # Environment knobs:
 #   IMAGE                 tag of the image to build (default localhost/stash-restore:check)
+#   VERSION               version for the program and the label (default: Directory.Build.props)
 #   STORAGE_DRIVER        buildah storage driver (overlay by default; vfs works everywhere)
 #   STARTUP_RUNS          runs for the startup-time median (default 9)
 #   KEEP_WORKDIR=1        keep the temporary demo directory for inspection
@@ -51,6 +52,7 @@ command -v buildah >/dev/null || need+=(buildah)
 command -v debootstrap >/dev/null || need+=(debootstrap)
 command -v newuidmap >/dev/null || need+=(uidmap)
 command -v unshare >/dev/null || need+=(util-linux)
+command -v python3 >/dev/null || need+=(python3)
 if ((${#need[@]})); then
   log "installing ${need[*]}"
   apt-get update -qq
@@ -149,7 +151,7 @@ else
 fi
 
 # --- 3. the image ----------------------------------------------------------------------
-VERSION="$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$REPO_ROOT/Directory.Build.props" | head -1)"
+VERSION="${VERSION:-$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$REPO_ROOT/Directory.Build.props" | head -1)}"
 REVISION="$(git -C "$REPO_ROOT" rev-parse HEAD 2>/dev/null || echo unknown)"
 log "building $IMAGE (version $VERSION, revision $REVISION)"
 build_start=$SECONDS
@@ -163,15 +165,18 @@ pass "built in $((SECONDS - build_start)) s"
 
 # --- 4. run it -------------------------------------------------------------------------
 # Image config as the runtime would apply it (env, user, workdir).
-IMAGE_ENV=()
-while IFS= read -r line; do IMAGE_ENV+=("$line"); done < <(
-  "${BUILDAH[@]}" inspect --type image "$IMAGE" | python3 -c 'import json,sys; [print(e) for e in json.load(sys.stdin)["OCIv1"]["config"]["Env"]]')
-IMAGE_ENTRYPOINT=()
-while IFS= read -r line; do IMAGE_ENTRYPOINT+=("$line"); done < <(
-  "${BUILDAH[@]}" inspect --type image "$IMAGE" | python3 -c 'import json,sys; [print(e) for e in json.load(sys.stdin)["OCIv1"]["config"]["Entrypoint"]]')
-IMAGE_WORKDIR="$("${BUILDAH[@]}" inspect --type image "$IMAGE" | python3 -c 'import json,sys; print(json.load(sys.stdin)["OCIv1"]["config"].get("WorkingDir") or "/")')"
-IMAGE_USER="$("${BUILDAH[@]}" inspect --type image "$IMAGE" | python3 -c 'import json,sys; print(json.load(sys.stdin)["OCIv1"]["config"].get("User",""))')"
-[[ "$IMAGE_USER" == "2000:2000" ]] && pass "default user is $IMAGE_USER (non-root)" || fail "default user is '$IMAGE_USER', want 2000:2000"
+inspect() { "${BUILDAH[@]}" inspect --type image --format "$1" "$IMAGE"; }
+mapfile -t IMAGE_ENV < <(inspect '{{range .OCIv1.Config.Env}}{{println .}}{{end}}' | sed '/^$/d')
+mapfile -t IMAGE_ENTRYPOINT < <(inspect '{{range .OCIv1.Config.Entrypoint}}{{println .}}{{end}}' | sed '/^$/d')
+IMAGE_WORKDIR="$(inspect '{{.OCIv1.Config.WorkingDir}}')"; IMAGE_WORKDIR="${IMAGE_WORKDIR:-/}"
+IMAGE_USER="$(inspect '{{.OCIv1.Config.User}}')"
+[[ "${IMAGE_ENTRYPOINT[*]}" == stash-restore ]] || fail "entrypoint is '${IMAGE_ENTRYPOINT[*]}', want stash-restore"
+for label in source version revision; do
+  value="$(inspect "{{index .OCIv1.Config.Labels \"org.opencontainers.image.$label\"}}")"
+  [[ -n "$value" ]] || fail "label org.opencontainers.image.$label is missing"
+done
+[[ "$(inspect '{{index .OCIv1.Config.Labels "org.opencontainers.image.version"}}')" == "$VERSION" ]] || fail "version label is not $VERSION"
+[[ "$IMAGE_USER" == "2000:2000" ]] && pass "entrypoint stash-restore, OCI labels set, default user $IMAGE_USER (non-root)" || fail "default user is '$IMAGE_USER', want 2000:2000"
 
 ctr=$("${BUILDAH[@]}" from --pull=never "$IMAGE"); containers+=("$ctr")
 ROOTFS="$("${BUILDAH[@]}" mount "$ctr")"
