@@ -10,7 +10,7 @@ fi
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 set +e
-dotnet test StashRestore.slnx -c Release -nologo "$@" 2>&1 | tee "$log"
+dotnet test StashRestore.slnx -c Release -nologo --blame-hang-timeout 5m "$@" 2>&1 | tee "$log"
 code=${PIPESTATUS[0]}
 set -e
 # One closing line over all test assemblies.

@@ -1,0 +1,55 @@
+using System.Text.Json.Nodes;
+using Stash.Restore.Core;
+
+namespace Stash.Restore.IntegrationTests.Cli;
+
+public sealed class HelpAndLogTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("help-log-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task Every_restore_flag_is_described_in_help_with_examples_and_exit_codes()
+    {
+        var result = await CliHarness.RunAsync("restore", "--help");
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        foreach (var flag in new[] { "--restoresession", "--restore-session", "--namespace", "--kubeconfig", "--master", "--invoker-kind", "--target-kind",
+                     "--secret-dir", "--enable-cache", "--max-connections", "--metrics-enabled", "--pushgateway-url", "--restore-model", "--host",
+                     "--scratch-dir", "--target-dir", "--dry-run", "--output", "--restoresession-file", "--repository-file", "--status-file",
+                     "--verify", "--hook-timeout", "--own-container", "--log-format", "--log-level", "--v", "--logtostderr" })
+            Assert.Matches($@"(?m)^\s+({flag}|[-\w]+, {flag})\b.*\S\s{{2,}}\S", result.Output);
+        Assert.Contains("Exit codes: 0 restored", result.Output);
+        Assert.Contains("Examples:", result.Output);
+
+        var root = await CliHarness.RunAsync("--help");
+        Assert.Contains("restore", root.Output);
+        Assert.Contains("validate", root.Output);
+        Assert.Contains("version", root.Output);
+    }
+
+    [Fact]
+    public async Task Json_logs_are_one_object_per_line_with_namespace_session_and_host_and_no_secret()
+    {
+        const string password = "pa55-word-never-printed";
+        var session = Path.Combine(_dir, "rs.yaml");
+        File.WriteAllText(session, "apiVersion: stash.appscode.com/v1beta1\nkind: RestoreSession\nmetadata: {name: rs, namespace: demo}\nspec:\n  target:\n    rules:\n    - paths: [/data]\n");
+        var repository = Path.Combine(_dir, "repo.yaml");
+        // No repository at that path: restic fails at once (exit 10).
+        File.WriteAllText(repository, $"apiVersion: stash.appscode.com/v1alpha1\nkind: Repository\nmetadata: {{name: r}}\nspec:\n  backend:\n    local:\n      mountPath: {Path.Combine(_dir, "no-repo")}\n");
+        var secret = Directory.CreateDirectory(Path.Combine(_dir, "secret")).FullName;
+        File.WriteAllText(Path.Combine(secret, "RESTIC_PASSWORD"), password);
+
+        var result = await CliHarness.RunAsync("restore", "--restoresession-file", session, "--repository-file", repository, "--secret-dir", secret,
+            "--host", "host-0", "--target-dir", Path.Combine(_dir, "t"), "--scratch-dir", Path.Combine(_dir, "s"), "--log-format", "json");
+
+        Assert.Equal(ExitCodes.RestoreFailed, result.ExitCode);
+        Assert.DoesNotContain(password, result.Error + result.Output);
+        var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        Assert.NotEmpty(lines);
+        Assert.All(lines, l => Assert.NotNull(l["time"]));
+        var failure = lines.Last(l => (string?)l["level"] == "error");
+        Assert.Equal(("demo", "rs", "host-0"), ((string?)failure["namespace"], (string?)failure["session"], (string?)failure["host"]));
+        Assert.Contains("does not exist", (string?)failure["msg"]);
+    }
+}
