@@ -7,6 +7,7 @@ using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Hosts;
 using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Logging;
+using Stash.Restore.Core.Metrics;
 using Stash.Restore.Core.Model;
 using Stash.Restore.Core.Restic;
 using Stash.Restore.Core.Secrets;
@@ -46,32 +47,29 @@ internal static class RestoreCommand
         try
         {
             WarnAboutIgnoredFlags(parse, flags, log);
-            var settings = SettingsFrom(host, flags, parse);
+            var settings = SettingsFrom(flags, parse);
             var pod = PodIdentity.FromEnvironment(host.Environment, host.OsHostName);
             var restic = new ResticRestore(host.ProcessRunner, host.Clock, host.Environment);
-            var hostOverride = parse.GetValue(flags.Host);
 
-            if (parse.GetValue(flags.RestoreSessionFile) is not { } sessionFile)
-                throw new InvalidInputException("name the RestoreSession: --restoresession NAME (cluster) or --restoresession-file FILE (offline)");
-
-            var inputs = OfflineInputs.Load(sessionFile, parse.GetValue(flags.RepositoryFile), parse.GetValue(flags.SecretDir), pod, hostOverride);
-            log = log.ForSession(inputs.Session.Metadata.Namespace, inputs.Session.Metadata.Name);
+            await using var wiring = parse.GetValue(flags.RestoreSessionFile) is { } sessionFile
+                ? RestoreWiring.Offline(sessionFile, flags, parse, pod, host, log)
+                : await RestoreWiring.ClusterAsync(flags, parse, pod, host, masker, log, cancellationToken);
+            var session = wiring.Inputs.Session;
+            log = log.ForSession(session.Metadata.Namespace, session.Metadata.Name);
             if (parse.GetValue(flags.DryRun))
-                return await PrintPlanAsync(host, flags, parse, new RestorePlanner(restic, settings, masker), inputs, cancellationToken);
+                return await PrintPlanAsync(host, flags, parse, new RestorePlanner(restic, settings, masker), wiring.Inputs, cancellationToken);
 
-            var statusFile = parse.GetValue(flags.StatusFile);
-            IHostStatusStore status = statusFile is null ? new InMemoryStatusStore(inputs.Session.Status) : new StatusFileStore(statusFile, inputs.Session.Status);
-            var parts = new RestoreDependencies(restic, new HookExecutor(host.ProcessRunner, null, masker, log, host.Clock, HookOptionsFrom(host, flags, parse)), status, new LoggedEventRecorder(log),
-                new UncontendedHostClaims(), null, masker, log, host.Clock);
-            var outcome = await new HostRestorePipeline(parts, settings, host.Interruption).RestoreAsync(inputs, cancellationToken);
-            if (status is InMemoryStatusStore memory)
-                await host.Output.WriteLineAsync(JsonSerializer.Serialize(memory.Current ?? new RestoreSessionStatus(), StatusJson.Indented.RestoreSessionStatus));
+            using var http = new HttpClient();
+            var hooks = new HookExecutor(host.ProcessRunner, wiring.PodExec, masker, log, host.Clock, HookOptionsFrom(flags, parse, wiring));
+            var parts = new RestoreDependencies(restic, hooks, wiring.Status, wiring.Events, wiring.Claims,
+                MetricsFrom(flags, parse, wiring.Inputs, http, masker, log), masker, log, host.Clock);
+            var outcome = await new HostRestorePipeline(parts, settings, host.Interruption).RestoreAsync(wiring.Inputs, cancellationToken);
+            await wiring.FinishAsync(host.Output);
             return outcome.ExitCode;
         }
         catch (RestoreException e)
         {
-            var message = masker.Apply(e.Message);
-            log.Error("{Error}", message);
+            log.Error("{Error}", masker.Apply(e.Message));
             return e.ExitCode;
         }
         catch (OperationCanceledException) when (host.Interruption.Reason is { } reason)
@@ -79,6 +77,32 @@ internal static class RestoreCommand
             log.Error("Stopped before restoring: {Reason}", reason);
             return host.Interruption.ExitCode;
         }
+    }
+
+    /// <summary>With --metrics-enabled, this host's metrics go to the Pushgateway; without a URL that is a warning, not a failure.</summary>
+    private static PushgatewayMetricsPublisher? MetricsFrom(RestoreFlags flags, ParseResult parse, RestoreInputs inputs, HttpClient http, SecretMasker masker, ILogger log)
+    {
+        if (!parse.GetValue(flags.MetricsEnabled))
+            return null;
+        if (string.IsNullOrWhiteSpace(parse.GetValue(flags.PushgatewayUrl)))
+        {
+            log.Warning("--metrics-enabled without --pushgateway-url: no metrics will be pushed");
+            return null;
+        }
+        var url = PushgatewayUrl.Parse(parse.GetValue(flags.PushgatewayUrl));
+        masker.Add(url.UserInfo.Split(':', 2).ElementAtOrDefault(1));
+        var session = inputs.Session;
+        var target = session.Spec.Target?.Ref;
+        var labels = new RestoreMetricsLabels(
+            parse.GetValue(flags.InvokerKind) ?? RestoreSession.KindName,
+            session.Metadata.Name ?? "",
+            session.Metadata.Namespace ?? "",
+            session.Spec.Driver ?? "Restic",
+            inputs.Repository.Metadata.Name ?? "",
+            target?.Kind ?? "",
+            RestoreMetricsLabels.GroupOf(target?.ApiVersion),
+            target?.Name ?? "");
+        return new PushgatewayMetricsPublisher(http, url, labels, log);
     }
 
     private static async Task<int> PrintPlanAsync(CliHost host, RestoreFlags flags, ParseResult parse, RestorePlanner planner, RestoreInputs inputs, CancellationToken cancellationToken)
@@ -91,7 +115,7 @@ internal static class RestoreCommand
         return ExitCodes.Success;
     }
 
-    private static RestoreSettings SettingsFrom(CliHost host, RestoreFlags flags, ParseResult parse)
+    private static RestoreSettings SettingsFrom(RestoreFlags flags, ParseResult parse)
     {
         var scratch = parse.GetValue(flags.ScratchDir)
             ?? (Directory.Exists("/stash-tmp") ? "/stash-tmp" : Path.Combine(Path.GetTempPath(), "stash-restore"));
@@ -104,12 +128,17 @@ internal static class RestoreCommand
             Verify: parse.GetValue(flags.Verify));
     }
 
-    private static HookExecutorOptions HookOptionsFrom(CliHost host, RestoreFlags flags, ParseResult parse) => new()
+    private static HookExecutorOptions HookOptionsFrom(RestoreFlags flags, ParseResult parse, RestoreWiring wiring)
     {
-        Timeout = parse.GetValue(flags.HookTimeout),
-        OwnContainerName = parse.GetValue(flags.OwnContainer) ?? HookExecutorOptions.DefaultOwnContainerName,
-        PodIp = host.Environment.GetValueOrDefault("POD_IP"),
-    };
+        var options = new HookExecutorOptions
+        {
+            Timeout = parse.GetValue(flags.HookTimeout),
+            OwnContainerName = parse.GetValue(flags.OwnContainer) ?? HookExecutorOptions.DefaultOwnContainerName,
+        };
+        options = wiring.Pod is { } pod ? options.WithPod(pod) : options;
+        // The downward API's POD_IP, when set, is the pod's own word for its address.
+        return wiring.PodIp is { } ip ? options with { PodIp = ip } : options;
+    }
 
     private static LogOptions LogOptionsFrom(CliHost host, RestoreFlags flags, ParseResult parse)
     {

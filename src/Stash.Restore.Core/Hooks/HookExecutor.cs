@@ -80,11 +80,11 @@ internal sealed class HookExecutor(
                 : ExecInContainerAsync(hook.ContainerName!, argv, cancellationToken);
         }
         if (hook.HttpPost is { } post)
-            return HttpAsync(HttpMethod.Post, post, context, cancellationToken);
+            return HttpAsync(HttpMethod.Post, post, hook.ContainerName, context, cancellationToken);
         if (hook.HttpGet is { } get)
-            return HttpAsync(HttpMethod.Get, get, context, cancellationToken);
+            return HttpAsync(HttpMethod.Get, get, hook.ContainerName, context, cancellationToken);
         if (hook.TcpSocket is { } tcp)
-            return TcpAsync(tcp, context, cancellationToken);
+            return TcpAsync(tcp, hook.ContainerName, context, cancellationToken);
         // HookValidation.Problem has ruled this out.
         throw new InvalidOperationException("hook has no handler");
     }
@@ -180,10 +180,10 @@ internal sealed class HookExecutor(
         return new HookResult(false, $"{cause}; last output: {output}");
     }
 
-    private async Task<HookResult> HttpAsync(HttpMethod method, HttpGetAction action, HookContext context, CancellationToken cancellationToken)
+    private async Task<HookResult> HttpAsync(HttpMethod method, HttpGetAction action, string? containerName, HookContext context, CancellationToken cancellationToken)
     {
         var kind = method == HttpMethod.Post ? "httpPost" : "httpGet";
-        if (ResolvePort(action.Port) is not { } port)
+        if (ResolvePort(action.Port, containerName) is not { } port)
             return new HookResult(false, UnknownPortMessage(kind, action.Port));
         var scheme = string.IsNullOrEmpty(action.Scheme) ? "http" : action.Scheme.ToLowerInvariant();
         var host = HostForUri(Host(action.Host, context));
@@ -281,9 +281,9 @@ internal sealed class HookExecutor(
         }
     }
 
-    private async Task<HookResult> TcpAsync(TcpSocketAction action, HookContext context, CancellationToken cancellationToken)
+    private async Task<HookResult> TcpAsync(TcpSocketAction action, string? containerName, HookContext context, CancellationToken cancellationToken)
     {
-        if (ResolvePort(action.Port) is not { } port)
+        if (ResolvePort(action.Port, containerName) is not { } port)
             return new HookResult(false, UnknownPortMessage("tcpSocket", action.Port));
         var host = Host(action.Host, context);
         var target = $"{HostForUri(host)}:{port.ToString(CultureInfo.InvariantCulture)}";
@@ -311,11 +311,17 @@ internal sealed class HookExecutor(
         host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host;
 
     /// <summary>A number, a named container port, or (as the kubelet accepts) a number written as a string.</summary>
-    private int? ResolvePort(IntOrString? port)
+    private int? ResolvePort(IntOrString? port, string? containerName)
     {
         if (port?.Number is { } number)
             return number;
         var name = port?.Name ?? "";
+        if (!string.IsNullOrEmpty(containerName)
+            && options.ContainerNamedPorts.TryGetValue(containerName, out var containerPorts)
+            && containerPorts.TryGetValue(name, out var inContainer))
+        {
+            return inContainer;
+        }
         if (options.NamedPorts.TryGetValue(name, out var named))
             return named;
         if (int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed is >= 1 and <= 65535)

@@ -1,3 +1,5 @@
+using Stash.Restore.Core.Kubernetes;
+
 namespace Stash.Restore.Core.Hooks;
 
 /// <summary>Where the executor runs and how long a hook may take.</summary>
@@ -20,9 +22,45 @@ internal sealed record HookExecutorOptions
     /// </summary>
     public string? PodIp { get; init; }
 
-    /// <summary>Named container ports of the pod (<c>name → number</c>) for hooks whose port is a name.</summary>
+    /// <summary>
+    /// Named container ports of the pod (<c>name → number</c>) for hooks whose port is a name,
+    /// used when the hook's <c>containerName</c> does not declare the name itself.
+    /// </summary>
     public IReadOnlyDictionary<string, int> NamedPorts { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>
+    /// Named ports per container (<c>container → name → number</c>): like the kubelet, a hook
+    /// with a <c>containerName</c> resolves a port name in that container first.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> ContainerNamedPorts { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<string, int>>();
 
     /// <summary>How many of an exec hook's last output lines are logged and put into its failure message.</summary>
     public int OutputTailLines { get; init; } = 20;
+
+    /// <summary>
+    /// Takes the pod IP and the named ports from the executor's own pod (GET through the API).
+    /// Pod-wide, the first container (in spec order) that declares a name wins.
+    /// </summary>
+    public HookExecutorOptions WithPod(PodInfo pod)
+    {
+        var podWide = new Dictionary<string, int>(StringComparer.Ordinal);
+        var byContainer = new Dictionary<string, IReadOnlyDictionary<string, int>>(StringComparer.Ordinal);
+        foreach (var container in pod.Containers)
+        {
+            var ports = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var port in container.Ports.Where(p => !string.IsNullOrEmpty(p.Name)))
+            {
+                ports.TryAdd(port.Name!, port.ContainerPort);
+                podWide.TryAdd(port.Name!, port.ContainerPort);
+            }
+            byContainer[container.Name] = ports;
+        }
+        return this with
+        {
+            PodIp = string.IsNullOrEmpty(pod.PodIP) ? PodIp : pod.PodIP,
+            NamedPorts = podWide,
+            ContainerNamedPorts = byContainer,
+        };
+    }
 }

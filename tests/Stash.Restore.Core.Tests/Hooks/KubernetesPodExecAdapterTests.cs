@@ -1,3 +1,4 @@
+using Stash.Restore.Core.Execution;
 using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Processes;
@@ -22,7 +23,7 @@ public sealed class KubernetesPodExecAdapterTests
 
     private readonly CollectingSink _log = new();
 
-    private async Task<Execution.HookResult> RunAsync(FakeKubernetesPodExec kubernetes) =>
+    private async Task<HookResult> RunAsync(FakeKubernetesPodExec kubernetes) =>
         await Executor(FakeProcessRunner.Exits(0), _log, podExec: new KubernetesPodExecAdapter(kubernetes, "demo", "mysql-0"))
             .ExecuteAsync(Exec("mysql", "-e", "SELECT 1") with { ContainerName = "mysql" }, PreContext(), CancellationToken.None);
 

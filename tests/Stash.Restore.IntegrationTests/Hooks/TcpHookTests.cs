@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Stash.Restore.Core.Hooks;
+using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Model;
 using static Stash.Restore.IntegrationTests.Hooks.HookTestKit;
 
@@ -74,6 +75,46 @@ public sealed class TcpHookTests
         finally
         {
             fillers.ForEach(f => f.Dispose());
+            listener.Stop();
+        }
+    }
+}
+
+public sealed class NamedPortTests
+{
+    private readonly CollectingSink _log = new();
+
+    [Fact]
+    public async Task A_port_name_resolves_in_the_hooks_container_first_then_pod_wide()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            var open = ((IPEndPoint)listener.LocalEndpoint).Port;
+            var closed = HttpHookTests.ClosedPort();
+            var pod = new PodInfo("mysql-0", "demo", "127.0.0.1",
+            [
+                new ContainerInfo("stash-init", []),
+                new ContainerInfo("sidecar", [new ContainerPortInfo("admin", closed), new ContainerPortInfo("probe", open)]),
+                new ContainerInfo("mysql", [new ContainerPortInfo("admin", open), new ContainerPortInfo(null, 3306)]),
+            ]);
+            var options = new HookExecutorOptions { PodIp = "10.0.0.9" }.WithPod(pod);
+            var executor = Executor(_log, options: options);
+
+            var inMysql = await executor.ExecuteAsync(
+                new HookSpec { ContainerName = "mysql", TcpSocket = new TcpSocketAction { Port = IntOrString.FromName("admin") } }, PreContext(), CancellationToken.None);
+            var podWide = await executor.ExecuteAsync(
+                new HookSpec { TcpSocket = new TcpSocketAction { Port = IntOrString.FromName("admin") } }, PreContext(), CancellationToken.None);
+            var otherContainersPort = await executor.ExecuteAsync(
+                new HookSpec { ContainerName = "mysql", TcpSocket = new TcpSocketAction { Port = IntOrString.FromName("probe") } }, PreContext(), CancellationToken.None);
+
+            Assert.Equal($"connected to 127.0.0.1:{open}", inMysql.Message);
+            Assert.StartsWith($"connect to 127.0.0.1:{closed}: ", podWide.Message, StringComparison.Ordinal);
+            Assert.True(otherContainersPort.Succeeded, otherContainersPort.Message);
+        }
+        finally
+        {
             listener.Stop();
         }
     }

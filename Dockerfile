@@ -1,0 +1,87 @@
+# stash-restore container image.
+#
+# Build (Docker/BuildKit):   docker build -t stash-restore .
+# Build (buildah):           buildah bud --isolation chroot -t stash-restore .
+# Offline verification with locally built base images: scripts/image-check.sh
+#
+# SDK_IMAGE and RUNTIME_BASE_IMAGE exist so the image can be built where the public
+# registries are unreachable (scripts/image-check.sh builds both from debootstrap).
+ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0
+ARG RUNTIME_BASE_IMAGE=debian:trixie-slim
+# VERSION sets both the program's version (`stash-restore version`) and the image label;
+# empty = the <Version> of Directory.Build.props for the program, no version label value.
+ARG VERSION=
+
+# ---------------------------------------------------------------------------------------
+FROM ${SDK_IMAGE} AS build
+WORKDIR /src
+ENV DOTNET_CLI_TELEMETRY_OPTOUT=1 \
+    DOTNET_NOLOGO=1 \
+    DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+ARG VERSION
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY src/ src/
+# Self-contained + ReadyToRun: no .NET runtime needed in the final image, and the JIT has
+# little left to do at startup (docs/image.md has the measurements behind the choice).
+# The NuGet cache mount keeps rebuilds from downloading packages again; restore is part of
+# publish so a new project under src/ needs no change here.
+RUN --mount=type=cache,id=stash-restore-nuget,target=/root/.nuget/packages \
+    dotnet publish src/Stash.Restore.Cli -c Release -r linux-x64 \
+        --self-contained true -p:PublishReadyToRun=true ${VERSION:+-p:Version=$VERSION} \
+        -o /out/stash-restore \
+ && rm -f /out/stash-restore/*.pdb /out/stash-restore/*.dbg
+
+# ---------------------------------------------------------------------------------------
+FROM ${RUNTIME_BASE_IMAGE}
+
+# restic 0.18 (Debian 13 ships 0.18.x), CA roots for S3/GCS/Azure/API server TLS (pulls in
+# libssl, which .NET loads for TLS), util-linux for ionice (nice is in coreutils). Nothing else.
+RUN set -eux; \
+    apt-get update; \
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+        'restic=0.18.*' ca-certificates util-linux; \
+    apt-get clean; \
+    rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/cache/debconf/*-old \
+           /var/log/apt /var/log/dpkg.log /var/log/alternatives.log; \
+    restic version | grep -q '^restic 0\.18\.'; \
+    command -v ionice; command -v nice
+
+# Non-root by default (uid/gid 2000); the pod may still run it as root (restoring
+# ownership needs root). Written directly: useradd is not in every slim base.
+# /stash-tmp is the scratch dir: world-writable with the sticky bit so any uid works when
+# nothing is mounted there; with a read-only root filesystem mount an emptyDir on it.
+RUN set -eux; \
+    echo 'stash:x:2000:2000:stash-restore:/stash-tmp:/usr/sbin/nologin' >> /etc/passwd; \
+    echo 'stash:x:2000:' >> /etc/group; \
+    mkdir -p /stash-tmp; \
+    chmod 1777 /stash-tmp
+
+COPY --from=build /out/stash-restore/ /opt/stash-restore/
+RUN ln -s /opt/stash-restore/stash-restore /usr/local/bin/stash-restore
+
+# Everything that wants to write at run time points under the scratch dir, so the root
+# filesystem can be read-only. The runtime's diagnostics IPC socket lands in TMPDIR too.
+ENV HOME=/stash-tmp \
+    TMPDIR=/stash-tmp \
+    XDG_CACHE_HOME=/stash-tmp/.cache \
+    DOTNET_CLI_HOME=/stash-tmp \
+    DOTNET_BUNDLE_EXTRACT_BASE_DIR=/stash-tmp/.dotnet-bundle \
+    DOTNET_CLI_TELEMETRY_OPTOUT=1 \
+    DOTNET_NOLOGO=1
+
+# Last, so a new revision does not invalidate the apt layer above.
+ARG VERSION
+ARG REVISION=unknown
+ARG SOURCE=https://github.com/stashed/stash-restore
+LABEL org.opencontainers.image.title="stash-restore" \
+      org.opencontainers.image.description="Restore executor for Stash RestoreSessions (init-container and restore Job)" \
+      org.opencontainers.image.source="${SOURCE}" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.licenses="Apache-2.0"
+
+USER 2000:2000
+WORKDIR /stash-tmp
+ENTRYPOINT ["stash-restore"]
+CMD ["--help"]

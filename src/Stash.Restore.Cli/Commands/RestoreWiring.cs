@@ -1,0 +1,134 @@
+using System.CommandLine;
+using System.Text.Json;
+using Serilog;
+using Stash.Restore.Core;
+using Stash.Restore.Core.Execution;
+using Stash.Restore.Core.Hooks;
+using Stash.Restore.Core.Hosts;
+using Stash.Restore.Core.Input;
+using Stash.Restore.Core.Kubernetes;
+using Stash.Restore.Core.Model;
+using Stash.Restore.Core.Secrets;
+using Stash.Restore.Core.Status;
+
+namespace Stash.Restore.Cli.Commands;
+
+/// <summary>
+/// Where a run's inputs come from and where its results go: the API in a cluster, files offline.
+/// Everything else about a restore is the same in both modes.
+/// </summary>
+internal sealed class RestoreWiring : IAsyncDisposable
+{
+    public required RestoreInputs Inputs { get; init; }
+    public required IHostStatusStore Status { get; init; }
+    public required IRestoreEventRecorder Events { get; init; }
+    public required IHostClaims Claims { get; init; }
+
+    /// <summary>Runs exec hooks in the pod's other containers; null offline.</summary>
+    public Core.Hooks.IPodExec? PodExec { get; init; }
+
+    /// <summary>This pod (IP, named ports) when hooks need it; null offline or when it could not be read.</summary>
+    public PodInfo? Pod { get; init; }
+
+    public string? PodIp { get; init; }
+
+    private IDisposable? Connection { get; init; }
+
+    public async Task FinishAsync(TextWriter output)
+    {
+        // Offline without --status-file the status is the run's output.
+        if (Status is InMemoryStatusStore memory)
+            await output.WriteLineAsync(JsonSerializer.Serialize(memory.Current ?? new RestoreSessionStatus(), StatusJson.Indented.RestoreSessionStatus));
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Connection?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    public static RestoreWiring Offline(string sessionFile, RestoreFlags flags, ParseResult parse, PodIdentity pod, CliHost host, ILogger log)
+    {
+        var inputs = OfflineInputs.Load(sessionFile, parse.GetValue(flags.RepositoryFile), parse.GetValue(flags.SecretDir), pod, parse.GetValue(flags.Host));
+        var statusFile = parse.GetValue(flags.StatusFile);
+        return new RestoreWiring
+        {
+            Inputs = inputs,
+            Status = statusFile is null ? new InMemoryStatusStore(inputs.Session.Status) : new StatusFileStore(statusFile, inputs.Session.Status),
+            Events = new LoggedEventRecorder(log),
+            Claims = new UncontendedHostClaims(),
+            PodIp = host.Environment.GetValueOrDefault("POD_IP"),
+        };
+    }
+
+    public static async Task<RestoreWiring> ClusterAsync(
+        RestoreFlags flags, ParseResult parse, PodIdentity pod, CliHost host, SecretMasker masker, ILogger log, CancellationToken cancellationToken)
+    {
+        var configuration = KubernetesConfigLoader.Load(
+            new KubernetesConfigRequest(host.Environment, parse.GetValue(flags.Kubeconfig), parse.GetValue(flags.Master)), host.Clock, log);
+        var selector = Selector(flags, parse, host, configuration);
+        var connection = new KubernetesConnection(configuration, KubernetesRetryOptions.Default, host.Clock, log);
+        try
+        {
+            var api = new KubernetesApi(connection, masker);
+            var inputs = await ClusterInputs.LoadAsync(api, selector, parse.GetValue(flags.SecretDir), pod, parse.GetValue(flags.Host), cancellationToken);
+            var podInfo = await OwnPodAsync(api, pod, inputs.Session, log, cancellationToken);
+            var holder = LeaseHostClaims.NewHolderIdentity(pod.PodName ?? host.OsHostName ?? "stash-restore");
+            return new RestoreWiring
+            {
+                Inputs = inputs,
+                Status = new KubernetesHostStatusStore(api, selector.Namespace, selector.Name, KubernetesRetryOptions.Default, host.Clock, log),
+                Events = new KubernetesEventRecorder(api, inputs.Session, pod.PodName, masker, host.Clock, log),
+                Claims = new LeaseHostClaims(api, selector.Namespace, selector.Name, holder, LeaseClaimOptions.Default, host.Clock, log),
+                PodExec = pod.PodName is { } podName
+                    ? new KubernetesPodExecAdapter(new KubernetesPodExec(connection), pod.PodNamespace ?? selector.Namespace, podName)
+                    : null,
+                Pod = podInfo,
+                PodIp = host.Environment.GetValueOrDefault("POD_IP"),
+                Connection = connection,
+            };
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>--restoresession, or what the operator's --invoker-kind/--invoker-name say; namespace from the flag, the pod, or the credentials.</summary>
+    private static SessionSelector Selector(RestoreFlags flags, ParseResult parse, CliHost host, KubernetesClientConfiguration configuration)
+    {
+        var name = parse.GetValue(flags.RestoreSession);
+        if (name is null && parse.GetValue(flags.InvokerName) is { } invoker)
+        {
+            var kind = parse.GetValue(flags.InvokerKind) ?? RestoreSession.KindName;
+            if (kind != RestoreSession.KindName)
+                throw new InvalidInputException($"--invoker-kind {kind} is not supported; this executor restores a {RestoreSession.KindName}");
+            name = invoker;
+        }
+        if (string.IsNullOrWhiteSpace(name))
+            throw new InvalidInputException("name the RestoreSession: --restoresession NAME (cluster) or --restoresession-file FILE (offline)");
+        var ns = parse.GetValue(flags.Namespace) ?? host.Environment.GetValueOrDefault("POD_NAMESPACE") ?? configuration.Namespace;
+        if (string.IsNullOrWhiteSpace(ns))
+            throw new InvalidInputException($"no namespace for RestoreSession {name}: pass --namespace (POD_NAMESPACE is unset and the credentials name none)");
+        return new SessionSelector(ns, name, parse.GetValue(flags.TargetKind), parse.GetValue(flags.TargetName), parse.GetValue(flags.TargetNamespace));
+    }
+
+    /// <summary>The pod's IP and named ports, for HTTP/TCP hooks. Best effort: without them such hooks need an explicit host and port.</summary>
+    private static async Task<PodInfo?> OwnPodAsync(IKubernetesApi api, PodIdentity pod, RestoreSession session, ILogger log, CancellationToken cancellationToken)
+    {
+        var hooks = new[] { session.Spec.Hooks?.PreRestore, session.Spec.Hooks?.PostRestore };
+        var needsPod = hooks.Any(h => h?.HttpGet is not null || h?.HttpPost is not null || h?.TcpSocket is not null);
+        if (!needsPod || pod.PodName is null || pod.PodNamespace is null)
+            return null;
+        try
+        {
+            return await api.GetPodAsync(pod.PodNamespace, pod.PodName, cancellationToken);
+        }
+        catch (RestoreException e)
+        {
+            log.Warning("Could not read this pod for hook defaults (pod IP, named ports): {Error}", e.Message);
+            return null;
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using Stash.Restore.Core.Execution;
+using Stash.Restore.Core.Hosts;
+using Stash.Restore.Core.Kubernetes;
+using Stash.Restore.Core.Model;
+using Stash.Restore.Core.Rules;
+
+namespace Stash.Restore.Core.Input;
+
+/// <summary>Which RestoreSession to restore, and the target the operator says it is for.</summary>
+/// <param name="TargetKind">--target-kind; must match spec.target.ref when given.</param>
+internal sealed record SessionSelector(string Namespace, string Name, string? TargetKind = null, string? TargetName = null, string? TargetNamespace = null);
+
+/// <summary>
+/// Restore inputs from the API: the RestoreSession, its Repository, and the Repository's
+/// backend Secret (or a mounted <c>--secret-dir</c>).
+/// </summary>
+internal static class ClusterInputs
+{
+    public static async Task<RestoreInputs> LoadAsync(
+        IKubernetesApi api, SessionSelector selector, string? secretDirectory, PodIdentity pod, string? hostOverride, CancellationToken cancellationToken)
+    {
+        var session = await api.GetRestoreSessionAsync(selector.Namespace, selector.Name, cancellationToken);
+        var source = StashObjects.Describe(session);
+        // Validate before reading anything else: a session that can never work is exit 2 whatever else is missing.
+        RestoreSessionValidator.EnsureValid(session, source);
+        EnsureTargetMatches(session, selector, source);
+
+        var reference = session.Spec.Repository;
+        if (string.IsNullOrWhiteSpace(reference?.Name))
+            throw new InvalidInputException($"{source}: spec.repository.name is empty");
+        var repositoryNamespace = string.IsNullOrWhiteSpace(reference.Namespace) ? selector.Namespace : reference.Namespace;
+        var repository = await api.GetRepositoryAsync(repositoryNamespace, reference.Name, cancellationToken);
+
+        IReadOnlyDictionary<string, string> secret;
+        if (secretDirectory is not null)
+        {
+            secret = SecretDirectory.Read(secretDirectory);
+        }
+        else
+        {
+            var secretName = repository.Spec.Backend?.StorageSecretName;
+            if (string.IsNullOrWhiteSpace(secretName))
+                throw new InvalidInputException($"Repository {repositoryNamespace}/{reference.Name}: spec.backend.storageSecretName is empty and no --secret-dir was given");
+            secret = await api.GetSecretDataAsync(repositoryNamespace, secretName, cancellationToken);
+        }
+        return new RestoreInputs(session, repository, secret, pod, hostOverride);
+    }
+
+    /// <summary>The operator's --target-* flags name the target this executor was injected for; a mismatch is a wrong session.</summary>
+    private static void EnsureTargetMatches(RestoreSession session, SessionSelector selector, string source)
+    {
+        var target = session.Spec.Target?.Ref;
+        var targetNamespace = target?.Namespace ?? session.Metadata.Namespace;
+        var mismatches = new List<string>();
+        if (selector.TargetKind is { Length: > 0 } kind && !string.Equals(kind, target?.Kind, StringComparison.OrdinalIgnoreCase))
+            mismatches.Add($"kind {kind} (session has {target?.Kind ?? "none"})");
+        if (selector.TargetName is { Length: > 0 } name && name != target?.Name)
+            mismatches.Add($"name {name} (session has {target?.Name ?? "none"})");
+        if (selector.TargetNamespace is { Length: > 0 } ns && ns != targetNamespace)
+            mismatches.Add($"namespace {ns} (session has {targetNamespace ?? "none"})");
+        if (mismatches.Count > 0)
+            throw new InvalidInputException($"{source}: its target does not match --target-* flags: {string.Join(", ", mismatches)}");
+    }
+}

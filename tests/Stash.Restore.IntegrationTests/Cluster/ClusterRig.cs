@@ -1,0 +1,107 @@
+using System.Text.Json.Nodes;
+using Stash.Restore.IntegrationTests.Cli;
+using Stash.Restore.IntegrationTests.Support;
+
+namespace Stash.Restore.IntegrationTests.Cluster;
+
+/// <summary>
+/// A cluster for the executor's in-cluster flow: the test API server (real HTTPS, the real CRD
+/// schemas) holding a RestoreSession, its Repository and Secret, and a real restic repository
+/// with host-0's data. restic is reached through a wrapper on PATH that records every call and
+/// can fail the next restore once.
+/// </summary>
+internal sealed class ClusterRig : IAsyncDisposable
+{
+    public const string Namespace = "demo";
+
+    private ClusterRig(TestApiServer.TestApiServer server, TestRepository repository, string dataPath, string original)
+    {
+        Server = server;
+        Repository = repository;
+        DataPath = dataPath;
+        Original = original;
+        Kubeconfig = server.WriteKubeconfig(Path.Combine(repository.Root, "kubeconfig"));
+        WrapperDirectory = repository.CreateDirectory("bin");
+        File.WriteAllText(Path.Combine(WrapperDirectory, "restic"), $"""
+            #!/bin/sh
+            echo "$*" >> '{CallLog}'
+            if [ "$1" = restore ] && [ -f '{FailNextMarker}' ]; then rm -f '{FailNextMarker}'; echo "Fatal: injected failure for the test" >&2; exit 1; fi
+            exec '{repository.Restic.Path}' "$@"
+            """);
+        File.SetUnixFileMode(Path.Combine(WrapperDirectory, "restic"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    public TestApiServer.TestApiServer Server { get; }
+    public TestRepository Repository { get; }
+    public string DataPath { get; }
+    public string Original { get; }
+    public string Kubeconfig { get; }
+    public string WrapperDirectory { get; }
+    public string CallLog => Path.Combine(Repository.Root, "restic-calls.log");
+    public string FailNextMarker => Path.Combine(Repository.Root, "fail-next-restore");
+
+    public int ResticRestoreCalls => File.Exists(CallLog) ? File.ReadAllLines(CallLog).Count(l => l.StartsWith("restore ", StringComparison.Ordinal)) : 0;
+
+    public static async Task<ClusterRig> StartAsync(string targetKind = "Deployment")
+    {
+        var repository = await TestRepository.CreateAsync();
+        var dataPath = Path.Combine(repository.Root, "data");
+        TestTree.At(dataPath).Mixed("host-0");
+        var original = Path.Combine(repository.Root, "original");
+        System.Diagnostics.Process.Start("cp", ["-a", dataPath, original])!.WaitForExit();
+        await repository.BackupAsync("host-0", DateTimeOffset.UtcNow.AddMinutes(-5), dataPath);
+        Directory.Delete(dataPath, recursive: true);
+
+        var server = await TestApiServer.TestApiServer.StartAsync();
+        var rig = new ClusterRig(server, repository, dataPath, original);
+        server.Put($$$$"""
+            {"apiVersion":"v1","kind":"Secret","metadata":{"name":"repo-secret","namespace":"{{{{Namespace}}}}"},
+             "data":{"RESTIC_PASSWORD":"{{{{Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(repository.Password))}}}}"}}
+            """);
+        server.Put($$$$"""
+            {"apiVersion":"stash.appscode.com/v1alpha1","kind":"Repository","metadata":{"name":"test-repo","namespace":"{{{{Namespace}}}}"},
+             "spec":{"backend":{"local":{"mountPath":"{{{{repository.RepositoryPath}}}}"},"storageSecretName":"repo-secret"}}}
+            """);
+        rig.PutSession("app-restore", targetKind);
+        return rig;
+    }
+
+    public JsonObject PutSession(string name, string targetKind = "Deployment", string? status = null)
+    {
+        var stored = Server.Put($$$$"""
+            {"apiVersion":"stash.appscode.com/v1beta1","kind":"RestoreSession","metadata":{"name":"{{{{name}}}}","namespace":"{{{{Namespace}}}}"},
+             "spec":{"repository":{"name":"test-repo"},
+                     "target":{"ref":{"apiVersion":"apps/v1","kind":"{{{{targetKind}}}}","name":"app"},
+                               "rules":[{"paths":["{{{{DataPath}}}}"],"sourceHost":"host-0"}]}}}
+            """);
+        if (status is null)
+            return stored;
+        stored["status"] = JsonNode.Parse(status);
+        return Server.Put(stored);
+    }
+
+    public JsonObject Session(string name = "app-restore") =>
+        Server.Get("stash.appscode.com/v1beta1", "RestoreSession", Namespace, name) ?? throw new InvalidOperationException($"RestoreSession {name} is gone");
+
+    public JsonArray Stats(string name = "app-restore") => Session(name)["status"]?["stats"]?.AsArray() ?? [];
+
+    /// <summary>Runs the executor in-process as pod <paramref name="podName"/>, restoring under <paramref name="target"/>.</summary>
+    public Task<CliResult> RestoreAsync(string podName, string target, string session = "app-restore", string? kubeconfig = null, params string[] extra) =>
+        CliHarness.RunAsync(
+            new Dictionary<string, string>
+            {
+                ["PATH"] = $"{WrapperDirectory}:{Environment.GetEnvironmentVariable("PATH")}",
+                ["POD_NAME"] = podName,
+                ["POD_NAMESPACE"] = Namespace,
+            },
+            ["restore", "--restoresession", session, "--kubeconfig", kubeconfig ?? Kubeconfig, "--target-dir", target,
+             "--scratch-dir", Path.Combine(Repository.Root, "scratch-" + podName), "--log-format", "text", .. extra]);
+
+    public string RestoredData(string target) => Path.Combine(target, DataPath.TrimStart('/'));
+
+    public async ValueTask DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        Repository.Dispose();
+    }
+}
