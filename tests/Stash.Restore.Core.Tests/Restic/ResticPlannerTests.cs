@@ -131,6 +131,8 @@ public sealed class ResticPlannerTests : IDisposable
         Assert.Throws<InvalidInputException>(() => ResticPlanner.Plan(new ResolvedRule(2, new RestoreRule(), "h"), LocalRepo, Secret, Options(), Restic("0.18.0")));
         var both = Assert.Throws<InvalidInputException>(() => ResticPlanner.Plan(new ResolvedRule(4, new RestoreRule { Paths = ["/a"], Snapshots = ["1a2b3c4d"] }, "h"), LocalRepo, Secret, Options(), Restic("0.18.0")));
         Assert.Contains("rule 4", both.Message, StringComparison.Ordinal);
+        var noHost = Assert.Throws<InvalidInputException>(() => ResticPlanner.Plan(new ResolvedRule(5, new RestoreRule { Paths = ["/a"] }, ""), LocalRepo, Secret, Options(), Restic("0.18.0")));
+        Assert.Contains("rule 5: no source host", noHost.Message, StringComparison.Ordinal);
     }
 
     public static TheoryData<string> Backends => new() { "local", "s3", "gcs", "azure", "swift", "b2", "rest" };
