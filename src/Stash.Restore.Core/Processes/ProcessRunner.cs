@@ -181,12 +181,18 @@ internal sealed class ProcessRunner : IProcessRunner
 
     private async Task StopAsync(Process process)
     {
-        if (await SignalAndWaitAsync(process, Signum.SIGINT, _interruptGrace).ConfigureAwait(false))
-            return;
-        if (await SignalAndWaitAsync(process, Signum.SIGTERM, _terminateGrace).ConfigureAwait(false))
-            return;
-        KillTree(process.Id);
-        await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        // Collected first: once the child is gone its children are reparented and cannot be found.
+        var descendants = Descendants(process.Id);
+        if (!await SignalAndWaitAsync(process, Signum.SIGINT, _interruptGrace).ConfigureAwait(false)
+            && !await SignalAndWaitAsync(process, Signum.SIGTERM, _terminateGrace).ConfigureAwait(false))
+        {
+            KillTree(process.Id);
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        // A child that obeyed the signal may have left its own children running (a shell's
+        // pipeline): a stopped run leaves nothing behind.
+        foreach (var pid in descendants)
+            _ = Syscall.kill(pid, Signum.SIGKILL);
     }
 
     private static async Task<bool> SignalAndWaitAsync(Process process, Signum signal, TimeSpan grace)

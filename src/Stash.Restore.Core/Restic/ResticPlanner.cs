@@ -34,6 +34,8 @@ internal static partial class ResticPlanner
             throw new InvalidInputException($"{where}: sets both paths and snapshots");
         if (paths.Count == 0 && snapshots.Count == 0)
             throw new InvalidInputException($"{where}: sets neither paths nor snapshots; it would restore nothing");
+        if (paths.Count > 0 && string.IsNullOrWhiteSpace(rule.SourceHost))
+            throw new InvalidInputException($"{where}: no source host to restore paths from (restic --host would match any host)");
         if (string.IsNullOrWhiteSpace(options.TargetDirectory))
             throw new InvalidInputException("restore target directory is empty");
 

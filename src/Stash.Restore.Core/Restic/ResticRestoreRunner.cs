@@ -152,29 +152,29 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
     {
         var code = result.ExitCode;
         var said = StripFatal(state.Fatal?.Message ?? state.LastErrorLine);
-        if (code == 0)
+        if (code == ResticExitCodes.Success)
         {
             return state.DataErrors.Count == 0 && (state.MetadataWarnings == 0 || !plan.FailOnMetadataErrors)
                 ? null
                 : FileErrors(state);
         }
 
-        if (code == 1 && said is not null && NoSnapshot().IsMatch(said))
+        if (code == ResticExitCodes.Error && said is not null && NoSnapshot().IsMatch(said))
             return await NoSnapshotAsync(plan, invocation, masker, cancellationToken).ConfigureAwait(false);
-        if (code == 10 || (code == 1 && said is not null && NoRepository().IsMatch(said)))
+        if (code == ResticExitCodes.NoRepository || (code == ResticExitCodes.Error && said is not null && NoRepository().IsMatch(said)))
             return $"no repository at {plan.RepositoryDisplay} (exit {code}): {said ?? "restic found no repository"}";
-        if (code == 11 || (code == 1 && said is not null && Locked().IsMatch(said)))
+        if (code == ResticExitCodes.Locked || (code == ResticExitCodes.Error && said is not null && Locked().IsMatch(said)))
             return $"repository {plan.RepositoryDisplay} is locked (exit {code}): {said ?? "locked"}; a stale lock left by a killed restic is removed with `restic unlock` (see `restic list locks`)";
-        if (code == 12 || (code == 1 && said is not null && WrongPassword().IsMatch(said)))
+        if (code == ResticExitCodes.WrongPassword || (code == ResticExitCodes.Error && said is not null && WrongPassword().IsMatch(said)))
             return $"wrong password for repository {plan.RepositoryDisplay} (exit {code}); check RESTIC_PASSWORD in the backend Secret";
-        if (code == 130)
+        if (code == ResticExitCodes.Interrupted)
             return "interrupted (exit 130)";
-        if (result.Signal == 9)
+        if (result.Signal == ResticExitCodes.SigKill)
             return $"killed (SIGKILL; memory limit likely) (exit {code})";
         if (result.Signal is { } signal and not 1 and not 2)
             return $"killed by signal {signal} (exit {code})";
 
-        if (code == 1)
+        if (code == ResticExitCodes.Error)
         {
             if (state.DataErrors.Count > 0 || (state.MetadataWarnings > 0 && plan.FailOnMetadataErrors))
                 return FileErrors(state);

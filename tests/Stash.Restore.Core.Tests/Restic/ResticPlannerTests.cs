@@ -131,6 +131,53 @@ public sealed class ResticPlannerTests : IDisposable
         Assert.Throws<InvalidInputException>(() => ResticPlanner.Plan(new ResolvedRule(2, new RestoreRule(), "h"), LocalRepo, Secret, Options(), Restic("0.18.0")));
         var both = Assert.Throws<InvalidInputException>(() => ResticPlanner.Plan(new ResolvedRule(4, new RestoreRule { Paths = ["/a"], Snapshots = ["1a2b3c4d"] }, "h"), LocalRepo, Secret, Options(), Restic("0.18.0")));
         Assert.Contains("rule 4", both.Message, StringComparison.Ordinal);
+        var noHost = Assert.Throws<InvalidInputException>(() => ResticPlanner.Plan(new ResolvedRule(5, new RestoreRule { Paths = ["/a"] }, ""), LocalRepo, Secret, Options(), Restic("0.18.0")));
+        Assert.Contains("rule 5: no source host", noHost.Message, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string> Backends => new() { "local", "s3", "gcs", "azure", "swift", "b2", "rest" };
+
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void No_secret_value_reaches_argv_for_any_backend(string kind)
+    {
+        var backend = kind switch
+        {
+            "local" => new BackendSpec { Local = new LocalSpec { MountPath = "/r" } },
+            "s3" => new BackendSpec { S3 = new S3Spec { Endpoint = "https://minio:9000", Bucket = "b", InsecureTLS = true } },
+            "gcs" => new BackendSpec { Gcs = new GcsSpec { Bucket = "b", MaxConnections = 4 } },
+            "azure" => new BackendSpec { Azure = new AzureSpec { Container = "c", MaxConnections = 4 } },
+            "swift" => new BackendSpec { Swift = new SwiftSpec { Container = "c" } },
+            "b2" => new BackendSpec { B2 = new B2Spec { Bucket = "b", MaxConnections = 4 } },
+            _ => new BackendSpec { Rest = new RestServerSpec { Url = "https://rest:8000/" } },
+        };
+        var secret = new Dictionary<string, string>
+        {
+            ["RESTIC_PASSWORD"] = "sv-restic-password",
+            ["AWS_ACCESS_KEY_ID"] = "sv-aws-access-key-id",
+            ["AWS_SECRET_ACCESS_KEY"] = "sv-aws-secret-access-key",
+            ["GOOGLE_SERVICE_ACCOUNT_JSON_KEY"] = "{\"private_key\":\"sv-google-key\"}",
+            ["AZURE_ACCOUNT_KEY"] = "sv-azure-account-key",
+            ["B2_ACCOUNT_KEY"] = "sv-b2-account-key",
+            ["OS_PASSWORD"] = "sv-os-password",
+            ["ST_KEY"] = "sv-st-key",
+            ["REST_SERVER_USERNAME"] = "user",
+            ["REST_SERVER_PASSWORD"] = "sv-rest-password",
+            ["CA_CERT_DATA"] = "-----BEGIN CERTIFICATE-----\nsv-ca\n-----END CERTIFICATE-----",
+        };
+        var repository = LocalRepo with { Spec = new RepositorySpec { Backend = backend } };
+        using var plan = ResticPlanner.Plan(Paths("/data"), repository, secret, Options(), Restic("0.18.0"));
+        var argv = plan.Invocations.SelectMany(i => i.Process.Arguments).Concat(plan.ListSnapshots!.Arguments).ToList();
+        Assert.DoesNotContain(argv, a => a.Contains("sv-", StringComparison.Ordinal));
+        Assert.DoesNotContain("sv-", plan.RepositoryDisplay, StringComparison.Ordinal);
+        Assert.Contains("--cacert", argv);
+        var env = plan.Invocations[0].Process.Environment;
+        // Every secret value the backend uses is in the environment or a file, and registered for masking.
+        foreach (var value in env.Values.OfType<string>().Where(v => v.StartsWith("sv-", StringComparison.Ordinal)))
+            Assert.Contains(value, plan.SecretValues);
+        Assert.Contains("sv-restic-password", plan.SecretValues);
+        if (kind == "rest")
+            Assert.Contains("sv-rest-password", plan.SecretValues);
     }
 
     [Fact]

@@ -130,6 +130,24 @@ public sealed class ProcessRunnerTests
         await AssertGoneAsync(grandchild.Value);
     }
 
+    [Fact]
+    public async Task Children_left_behind_by_a_child_that_obeyed_sigint_are_killed()
+    {
+        using var cts = new CancellationTokenSource();
+        int? grandchild = null;
+        // The shell dies on SIGINT; its background sleep (SIGINT ignored, as for any background job) would live on.
+        var script = "sleep 300 & echo $!; wait";
+        var result = await _runner.RunAsync(new ProcessSpec("sh", ["-c", script], NoEnvironment), (_, line) =>
+        {
+            grandchild = int.Parse(line, CultureInfo.InvariantCulture);
+            cts.Cancel();
+        }, cts.Token).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(result.WasCancelled);
+        Assert.Equal(2, result.Signal);
+        Assert.NotNull(grandchild);
+        await AssertGoneAsync(grandchild.Value);
+    }
+
     [Theory]
     [InlineData("KILL", 9)]
     [InlineData("TERM", 15)]

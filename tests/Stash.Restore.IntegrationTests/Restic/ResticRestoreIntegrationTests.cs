@@ -236,6 +236,42 @@ public sealed class ResticRestoreIntegrationTests(SnapshotHistory history) : ICl
     }
 
     [Fact]
+    public async Task A_repository_locked_by_another_host_is_reported_with_how_to_unlock()
+    {
+        using var repository = await TestRepository.CreateAsync();
+        var data = Path.Combine(repository.Root, "d");
+        TestTree.At(data).File("a.txt", "a");
+        await repository.BackupAsync("host-0", DateTimeOffset.UtcNow, data);
+
+        // `restic key passwd` holds an exclusive lock while it waits for the new password; run
+        // in its own UTS namespace as "otherhost" so the lock is not taken for a stale local one.
+        using var stopLocker = new CancellationTokenSource();
+        var env = repository.ResticEnvironment();
+        var locker = new ProcessRunner(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)).RunAsync(
+            new ProcessSpec("unshare", ["-u", "sh", "-c", $"hostname otherhost && sleep 10 | exec '{repository.Restic.Path}' key passwd --no-cache"], env),
+            null, stopLocker.Token);
+        var locks = Path.Combine(repository.RepositoryPath, "locks");
+        for (var i = 0; i < 100 && !(Directory.Exists(locks) && Directory.EnumerateFiles(locks).Any()) && !locker.IsCompleted; i++)
+            await Task.Delay(50);
+        if (locker.IsCompleted)
+            return; // no permission for a UTS namespace (not root): nothing to test here
+        try
+        {
+            var options = new ResticRestoreOptions(Target, Path.Combine(_work, "scratch"), EnableCache: false, MaxConnections: null, Priority: null);
+            using var plan = ResticPlanner.Plan(new ResolvedRule(0, new RestoreRule { Paths = [data] }, "host-0"), repository.ToRepository(), repository.Secret, options, repository.Restic);
+            var e = await Assert.ThrowsAsync<RestoreFailedException>(() => new ResticRestoreRunner(new ProcessRunner(), _log.Logger, TimeProvider.System).RunAsync(plan, CancellationToken.None));
+            Assert.Contains($"repository local:{repository.RepositoryPath} is locked (exit 11)", e.Message, StringComparison.Ordinal);
+            Assert.Contains("otherhost", e.Message, StringComparison.Ordinal);
+            Assert.Contains("`restic unlock` (see `restic list locks`)", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await stopLocker.CancelAsync();
+            await locker;
+        }
+    }
+
+    [Fact]
     public async Task Resume_skips_files_already_restored()
     {
         var rule = new RestoreRule { Paths = [history.DataPath] };
