@@ -381,6 +381,40 @@ grep -q "/stash-tmp" "$WORK/restore-noscratch.out" || fail "no writable scratch 
 [[ ! -e "$D/target-noscratch/data" ]] || fail "no writable scratch dir: data was restored anyway"
 pass "read-only root without a writable /stash-tmp: exit 3, the error names /stash-tmp"
 
+# --- 4c. dry run against an API server through a mounted kubeconfig ---------------------
+# The recipe of docs/image.md: HTTPS to the API server (the image's OpenSSL and CA handling),
+# objects read through the API, the Secret read through the API, nothing written.
+CRDS="${CRDS:-$REPO_ROOT/../shared/crds}"
+if [[ -d "$CRDS" && -d "$REPO_ROOT/tests/Stash.Restore.TestApiServer" ]]; then
+  log "dry run against the test API server, kubeconfig mounted"
+  dotnet build "$REPO_ROOT/tests/Stash.Restore.TestApiServer" -c Release -o "$WORK/apiserver" -nologo -v quiet -clp:ErrorsOnly >"$WORK/apiserver-build.log" 2>&1 \
+    || { cat "$WORK/apiserver-build.log" >&2; fail "building the test API server"; }
+  {
+    cat "$D/inputs/restoresession.yaml"; echo "---"; cat "$D/inputs/repository.yaml"; echo "---"
+    printf 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: demo-repo-secret\n  namespace: demo\ndata:\n  RESTIC_PASSWORD: %s\n' \
+      "$(printf '%s' "$PASSWORD" | base64 -w0)"
+  } >"$WORK/seed.yaml"
+  mkdir -p "$D/kube"
+  "$WORK/apiserver/Stash.Restore.TestApiServer" --port 0 --crds "$CRDS" --seed "$WORK/seed.yaml" \
+    --kubeconfig "$D/kube/config" >"$WORK/apiserver.out" 2>&1 &
+  apiserver_pid=$!
+  for _ in $(seq 1 60); do grep -q "^kubeconfig written" "$WORK/apiserver.out" && break; sleep 0.5; done
+  grep -q "^kubeconfig written" "$WORK/apiserver.out" || { cat "$WORK/apiserver.out" >&2; kill "$apiserver_pid"; fail "test API server did not start"; }
+  chmod 0644 "$D/kube/config"   # as `kubectl config view --flatten > f && chmod 644 f`
+  rc=0
+  run_ro 2000:2000 "$D/kube:/etc/stash/kube:ro" "$D/scratch-2000:/stash-tmp" \
+    -- restore --kubeconfig /etc/stash/kube/config --namespace demo --restoresession demo-restore --host host-0 \
+       --dry-run --log-format text >"$WORK/cluster-dry-run.out" 2>&1 || rc=$?
+  kill "$apiserver_pid"; wait "$apiserver_pid" 2>/dev/null || true
+  sed 's/^/    /' "$WORK/cluster-dry-run.out" >&2
+  check_output "cluster dry run" "$WORK/cluster-dry-run.out"
+  ((rc == 0)) || fail "cluster dry run exited $rc"
+  grep -q "restore latest --path /data --host host-0" "$WORK/cluster-dry-run.out" || fail "cluster dry run: plan has no restic call for /data"
+  pass "dry run over HTTPS with a mounted kubeconfig: exit 0, plan from the API's objects"
+else
+  log "SKIPPED: dry run against the test API server (no $CRDS or tests/Stash.Restore.TestApiServer)"
+fi
+
 # --- 5. figures --------------------------------------------------------------------------
 log "figures"
 echo "image:        $IMAGE" >&2
