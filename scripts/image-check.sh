@@ -67,8 +67,10 @@ image_exists() { "${BUILDAH[@]}" inspect --type image "$1" >/dev/null 2>&1; }
 
 WORK="$(mktemp -d /var/tmp/stash-image-check.XXXXXX)"
 containers=()
+apiserver_pid=""
 cleanup() {
   local c
+  [[ -n "$apiserver_pid" ]] && kill "$apiserver_pid" 2>/dev/null
   for c in "${containers[@]}"; do
     "${BUILDAH[@]}" umount "$c" >/dev/null 2>&1 || true
     "${BUILDAH[@]}" rm "$c" >/dev/null 2>&1 || true
@@ -405,7 +407,7 @@ if [[ -d "$CRDS" && -d "$REPO_ROOT/tests/Stash.Restore.TestApiServer" ]]; then
   run_ro 2000:2000 "$D/kube:/etc/stash/kube:ro" "$D/scratch-2000:/stash-tmp" \
     -- restore --kubeconfig /etc/stash/kube/config --namespace demo --restoresession demo-restore --host host-0 \
        --dry-run --log-format text >"$WORK/cluster-dry-run.out" 2>&1 || rc=$?
-  kill "$apiserver_pid"; wait "$apiserver_pid" 2>/dev/null || true
+  kill "$apiserver_pid"; wait "$apiserver_pid" 2>/dev/null || true; apiserver_pid=""
   sed 's/^/    /' "$WORK/cluster-dry-run.out" >&2
   check_output "cluster dry run" "$WORK/cluster-dry-run.out"
   ((rc == 0)) || fail "cluster dry run exited $rc"
