@@ -226,6 +226,8 @@ pass "version reports stash-restore $VERSION and restic 0.18"
 log "offline restore demo (restic repository on the host, mounted in)"
 D="$WORK/demo"
 mkdir -p "$D"/{data/app/nested,repo,inputs,scratch-repo,scratch-2000,scratch-0,scratch-bad,target-2000,target-0,target-bad}
+# The session sets nice/ionice, so every real restore below runs restic behind both
+# wrappers, which the executor looks up on PATH (a missing one fails the restore).
 # Data a user would notice getting wrong: text, binary, an empty file, odd names, a
 # symlink, modes, and an owner that only a root restore can reproduce.
 printf 'hello from host-0\n' >"$D/data/app/greeting.txt"
@@ -263,6 +265,13 @@ spec:
     rules:
       - paths:
           - /data
+  runtimeSettings:
+    container:
+      nice:
+        adjustment: 5
+      ionice:
+        class: 2
+        classData: 4
 YAML
 cat >"$D/inputs/repository.yaml" <<'YAML'
 apiVersion: stash.appscode.com/v1alpha1
