@@ -5,17 +5,18 @@
 #   sudo scripts/image-check.sh            # everything (bases are cached between runs)
 #   sudo scripts/image-check.sh --rebuild-bases
 #
-# What it does (idempotent; meant for a fresh Debian 12 machine, as root):
-#   1. installs buildah/debootstrap if missing;
+# What it does (idempotent; meant for a fresh Debian 12 machine, as root; docs/image.md):
+#   1. installs buildah/debootstrap/uidmap/python3 if missing;
 #   2. builds two local base images, cached in buildah's storage:
-#        - a Debian 13 (trixie) minbase from debootstrap     -> RUNTIME_BASE_IMAGE
-#        - that base + this machine's .NET SDK (/usr/share/dotnet) -> SDK_IMAGE
+#        - a Debian 13 (trixie) minbase from debootstrap            -> RUNTIME_BASE_IMAGE
+#        - that base + this machine's .NET SDK (/usr/share/dotnet)  -> SDK_IMAGE
 #   3. buildah bud --isolation chroot the Dockerfile with those two as build args;
-#   4. runs the image: `stash-restore version`, then the offline restore demo against a
-#      restic repository created on the host, as uid 2000 and as root, each with a
-#      read-only root filesystem and only /stash-tmp and the restore target writable, and
-#      compares the restored bytes;
-#   5. prints the image size and the median startup time of `stash-restore version`.
+#   4. checks the image config, runs `stash-restore version`, then the offline restore demo
+#      against a restic repository created on the host, as uid 2000 and as root, each with
+#      a read-only root file system and only /stash-tmp and the restore target writable,
+#      and compares the restored bytes; a wrong password and a missing scratch dir must fail;
+#   5. a --dry-run in the image against the test API server through a mounted kubeconfig;
+#   6. prints the image size and the median startup time of `stash-restore version`.
 #
 # Environment knobs:
 #   IMAGE                 tag of the image to build (default localhost/stash-restore:check)
@@ -23,6 +24,8 @@
 #   STORAGE_DRIVER        buildah storage driver (overlay by default; vfs works everywhere)
 #   STARTUP_RUNS          runs for the startup-time median (default 9)
 #   KEEP_WORKDIR=1        keep the temporary demo directory for inspection
+#   CRDS                  CRD directory for the test API server (default ../shared/crds)
+#   DEBIAN_MIRROR         Debian mirror for debootstrap (default http://deb.debian.org/debian)
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,7 +37,7 @@ REBUILD_BASES=0
 for arg in "$@"; do
   case "$arg" in
     --rebuild-bases) REBUILD_BASES=1 ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
     *) echo "unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
