@@ -15,9 +15,24 @@ internal sealed class ObjectStore(ResourceCatalog catalog, TimeProvider time)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<(string Group, string Plural, string Namespace, string Name), JsonObject> _objects = [];
+    private readonly List<WatchEvent> _events = [];
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _resourceVersion = 100;
 
+    /// <summary>How many past events a watch can resume from; older resourceVersions get 410 Gone.</summary>
+    private const int EventHistory = 10_000;
+
     public ResourceCatalog Catalog => catalog;
+
+    /// <summary>The namespaces every cluster has.</summary>
+    public void CreateSystemNamespaces()
+    {
+        lock (_lock)
+        {
+            foreach (var ns in new[] { "default", "kube-system", "kube-public", "kube-node-lease" })
+                EnsureNamespace(ns, create: true);
+        }
+    }
 
     public string CurrentResourceVersion
     {
@@ -69,6 +84,8 @@ internal sealed class ObjectStore(ResourceCatalog catalog, TimeProvider time)
                     throw ApiErrors.Invalid(type, "", [FieldError.RequiredWithDetail("metadata.name", "name or generateName is required")]);
                 }
             }
+            if (BuiltInValidation.NameError(name) is { } nameError)
+                throw ApiErrors.Invalid(type, name, [nameError]);
             if (!seeding && meta["resourceVersion"] is not null && (string?)meta["resourceVersion"] != "")
                 throw ApiErrors.Internal("resourceVersion should not be set on objects to be created");
             if (type.Namespaced)
@@ -154,6 +171,7 @@ internal sealed class ObjectStore(ResourceCatalog catalog, TimeProvider time)
             _objects.Remove(Key(type, ns, name));
             var deleted = Served(type, old);
             deleted["metadata"]!["resourceVersion"] = NextResourceVersion();
+            Record("DELETED", type, deleted);
             return deleted;
         }
     }
@@ -217,6 +235,7 @@ internal sealed class ObjectStore(ResourceCatalog catalog, TimeProvider time)
             _objects.Remove(Key(type, ns, name));
             var gone = obj.DeepClone().AsObject();
             gone["metadata"]!["resourceVersion"] = NextResourceVersion();
+            Record("DELETED", type, gone);
             return new WriteResult(gone, warnings);
         }
         return new WriteResult(Store(type, ns, name, obj), warnings);
@@ -252,7 +271,7 @@ internal sealed class ObjectStore(ResourceCatalog catalog, TimeProvider time)
         {
             var unknown = StructuralSchema.PruneAndDefault(obj, schema).Select(p => $"unknown field \"{p}\"").ToList();
             if (validation == FieldValidation.Strict && unknown.Count > 0)
-                throw ApiErrors.BadRequest($"strict decoding error: {string.Join(", ", unknown)}");
+                throw ApiErrors.BadRequest($"{type.Kind} in version \"{type.Version}\" cannot be handled as a {type.Kind}: strict decoding error: {string.Join(", ", unknown)}");
             if (validation == FieldValidation.Warn)
                 warnings.AddRange(unknown);
             var errors = StructuralSchema.Validate(obj, schema);
@@ -261,6 +280,9 @@ internal sealed class ObjectStore(ResourceCatalog catalog, TimeProvider time)
         }
         if (type is { Group: "", Plural: "secrets" })
             AdmitSecret(type, obj, name);
+        var builtInErrors = BuiltInValidation.Validate(type, obj);
+        if (builtInErrors.Count > 0)
+            throw ApiErrors.Invalid(type, name, builtInErrors);
         return warnings;
     }
 
@@ -355,10 +377,50 @@ internal sealed class ObjectStore(ResourceCatalog catalog, TimeProvider time)
 
     private JsonObject Store(ResourceType type, string? ns, string name, JsonObject obj)
     {
-        obj["metadata"]!["resourceVersion"] = NextResourceVersion();
+        var rv = NextResourceVersion();
+        obj["metadata"]!["resourceVersion"] = rv;
+        var existed = _objects.ContainsKey(Key(type, ns, name));
         _objects[Key(type, ns, name)] = obj;
+        Record(existed ? "MODIFIED" : "ADDED", type, obj);
         return Served(type, obj);
     }
+
+    private void Record(string eventType, ResourceType type, JsonObject obj)
+    {
+        _events.Add(new WatchEvent(_resourceVersion, eventType, type.Group, type.Plural, obj.DeepClone().AsObject()));
+        if (_events.Count > EventHistory)
+            _events.RemoveRange(0, _events.Count - EventHistory);
+        var changed = _changed;
+        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        changed.SetResult();
+    }
+
+    /// <summary>
+    /// Events of <paramref name="type"/> after <paramref name="afterResourceVersion"/>, and a task
+    /// that completes at the next write. Throws 410 Gone when the history no longer reaches back.
+    /// </summary>
+    public (List<(string Type, JsonObject Object)> Events, long Through, Task Changed) EventsAfter(ResourceType type, long afterResourceVersion)
+    {
+        lock (_lock)
+        {
+            if (_events.Count > 0 && afterResourceVersion < _events[0].ResourceVersion - 1 && _events.Count >= EventHistory)
+                throw new ApiException(ApiErrors.Status(410, "Expired", $"too old resource version: {afterResourceVersion} ({_events[0].ResourceVersion - 1})"));
+            var events = _events
+                .Where(e => e.ResourceVersion > afterResourceVersion && e.Group == type.Group && e.Plural == type.Plural)
+                .Select(e => (e.Type, Served(type, e.Object)))
+                .ToList();
+            return (events, _resourceVersion, _changed.Task);
+        }
+    }
+
+    /// <summary>The current objects of a type and the resourceVersion they are consistent with.</summary>
+    public (List<JsonObject> Items, long ResourceVersion) Snapshot(ResourceType type, string? ns)
+    {
+        lock (_lock)
+            return (List(type, ns), _resourceVersion);
+    }
+
+    private sealed record WatchEvent(long ResourceVersion, string Type, string Group, string Plural, JsonObject Object);
 
     private string NextResourceVersion() => (++_resourceVersion).ToString(CultureInfo.InvariantCulture);
 

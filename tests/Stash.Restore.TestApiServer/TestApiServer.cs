@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Stash.Restore.TestApiServer;
 
@@ -31,6 +32,7 @@ public sealed class TestApiServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Principal> _tokens = new(StringComparer.Ordinal);
     private readonly Lock _requestsLock = new();
     private readonly List<RequestRecord> _requests = [];
+    private readonly CancellationTokenSource _stopping = new();
     private Uri? _baseAddress;
 
     private TestApiServer(WebApplication app, Certificates certificates, ObjectStore store, string? crdDirectory)
@@ -60,6 +62,12 @@ public sealed class TestApiServer : IAsyncDisposable
 
     public FaultInjector Faults { get; } = new();
 
+    /// <summary>
+    /// Scripts pods/exec: return a result to answer without running anything, or null to run the
+    /// command locally as a child process (the default for every request when unset).
+    /// </summary>
+    public Func<ExecRequest, ExecResult?>? ExecHandler { get; set; }
+
     /// <summary>A snapshot of the requests answered so far (oldest first).</summary>
     public IReadOnlyList<RequestRecord> Requests
     {
@@ -73,7 +81,7 @@ public sealed class TestApiServer : IAsyncDisposable
     public static async Task<TestApiServer> StartAsync(TestApiServerOptions? options = null, CancellationToken ct = default)
     {
         options ??= new TestApiServerOptions();
-        var crdDirectory = options.CrdDirectory ?? FindSharedCrdDirectory();
+        var crdDirectory = options.CrdDirectory is { } given ? Path.GetFullPath(given) : FindSharedCrdDirectory();
         if (crdDirectory is not null && !Directory.Exists(crdDirectory))
             throw new DirectoryNotFoundException($"CRD directory '{crdDirectory}' does not exist");
         var catalog = ResourceCatalog.Create(crdDirectory);
@@ -92,8 +100,12 @@ public sealed class TestApiServer : IAsyncDisposable
             });
         });
         builder.Services.AddRoutingCore();
+        // Tests dispose servers often: do not wait long for exec sessions that linger.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
         var app = builder.Build();
-        var server = new TestApiServer(app, certificates, new ObjectStore(catalog, TimeProvider.System), crdDirectory);
+        var store = new ObjectStore(catalog, TimeProvider.System);
+        store.CreateSystemNamespaces();
+        var server = new TestApiServer(app, certificates, store, crdDirectory);
         app.UseWebSockets();
         app.Run(server.HandleAsync);
         await app.StartAsync(ct);
@@ -189,6 +201,9 @@ public sealed class TestApiServer : IAsyncDisposable
     /// <summary><see cref="Put(JsonObject)"/> of a YAML or JSON object.</summary>
     public JsonObject Put(string yamlOrJson) => Put(Yaml.ParseSingle(yamlOrJson));
 
+    /// <summary><see cref="Put(JsonObject)"/> of every object in a multi-document YAML (or one JSON object), in order.</summary>
+    public IReadOnlyList<JsonObject> PutAll(string yamlOrJson) => Yaml.ParseDocuments(yamlOrJson).Select(Put).ToList();
+
     public JsonObject? Get(string apiVersion, string kind, string? @namespace, string name)
     {
         var type = TypeOf(apiVersion, kind);
@@ -224,7 +239,9 @@ public sealed class TestApiServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync();
         await _app.StopAsync();
+        _stopping.Dispose();
         await _app.DisposeAsync();
         _certificates.Dispose();
     }
@@ -289,6 +306,11 @@ public sealed class TestApiServer : IAsyncDisposable
         {
             code = 0;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A bug in the test server must show up as a readable 500, not as a dropped connection.
+            code = await WriteStatusAsync(context, ApiErrors.Internal($"test API server failure: {e.GetType().Name}: {e.Message}"));
+        }
         finally
         {
             lock (_requestsLock)
@@ -342,6 +364,9 @@ public sealed class TestApiServer : IAsyncDisposable
             ["apis"] => Discovery.GroupList(catalog),
             ["apis", var g] when Discovery.Groups(catalog).Contains(g) => Discovery.Group(catalog, g),
             ["apis", var g, var v] when catalog.Types.Any(t => t.Group == g && t.Version == v) => Discovery.ResourceList(catalog, g, v),
+            ["openapi", "v3"] => OpenApi.Root(catalog),
+            ["openapi", "v3", "api", var v] => OpenApi.GroupVersion(catalog, "", v) ?? throw ApiErrors.PathNotFound(),
+            ["openapi", "v3", "apis", var g, var v] => OpenApi.GroupVersion(catalog, g, v) ?? throw ApiErrors.PathNotFound(),
             _ => throw ApiErrors.PathNotFound(),
         };
         return await WriteJsonAsync(context, 200, document);
@@ -369,7 +394,7 @@ public sealed class TestApiServer : IAsyncDisposable
             throw ApiErrors.Forbidden(info, principal.User);
 
         if (subresource == "exec")
-            return await PodExec.ServeAsync(context, _store, type, ns!, name!);
+            return await PodExec.ServeAsync(context, _store, type, ns!, name!, ExecHandler);
 
         switch (info.Verb)
         {
@@ -377,6 +402,8 @@ public sealed class TestApiServer : IAsyncDisposable
                 return await WriteObjectAsync(context, 200, type, _store.Get(type, ns, name!) ?? throw ApiErrors.NotFound(type, name!), []);
             case "list":
                 return await WriteListAsync(context, type, ns);
+            case "watch" when subresource is null:
+                return await WatchAsync(context, type, ns, name);
             case "create" when subresource is null:
                 {
                     var result = _store.Create(type, ns, ParseBody(context, body), FieldValidationOf(context));
@@ -460,12 +487,14 @@ public sealed class TestApiServer : IAsyncDisposable
 
     private async Task<int> WriteListAsync(HttpContext context, ResourceType type, string? ns)
     {
-        var items = _store.List(type, ns);
+        var (items, listVersion) = _store.Snapshot(type, ns);
         var query = context.Request.Query;
         if (query["labelSelector"].ToString() is { Length: > 0 } labelSelector)
             items = items.Where(Selectors.Labels(labelSelector)).ToList();
         if (query["fieldSelector"].ToString() is { Length: > 0 } fieldSelector)
             items = items.Where(Selectors.Fields(fieldSelector)).ToList();
+        var page = Paging.Apply(items, query["limit"].ToString(), query["continue"].ToString());
+        items = page.Items;
         if (Tables.Wanted(context.Request))
             return await WriteJsonAsync(context, 200, Tables.Build(type, items, _store.CurrentResourceVersion));
         var array = new JsonArray();
@@ -479,14 +508,98 @@ public sealed class TestApiServer : IAsyncDisposable
             }
             array.Add(item);
         }
+        var listMeta = new JsonObject { ["resourceVersion"] = listVersion.ToString(CultureInfo.InvariantCulture) };
+        if (page.Continue is not null)
+        {
+            listMeta["continue"] = page.Continue;
+            listMeta["remainingItemCount"] = page.Remaining;
+        }
         var list = new JsonObject
         {
             ["kind"] = type.ListKind,
             ["apiVersion"] = type.GroupVersion,
-            ["metadata"] = new JsonObject { ["resourceVersion"] = _store.CurrentResourceVersion },
+            ["metadata"] = listMeta,
             ["items"] = array,
         };
         return await WriteJsonAsync(context, 200, list);
+    }
+
+    /// <summary>
+    /// A watch: newline-delimited <c>{"type","object"}</c> events. Without a resourceVersion (or "0")
+    /// it starts with ADDED for every current object; with one, it replays what happened after it.
+    /// Ends at <c>timeoutSeconds</c>, when the client goes, or when the server stops.
+    /// </summary>
+    private async Task<int> WatchAsync(HttpContext context, ResourceType type, string? ns, string? name)
+    {
+        var query = context.Request.Query;
+        var filters = new List<Func<JsonObject, bool>>();
+        if (!string.IsNullOrEmpty(ns))
+            filters.Add(o => (string?)o["metadata"]?["namespace"] == ns);
+        if (name is not null)
+            filters.Add(o => (string?)o["metadata"]?["name"] == name);
+        if (query["labelSelector"].ToString() is { Length: > 0 } labelSelector)
+            filters.Add(Selectors.Labels(labelSelector));
+        if (query["fieldSelector"].ToString() is { Length: > 0 } fieldSelector)
+            filters.Add(Selectors.Fields(fieldSelector));
+        bool Matches(JsonObject o) => filters.All(f => f(o));
+        var asTable = Tables.Wanted(context.Request);
+
+        var requested = query["resourceVersion"].ToString();
+        long after;
+        var initial = new List<(string Type, JsonObject Object)>();
+        if (requested is "" or "0")
+        {
+            var (items, rv) = _store.Snapshot(type, ns);
+            initial.AddRange(items.Select(i => ("ADDED", i)));
+            after = rv;
+        }
+        else if (!long.TryParse(requested, NumberStyles.None, CultureInfo.InvariantCulture, out after))
+        {
+            throw ApiErrors.BadRequest($"invalid resource version: {requested}");
+        }
+        _ = _store.EventsAfter(type, after); // 410 before the stream starts, like the real server
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
+        if (int.TryParse(query["timeoutSeconds"], out var timeoutSeconds) && timeoutSeconds > 0)
+            stop.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds));
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        try
+        {
+            await context.Response.StartAsync(stop.Token);
+            await WriteEventsAsync(initial);
+            while (!stop.IsCancellationRequested)
+            {
+                var (events, through, changed) = _store.EventsAfter(type, after);
+                await WriteEventsAsync(events);
+                after = through;
+                await changed.WaitAsync(stop.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // timeout, client gone or server stopping: the watch simply ends
+        }
+        catch (ApiException e) when (e.Code == 410)
+        {
+            await WriteEventsAsync([("ERROR", e.Status)]);
+        }
+        return 200;
+
+        async Task WriteEventsAsync(IEnumerable<(string Type, JsonObject Object)> events)
+        {
+            foreach (var (eventType, obj) in events)
+            {
+                if (eventType != "ERROR" && !Matches(obj))
+                    continue;
+                var payload = eventType != "ERROR" && asTable
+                    ? Tables.Build(type, [obj], (string?)obj["metadata"]?["resourceVersion"] ?? "")
+                    : obj;
+                var line = new JsonObject { ["type"] = eventType, ["object"] = payload }.ToJsonString(JsonText.Compact) + "\n";
+                await context.Response.WriteAsync(line, stop.Token);
+                await context.Response.Body.FlushAsync(stop.Token);
+            }
+        }
     }
 
     private static async Task<int> WriteObjectAsync(HttpContext context, int code, ResourceType type, JsonObject obj, IReadOnlyList<string> warnings)

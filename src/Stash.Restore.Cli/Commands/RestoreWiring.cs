@@ -64,33 +64,28 @@ internal sealed class RestoreWiring : IAsyncDisposable
     public static async Task<RestoreWiring> ClusterAsync(
         RestoreFlags flags, ParseResult parse, PodIdentity pod, CliHost host, SecretMasker masker, ILogger log, CancellationToken cancellationToken)
     {
-        var configuration = KubernetesConfigLoader.Load(
-            new KubernetesConfigRequest(host.Environment, parse.GetValue(flags.Kubeconfig), parse.GetValue(flags.Master)), host.Clock, log);
-        var selector = Selector(flags, parse, host, configuration);
-        var connection = new KubernetesConnection(configuration, KubernetesRetryOptions.Default, host.Clock, log);
+        var request = new KubernetesConfigRequest(host.Environment, parse.GetValue(flags.Kubeconfig), parse.GetValue(flags.Master));
+        var client = KubernetesClient.Create(request, KubernetesRetryOptions.Default, masker, host.Clock, log);
         try
         {
-            var api = new KubernetesApi(connection, masker);
-            var inputs = await ClusterInputs.LoadAsync(api, selector, parse.GetValue(flags.SecretDir), pod, parse.GetValue(flags.Host), cancellationToken);
-            var podInfo = await OwnPodAsync(api, pod, inputs.Session, log, cancellationToken);
-            var holder = LeaseHostClaims.NewHolderIdentity(pod.PodName ?? host.OsHostName ?? "stash-restore");
+            var selector = Selector(flags, parse, host, client.Configuration);
+            var inputs = await ClusterInputs.LoadAsync(client.Api, selector, parse.GetValue(flags.SecretDir), pod, parse.GetValue(flags.Host), cancellationToken);
+            var podName = pod.PodName ?? host.OsHostName ?? "stash-restore";
             return new RestoreWiring
             {
                 Inputs = inputs,
-                Status = new KubernetesHostStatusStore(api, selector.Namespace, selector.Name, KubernetesRetryOptions.Default, host.Clock, log),
-                Events = new KubernetesEventRecorder(api, inputs.Session, pod.PodName, masker, host.Clock, log),
-                Claims = new LeaseHostClaims(api, selector.Namespace, selector.Name, holder, LeaseClaimOptions.Default, host.Clock, log),
-                PodExec = pod.PodName is { } podName
-                    ? new KubernetesPodExecAdapter(new KubernetesPodExec(connection), pod.PodNamespace ?? selector.Namespace, podName)
-                    : null,
-                Pod = podInfo,
+                Status = client.StatusStore(selector.Namespace, selector.Name),
+                Events = client.EventRecorder(inputs.Session, pod.PodName),
+                Claims = client.HostClaims(selector.Namespace, selector.Name, podName),
+                PodExec = new KubernetesPodExecAdapter(client.PodExec, pod.PodNamespace ?? selector.Namespace, podName),
+                Pod = await OwnPodAsync(client.Api, pod, inputs.Session, log, cancellationToken),
                 PodIp = host.Environment.GetValueOrDefault("POD_IP"),
-                Connection = connection,
+                Connection = client,
             };
         }
         catch
         {
-            connection.Dispose();
+            client.Dispose();
             throw;
         }
     }

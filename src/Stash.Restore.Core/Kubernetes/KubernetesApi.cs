@@ -68,10 +68,10 @@ internal sealed class KubernetesApi(KubernetesConnection connection, SecretMaske
             secret = JsonSerializer.Deserialize(body, KubernetesJsonContext.Default.SecretObject)
                 ?? throw new InvalidInputException($"Secret {@namespace}/{name}: empty answer");
         }
-        catch (JsonException e)
+        catch (JsonException)
         {
-            // JsonException text can quote the offending value: never put it in a message.
-            throw new InvalidInputException($"Secret {@namespace}/{name}: not a valid Secret object", e is { Path: null } ? null : new JsonException(e.Path));
+            // Neither the message nor the inner exception: JsonException text can quote a secret value.
+            throw new InvalidInputException($"Secret {@namespace}/{name}: not a valid Secret object");
         }
         var data = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, encoded) in secret.Data ?? [])

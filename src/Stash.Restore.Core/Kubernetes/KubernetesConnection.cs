@@ -16,6 +16,8 @@ internal sealed class KubernetesConnection : IDisposable
 {
     private const string UserAgent = "stash-restore/0.1";
 
+    private static readonly ResiliencePropertyKey<string> LastFailureKey = new("stash-restore.last-failure");
+
     private readonly HttpClient _httpClient;
     private readonly KubernetesRetryOptions _options;
     private readonly TimeProvider _timeProvider;
@@ -60,12 +62,13 @@ internal sealed class KubernetesConnection : IDisposable
         var pipeline = safety == RequestSafety.Idempotent ? _idempotent : _notIdempotent;
         var started = _timeProvider.GetTimestamp();
         var state = (Connection: this, Method: method, Path: pathAndQuery, Body: body, ContentType: contentType);
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
         {
             var response = await pipeline.ExecuteAsync(
-                static async (s, ct) => await s.Connection.SendOnceAsync(s.Method, s.Path, s.Body, s.ContentType, ct).ConfigureAwait(false),
-                state,
-                cancellationToken).ConfigureAwait(false);
+                static async (ctx, s) => await s.Connection.SendOnceAsync(s.Method, s.Path, s.Body, s.ContentType, ctx.CancellationToken).ConfigureAwait(false),
+                context,
+                state).ConfigureAwait(false);
 
             // A projected token may have rotated since it was read: one more try with the new one.
             if (response.StatusCode == 401 && Configuration.Token?.Refresh() == true)
@@ -75,7 +78,8 @@ internal sealed class KubernetesConnection : IDisposable
         catch (TimeoutRejectedException e)
         {
             var elapsed = _timeProvider.GetElapsedTime(started);
-            throw KubernetesErrors.Unreachable(target, Configuration.Server, $"no answer within {FormatSeconds(elapsed)}", e);
+            var last = context.Properties.TryGetValue(LastFailureKey, out var failure) ? $" (last: {failure})" : "";
+            throw KubernetesErrors.Unreachable(target, Configuration.Server, $"no usable answer within {FormatSeconds(elapsed)}{Scrub(last)}", e);
         }
         catch (HttpRequestException e)
         {
@@ -84,6 +88,10 @@ internal sealed class KubernetesConnection : IDisposable
         catch (IOException e)
         {
             throw KubernetesErrors.Unreachable(target, Configuration.Server, Scrub(e.Message), e);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 
@@ -123,8 +131,12 @@ internal sealed class KubernetesConnection : IDisposable
         return new ApiResponse((int)response.StatusCode, text, ApiResponse.ReadRetryAfter(response.Headers.RetryAfter, _timeProvider.GetUtcNow()));
     }
 
-    private void LogRetry(Outcome<ApiResponse> outcome, int attempt, TimeSpan delay) =>
-        _logger.Debug("API request failed ({Failure}); attempt {Attempt} in {Delay}", Scrub(KubernetesRetryClassifier.Describe(outcome)), attempt, delay);
+    private void LogRetry(ResilienceContext context, Outcome<ApiResponse> outcome, int attempt, TimeSpan delay)
+    {
+        var failure = KubernetesRetryClassifier.Describe(outcome);
+        context.Properties.Set(LastFailureKey, failure);
+        _logger.Debug("API request failed ({Failure}); attempt {Attempt} in {Delay}", Scrub(failure), attempt, delay);
+    }
 
     private static string DescribeNetworkError(HttpRequestException e)
     {

@@ -55,7 +55,8 @@ internal static class KubernetesErrors
         try
         {
             var status = JsonSerializer.Deserialize(body, KubernetesJsonContext.Default.ApiStatus);
-            return status?.Kind == "Status" || status?.Message is not null ? status : null;
+            // The exec error channel sends a Status without kind: {"metadata":{},"status":"Success"}.
+            return status?.Kind == "Status" || status?.Message is not null || status?.Status is not null ? status : null;
         }
         catch (JsonException)
         {

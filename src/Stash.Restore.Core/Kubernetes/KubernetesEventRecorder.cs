@@ -68,7 +68,7 @@ internal sealed class KubernetesEventRecorder : IRestoreEventRecorder
         return new EventObject
         {
             // client-go's naming: <object>.<unique hex>. Fixed before sending, so a retried create is detected.
-            Metadata = new ObjectMeta { Name = $"{name}.{now.UtcDateTime.Ticks:x}{Random.Shared.Next(0x1000, 0xffff):x}", Namespace = ns },
+            Metadata = new ObjectMeta { Name = EventName(name, now), Namespace = ns },
             InvolvedObject = new ObjectReference
             {
                 ApiVersion = RestoreSession.ApiVersionV1Beta1,
@@ -87,6 +87,14 @@ internal sealed class KubernetesEventRecorder : IRestoreEventRecorder
             ReportingComponent = Component,
             ReportingInstance = _reportingInstance,
         };
+    }
+
+    private static string EventName(string objectName, DateTimeOffset now)
+    {
+        var suffix = $".{now.UtcDateTime.Ticks:x}{Random.Shared.Next(0x1000, 0xffff):x}";
+        // An object name may use all 253 characters a name may have; the event's must still fit.
+        var prefix = objectName.Length + suffix.Length > 253 ? objectName[..(253 - suffix.Length)] : objectName;
+        return prefix + suffix;
     }
 
     private string Describe() =>

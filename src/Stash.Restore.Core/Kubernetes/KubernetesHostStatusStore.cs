@@ -31,6 +31,8 @@ internal sealed class KubernetesHostStatusStore : IHostStatusStore
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private int _lastWriteAttempts;
+    private readonly Lock _planGate = new();
+    private JsonObject? _latest;
 
     public KubernetesHostStatusStore(IKubernetesApi api, string @namespace, string sessionName, KubernetesRetryOptions options, TimeProvider timeProvider, ILogger logger)
     {
@@ -50,7 +52,9 @@ internal sealed class KubernetesHostStatusStore : IHostStatusStore
         var session = await _api.GetRestoreSessionStatusObjectAsync(_namespace, _sessionName, cancellationToken).ConfigureAwait(false);
         var stats = session["status"]?["stats"] as JsonArray;
         var index = IndexOf(stats, "hostname", hostname);
-        return index < 0 ? null : stats![index].Deserialize(KubernetesJsonContext.Default.HostRestoreStats);
+        var entry = index < 0 ? null : stats![index].Deserialize(KubernetesJsonContext.Default.HostRestoreStats);
+        Volatile.Write(ref _latest, session);
+        return entry;
     }
 
     public Task UpsertAsync(HostRestoreStats entry, CancellationToken cancellationToken)
@@ -72,35 +76,66 @@ internal sealed class KubernetesHostStatusStore : IHostStatusStore
     }
 
     /// <summary>Read latest → plan a guarded patch → send; again on a lost race or a transient failure.</summary>
-    private async Task WriteAsync(string what, Func<JsonObject, JsonArray?> plan, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Two shortcuts save reads without giving up exactness: a patch whose tests pin everything
+    /// it relies on (<see cref="StatusPatch.SelfGuarded"/>) is planned from the last object seen,
+    /// since a stale view only makes its tests fail; and a lost race to create <c>stats</c> is
+    /// followed straight by the append the winner made possible (<see cref="StatusPatch.AfterLostRace"/>).
+    /// </remarks>
+    private async Task WriteAsync(string what, Func<JsonObject, StatusPatch?> plan, CancellationToken cancellationToken)
     {
         var started = _timeProvider.GetTimestamp();
         Exception? lastFailure = null;
         string? lastFailureVersion = null;
+        JsonArray? next = null;
         for (var attempt = 1; ; attempt++)
         {
             Volatile.Write(ref _lastWriteAttempts, attempt);
-            var session = await _api.GetRestoreSessionStatusObjectAsync(_namespace, _sessionName, cancellationToken).ConfigureAwait(false);
-            var readVersion = ResourceVersion(session);
-
-            if (lastFailure is not null && KubernetesApiException.StatusCodeOf(lastFailure) == 422 && readVersion == lastFailureVersion)
+            StatusPatch? patch;
+            string? basedOn;
+            var cached = Volatile.Read(ref _latest);
+            var afterRace = next is not null;
+            if (next is not null)
             {
-                // The object did not change, so the 422 was not a failed test: the server refuses the value.
-                throw lastFailure;
+                // Still based on the read before the lost race: a 422 now is judged against it.
+                patch = new StatusPatch(next, SelfGuarded: false);
+                basedOn = lastFailureVersion;
             }
+            else if (attempt == 1 && cached is not null && PlanLocked(plan, cached) is { SelfGuarded: true } fromCache)
+            {
+                patch = fromCache;
+                basedOn = ResourceVersion(cached);
+            }
+            else
+            {
+                var session = await _api.GetRestoreSessionStatusObjectAsync(_namespace, _sessionName, cancellationToken).ConfigureAwait(false);
+                Volatile.Write(ref _latest, session);
+                basedOn = ResourceVersion(session);
+                if (lastFailure is not null && KubernetesApiException.StatusCodeOf(lastFailure) == 422 && basedOn == lastFailureVersion)
+                {
+                    // The object did not change, so the 422 was not a failed test: the server refuses the value.
+                    throw lastFailure;
+                }
+                patch = PlanLocked(plan, session);
+                if (patch is null)
+                    return;
+            }
+            next = null;
 
-            var patch = plan(session);
-            if (patch is null)
-                return;
             try
             {
-                await _api.PatchRestoreSessionStatusAsync(_namespace, _sessionName, patch, cancellationToken).ConfigureAwait(false);
+                var written = await _api.PatchRestoreSessionStatusAsync(_namespace, _sessionName, patch.Operations, cancellationToken).ConfigureAwait(false);
+                Volatile.Write(ref _latest, written);
                 return;
             }
             catch (RestoreException e) when (IsRetryable(e))
             {
-                lastFailure = e;
-                lastFailureVersion = readVersion;
+                // After a refused create, the follow-up append fails only for lack of the list; the create's reason is the one to report.
+                var keepFirst = afterRace && KubernetesApiException.StatusCodeOf(e) == 422 && lastFailure is not null && KubernetesApiException.StatusCodeOf(lastFailure) == 422;
+                lastFailure = keepFirst ? lastFailure! : e;
+                lastFailureVersion = basedOn;
+                if (KubernetesApiException.StatusCodeOf(e) is 409 or 422)
+                    next = patch.AfterLostRace;
             }
 
             var elapsed = _timeProvider.GetElapsedTime(started);
@@ -111,8 +146,16 @@ internal sealed class KubernetesHostStatusStore : IHostStatusStore
                     lastFailure);
             }
             _logger.Debug("Writing {What} to RestoreSession {Namespace}/{Name}: attempt {Attempt} failed: {Reason}", what, _namespace, _sessionName, attempt, lastFailure.Message);
-            await Task.Delay(Backoff(attempt, lastFailure), _timeProvider, cancellationToken).ConfigureAwait(false);
+            if (next is null)
+                await Task.Delay(Backoff(attempt, lastFailure), _timeProvider, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The last object seen is shared by this store's calls; JsonNode reads are not thread-safe.</summary>
+    private StatusPatch? PlanLocked(Func<JsonObject, StatusPatch?> plan, JsonObject session)
+    {
+        lock (_planGate)
+            return plan(session);
     }
 
     /// <summary>
@@ -133,24 +176,27 @@ internal sealed class KubernetesHostStatusStore : IHostStatusStore
         return baseDelay * (0.5 + Random.Shared.NextDouble());
     }
 
-    internal static JsonArray? PlanStatsUpsert(JsonObject session, string hostname, JsonNode entry)
+    /// <summary>The patch for upserting one host's entry into <paramref name="session"/>; null when it is already there.</summary>
+    internal static StatusPatch? PlanStatsUpsert(JsonObject session, string hostname, JsonNode entry)
     {
+        JsonArray Append() => [Op("add", "/status/stats/-", entry.DeepClone())];
+
         var status = session["status"] as JsonObject;
         if (status is null)
-            return GuardedByVersion(session, Op("add", "/status", new JsonObject { ["stats"] = new JsonArray(entry.DeepClone()) }));
+            return new(GuardedByVersion(session, Op("add", "/status", new JsonObject { ["stats"] = new JsonArray(entry.DeepClone()) })), SelfGuarded: false, Append());
         if (status["stats"] is not JsonArray stats)
-            return GuardedByVersion(session, Op("add", "/status/stats", new JsonArray(entry.DeepClone())));
+            return new(GuardedByVersion(session, Op("add", "/status/stats", new JsonArray(entry.DeepClone()))), SelfGuarded: false, Append());
 
         var index = IndexOf(stats, "hostname", hostname);
         if (index < 0)
-            return [Op("add", "/status/stats/-", entry.DeepClone())];
+            return new(Append(), SelfGuarded: false);
         if (JsonNode.DeepEquals(stats[index], entry))
             return null;
-        return
+        return new(
         [
             Op("test", $"/status/stats/{index}/hostname", JsonValue.Create(hostname)),
             Op("replace", $"/status/stats/{index}", entry.DeepClone()),
-        ];
+        ], SelfGuarded: true);
     }
 
     /// <summary>
@@ -158,36 +204,36 @@ internal sealed class KubernetesHostStatusStore : IHostStatusStore
     /// not replace it. The same status again changes nothing (the first message and
     /// lastTransitionTime are kept, as a transition time should be).
     /// </summary>
-    private JsonArray? PlanConditionUpsert(JsonObject session, Condition condition)
+    private StatusPatch? PlanConditionUpsert(JsonObject session, Condition condition)
     {
         var value = JsonSerializer.SerializeToNode(
             condition with { LastTransitionTime = condition.LastTransitionTime ?? Rfc3339(_timeProvider.GetUtcNow()) },
             KubernetesJsonContext.Default.Condition)!;
         var status = session["status"] as JsonObject;
         if (status is null)
-            return GuardedByVersion(session, Op("add", "/status", new JsonObject { ["conditions"] = new JsonArray(value) }));
+            return new(GuardedByVersion(session, Op("add", "/status", new JsonObject { ["conditions"] = new JsonArray(value) })), SelfGuarded: false);
         if (status["conditions"] is not JsonArray conditions)
-            return GuardedByVersion(session, Op("add", "/status/conditions", new JsonArray(value)));
+            return new(GuardedByVersion(session, Op("add", "/status/conditions", new JsonArray(value))), SelfGuarded: false);
 
         var index = IndexOf(conditions, "type", condition.Type!);
         if (index < 0)
         {
             // Appending must not race another host appending the same type: pin the whole list.
-            return
+            return new(
             [
                 Op("test", "/status/conditions", conditions.DeepClone()),
                 Op("add", "/status/conditions/-", value),
-            ];
+            ], SelfGuarded: true);
         }
         var existing = conditions[index]?["status"]?.GetValue<string>();
         if (existing == condition.Status || (existing == "False" && condition.Status == "True"))
             return null;
-        return
+        return new(
         [
             Op("test", $"/status/conditions/{index}/type", JsonValue.Create(condition.Type)),
             Op("test", $"/status/conditions/{index}/status", JsonValue.Create(existing)),
             Op("replace", $"/status/conditions/{index}", value),
-        ];
+        ], SelfGuarded: true);
     }
 
     private static JsonArray GuardedByVersion(JsonObject session, JsonObject operation) =>
@@ -217,3 +263,9 @@ internal sealed class KubernetesHostStatusStore : IHostStatusStore
     internal static string Rfc3339(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }
+
+/// <summary>A JSON patch for <c>/status</c> and what it relies on.</summary>
+/// <param name="Operations">The RFC 6902 operations.</param>
+/// <param name="SelfGuarded">Its <c>test</c> ops pin everything it relies on, so it may be planned from an older read.</param>
+/// <param name="AfterLostRace">What to send at once, without a read, when this patch loses a race.</param>
+internal sealed record StatusPatch(JsonArray Operations, bool SelfGuarded, JsonArray? AfterLostRace = null);

@@ -99,7 +99,7 @@ internal static class KubernetesRetryClassifier
         KubernetesRetryOptions options,
         RequestSafety safety,
         TimeProvider timeProvider,
-        Action<Outcome<ApiResponse>, int, TimeSpan>? onRetry)
+        Action<ResilienceContext, Outcome<ApiResponse>, int, TimeSpan>? onRetry)
     {
         return new ResiliencePipelineBuilder<ApiResponse> { TimeProvider = timeProvider }
             .AddTimeout(new TimeoutStrategyOptions { Timeout = options.TotalTimeout })
@@ -117,7 +117,7 @@ internal static class KubernetesRetryClassifier
                         : null),
                 OnRetry = args =>
                 {
-                    onRetry?.Invoke(args.Outcome, args.AttemptNumber + 1, args.RetryDelay);
+                    onRetry?.Invoke(args.Context, args.Outcome, args.AttemptNumber + 1, args.RetryDelay);
                     return default;
                 },
             })

@@ -56,12 +56,25 @@ internal sealed class ProcessRunner : IProcessRunner
         process.StandardInput.Close();
 
         var gate = new Lock();
+        Exception? callbackFailure = null;
         void Deliver(OutputStream stream, string line)
         {
             if (onLine is null)
                 return;
             lock (gate)
-                onLine(stream, line);
+            {
+                if (callbackFailure is not null)
+                    return;
+                try
+                {
+                    onLine(stream, line);
+                }
+                catch (Exception e)
+                {
+                    // Keep draining: a child blocked on a full pipe would never exit. Rethrown below.
+                    callbackFailure = e;
+                }
+            }
         }
 
         var stdout = PumpAsync(process.StandardOutput, OutputStream.StandardOutput, Deliver);
@@ -88,6 +101,8 @@ internal sealed class ProcessRunner : IProcessRunner
         }
 
         stopwatch.Stop();
+        if (callbackFailure is not null)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(callbackFailure).Throw();
         var exitCode = process.ExitCode;
         return new ProcessResult(exitCode, SignalOf(exitCode), stopwatch.Elapsed, cancelled);
     }

@@ -69,7 +69,7 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         if (cause is null)
         {
             _logger.Information(
-                "restic: restored {What:l}: {Files} files, {Size:l} in {Elapsed:l}{Skipped:l}{Warnings:l}",
+                "restic: restored {What:l}: {Files} files/dirs, {Size:l} in {Elapsed:l}{Skipped:l}{Warnings:l}",
                 masker.Apply(invocation.Description), summary.FilesRestored, FormatBytes(summary.BytesRestored), FormatDuration(result.Elapsed),
                 summary.FilesSkipped > 0 ? $", {summary.FilesSkipped} unchanged files skipped" : "",
                 summary.MetadataWarnings > 0 ? $", {summary.MetadataWarnings} ownership/permission warnings" : "");
@@ -119,7 +119,11 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
                 if (stream == OutputStream.StandardError)
                 {
                     state.LastErrorLine = masked;
-                    _logger.Warning("restic: {Line:l}", masked);
+                    // restic also reports routine steps on stderr ("repository … opened", "created new cache").
+                    if (LooksLikeTrouble().IsMatch(text2))
+                        _logger.Warning("restic: {Line:l}", masked);
+                    else
+                        _logger.Information("restic: {Line:l}", masked);
                 }
                 else
                 {
@@ -305,6 +309,9 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
 
     [GeneratedRegex("wrong password or no key found", RegexOptions.IgnoreCase)]
     private static partial Regex WrongPassword();
+
+    [GeneratedRegex("error|fatal|fail|unable|cannot|warning|denied|not found|invalid", RegexOptions.IgnoreCase)]
+    private static partial Regex LooksLikeTrouble();
 
     [GeneratedRegex(@"^There were \d+ errors?$", RegexOptions.IgnoreCase)]
     private static partial Regex ErrorCount();

@@ -154,3 +154,38 @@ public sealed class KubernetesErrorsTests
         Assert.Null(ApiResponse.ReadRetryAfter(null, now));
     }
 }
+
+public sealed class PodExecStatusTests
+{
+    [Fact]
+    public void Success_is_exit_code_zero()
+    {
+        var result = KubernetesPodExec.ParseStatus("""{"metadata":{},"status":"Success"}""");
+
+        Assert.Equal(new PodExecResult(0, null), result);
+        Assert.True(result.Succeeded);
+    }
+
+    [Fact]
+    public void Non_zero_exit_code_comes_from_the_ExitCode_cause()
+    {
+        var result = KubernetesPodExec.ParseStatus("""
+            {"metadata":{},"status":"Failure","message":"command terminated with non-zero exit code: error executing command [sh -c exit 3], exit code 3","reason":"NonZeroExitCode","details":{"causes":[{"reason":"ExitCode","message":"3"}]}}
+            """);
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.False(result.Succeeded);
+        Assert.Contains("exit code 3", result.Message);
+    }
+
+    [Fact]
+    public void A_failure_without_an_exit_code_is_never_a_success()
+    {
+        var result = KubernetesPodExec.ParseStatus("""{"status":"Failure","message":"container not found (\"db\")","reason":"InternalError"}""");
+        var garbage = KubernetesPodExec.ParseStatus("not json at all");
+
+        Assert.Equal(-1, result.ExitCode);
+        Assert.Equal("container not found (\"db\")", result.Message);
+        Assert.Equal(-1, garbage.ExitCode);
+    }
+}

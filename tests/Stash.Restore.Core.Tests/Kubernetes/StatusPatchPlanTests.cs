@@ -18,7 +18,9 @@ public sealed class StatusPatchPlanTests
 
         Assert.Equal(
             """[{"op":"test","path":"/metadata/resourceVersion","value":"42"},{"op":"add","path":"/status","value":{"stats":[{"hostname":"host-1","phase":"Succeeded","duration":"1.5s"}]}}]""",
-            patch.ToJsonString());
+            patch.Operations.ToJsonString());
+        Assert.False(patch.SelfGuarded);
+        Assert.Equal("""[{"op":"add","path":"/status/stats/-","value":{"hostname":"host-1","phase":"Succeeded","duration":"1.5s"}}]""", patch.AfterLostRace!.ToJsonString());
     }
 
     [Fact]
@@ -28,7 +30,7 @@ public sealed class StatusPatchPlanTests
 
         Assert.Equal(
             """[{"op":"test","path":"/metadata/resourceVersion","value":"42"},{"op":"add","path":"/status/stats","value":[{"hostname":"host-1","phase":"Succeeded","duration":"1.5s"}]}]""",
-            patch.ToJsonString());
+            patch.Operations.ToJsonString());
     }
 
     [Fact]
@@ -37,7 +39,8 @@ public sealed class StatusPatchPlanTests
         var patch = KubernetesHostStatusStore.PlanStatsUpsert(
             Session("""{"stats":[{"hostname":"host-0","phase":"Running"}]}"""), "host-1", Entry)!;
 
-        Assert.Equal("""[{"op":"add","path":"/status/stats/-","value":{"hostname":"host-1","phase":"Succeeded","duration":"1.5s"}}]""", patch.ToJsonString());
+        Assert.Equal("""[{"op":"add","path":"/status/stats/-","value":{"hostname":"host-1","phase":"Succeeded","duration":"1.5s"}}]""", patch.Operations.ToJsonString());
+        Assert.False(patch.SelfGuarded); // an append relies on a fresh read showing the host absent
     }
 
     [Fact]
@@ -48,7 +51,8 @@ public sealed class StatusPatchPlanTests
 
         Assert.Equal(
             """[{"op":"test","path":"/status/stats/1/hostname","value":"host-1"},{"op":"replace","path":"/status/stats/1","value":{"hostname":"host-1","phase":"Succeeded","duration":"1.5s"}}]""",
-            patch.ToJsonString());
+            patch.Operations.ToJsonString());
+        Assert.True(patch.SelfGuarded);
     }
 
     [Fact]

@@ -56,7 +56,8 @@ public sealed class ResticRestoreRunnerTests
         var summary = await Runner(processes).RunAsync(plan, CancellationToken.None);
         Assert.Equal(new ResticRestoreSummary(6, 39, 5000008, 0), summary);
         Assert.Equal(["a", "b"], processes.Calls.Select(c => c.Arguments[0]));
-        Assert.Contains("restic: restored path /a: 2 files, 4.8 MiB", _log.Text, StringComparison.Ordinal);
+        Assert.Contains("restic: restored path /a: 2 files/dirs, 4.8 MiB", _log.Text, StringComparison.Ordinal);
+        Assert.Contains("Information: restic: repository 6f1a opened (version 2, compression level auto)", _log.Lines);
     }
 
     [Fact]

@@ -91,6 +91,18 @@ public sealed class HostStatusStoreTests : IClassFixture<KubeTestCluster>
     }
 
     [Fact]
+    public async Task A_refused_value_for_the_first_entry_is_invalid_input_too()
+    {
+        _cluster.SeedRestoreSession("bogus-first", """{"phase":"Running"}""");
+        var store = Store("bogus-first");
+
+        var error = await Assert.ThrowsAsync<InvalidInputException>(() => store.UpsertAsync(new() { Hostname = "host-0", Phase = "Bogus" }, CancellationToken.None));
+
+        Assert.True(error.Message.Contains("Unsupported value: \"Bogus\"", StringComparison.Ordinal), error.Message);
+        Assert.True(store.LastWriteAttempts <= 3, $"{store.LastWriteAttempts} attempts");
+    }
+
+    [Fact]
     public async Task A_false_condition_from_one_host_is_never_overwritten_by_a_true_from_another()
     {
         _cluster.SeedRestoreSession("conditions");

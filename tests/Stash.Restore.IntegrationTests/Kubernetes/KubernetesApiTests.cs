@@ -33,6 +33,54 @@ public sealed class KubernetesApiTests : IClassFixture<KubeTestCluster>
     }
 
     [Fact]
+    public async Task Status_put_and_patch_change_only_status_and_a_stale_put_is_a_conflict()
+    {
+        _cluster.SeedRestoreSession("put-patch");
+        var api = _cluster.CreateApi();
+
+        var read = await api.GetRestoreSessionStatusObjectAsync("demo", "put-patch", CancellationToken.None);
+        var edited = read.DeepClone().AsObject();
+        edited["status"] = new JsonObject { ["stats"] = new JsonArray(new JsonObject { ["hostname"] = "host-0", ["phase"] = "Running" }) };
+        edited["spec"]!["repository"]!["name"] = "changed-through-status";
+        var put = await api.ReplaceRestoreSessionStatusAsync("demo", "put-patch", edited, CancellationToken.None);
+        var patched = await api.PatchRestoreSessionStatusAsync("demo", "put-patch",
+            [new JsonObject { ["op"] = "replace", ["path"] = "/status/stats/0/phase", ["value"] = "Succeeded" }], CancellationToken.None);
+        var stale = await Assert.ThrowsAsync<DependencyUnavailableException>(() => api.ReplaceRestoreSessionStatusAsync("demo", "put-patch", edited, CancellationToken.None));
+
+        Assert.NotEqual(read["metadata"]!["resourceVersion"]!.GetValue<string>(), put["metadata"]!["resourceVersion"]!.GetValue<string>());
+        Assert.Equal("""[{"hostname":"host-0","phase":"Succeeded"}]""", patched["status"]!["stats"]!.ToJsonString());
+        Assert.Equal("gcs-repo", _cluster.StoredSession("put-patch")["spec"]!["repository"]!["name"]!.GetValue<string>());
+        Assert.Equal(409, KubernetesApiException.StatusCodeOf(stale));
+        Assert.Contains("the object has been modified", stale.Message);
+    }
+
+    [Fact]
+    public async Task In_cluster_service_account_configuration_reaches_the_server_and_registers_the_token_for_masking()
+    {
+        _cluster.SeedRestoreSession("in-cluster");
+        var token = _cluster.Server.AddToken("system:serviceaccount:demo:stash-restore", new AccessRule("*", "*", "*"));
+        var serviceAccount = Path.Combine(_cluster.Directory, $"sa-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(serviceAccount);
+        File.WriteAllText(Path.Combine(serviceAccount, "token"), token);
+        File.WriteAllText(Path.Combine(serviceAccount, "ca.crt"), _cluster.Server.CaCertificatePem);
+        File.WriteAllText(Path.Combine(serviceAccount, "namespace"), "demo");
+        var environment = new Dictionary<string, string>
+        {
+            ["KUBERNETES_SERVICE_HOST"] = _cluster.Server.BaseAddress.Host,
+            ["KUBERNETES_SERVICE_PORT"] = _cluster.Server.BaseAddress.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var masker = new SecretMasker();
+
+        using var client = KubernetesClient.Create(
+            new KubernetesConfigRequest(environment, ServiceAccountDirectory: serviceAccount), KubeTestCluster.FastRetries, masker, TimeProvider.System, _cluster.Log.Logger);
+        var session = await client.Api.GetRestoreSessionAsync(client.Configuration.Namespace!, "in-cluster", CancellationToken.None);
+
+        Assert.Equal("in-cluster", session.Metadata.Name);
+        Assert.Equal("*** was the token", masker.Apply($"{token} was the token"));
+        Assert.Contains(_cluster.Server.Requests, r => r.User == "system:serviceaccount:demo:stash-restore" && r.PathAndQuery.EndsWith("/in-cluster", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Missing_objects_are_a_missing_dependency_with_a_one_line_message_naming_them()
     {
         var api = _cluster.CreateApi();

@@ -200,6 +200,42 @@ public sealed class ResticRestoreIntegrationTests(SnapshotHistory history) : ICl
     }
 
     [Fact]
+    public async Task Files_that_cannot_be_written_fail_the_restore()
+    {
+        // An immutable directory (chattr +i; root on ext4) refuses new entries even to root.
+        var logs = Path.Combine(RestoredData, "logs");
+        Directory.CreateDirectory(logs);
+        if (!await ChattrAsync("+i", logs))
+            return; // the file system or user cannot make immutable directories: nothing to test here
+        try
+        {
+            var e = await Assert.ThrowsAsync<RestoreFailedException>(() => RestoreAsync(new RestoreRule { Paths = [history.DataPath] }));
+            Assert.Matches(FileErrorPattern, e.Message);
+            Assert.False(File.Exists(Path.Combine(logs, "app.log")));
+            Assert.Contains(_log.Lines, l => l.StartsWith("Error: restic: could not restore: ", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await ChattrAsync("-i", logs);
+        }
+    }
+
+    private const string FileErrorPattern = @"failed: \d+ file\(s\) could not be restored \(first: [^)]*/logs/";
+
+    private static async Task<bool> ChattrAsync(string flag, string path)
+    {
+        try
+        {
+            var result = await new ProcessRunner().RunAsync(new ProcessSpec("chattr", [flag, path], new Dictionary<string, string?>()), null, CancellationToken.None);
+            return result.ExitCode == 0;
+        }
+        catch (ProgramNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    [Fact]
     public async Task Resume_skips_files_already_restored()
     {
         var rule = new RestoreRule { Paths = [history.DataPath] };
@@ -209,5 +245,74 @@ public sealed class ResticRestoreIntegrationTests(SnapshotHistory history) : ICl
         var summary = await new ResticRestoreRunner(new ProcessRunner(), _log.Logger, TimeProvider.System).RunAsync(plan, CancellationToken.None);
         Assert.True(summary.FilesSkipped >= 8, $"skipped {summary.FilesSkipped}, restored {summary.FilesRestored}");
         TestTree.AssertEqual(history.Expected["v2"], RestoredData);
+    }
+}
+
+/// <summary>One snapshot of 96 MiB in 24 files: big enough that a restore takes a noticeable moment.</summary>
+public sealed class BigSnapshot : IAsyncLifetime
+{
+    public const long TotalBytes = 24L * 4 * 1024 * 1024;
+
+    internal TestRepository Repository { get; private set; } = null!;
+
+    internal string DataPath { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        Repository = await TestRepository.CreateAsync();
+        DataPath = Path.Combine(Repository.Root, "src", "big");
+        var tree = TestTree.At(DataPath);
+        for (var i = 0; i < 24; i++)
+            tree.RandomFile($"part-{i:00}.bin", 4 * 1024 * 1024, i);
+        await Repository.BackupAsync("host-0", new DateTimeOffset(2026, 11, 1, 10, 0, 0, TimeSpan.Zero), DataPath);
+    }
+
+    public Task DisposeAsync()
+    {
+        Repository.Dispose();
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Stopping a real restic restore, and restic under nice/ionice.</summary>
+public sealed class ResticRestoreControlTests(BigSnapshot snapshot) : IClassFixture<BigSnapshot>, IDisposable
+{
+    private readonly string _work = Directory.CreateTempSubdirectory("stash-restic-control-").FullName;
+    private readonly LogCapture _log = new();
+
+    public void Dispose() => Directory.Delete(_work, recursive: true);
+
+    private ResticPlan Plan(string target, ProcessPriority? priority = null) =>
+        ResticPlanner.Plan(
+            new ResolvedRule(0, new RestoreRule { Paths = [snapshot.DataPath] }, "host-0"),
+            snapshot.Repository.ToRepository(), snapshot.Repository.Secret,
+            new ResticRestoreOptions(target, Path.Combine(_work, "scratch"), EnableCache: false, MaxConnections: null, Priority: priority),
+            snapshot.Repository.Restic);
+
+    [Fact]
+    public async Task Cancelling_stops_restic_and_is_not_reported_as_success()
+    {
+        var target = Path.Combine(_work, "cancelled");
+        using var plan = Plan(target);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        var runner = new ResticRestoreRunner(new ProcessRunner(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(2)), _log.Logger, TimeProvider.System);
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => runner.RunAsync(plan, cts.Token));
+        // restic handles SIGINT itself: it is gone long before the SIGKILL step.
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(5), $"took {stopwatch.Elapsed}");
+        Assert.DoesNotContain(_log.Lines, l => l.Contains("restic: restored path", StringComparison.Ordinal));
+        // restic really was stopped part-way: not all the data is there.
+        var restored = Directory.Exists(target) ? TestTree.Read(target).Values.Sum(e => e.Size) : 0;
+        Assert.True(restored < BigSnapshot.TotalBytes, $"restored {restored} bytes");
+    }
+
+    [Fact]
+    public async Task Restore_under_nice_and_ionice_restores_the_data()
+    {
+        var target = Path.Combine(_work, "niced");
+        using var plan = Plan(target, new ProcessPriority(10, 3, null));
+        var summary = await new ResticRestoreRunner(new ProcessRunner(), _log.Logger, TimeProvider.System).RunAsync(plan, CancellationToken.None);
+        Assert.Equal(BigSnapshot.TotalBytes, summary.BytesRestored);
+        TestTree.AssertEqual(snapshot.DataPath, target + snapshot.DataPath);
     }
 }

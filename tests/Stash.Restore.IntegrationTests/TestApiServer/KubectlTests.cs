@@ -104,4 +104,37 @@ public sealed class KubectlTests : IAsyncLifetime
         const string Expected = "Error from server (Forbidden): restoresessions.stash.appscode.com \"x\" is forbidden: User \"system:serviceaccount:demo:restricted\" cannot patch resource \"restoresessions/status\" in API group \"stash.appscode.com\" in the namespace \"demo\"";
         Assert.True(patch.Stderr.Contains(Expected, StringComparison.Ordinal), patch.Stderr);
     }
+
+    [RequiresKubectlFact]
+    public async Task Create_and_apply_from_files_use_server_side_field_validation()
+    {
+        var ns = Path.Combine(_dir.Path, "ns.yaml");
+        File.WriteAllText(ns, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: restore-demo\n");
+        var good = Path.Combine(_dir.Path, "good.yaml");
+        File.WriteAllText(good, Objects.RestoreSession("from-file").Replace("\"demo\"", "\"restore-demo\"", StringComparison.Ordinal));
+        var bad = Path.Combine(_dir.Path, "bad.yaml");
+        File.WriteAllText(bad, Objects.RestoreSession("bad").Replace("\"spec\": {", "\"spec\": {\"bogus\": 1, ", StringComparison.Ordinal));
+
+        var createdNamespace = await Kubectl.RunAsync(_kubeconfig, "create", "-f", ns);
+        var created = await Kubectl.RunAsync(_kubeconfig, "create", "-f", good);
+        var applied = await Kubectl.RunAsync(_kubeconfig, "apply", "-f", good);
+        var rejected = await Kubectl.RunAsync(_kubeconfig, "create", "-f", bad);
+
+        Assert.True(createdNamespace.ExitCode == 0, createdNamespace.Stderr);
+        Assert.True(created.ExitCode == 0, created.Stderr);
+        Assert.Equal("restoresession.stash.appscode.com/from-file created\n", created.Stdout);
+        Assert.True(applied.ExitCode == 0, applied.Stderr);
+        Assert.NotNull(_server.Get("stash.appscode.com/v1beta1", "RestoreSession", "restore-demo", "from-file")!["metadata"]!["annotations"]!["kubectl.kubernetes.io/last-applied-configuration"]);
+        Assert.NotEqual(0, rejected.ExitCode);
+        Assert.Contains("strict decoding error: unknown field \"spec.bogus\"", rejected.Stderr, StringComparison.Ordinal);
+    }
+
+    [RequiresKubectlFact]
+    public async Task Explain_reads_the_crd_schema_from_openapi_v3()
+    {
+        var (code, stdout, stderr) = await Kubectl.RunAsync(_kubeconfig, "explain", "restoresession.status.stats");
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("hostname\t<string>", stdout, StringComparison.Ordinal);
+    }
 }

@@ -61,7 +61,7 @@ public sealed class SchemaTests : IAsyncLifetime
             Objects.RestoreSession().Replace("\"spec\": {", "\"spec\": {\"bogus\": 1, ", StringComparison.Ordinal));
 
         Assert.Equal(400, response.Code);
-        Assert.Equal("strict decoding error: unknown field \"spec.bogus\"", response.Message);
+        Assert.Equal("RestoreSession in version \"v1beta1\" cannot be handled as a RestoreSession: strict decoding error: unknown field \"spec.bogus\"", response.Message);
     }
 
     [RequiresCrdsFact]

@@ -38,23 +38,26 @@ internal sealed class ApiClient : IDisposable
 
     public ApiClient(TestApiServer server, string? token, string? host = null, string scheme = "Bearer")
     {
-        var handler = new SocketsHttpHandler
-        {
-            SslOptions =
-            {
-                CertificateChainPolicy = new X509ChainPolicy
-                {
-                    TrustMode = X509ChainTrustMode.CustomRootTrust,
-                    RevocationMode = X509RevocationMode.NoCheck,
-                    CustomTrustStore = { X509Certificate2.CreateFromPem(server.CaCertificatePem) },
-                },
-            },
-        };
+        var handler = CreateHandler(server);
         var baseAddress = host is null ? server.BaseAddress : new UriBuilder(server.BaseAddress) { Host = host }.Uri;
         _http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
         if (token is not null)
             _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(scheme, token);
     }
+
+    /// <summary>A handler that trusts only the server's CA (and still checks the host name).</summary>
+    public static SocketsHttpHandler CreateHandler(TestApiServer server) => new()
+    {
+        SslOptions =
+        {
+            CertificateChainPolicy = new X509ChainPolicy
+            {
+                TrustMode = X509ChainTrustMode.CustomRootTrust,
+                RevocationMode = X509RevocationMode.NoCheck,
+                CustomTrustStore = { X509Certificate2.CreateFromPem(server.CaCertificatePem) },
+            },
+        },
+    };
 
     public async Task<Response> SendAsync(HttpMethod method, string path, string? body = null, string contentType = "application/json", string? accept = null)
     {
