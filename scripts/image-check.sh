@@ -5,17 +5,18 @@
 #   sudo scripts/image-check.sh            # everything (bases are cached between runs)
 #   sudo scripts/image-check.sh --rebuild-bases
 #
-# What it does (idempotent; meant for a fresh Debian 12 machine, as root):
-#   1. installs buildah/debootstrap if missing;
+# What it does (idempotent; meant for a fresh Debian 12 machine, as root; docs/image.md):
+#   1. installs buildah/debootstrap/uidmap/python3 if missing;
 #   2. builds two local base images, cached in buildah's storage:
-#        - a Debian 13 (trixie) minbase from debootstrap     -> RUNTIME_BASE_IMAGE
-#        - that base + this machine's .NET SDK (/usr/share/dotnet) -> SDK_IMAGE
+#        - a Debian 13 (trixie) minbase from debootstrap            -> RUNTIME_BASE_IMAGE
+#        - that base + this machine's .NET SDK (/usr/share/dotnet)  -> SDK_IMAGE
 #   3. buildah bud --isolation chroot the Dockerfile with those two as build args;
-#   4. runs the image: `stash-restore version`, then the offline restore demo against a
-#      restic repository created on the host, as uid 2000 and as root, each with a
-#      read-only root filesystem and only /stash-tmp and the restore target writable, and
-#      compares the restored bytes;
-#   5. prints the image size and the median startup time of `stash-restore version`.
+#   4. checks the image config, runs `stash-restore version`, then the offline restore demo
+#      against a restic repository created on the host, as uid 2000 and as root, each with
+#      a read-only root file system and only /stash-tmp and the restore target writable,
+#      and compares the restored bytes; a wrong password and a missing scratch dir must fail;
+#   5. a --dry-run in the image against the test API server through a mounted kubeconfig;
+#   6. prints the image size and the median startup time of `stash-restore version`.
 #
 # Environment knobs:
 #   IMAGE                 tag of the image to build (default localhost/stash-restore:check)
@@ -23,6 +24,8 @@
 #   STORAGE_DRIVER        buildah storage driver (overlay by default; vfs works everywhere)
 #   STARTUP_RUNS          runs for the startup-time median (default 9)
 #   KEEP_WORKDIR=1        keep the temporary demo directory for inspection
+#   CRDS                  CRD directory for the test API server (default ../shared/crds)
+#   DEBIAN_MIRROR         Debian mirror for debootstrap (default http://deb.debian.org/debian)
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,7 +37,7 @@ REBUILD_BASES=0
 for arg in "$@"; do
   case "$arg" in
     --rebuild-bases) REBUILD_BASES=1 ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
     *) echo "unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
@@ -67,8 +70,10 @@ image_exists() { "${BUILDAH[@]}" inspect --type image "$1" >/dev/null 2>&1; }
 
 WORK="$(mktemp -d /var/tmp/stash-image-check.XXXXXX)"
 containers=()
+apiserver_pid=""
 cleanup() {
   local c
+  [[ -n "$apiserver_pid" ]] && kill "$apiserver_pid" 2>/dev/null
   for c in "${containers[@]}"; do
     "${BUILDAH[@]}" umount "$c" >/dev/null 2>&1 || true
     "${BUILDAH[@]}" rm "$c" >/dev/null 2>&1 || true
@@ -224,6 +229,8 @@ pass "version reports stash-restore $VERSION and restic 0.18"
 log "offline restore demo (restic repository on the host, mounted in)"
 D="$WORK/demo"
 mkdir -p "$D"/{data/app/nested,repo,inputs,scratch-repo,scratch-2000,scratch-0,scratch-bad,target-2000,target-0,target-bad}
+# The session sets nice/ionice, so every real restore below runs restic behind both
+# wrappers, which the executor looks up on PATH (a missing one fails the restore).
 # Data a user would notice getting wrong: text, binary, an empty file, odd names, a
 # symlink, modes, and an owner that only a root restore can reproduce.
 printf 'hello from host-0\n' >"$D/data/app/greeting.txt"
@@ -261,6 +268,13 @@ spec:
     rules:
       - paths:
           - /data
+  runtimeSettings:
+    container:
+      nice:
+        adjustment: 5
+      ionice:
+        class: 2
+        classData: 4
 YAML
 cat >"$D/inputs/repository.yaml" <<'YAML'
 apiVersion: stash.appscode.com/v1alpha1
@@ -380,6 +394,40 @@ check_output "no scratch dir" "$WORK/restore-noscratch.out"
 grep -q "/stash-tmp" "$WORK/restore-noscratch.out" || fail "no writable scratch dir: the error does not name /stash-tmp"
 [[ ! -e "$D/target-noscratch/data" ]] || fail "no writable scratch dir: data was restored anyway"
 pass "read-only root without a writable /stash-tmp: exit 3, the error names /stash-tmp"
+
+# --- 4c. dry run against an API server through a mounted kubeconfig ---------------------
+# The recipe of docs/image.md: HTTPS to the API server (the image's OpenSSL and CA handling),
+# objects read through the API, the Secret read through the API, nothing written.
+CRDS="${CRDS:-$REPO_ROOT/../shared/crds}"
+if [[ -d "$CRDS" && -d "$REPO_ROOT/tests/Stash.Restore.TestApiServer" ]]; then
+  log "dry run against the test API server, kubeconfig mounted"
+  dotnet build "$REPO_ROOT/tests/Stash.Restore.TestApiServer" -c Release -o "$WORK/apiserver" -nologo -v quiet -clp:ErrorsOnly >"$WORK/apiserver-build.log" 2>&1 \
+    || { cat "$WORK/apiserver-build.log" >&2; fail "building the test API server"; }
+  {
+    cat "$D/inputs/restoresession.yaml"; echo "---"; cat "$D/inputs/repository.yaml"; echo "---"
+    printf 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: demo-repo-secret\n  namespace: demo\ndata:\n  RESTIC_PASSWORD: %s\n' \
+      "$(printf '%s' "$PASSWORD" | base64 -w0)"
+  } >"$WORK/seed.yaml"
+  mkdir -p "$D/kube"
+  "$WORK/apiserver/Stash.Restore.TestApiServer" --port 0 --crds "$CRDS" --seed "$WORK/seed.yaml" \
+    --kubeconfig "$D/kube/config" >"$WORK/apiserver.out" 2>&1 &
+  apiserver_pid=$!
+  for _ in $(seq 1 60); do grep -q "^kubeconfig written" "$WORK/apiserver.out" && break; sleep 0.5; done
+  grep -q "^kubeconfig written" "$WORK/apiserver.out" || { cat "$WORK/apiserver.out" >&2; kill "$apiserver_pid"; fail "test API server did not start"; }
+  chmod 0644 "$D/kube/config"   # as `kubectl config view --flatten > f && chmod 644 f`
+  rc=0
+  run_ro 2000:2000 "$D/kube:/etc/stash/kube:ro" "$D/scratch-2000:/stash-tmp" \
+    -- restore --kubeconfig /etc/stash/kube/config --namespace demo --restoresession demo-restore --host host-0 \
+       --dry-run --log-format text >"$WORK/cluster-dry-run.out" 2>&1 || rc=$?
+  kill "$apiserver_pid"; wait "$apiserver_pid" 2>/dev/null || true; apiserver_pid=""
+  sed 's/^/    /' "$WORK/cluster-dry-run.out" >&2
+  check_output "cluster dry run" "$WORK/cluster-dry-run.out"
+  ((rc == 0)) || fail "cluster dry run exited $rc"
+  grep -q "restore latest --path /data --host host-0" "$WORK/cluster-dry-run.out" || fail "cluster dry run: plan has no restic call for /data"
+  pass "dry run over HTTPS with a mounted kubeconfig: exit 0, plan from the API's objects"
+else
+  log "SKIPPED: dry run against the test API server (no $CRDS or tests/Stash.Restore.TestApiServer)"
+fi
 
 # --- 5. figures --------------------------------------------------------------------------
 log "figures"
