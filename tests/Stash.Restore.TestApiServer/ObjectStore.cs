@@ -24,6 +24,16 @@ internal sealed class ObjectStore(ResourceCatalog catalog, TimeProvider time)
 
     public ResourceCatalog Catalog => catalog;
 
+    /// <summary>The namespaces every cluster has.</summary>
+    public void CreateSystemNamespaces()
+    {
+        lock (_lock)
+        {
+            foreach (var ns in new[] { "default", "kube-system", "kube-public", "kube-node-lease" })
+                EnsureNamespace(ns, create: true);
+        }
+    }
+
     public string CurrentResourceVersion
     {
         get
@@ -74,6 +84,8 @@ internal sealed class ObjectStore(ResourceCatalog catalog, TimeProvider time)
                     throw ApiErrors.Invalid(type, "", [FieldError.RequiredWithDetail("metadata.name", "name or generateName is required")]);
                 }
             }
+            if (BuiltInValidation.NameError(name) is { } nameError)
+                throw ApiErrors.Invalid(type, name, [nameError]);
             if (!seeding && meta["resourceVersion"] is not null && (string?)meta["resourceVersion"] != "")
                 throw ApiErrors.Internal("resourceVersion should not be set on objects to be created");
             if (type.Namespaced)
@@ -268,6 +280,9 @@ internal sealed class ObjectStore(ResourceCatalog catalog, TimeProvider time)
         }
         if (type is { Group: "", Plural: "secrets" })
             AdmitSecret(type, obj, name);
+        var builtInErrors = BuiltInValidation.Validate(type, obj);
+        if (builtInErrors.Count > 0)
+            throw ApiErrors.Invalid(type, name, builtInErrors);
         return warnings;
     }
 

@@ -23,7 +23,7 @@ internal static class PodExec
     private const byte ErrorChannel = 3;
     private const byte CloseSignal = 255;
 
-    public static async Task<int> ServeAsync(HttpContext context, ObjectStore store, ResourceType type, string ns, string name)
+    public static async Task<int> ServeAsync(HttpContext context, ObjectStore store, ResourceType type, string ns, string name, Func<ExecRequest, ExecResult?>? handler)
     {
         var pod = store.Get(type, ns, name) ?? throw ApiErrors.NotFound(type, name);
         var query = context.Request.Query;
@@ -47,6 +47,16 @@ internal static class PodExec
         var session = new Session(socket, context.RequestAborted);
         // The real kubelet announces the connection with an empty frame on the lowest writable channel.
         await session.SendAsync(wantStdout ? StdoutChannel : wantStderr ? StderrChannel : ErrorChannel, ReadOnlyMemory<byte>.Empty);
+        if (handler?.Invoke(new ExecRequest(ns, name, (string)container["name"]!, command)) is { } scripted)
+        {
+            if (wantStdout && scripted.Stdout.Length > 0)
+                await session.SendAsync(StdoutChannel, System.Text.Encoding.UTF8.GetBytes(scripted.Stdout));
+            if (wantStderr && scripted.Stderr.Length > 0)
+                await session.SendAsync(StderrChannel, System.Text.Encoding.UTF8.GetBytes(scripted.Stderr));
+            await session.FinishAsync(ExitStatus(command, scripted.ExitCode));
+            await DrainAsync(session);
+            return 101;
+        }
         await RunAsync(session, command, container, wantStdin, wantStdout, wantStderr, protocol == V5);
         return 101;
     }
@@ -103,6 +113,7 @@ internal static class PodExec
                 ["reason"] = "InternalError",
                 ["code"] = 500,
             });
+            await DrainAsync(session);
             return;
         }
         using (process)
@@ -132,20 +143,7 @@ internal static class PodExec
                 return;
             }
             CloseStdin(process);
-            var code = process.ExitCode;
-            await session.FinishAsync(code == 0
-                ? new JsonObject { ["metadata"] = new JsonObject(), ["status"] = "Success" }
-                : new JsonObject
-                {
-                    ["metadata"] = new JsonObject(),
-                    ["status"] = "Failure",
-                    ["message"] = $"command terminated with non-zero exit code: error executing command [{string.Join(" ", command)}], exit code {code}",
-                    ["reason"] = "NonZeroExitCode",
-                    ["details"] = new JsonObject
-                    {
-                        ["causes"] = new JsonArray(new JsonObject { ["reason"] = "ExitCode", ["message"] = code.ToString(System.Globalization.CultureInfo.InvariantCulture) }),
-                    },
-                });
+            await session.FinishAsync(ExitStatus(command, process.ExitCode));
             // Give the client a moment to answer the close handshake; then the connection is dropped.
             stop.CancelAfter(TimeSpan.FromSeconds(5));
             try
@@ -157,6 +155,28 @@ internal static class PodExec
                 // The client may close abruptly after the error channel; nothing left to serve.
             }
         }
+    }
+
+    private static JsonObject ExitStatus(List<string> command, int code) => code == 0
+        ? new JsonObject { ["metadata"] = new JsonObject(), ["status"] = "Success" }
+        : new JsonObject
+        {
+            ["metadata"] = new JsonObject(),
+            ["status"] = "Failure",
+            ["message"] = $"command terminated with non-zero exit code: error executing command [{string.Join(" ", command)}], exit code {code}",
+            ["reason"] = "NonZeroExitCode",
+            ["details"] = new JsonObject
+            {
+                ["causes"] = new JsonArray(new JsonObject { ["reason"] = "ExitCode", ["message"] = code.ToString(System.Globalization.CultureInfo.InvariantCulture) }),
+            },
+        };
+
+    /// <summary>Waits (briefly) for the client's side of the close handshake.</summary>
+    private static async Task DrainAsync(Session session)
+    {
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(session.Aborted);
+        wait.CancelAfter(TimeSpan.FromSeconds(5));
+        await ReadClientAsync(session, null, v5: false, wait.Token);
     }
 
     private static async Task PumpAsync(Stream stream, byte? channel, Session session)

@@ -22,3 +22,9 @@ public sealed record AccessRule(string Verb, string Group, string Resource, stri
 
 /// <summary>One request as the server saw it, after it answered.</summary>
 public sealed record RequestRecord(string Method, string PathAndQuery, string? ContentType, string? Body, int StatusCode, string? User);
+
+/// <summary>A pods/exec request, as <see cref="TestApiServer.ExecHandler"/> sees it.</summary>
+public sealed record ExecRequest(string Namespace, string Pod, string Container, IReadOnlyList<string> Command);
+
+/// <summary>A scripted pods/exec outcome: what the "container" prints and how it exits.</summary>
+public sealed record ExecResult(int ExitCode, string Stdout = "", string Stderr = "");

@@ -62,6 +62,12 @@ public sealed class TestApiServer : IAsyncDisposable
 
     public FaultInjector Faults { get; } = new();
 
+    /// <summary>
+    /// Scripts pods/exec: return a result to answer without running anything, or null to run the
+    /// command locally as a child process (the default for every request when unset).
+    /// </summary>
+    public Func<ExecRequest, ExecResult?>? ExecHandler { get; set; }
+
     /// <summary>A snapshot of the requests answered so far (oldest first).</summary>
     public IReadOnlyList<RequestRecord> Requests
     {
@@ -75,7 +81,7 @@ public sealed class TestApiServer : IAsyncDisposable
     public static async Task<TestApiServer> StartAsync(TestApiServerOptions? options = null, CancellationToken ct = default)
     {
         options ??= new TestApiServerOptions();
-        var crdDirectory = options.CrdDirectory ?? FindSharedCrdDirectory();
+        var crdDirectory = options.CrdDirectory is { } given ? Path.GetFullPath(given) : FindSharedCrdDirectory();
         if (crdDirectory is not null && !Directory.Exists(crdDirectory))
             throw new DirectoryNotFoundException($"CRD directory '{crdDirectory}' does not exist");
         var catalog = ResourceCatalog.Create(crdDirectory);
@@ -97,7 +103,9 @@ public sealed class TestApiServer : IAsyncDisposable
         // Tests dispose servers often: do not wait long for exec sessions that linger.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(3));
         var app = builder.Build();
-        var server = new TestApiServer(app, certificates, new ObjectStore(catalog, TimeProvider.System), crdDirectory);
+        var store = new ObjectStore(catalog, TimeProvider.System);
+        store.CreateSystemNamespaces();
+        var server = new TestApiServer(app, certificates, store, crdDirectory);
         app.UseWebSockets();
         app.Run(server.HandleAsync);
         await app.StartAsync(ct);
@@ -192,6 +200,9 @@ public sealed class TestApiServer : IAsyncDisposable
 
     /// <summary><see cref="Put(JsonObject)"/> of a YAML or JSON object.</summary>
     public JsonObject Put(string yamlOrJson) => Put(Yaml.ParseSingle(yamlOrJson));
+
+    /// <summary><see cref="Put(JsonObject)"/> of every object in a multi-document YAML (or one JSON object), in order.</summary>
+    public IReadOnlyList<JsonObject> PutAll(string yamlOrJson) => Yaml.ParseDocuments(yamlOrJson).Select(Put).ToList();
 
     public JsonObject? Get(string apiVersion, string kind, string? @namespace, string name)
     {
@@ -295,6 +306,11 @@ public sealed class TestApiServer : IAsyncDisposable
         {
             code = 0;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A bug in the test server must show up as a readable 500, not as a dropped connection.
+            code = await WriteStatusAsync(context, ApiErrors.Internal($"test API server failure: {e.GetType().Name}: {e.Message}"));
+        }
         finally
         {
             lock (_requestsLock)
@@ -378,7 +394,7 @@ public sealed class TestApiServer : IAsyncDisposable
             throw ApiErrors.Forbidden(info, principal.User);
 
         if (subresource == "exec")
-            return await PodExec.ServeAsync(context, _store, type, ns!, name!);
+            return await PodExec.ServeAsync(context, _store, type, ns!, name!, ExecHandler);
 
         switch (info.Verb)
         {
@@ -471,12 +487,14 @@ public sealed class TestApiServer : IAsyncDisposable
 
     private async Task<int> WriteListAsync(HttpContext context, ResourceType type, string? ns)
     {
-        var items = _store.List(type, ns);
+        var (items, listVersion) = _store.Snapshot(type, ns);
         var query = context.Request.Query;
         if (query["labelSelector"].ToString() is { Length: > 0 } labelSelector)
             items = items.Where(Selectors.Labels(labelSelector)).ToList();
         if (query["fieldSelector"].ToString() is { Length: > 0 } fieldSelector)
             items = items.Where(Selectors.Fields(fieldSelector)).ToList();
+        var page = Paging.Apply(items, query["limit"].ToString(), query["continue"].ToString());
+        items = page.Items;
         if (Tables.Wanted(context.Request))
             return await WriteJsonAsync(context, 200, Tables.Build(type, items, _store.CurrentResourceVersion));
         var array = new JsonArray();
@@ -490,11 +508,17 @@ public sealed class TestApiServer : IAsyncDisposable
             }
             array.Add(item);
         }
+        var listMeta = new JsonObject { ["resourceVersion"] = listVersion.ToString(CultureInfo.InvariantCulture) };
+        if (page.Continue is not null)
+        {
+            listMeta["continue"] = page.Continue;
+            listMeta["remainingItemCount"] = page.Remaining;
+        }
         var list = new JsonObject
         {
             ["kind"] = type.ListKind,
             ["apiVersion"] = type.GroupVersion,
-            ["metadata"] = new JsonObject { ["resourceVersion"] = _store.CurrentResourceVersion },
+            ["metadata"] = listMeta,
             ["items"] = array,
         };
         return await WriteJsonAsync(context, 200, list);

@@ -154,6 +154,35 @@ public sealed class CrudTests : IAsyncLifetime
         Assert.Equal(["c"], Names(byName));
     }
 
+    [Fact]
+    public async Task Lists_page_with_limit_and_continue()
+    {
+        _server.PutAll("""
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: a, namespace: demo}
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: b, namespace: demo}
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: c, namespace: demo}
+            """);
+
+        var first = await _api.GetAsync("/api/v1/namespaces/demo/configmaps?limit=2");
+        var token = Uri.EscapeDataString((string)first.Json["metadata"]!["continue"]!);
+        var second = await _api.GetAsync($"/api/v1/namespaces/demo/configmaps?limit=2&continue={token}");
+
+        Assert.Equal(["a", "b"], Names(first));
+        Assert.Equal(1, (long)first.Json["metadata"]!["remainingItemCount"]!);
+        Assert.Equal(["c"], Names(second));
+        Assert.Null(second.Json["metadata"]!["continue"]);
+        // Built-in list items carry no kind/apiVersion, like the real server.
+        Assert.Null(first.Json["items"]![0]!["kind"]);
+    }
+
     [RequiresCrdsFact]
     public async Task Delete_returns_the_object_then_it_is_gone()
     {
@@ -192,7 +221,7 @@ public sealed class CrudTests : IAsyncLifetime
         var lease = await api.PostAsync("/apis/coordination.k8s.io/v1/namespaces/demo/leases",
             """{"apiVersion":"coordination.k8s.io/v1","kind":"Lease","metadata":{"name":"host-0"},"spec":{"holderIdentity":"pod-a"}}""");
         var evt = await api.PostAsync("/apis/events.k8s.io/v1/namespaces/demo/events",
-            """{"apiVersion":"events.k8s.io/v1","kind":"Event","metadata":{"generateName":"x-"},"reason":"Restored","note":"ok"}""");
+            """{"apiVersion":"events.k8s.io/v1","kind":"Event","metadata":{"generateName":"x-"},"regarding":{"kind":"Pod","namespace":"demo","name":"p"},"eventTime":"2026-01-01T00:00:00.000000Z","type":"Normal","reportingController":"stash-restore","reportingInstance":"pod-a","action":"Restore","reason":"Restored","note":"ok"}""");
         var configmap = await api.PostAsync("/api/v1/namespaces/demo/configmaps",
             """{"metadata":{"name":"cm"},"data":{"k":"v"}}""");
         var crd = await api.GetAsync(Objects.RestoreSessions);
@@ -208,4 +237,40 @@ public sealed class CrudTests : IAsyncLifetime
 
     private static List<string> Names(Response list) =>
         list.Json["items"]!.AsArray().Select(i => (string)i!["metadata"]!["name"]!).ToList();
+
+    [Fact]
+    public async Task Events_are_validated_like_the_real_server()
+    {
+        var incomplete = await _api.PostAsync("/apis/events.k8s.io/v1/namespaces/demo/events",
+            """{"metadata":{"name":"e1"},"eventTime":"2026-01-01T00:00:00.000000Z","regarding":{"kind":"RestoreSession","namespace":"demo","name":"x"},"type":"Info","reason":"Restored","note":"ok"}""");
+        var noTime = await _api.PostAsync("/apis/events.k8s.io/v1/namespaces/demo/events",
+            """{"metadata":{"name":"e0"},"regarding":{"kind":"RestoreSession","namespace":"demo","name":"x"},"type":"Normal","reason":"Restored","note":"ok"}""");
+        var wrongNamespace = await _api.PostAsync("/api/v1/namespaces/demo/events",
+            """{"metadata":{"name":"e2"},"involvedObject":{"kind":"RestoreSession","namespace":"other","name":"x"},"reason":"Restored","message":"ok","type":"Normal"}""");
+        var legacy = await _api.PostAsync("/api/v1/namespaces/demo/events",
+            """{"metadata":{"name":"e3"},"involvedObject":{"kind":"RestoreSession","namespace":"demo","name":"x"},"reason":"Restored","message":"ok","type":"Normal"}""");
+
+        Assert.Equal(422, incomplete.Code);
+        Assert.Equal(
+            "Event.events.k8s.io \"e1\" is invalid: [reportingController: Required value, reportingInstance: Required value, action: Required value, type: Invalid value: \"\": has invalid value: Info]",
+            incomplete.Message);
+        Assert.Equal(422, noTime.Code);
+        Assert.Equal("Event.events.k8s.io \"e0\" is invalid: eventTime: Required value", noTime.Message);
+        Assert.Equal(422, wrongNamespace.Code);
+        Assert.Equal("Event \"e2\" is invalid: involvedObject.namespace: Invalid value: \"other\": does not match event.namespace", wrongNamespace.Message);
+        Assert.Equal(201, legacy.Code);
+    }
+
+    [Fact]
+    public async Task Names_must_be_RFC_1123_subdomains_and_system_namespaces_exist()
+    {
+        var bad = await _api.PostAsync("/api/v1/namespaces/default/configmaps", """{"metadata":{"name":"Host_0"}}""");
+        var namespaces = await _api.GetAsync("/api/v1/namespaces");
+
+        Assert.Equal(422, bad.Code);
+        Assert.StartsWith("ConfigMap \"Host_0\" is invalid: metadata.name: Invalid value: \"Host_0\": a lowercase RFC 1123 subdomain", bad.Message, StringComparison.Ordinal);
+        var names = namespaces.Json["items"]!.AsArray().Select(i => (string)i!["metadata"]!["name"]!).ToList();
+        Assert.Contains("default", names);
+        Assert.Contains("kube-system", names);
+    }
 }

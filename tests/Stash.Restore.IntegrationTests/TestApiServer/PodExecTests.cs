@@ -114,6 +114,28 @@ public sealed class PodExecTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_exec_handler_scripts_the_container_without_running_anything()
+    {
+        var seen = new List<ExecRequest>();
+        _server.ExecHandler = request =>
+        {
+            lock (seen)
+                seen.Add(request);
+            return request.Command[0] == "pg_dump" ? new ExecResult(4, "partial\n", "pg_dump: error: connection refused\n") : null;
+        };
+
+        var scripted = await ExecAsync("command=pg_dump&command=--all&container=sidecar&stdout=true&stderr=true");
+        var local = await ExecAsync("command=echo&command=real&container=app&stdout=true");
+
+        Assert.Equal("partial\n", scripted.Text(1));
+        Assert.Equal("pg_dump: error: connection refused\n", scripted.Text(2));
+        Assert.Equal("""[{"reason":"ExitCode","message":"4"}]""", scripted.Status["details"]!["causes"]!.ToJsonString());
+        Assert.Equal("real\n", local.Text(1));
+        Assert.Equal(("demo", "app-0", "sidecar"), (seen[0].Namespace, seen[0].Pod, seen[0].Container));
+        Assert.Equal(["pg_dump", "--all"], seen[0].Command);
+    }
+
+    [Fact]
     public async Task Unknown_or_unspecified_container_is_400_before_the_upgrade()
     {
         using var api = new ApiClient(_server, _server.AdminToken);
