@@ -187,16 +187,20 @@ internal sealed class KubernetesHostStatusStore : IHostStatusStore
         if (status["stats"] is not JsonArray stats)
             return new(GuardedByVersion(session, Op("add", "/status/stats", new JsonArray(entry.DeepClone()))), SelfGuarded: false, Append());
 
-        var index = IndexOf(stats, "hostname", hostname);
-        if (index < 0)
+        var indexes = IndexesOf(stats, "hostname", hostname);
+        if (indexes.Count == 0)
             return new(Append(), SelfGuarded: false);
-        if (JsonNode.DeepEquals(stats[index], entry))
+        var index = indexes[0];
+        if (indexes.Count == 1 && JsonNode.DeepEquals(stats[index], entry))
             return null;
-        return new(
-        [
-            Op("test", $"/status/stats/{index}/hostname", JsonValue.Create(hostname)),
-            Op("replace", $"/status/stats/{index}", entry.DeepClone()),
-        ], SelfGuarded: true);
+        var operations = new JsonArray();
+        foreach (var i in indexes)
+            operations.Add((JsonNode)Op("test", $"/status/stats/{i}/hostname", JsonValue.Create(hostname)));
+        operations.Add((JsonNode)Op("replace", $"/status/stats/{index}", entry.DeepClone()));
+        // Duplicates (older Stash wrote them; two executors of one host could) go, last first so indexes hold.
+        foreach (var i in indexes.Skip(1).Reverse())
+            operations.Add((JsonNode)new JsonObject { ["op"] = "remove", ["path"] = $"/status/stats/{i}" });
+        return new(operations, SelfGuarded: true);
     }
 
     /// <summary>
@@ -244,6 +248,17 @@ internal sealed class KubernetesHostStatusStore : IHostStatusStore
 
     private static JsonObject Op(string op, string path, JsonNode? value) =>
         new() { ["op"] = op, ["path"] = path, ["value"] = value };
+
+    private static List<int> IndexesOf(JsonArray array, string key, string value)
+    {
+        var indexes = new List<int>();
+        for (var i = 0; i < array.Count; i++)
+        {
+            if (array[i] is JsonObject item && item[key] is JsonValue v && v.TryGetValue<string>(out var s) && s == value)
+                indexes.Add(i);
+        }
+        return indexes;
+    }
 
     private static int IndexOf(JsonArray? array, string key, string value)
     {

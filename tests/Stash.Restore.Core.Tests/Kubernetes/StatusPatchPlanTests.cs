@@ -63,4 +63,17 @@ public sealed class StatusPatchPlanTests
 
         Assert.Null(patch);
     }
+
+    [Fact]
+    public void Duplicate_entries_of_this_host_are_collapsed_into_one_with_every_index_tested()
+    {
+        var patch = KubernetesHostStatusStore.PlanStatsUpsert(
+            Session("""{"stats":[{"hostname":"host-1","phase":"Running"},{"hostname":"host-0","phase":"Running"},{"hostname":"host-1","phase":"Running"},{"hostname":"host-1","phase":"Failed"}]}"""),
+            "host-1", Entry)!;
+
+        Assert.Equal(
+            """[{"op":"test","path":"/status/stats/0/hostname","value":"host-1"},{"op":"test","path":"/status/stats/2/hostname","value":"host-1"},{"op":"test","path":"/status/stats/3/hostname","value":"host-1"},"""
+            + """{"op":"replace","path":"/status/stats/0","value":{"hostname":"host-1","phase":"Succeeded","duration":"1.5s"}},{"op":"remove","path":"/status/stats/3"},{"op":"remove","path":"/status/stats/2"}]""",
+            patch.Operations.ToJsonString());
+    }
 }

@@ -103,6 +103,18 @@ public sealed class HostStatusStoreTests : IClassFixture<KubeTestCluster>
     }
 
     [Fact]
+    public async Task Duplicate_entries_of_a_host_are_collapsed_on_its_next_write()
+    {
+        _cluster.SeedRestoreSession("duplicates", """{"stats":[{"hostname":"host-0","phase":"Running"},{"hostname":"host-1","phase":"Failed"},{"hostname":"host-0","phase":"Running"}]}""");
+
+        await Store("duplicates").UpsertAsync(new() { Hostname = "host-0", Phase = HostPhase.Succeeded, Duration = "3s" }, CancellationToken.None);
+
+        Assert.Equal(
+            """[{"hostname":"host-0","phase":"Succeeded","duration":"3s"},{"hostname":"host-1","phase":"Failed"}]""",
+            _cluster.StoredSession("duplicates")["status"]!["stats"]!.ToJsonString());
+    }
+
+    [Fact]
     public async Task A_false_condition_from_one_host_is_never_overwritten_by_a_true_from_another()
     {
         _cluster.SeedRestoreSession("conditions");
