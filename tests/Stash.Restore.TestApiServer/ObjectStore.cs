@@ -95,8 +95,11 @@ internal sealed class ObjectStore(ResourceCatalog catalog, TimeProvider time)
             if (type.HasStatus && type.IsCustom && !seeding)
                 obj.Remove("status");
             var warnings = Admit(type, obj, name, validation);
-            meta["uid"] = Guid.NewGuid().ToString();
-            meta["creationTimestamp"] = Now();
+            // Seeding may fix uid and creationTimestamp (to match ownerReferences or events); the API never can.
+            if (!seeding || string.IsNullOrEmpty((string?)meta["uid"]))
+                meta["uid"] = Guid.NewGuid().ToString();
+            if (!seeding || string.IsNullOrEmpty((string?)meta["creationTimestamp"]))
+                meta["creationTimestamp"] = Now();
             if (type.IsCustom)
                 meta["generation"] = 1L;
             meta.Remove("deletionTimestamp");
@@ -176,7 +179,8 @@ internal sealed class ObjectStore(ResourceCatalog catalog, TimeProvider time)
         }
     }
 
-    /// <summary>Server-side create-or-replace for seeding: no auth, keeps status, creates the namespace.</summary>
+    /// <summary>Server-side create-or-replace for seeding: no auth, keeps status (and on create a given uid and
+    /// creationTimestamp), creates the namespace.</summary>
     public WriteResult Upsert(JsonObject body)
     {
         var apiVersion = (string?)body["apiVersion"] ?? throw new ArgumentException("object has no apiVersion");

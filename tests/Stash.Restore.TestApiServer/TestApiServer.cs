@@ -605,10 +605,17 @@ public sealed class TestApiServer : IAsyncDisposable
     private static async Task<int> WriteObjectAsync(HttpContext context, int code, ResourceType type, JsonObject obj, IReadOnlyList<string> warnings)
     {
         foreach (var warning in warnings)
-            context.Response.Headers.Append("Warning", $"299 - \"{warning.Replace("\"", "\\\"", StringComparison.Ordinal)}\"");
+            context.Response.Headers.Append("Warning", WarningHeader(warning));
         if (Tables.Wanted(context.Request))
             return await WriteJsonAsync(context, code, Tables.Build(type, [obj], (string?)obj["metadata"]?["resourceVersion"] ?? ""));
         return await WriteJsonAsync(context, code, obj);
+    }
+
+    /// <summary>RFC 7234 warning, 299 like the real server; header values must be ASCII.</summary>
+    private static string WarningHeader(string text)
+    {
+        var ascii = new string(text.Select(c => c is >= ' ' and <= '~' ? c : '?').ToArray());
+        return $"299 - \"{ascii.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
     }
 
     private static async Task<int> WriteJsonAsync(HttpContext context, int code, JsonObject document)

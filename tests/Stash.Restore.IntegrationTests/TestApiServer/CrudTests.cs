@@ -155,6 +155,17 @@ public sealed class CrudTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Seeding_may_fix_the_uid_but_the_API_assigns_its_own()
+    {
+        var seeded = _server.Put("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"seeded","namespace":"demo","uid":"11111111-2222-3333-4444-555555555555","creationTimestamp":"2026-01-02T03:04:05Z"}}""");
+        var created = await _api.PostAsync("/api/v1/namespaces/demo/configmaps", """{"metadata":{"name":"created","uid":"11111111-2222-3333-4444-555555555555"}}""");
+
+        Assert.Equal("11111111-2222-3333-4444-555555555555", (string?)seeded["metadata"]!["uid"]);
+        Assert.Equal("2026-01-02T03:04:05Z", (string?)seeded["metadata"]!["creationTimestamp"]);
+        Assert.NotEqual("11111111-2222-3333-4444-555555555555", (string?)created.Json["metadata"]!["uid"]);
+    }
+
+    [Fact]
     public async Task Lists_page_with_limit_and_continue()
     {
         _server.PutAll("""
