@@ -45,7 +45,7 @@ internal sealed class RestorePlanner(IResticRestore restic, RestoreSettings sett
         var calls = plan.Invocations
             .Select(i => new PlannedResticCall(
                 i.Description,
-                [.. new[] { i.Process.FileName }.Concat(i.Process.Arguments).Select(masker.Apply)],
+                [.. Processes.ProcessRunner.CommandLine(i.Process, program => program).Select(masker.Apply)],
                 [.. i.Process.Environment.Keys.Order(StringComparer.Ordinal)]))
             .ToList();
         return new RestorePlanReport(name, host, rule.Index, rule.SourceHost, settings.TargetDirectory, settings.ScratchDirectory,

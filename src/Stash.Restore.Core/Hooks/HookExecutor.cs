@@ -54,7 +54,7 @@ internal sealed class HookExecutor(
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
-                result = new HookResult(false, $"timed out after {HookDurationFormat.Format(options.Timeout)}");
+                result = new HookResult(false, $"timed out after {Status.GoDuration.Format(options.Timeout)}");
             }
             catch (HookTemplateException e)
             {

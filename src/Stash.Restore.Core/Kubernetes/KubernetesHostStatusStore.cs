@@ -195,8 +195,8 @@ internal sealed class KubernetesHostStatusStore : IHostStatusStore
             return null;
         var operations = new JsonArray();
         foreach (var i in indexes)
-            operations.Add((JsonNode)Op("test", $"/status/stats/{i}/hostname", JsonValue.Create(hostname)));
-        operations.Add((JsonNode)Op("replace", $"/status/stats/{index}", entry.DeepClone()));
+            operations.Add(Op("test", $"/status/stats/{i}/hostname", JsonValue.Create(hostname)));
+        operations.Add(Op("replace", $"/status/stats/{index}", entry.DeepClone()));
         // Duplicates (older Stash wrote them; two executors of one host could) go, last first so indexes hold.
         foreach (var i in indexes.Skip(1).Reverse())
             operations.Add((JsonNode)new JsonObject { ["op"] = "remove", ["path"] = $"/status/stats/{i}" });
@@ -240,14 +240,15 @@ internal sealed class KubernetesHostStatusStore : IHostStatusStore
         ], SelfGuarded: true);
     }
 
-    private static JsonArray GuardedByVersion(JsonObject session, JsonObject operation) =>
+    private static JsonArray GuardedByVersion(JsonObject session, JsonNode operation) =>
     [
         Op("test", "/metadata/resourceVersion", JsonValue.Create(ResourceVersion(session))),
         operation,
     ];
 
-    private static JsonObject Op(string op, string path, JsonNode? value) =>
-        new() { ["op"] = op, ["path"] = path, ["value"] = value };
+    // JsonNode, not JsonObject: collection expressions then use the trim-safe JsonArray.Add(JsonNode).
+    private static JsonNode Op(string op, string path, JsonNode? value) =>
+        new JsonObject { ["op"] = op, ["path"] = path, ["value"] = value };
 
     private static List<int> IndexesOf(JsonArray array, string key, string value)
     {

@@ -68,14 +68,4 @@ public sealed class HookPolicyTests
         Assert.Equal("FailedToExecutePostRestoreHook", condition.Reason);
         Assert.Equal("host \"db-0\": postRestore hook failed: timed out after 5m0s", condition.Message);
     }
-
-    [Theory]
-    [InlineData(300, "300ms")]
-    [InlineData(1.5, "1.5ms")]
-    [InlineData(2500, "2.5s")]
-    [InlineData(300000, "5m0s")]
-    [InlineData(3600000, "1h0m0s")]
-    [InlineData(9_000_250, "2h30m0.25s")]
-    public void Timeouts_are_written_as_go_durations(double milliseconds, string expected) =>
-        Assert.Equal(expected, HookDurationFormat.Format(TimeSpan.FromMilliseconds(milliseconds)));
 }

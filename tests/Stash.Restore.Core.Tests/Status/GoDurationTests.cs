@@ -15,6 +15,8 @@ public class GoDurationTests
     [InlineData(1_605_958_575_480L, "44h36m35.857548s")]
     [InlineData(1_600_000_000L, "2m40s")]
     [InlineData(36_000_000_000L, "1h0m0s")]
+    [InlineData(3_000_000_000L, "5m0s")]
+    [InlineData(90_002_500_000L, "2h30m0.25s")]
     public void Formats_like_go_time_Duration_String(long ticks, string expected) =>
         Assert.Equal(expected, GoDuration.Format(TimeSpan.FromTicks(ticks)));
 

@@ -4,44 +4,54 @@ using Stash.Restore.IntegrationTests.Support;
 
 namespace Stash.Restore.IntegrationTests.Cli;
 
-/// <summary>
-/// The executor end to end, offline, with real restic: the user-visible contract of
-/// <c>stash-restore restore --restoresession-file …</c> — restored bytes, status file, exit codes, messages.
-/// </summary>
-public sealed class OfflineRestoreTests : IAsyncLifetime
+/// <summary>One repository for the whole class: host-0..host-2 of a StatefulSet backed up from one absolute path.</summary>
+public sealed class BackedUpHostsFixture : IAsyncLifetime
 {
-    private TestRepository _repo = null!;
-    private string _sources = null!;
-    private string _dataPath = null!;
-    private readonly Dictionary<string, TestSnapshot> _latest = [];
+    internal TestRepository Repo { get; private set; } = null!;
+    internal string Sources { get; private set; } = null!;
+    internal string DataPath { get; private set; } = null!;
+    internal Dictionary<string, TestSnapshot> Latest { get; } = [];
 
     public async Task InitializeAsync()
     {
-        _repo = await TestRepository.CreateAsync();
-        _sources = _repo.CreateDirectory("sources");
+        Repo = await TestRepository.CreateAsync();
+        Sources = Repo.CreateDirectory("sources");
         // One absolute path, backed up as host-0..host-2 (as a StatefulSet's pods would), each with its own data.
-        _dataPath = Path.Combine(_repo.Root, "data");
+        DataPath = Path.Combine(Repo.Root, "data");
         var t0 = new DateTimeOffset(2026, 11, 1, 10, 0, 0, TimeSpan.Zero);
         for (var i = 0; i < 3; i++)
         {
             var host = $"host-{i}";
-            if (Directory.Exists(_dataPath))
-                Directory.Delete(_dataPath, recursive: true);
-            TestTree.At(_dataPath).Mixed(host).File("db.json", $"{{\"host\":\"{host}\"}}");
-            CopyTree(_dataPath, Path.Combine(_sources, host));
-            _latest[host] = await _repo.BackupAsync(host, t0.AddHours(i), _dataPath);
+            if (Directory.Exists(DataPath))
+                Directory.Delete(DataPath, recursive: true);
+            TestTree.At(DataPath).Mixed(host).File("db.json", $"{{\"host\":\"{host}\"}}");
+            var copy = System.Diagnostics.Process.Start("cp", ["-a", DataPath, Path.Combine(Sources, host)])!;
+            await copy.WaitForExitAsync();
+            Latest[host] = await Repo.BackupAsync(host, t0.AddHours(i), DataPath);
         }
         // An older snapshot of host-1 with other content must not be picked by "latest".
-        TestTree.At(_dataPath).File("db.json", "stale");
-        await _repo.BackupAsync("host-1", t0.AddDays(-3), _dataPath);
-        Directory.Delete(_dataPath, recursive: true);
+        TestTree.At(DataPath).File("db.json", "stale");
+        await Repo.BackupAsync("host-1", t0.AddDays(-3), DataPath);
+        Directory.Delete(DataPath, recursive: true);
     }
 
     public Task DisposeAsync()
     {
-        _repo.Dispose();
+        Repo.Dispose();
         return Task.CompletedTask;
     }
+}
+
+/// <summary>
+/// The executor end to end, offline, with real restic: the user-visible contract of
+/// <c>stash-restore restore --restoresession-file …</c> — restored bytes, status file, exit codes, messages.
+/// </summary>
+public sealed class OfflineRestoreTests(BackedUpHostsFixture hosts) : IClassFixture<BackedUpHostsFixture>
+{
+    private readonly TestRepository _repo = hosts.Repo;
+    private readonly string _sources = hosts.Sources;
+    private readonly string _dataPath = hosts.DataPath;
+    private readonly Dictionary<string, TestSnapshot> _latest = hosts.Latest;
 
     private string SessionFile(string rulesYaml, string name = "rs.yaml")
     {
@@ -97,6 +107,13 @@ public sealed class OfflineRestoreTests : IAsyncLifetime
           - targetHosts: []
             paths: ["{_dataPath}"]
             exclude: ["{_dataPath}/logs"]
+          runtimeSettings:
+            container:
+              nice:
+                adjustment: 5
+              ionice:
+                class: 2
+                classData: 4
         """;
 
     private Task<CliResult> Restore(string sessionFile, string host, string target, string status, params string[] extra) =>
@@ -111,7 +128,7 @@ public sealed class OfflineRestoreTests : IAsyncLifetime
     public async Task Host_3_receives_host_1s_latest_data_identical_file_by_file()
     {
         var target = Path.Combine(_repo.Root, "restored-3");
-        var status = Path.Combine(_repo.Root, "status.json");
+        var status = Path.Combine(_repo.Root, "status-host-3.json");
         var result = await Restore(SessionFile(StandardRules()), "host-3", target, status);
 
         Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
@@ -126,7 +143,7 @@ public sealed class OfflineRestoreTests : IAsyncLifetime
     public async Task Catch_all_rule_restores_the_hosts_own_data_without_excluded_files()
     {
         var target = Path.Combine(_repo.Root, "restored-2");
-        var result = await Restore(SessionFile(StandardRules()), "host-2", target, Path.Combine(_repo.Root, "status.json"));
+        var result = await Restore(SessionFile(StandardRules()), "host-2", target, Path.Combine(_repo.Root, "status-host-2.json"));
 
         Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
         Assert.Equal("{\"host\":\"host-2\"}", File.ReadAllText(Path.Combine(Restored(target), "db.json")));
@@ -142,7 +159,7 @@ public sealed class OfflineRestoreTests : IAsyncLifetime
                 include: ["{_dataPath}/db.json"]
             """;
         var target = Path.Combine(_repo.Root, "restored-include");
-        var result = await Restore(SessionFile(rules), "host-0", target, Path.Combine(_repo.Root, "status.json"));
+        var result = await Restore(SessionFile(rules), "host-0", target, Path.Combine(_repo.Root, "status-include.json"));
 
         Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
         Assert.Equal(["db.json"], Directory.EnumerateFiles(Restored(target), "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(Restored(target), f)));
@@ -230,6 +247,7 @@ public sealed class OfflineRestoreTests : IAsyncLifetime
         Assert.Contains("host:            host-4", text.Output);
         Assert.Contains("spec.target.rules[0] (source host host-1)", text.Output);
         Assert.Contains("--host host-1", text.Output);
+        Assert.Contains("argv: nice -n 5 ionice -t -c 2 -n 4 ", text.Output);
         Assert.Contains("RESTIC_PASSWORD", text.Output);
         Assert.DoesNotContain(_repo.Password, text.Output + text.Error + json.Output + json.Error);
         var plan = JsonNode.Parse(json.Output)!;
@@ -250,12 +268,5 @@ public sealed class OfflineRestoreTests : IAsyncLifetime
             "--host", "host-0", "--target-dir", Path.Combine(_repo.Root, "t-missing"), "--status-file", Path.Combine(_repo.Root, "s-missing.json"));
         Assert.Equal(ExitCodes.DependencyUnavailable, result.ExitCode);
         Assert.Contains("restic not found", result.Error);
-    }
-
-    private static void CopyTree(string from, string to)
-    {
-        var copy = System.Diagnostics.Process.Start("cp", ["-a", from, to])!;
-        copy.WaitForExit();
-        Assert.Equal(0, copy.ExitCode);
     }
 }
