@@ -31,9 +31,10 @@ calc() { awk "BEGIN { print $* }"; }
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 drop_caches() { sync; echo 3 >/proc/sys/vm/drop_caches 2>/dev/null || true; }
 
-echo "== publishing stash-restore (Release)"
-dotnet publish src/Stash.Restore.Cli -c Release -o "$WORK/bin" -nologo -v quiet -clp:ErrorsOnly >/dev/null
-dll="$WORK/bin/stash-restore.dll"
+echo "== publishing stash-restore as the image ships it (Release, self-contained, ReadyToRun)"
+dotnet publish src/Stash.Restore.Cli -c Release -r linux-x64 --self-contained true -p:PublishReadyToRun=true \
+  -o "$WORK/bin" -nologo -v quiet -clp:ErrorsOnly >/dev/null
+executor="$WORK/bin/stash-restore"
 
 echo "== generating ${SIZE_MB} MiB in ${FILES} files"
 dirs=50
@@ -78,7 +79,7 @@ exec_args=(restore --restoresession-file "$WORK/restoresession.yaml" --repositor
   --secret-dir "$WORK/secret" --host host-0 --scratch-dir "$WORK/scratch")
 executor() { # executor TARGET [extra flags]
   local target=$1; shift
-  dotnet "$dll" "${exec_args[@]}" --target-dir "$target" "$@"
+  "$executor" "${exec_args[@]}" --target-dir "$target" "$@"
 }
 
 bare_times=()
@@ -109,13 +110,13 @@ done
 echo "== executor peak RSS"
 dry_rss=n/a
 if [ -x /usr/bin/time ]; then
-  /usr/bin/time -v -o "$WORK/time-v.txt" dotnet "$dll" "${exec_args[@]}" --target-dir "$WORK/t-dry" --dry-run >/dev/null 2>&1
+  /usr/bin/time -v -o "$WORK/time-v.txt" "$executor" "${exec_args[@]}" --target-dir "$WORK/t-dry" --dry-run >/dev/null 2>&1
   dry_rss=$(awk -F: '/Maximum resident set size/ {gsub(/ /, "", $2); print $2}' "$WORK/time-v.txt")
 fi
 # During a real restore: sample the executor's own VmHWM (restic is a separate process).
 rm -rf "$WORK/t-rss"
 # Started directly (not through the shell function) so $! is the executor's own pid.
-dotnet "$dll" "${exec_args[@]}" --target-dir "$WORK/t-rss" >"$WORK/executor-rss.log" 2>&1 &
+"$executor" "${exec_args[@]}" --target-dir "$WORK/t-rss" >"$WORK/executor-rss.log" 2>&1 &
 pid=$!
 hwm=0
 while kill -0 "$pid" 2>/dev/null; do

@@ -125,7 +125,8 @@ internal static class RestoreCommand
             ScratchDirectory: Path.GetFullPath(scratch),
             EnableCache: parse.GetValue(flags.EnableCache),
             MaxConnections: maxConnections > 0 ? maxConnections : null,
-            Verify: parse.GetValue(flags.Verify));
+            Verify: parse.GetValue(flags.Verify),
+            FailOnMetadataErrors: parse.GetValue(flags.FailOnMetadataErrors));
     }
 
     private static HookExecutorOptions HookOptionsFrom(RestoreFlags flags, ParseResult parse, RestoreWiring wiring)

@@ -32,6 +32,7 @@ internal sealed class RestoreFlags
     public Option<string?> RepositoryFile { get; } = new("--repository-file") { Description = "Offline: read the Repository from this YAML/JSON file." };
     public Option<string?> StatusFile { get; } = new("--status-file") { Description = "Offline: keep status in this JSON file (upserted per host). Default: print it to stdout." };
     public Option<bool> Verify { get; } = new("--verify") { Description = "Verify restored file contents (restic --verify); a mismatch fails the host." };
+    public Option<bool> FailOnMetadataErrors { get; } = new("--fail-on-metadata-errors") { Description = "Fail the host when restic could not restore owners or permissions (by default these are counted as warnings; data errors always fail)." };
     public Option<TimeSpan> HookTimeout { get; } = new("--hook-timeout") { Description = "Time limit for each preRestore/postRestore hook, e.g. 00:05:00.", DefaultValueFactory = _ => Core.Hooks.HookExecutorOptions.DefaultTimeout };
     public Option<string> OwnContainer { get; } = new("--own-container") { Description = "Name of the executor's own container: exec hooks for it (or with no containerName) run locally.", DefaultValueFactory = _ => Core.Hooks.HookExecutorOptions.DefaultOwnContainerName };
     public Option<string> LogFormat { get; } = new("--log-format") { Description = "Log format: text, json or auto (text on a terminal, else JSON).", DefaultValueFactory = _ => "auto" };
@@ -55,7 +56,7 @@ internal sealed class RestoreFlags
         [
             RestoreSession, Namespace, Kubeconfig, Master, InvokerKind, InvokerName, TargetKind, TargetName, TargetNamespace,
             SecretDir, EnableCache, MaxConnections, MetricsEnabled, PushgatewayUrl, RestoreModel, Host, ScratchDir, TargetDir,
-            DryRun, Output, RestoreSessionFile, RepositoryFile, StatusFile, Verify, HookTimeout, OwnContainer, LogFormat, LogLevel, Verbosity,
+            DryRun, Output, RestoreSessionFile, RepositoryFile, StatusFile, Verify, FailOnMetadataErrors, HookTimeout, OwnContainer, LogFormat, LogLevel, Verbosity,
         ];
         foreach (var option in all.Concat(Ignored))
             command.Options.Add(option);

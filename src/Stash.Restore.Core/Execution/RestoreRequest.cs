@@ -20,7 +20,8 @@ internal sealed record RestoreSettings(
     bool EnableCache = true,
     int? MaxConnections = null,
     bool Verify = false,
-    ProcessPriority? PriorityOverride = null)
+    ProcessPriority? PriorityOverride = null,
+    bool FailOnMetadataErrors = false)
 {
     /// <summary>restic's options for <paramref name="session"/>: nice/ionice and caching come from the session unless overridden.</summary>
     public Restic.ResticRestoreOptions ResticOptionsFor(RestoreSession session, bool resume)
@@ -31,7 +32,10 @@ internal sealed record RestoreSettings(
                 ? null
                 : new ProcessPriority(container.Nice?.Adjustment, container.Ionice?.Class, container.Ionice?.ClassData));
         var cache = EnableCache && session.Spec.TempDir?.DisableCaching != true;
-        return new Restic.ResticRestoreOptions(TargetDirectory, ScratchDirectory, cache, MaxConnections, priority, resume, Verify);
+        return new Restic.ResticRestoreOptions(TargetDirectory, ScratchDirectory, cache, MaxConnections, priority, resume, Verify)
+        {
+            FailOnMetadataErrors = FailOnMetadataErrors,
+        };
     }
 }
 

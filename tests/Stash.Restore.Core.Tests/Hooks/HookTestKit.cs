@@ -9,7 +9,10 @@ using Stash.Restore.Core.Secrets;
 
 namespace Stash.Restore.Core.Tests.Hooks;
 
-/// <summary>Records every log event, rendered, so tests can assert what an operator would read.</summary>
+/// <summary>
+/// Records every log event as "Level: message", so tests can assert what an operator would read.
+/// The hook and restic runner tests share it.
+/// </summary>
 internal sealed class CollectingSink : ILogEventSink
 {
     private readonly Lock _gate = new();

@@ -8,7 +8,7 @@ namespace Stash.Restore.Core.Tests.Restic;
 public sealed class ResticRestoreRunnerTests
 {
     private const string Password = "runner-secret-pw";
-    private readonly ListSink _log = new();
+    private readonly Hooks.CollectingSink _log = new();
     private readonly ManualTimeProvider _time = new();
 
     private static ResticPlan Plan(bool failOnMetadata = false, params ResticInvocation[] invocations)
@@ -32,7 +32,7 @@ public sealed class ResticRestoreRunnerTests
         };
     }
 
-    private ResticRestoreRunner Runner(FakeProcessRunner processes) => new(processes, _log.CreateLogger(), _time);
+    private ResticRestoreRunner Runner(FakeProcessRunner processes) => new(processes, _log.Logger(), _time);
 
     private async Task<RestoreFailedException> Fails(FakeProcessRunner processes, ResticPlan? plan = null)
     {
@@ -177,7 +177,7 @@ public sealed class ResticRestoreRunnerTests
             return new FakeRun(0, [.. lines]);
         });
         // Each status line arrives one second after the previous one.
-        var runner = new ResticRestoreRunner(new SteppingRunner(processes, _time, TimeSpan.FromSeconds(1)), _log.CreateLogger(), _time);
+        var runner = new ResticRestoreRunner(new SteppingRunner(processes, _time, TimeSpan.FromSeconds(1)), _log.Logger(), _time);
         await runner.RunAsync(Plan(), CancellationToken.None);
         var progress = _log.Lines.Where(l => l.Contains("% restored", StringComparison.Ordinal)).ToList();
         Assert.Equal(3, progress.Count);

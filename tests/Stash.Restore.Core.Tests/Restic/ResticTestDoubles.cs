@@ -1,6 +1,3 @@
-using Serilog;
-using Serilog.Core;
-using Serilog.Events;
 using Stash.Restore.Core.Processes;
 
 namespace Stash.Restore.Core.Tests.Restic;
@@ -37,32 +34,6 @@ internal sealed record FakeRun(int ExitCode, params (OutputStream Stream, string
     public static (OutputStream, string) Out(string line) => (OutputStream.StandardOutput, line);
 
     public static (OutputStream, string) Err(string line) => (OutputStream.StandardError, line);
-}
-
-/// <summary>Collects rendered log lines.</summary>
-internal sealed class ListSink : ILogEventSink
-{
-    private readonly Lock _gate = new();
-    private readonly List<string> _lines = [];
-
-    public IReadOnlyList<string> Lines
-    {
-        get
-        {
-            lock (_gate)
-                return _lines.ToList();
-        }
-    }
-
-    public string Text => string.Join('\n', Lines);
-
-    public void Emit(LogEvent logEvent)
-    {
-        lock (_gate)
-            _lines.Add($"{logEvent.Level}: {logEvent.RenderMessage()}");
-    }
-
-    public ILogger CreateLogger() => new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Sink(this).CreateLogger();
 }
 
 /// <summary>A clock that moves only when told to.</summary>

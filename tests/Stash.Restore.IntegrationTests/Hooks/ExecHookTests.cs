@@ -2,6 +2,7 @@ using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Model;
 using Stash.Restore.Core.Processes;
 using Stash.Restore.Core.Secrets;
+using Stash.Restore.IntegrationTests.Support;
 using static Stash.Restore.IntegrationTests.Hooks.HookTestKit;
 
 namespace Stash.Restore.IntegrationTests.Hooks;
@@ -9,7 +10,7 @@ namespace Stash.Restore.IntegrationTests.Hooks;
 /// <summary>Exec hooks in the executor's own container, through the real <see cref="ProcessRunner"/>.</summary>
 public sealed class ExecHookTests : IDisposable
 {
-    private readonly CollectingSink _log = new();
+    private readonly LogCapture _log = new();
     private readonly string _dir = Directory.CreateTempSubdirectory("hook-exec-").FullName;
 
     // Short graces: a test hook that ignores SIGINT must not hold the suite for 15 s.

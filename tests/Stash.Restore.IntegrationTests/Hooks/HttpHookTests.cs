@@ -3,13 +3,14 @@ using System.Net.Sockets;
 using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Model;
 using Stash.Restore.Core.Secrets;
+using Stash.Restore.IntegrationTests.Support;
 using static Stash.Restore.IntegrationTests.Hooks.HookTestKit;
 
 namespace Stash.Restore.IntegrationTests.Hooks;
 
 public sealed class HttpHookTests
 {
-    private readonly CollectingSink _log = new();
+    private readonly LogCapture _log = new();
 
     [Fact]
     public async Task Http_get_sends_path_and_headers_with_templates_rendered()

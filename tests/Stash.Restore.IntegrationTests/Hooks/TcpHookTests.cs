@@ -3,13 +3,14 @@ using System.Net.Sockets;
 using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Model;
+using Stash.Restore.IntegrationTests.Support;
 using static Stash.Restore.IntegrationTests.Hooks.HookTestKit;
 
 namespace Stash.Restore.IntegrationTests.Hooks;
 
 public sealed class TcpHookTests
 {
-    private readonly CollectingSink _log = new();
+    private readonly LogCapture _log = new();
 
     [Fact]
     public async Task An_open_port_succeeds()
@@ -82,7 +83,7 @@ public sealed class TcpHookTests
 
 public sealed class NamedPortTests
 {
-    private readonly CollectingSink _log = new();
+    private readonly LogCapture _log = new();
 
     [Fact]
     public async Task A_port_name_resolves_in_the_hooks_container_first_then_pod_wide()

@@ -51,7 +51,7 @@ public sealed class EventRecorderTests : IClassFixture<KubeTestCluster>
         await recorder.RecordAsync(new RestoreEvent(RestoreEventType.Normal, "HostRestoreSucceeded", "host-0 restored"), CancellationToken.None);
 
         Assert.Contains(_cluster.Log.Events, e => e.Level == LogEventLevel.Warning
-            && e.Text.Contains("HostRestoreSucceeded", StringComparison.Ordinal)
-            && e.Text.Contains("cannot create resource \\\"events\\\"", StringComparison.Ordinal));
+            && e.RenderMessage().Contains("HostRestoreSucceeded", StringComparison.Ordinal)
+            && e.RenderMessage().Contains("cannot create resource \\\"events\\\"", StringComparison.Ordinal));
     }
 }

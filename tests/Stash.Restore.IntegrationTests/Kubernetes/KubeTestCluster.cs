@@ -1,9 +1,7 @@
 using System.Text.Json.Nodes;
-using Serilog;
-using Serilog.Core;
-using Serilog.Events;
 using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Secrets;
+using Stash.Restore.IntegrationTests.Support;
 using Stash.Restore.TestApiServer;
 
 namespace Stash.Restore.IntegrationTests.Kubernetes;
@@ -35,7 +33,7 @@ public sealed class KubeTestCluster : IAsyncLifetime
 
     public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("kubeclient-it-").FullName;
 
-    public LogCollector Log { get; } = new();
+    internal LogCapture Log { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -110,30 +108,6 @@ public sealed class KubeTestCluster : IAsyncLifetime
     public JsonObject StoredSession(string name) =>
         Server.Get("stash.appscode.com/v1beta1", "RestoreSession", Namespace, name)
         ?? throw new InvalidOperationException($"RestoreSession {name} is gone");
-}
-
-/// <summary>Rendered log events, so tests can assert on warnings and check that secrets never appear.</summary>
-public sealed class LogCollector : ILogEventSink
-{
-    private readonly List<(LogEventLevel Level, string Text)> _events = [];
-
-    public LogCollector()
-    {
-        Logger = new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Sink(this).CreateLogger();
-    }
-
-    public ILogger Logger { get; }
-
-    public IReadOnlyList<(LogEventLevel Level, string Text)> Events
-    {
-        get { lock (_events) return _events.ToList(); }
-    }
-
-    public void Emit(LogEvent logEvent)
-    {
-        lock (_events)
-            _events.Add((logEvent.Level, logEvent.RenderMessage()));
-    }
 }
 
 /// <summary>Test classes that must not run at the same time as each other (CPU-heavy or timing-sensitive).</summary>

@@ -89,7 +89,7 @@ public sealed class LeaseHostClaimsTests : IClassFixture<KubeTestCluster>
         await WaitForLostAsync(claim);
         _cluster.Server.Faults.Clear();
 
-        Assert.Contains(_cluster.Log.Events, e => e.Text.Contains("Lost the claim on host \"host-2\"", StringComparison.Ordinal) && e.Text.Contains("renewals have failed", StringComparison.Ordinal));
+        Assert.Contains(_cluster.Log.Events, e => e.RenderMessage().Contains("Lost the claim on host \"host-2\"", StringComparison.Ordinal) && e.RenderMessage().Contains("renewals have failed", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -126,7 +126,7 @@ public sealed class LeaseHostClaimsTests : IClassFixture<KubeTestCluster>
         var waiting = Claims("waiting", LeaseHostClaims.NewHolderIdentity("pod-b")).AcquireAsync("host-0", CancellationToken.None);
 
         await Task.Delay(Short.LeaseDuration * 1.5); // longer than a lease: renewals keep it held
-        Assert.False(waiting.IsCompleted, waiting.Exception?.ToString() ?? string.Join("\n", _cluster.Log.Events.Select(e => e.Text)));
+        Assert.False(waiting.IsCompleted, waiting.Exception?.ToString() ?? _cluster.Log.Text);
         await first.DisposeAsync();
         await using var second = await waiting.WaitAsync(Patience);
 

@@ -7,6 +7,7 @@ using Stash.Restore.Core.Execution;
 using Stash.Restore.Core.Logging;
 using Stash.Restore.Core.Metrics;
 using Stash.Restore.Core.Secrets;
+using Stash.Restore.IntegrationTests.Support;
 
 namespace Stash.Restore.IntegrationTests.Metrics;
 
@@ -33,9 +34,9 @@ public sealed class PushgatewayMetricsPublisherTests
     public async Task PostsTheMetricsToTheHostsGroup()
     {
         await using var gateway = new TestPushgateway();
-        var log = new CollectingSink();
+        var log = new LogCapture();
         using var http = new HttpClient();
-        var publisher = new PushgatewayMetricsPublisher(http, gateway.Url, Labels, log.CreateLogger());
+        var publisher = new PushgatewayMetricsPublisher(http, gateway.Url, Labels, log.Logger);
 
         await publisher.PublishAsync(Succeeded, CancellationToken.None);
 
@@ -65,7 +66,7 @@ public sealed class PushgatewayMetricsPublisherTests
     {
         await using var gateway = new TestPushgateway();
         using var http = new HttpClient();
-        var publisher = new PushgatewayMetricsPublisher(http, gateway.Url, Labels, new CollectingSink().CreateLogger());
+        var publisher = new PushgatewayMetricsPublisher(http, gateway.Url, Labels, new LogCapture().Logger);
 
         await publisher.PublishAsync(Succeeded with { Phase = "Failed", Error = "restic exited 12" }, CancellationToken.None);
 
@@ -79,7 +80,7 @@ public sealed class PushgatewayMetricsPublisherTests
     {
         await using var gateway = new TestPushgateway();
         using var http = new HttpClient();
-        var publisher = new PushgatewayMetricsPublisher(http, gateway.Url, Labels, new CollectingSink().CreateLogger());
+        var publisher = new PushgatewayMetricsPublisher(http, gateway.Url, Labels, new LogCapture().Logger);
 
         await publisher.PublishAsync(Succeeded with { Hostname = "node/a" }, CancellationToken.None);
 
@@ -93,10 +94,10 @@ public sealed class PushgatewayMetricsPublisherTests
     public async Task UserInfoInTheUrlIsSentAsBasicAuthAndNeverLogged()
     {
         await using var gateway = new TestPushgateway(500, "boom");
-        var log = new CollectingSink();
+        var log = new LogCapture();
         using var http = new HttpClient();
         var url = new Uri($"http://metrics:gw-pa55word@127.0.0.1:{gateway.Port}");
-        var publisher = new PushgatewayMetricsPublisher(http, url, Labels, log.CreateLogger());
+        var publisher = new PushgatewayMetricsPublisher(http, url, Labels, log.Logger);
 
         await publisher.PublishAsync(Succeeded, CancellationToken.None);
 
@@ -110,9 +111,9 @@ public sealed class PushgatewayMetricsPublisherTests
     public async Task ServerErrorIsAWarningNamingStatusAndReason()
     {
         await using var gateway = new TestPushgateway(500, "pushed metrics are invalid or inconsistent with existing metrics");
-        var log = new CollectingSink();
+        var log = new LogCapture();
         using var http = new HttpClient();
-        var publisher = new PushgatewayMetricsPublisher(http, gateway.Url, Labels, log.CreateLogger());
+        var publisher = new PushgatewayMetricsPublisher(http, gateway.Url, Labels, log.Logger);
 
         await publisher.PublishAsync(Succeeded, CancellationToken.None);
 
@@ -129,9 +130,9 @@ public sealed class PushgatewayMetricsPublisherTests
     public async Task ClosedPortIsAWarningAndNoException()
     {
         var port = TestPushgateway.FreePort();
-        var log = new CollectingSink();
+        var log = new LogCapture();
         using var http = new HttpClient();
-        var publisher = new PushgatewayMetricsPublisher(http, new Uri($"http://127.0.0.1:{port}"), Labels, log.CreateLogger());
+        var publisher = new PushgatewayMetricsPublisher(http, new Uri($"http://127.0.0.1:{port}"), Labels, log.Logger);
 
         await publisher.PublishAsync(Succeeded, CancellationToken.None);
 
@@ -149,10 +150,10 @@ public sealed class PushgatewayMetricsPublisherTests
         try
         {
             var port = ((IPEndPoint)silent.LocalEndpoint).Port;
-            var log = new CollectingSink();
+            var log = new LogCapture();
             using var http = new HttpClient();
             var publisher = new PushgatewayMetricsPublisher(
-                http, new Uri($"http://127.0.0.1:{port}"), Labels, log.CreateLogger(), TimeSpan.FromMilliseconds(300));
+                http, new Uri($"http://127.0.0.1:{port}"), Labels, log.Logger, TimeSpan.FromMilliseconds(300));
 
             await publisher.PublishAsync(Succeeded, CancellationToken.None);
 
@@ -169,9 +170,9 @@ public sealed class PushgatewayMetricsPublisherTests
     public async Task CancelledPushIsAWarningAndNoException()
     {
         await using var gateway = new TestPushgateway();
-        var log = new CollectingSink();
+        var log = new LogCapture();
         using var http = new HttpClient();
-        var publisher = new PushgatewayMetricsPublisher(http, gateway.Url, Labels, log.CreateLogger());
+        var publisher = new PushgatewayMetricsPublisher(http, gateway.Url, Labels, log.Logger);
 
         await publisher.PublishAsync(Succeeded, new CancellationToken(canceled: true));
 
