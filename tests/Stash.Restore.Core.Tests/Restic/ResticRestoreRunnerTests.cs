@@ -140,6 +140,19 @@ public sealed class ResticRestoreRunnerTests
     }
 
     [Fact]
+    public async Task A_verify_mismatch_fails_with_the_file_named()
+    {
+        // restic --verify reports a mismatch through its error channel (restorer.VerifyFiles → res.Error), then exits 1.
+        var processes = new FakeProcessRunner().Then(new FakeRun(1,
+            Out("{\"message_type\":\"summary\",\"total_files\":3,\"files_restored\":3,\"total_bytes\":12,\"bytes_restored\":12}"),
+            Err("{\"message_type\":\"error\",\"error\":{\"message\":\"Unexpected content in /t/data/db.json, starting at offset 0\"},\"during\":\"restore\",\"item\":\"/t/data/db.json\"}"),
+            Err("{\"message_type\":\"exit_error\",\"code\":1,\"message\":\"Fatal: There were 1 errors\\n\"}")));
+        var e = await Fails(processes);
+        Assert.Contains("/t/data/db.json", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Unexpected content", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Metadata_only_errors_are_warnings_by_default()
     {
         FakeRun Run() => new(1,
