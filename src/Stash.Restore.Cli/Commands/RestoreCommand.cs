@@ -47,7 +47,7 @@ internal static class RestoreCommand
         try
         {
             WarnAboutIgnoredFlags(parse, flags, log);
-            var settings = SettingsFrom(flags, parse);
+            var settings = SettingsFrom(host, flags, parse);
             var pod = PodIdentity.FromEnvironment(host.Environment, host.OsHostName);
             var restic = new ResticRestore(host.ProcessRunner, host.Clock, host.Environment);
 
@@ -115,7 +115,7 @@ internal static class RestoreCommand
         return ExitCodes.Success;
     }
 
-    private static RestoreSettings SettingsFrom(RestoreFlags flags, ParseResult parse)
+    private static RestoreSettings SettingsFrom(CliHost host, RestoreFlags flags, ParseResult parse)
     {
         var scratch = parse.GetValue(flags.ScratchDir)
             ?? (Directory.Exists("/stash-tmp") ? "/stash-tmp" : Path.Combine(Path.GetTempPath(), "stash-restore"));
@@ -126,6 +126,7 @@ internal static class RestoreCommand
             EnableCache: parse.GetValue(flags.EnableCache),
             MaxConnections: maxConnections > 0 ? maxConnections : null,
             Verify: parse.GetValue(flags.Verify),
+            PriorityOverride: StashPriorityEnvironment.Read(host.Environment),
             FailOnMetadataErrors: parse.GetValue(flags.FailOnMetadataErrors));
     }
 

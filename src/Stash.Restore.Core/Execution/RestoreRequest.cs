@@ -60,3 +60,28 @@ internal sealed class Interruption
         _reason = reason;
     }
 }
+
+/// <summary>
+/// Stash operators pass the container's nice/ionice settings as environment variables too
+/// (<c>NICE_ADJUSTMENT</c>, <c>IONICE_CLASS</c>, <c>IONICE_CLASS_DATA</c>); when set, they win over the
+/// RestoreSession's <c>runtimeSettings.container</c>.
+/// </summary>
+internal static class StashPriorityEnvironment
+{
+    public static ProcessPriority? Read(IReadOnlyDictionary<string, string> environment)
+    {
+        var nice = Number(environment, "NICE_ADJUSTMENT");
+        var ioClass = Number(environment, "IONICE_CLASS");
+        var ioClassData = Number(environment, "IONICE_CLASS_DATA");
+        return nice is null && ioClass is null && ioClassData is null ? null : new ProcessPriority(nice, ioClass, ioClassData);
+    }
+
+    private static int? Number(IReadOnlyDictionary<string, string> environment, string name)
+    {
+        if (!environment.TryGetValue(name, out var text) || string.IsNullOrWhiteSpace(text))
+            return null;
+        return int.TryParse(text.Trim(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new InvalidInputException($"environment variable {name}=\"{text}\" is not a whole number");
+    }
+}

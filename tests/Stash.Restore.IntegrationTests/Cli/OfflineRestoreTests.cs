@@ -261,6 +261,22 @@ public sealed class OfflineRestoreTests(BackedUpHostsFixture hosts) : IClassFixt
     }
 
     [Fact]
+    public async Task Stash_priority_environment_wins_over_the_sessions_runtime_settings()
+    {
+        var result = await CliHarness.RunAsync(new Dictionary<string, string> { ["NICE_ADJUSTMENT"] = "7", ["IONICE_CLASS"] = "3" },
+            "restore", "--restoresession-file", SessionFile(StandardRules()), "--repository-file", RepositoryFile(), "--secret-dir", SecretDir(),
+            "--host", "host-0", "--target-dir", Path.Combine(_repo.Root, "t-env"), "--dry-run");
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.Contains("argv: nice -n 7 ionice -t -c 3 ", result.Output);
+
+        var bad = await CliHarness.RunAsync(new Dictionary<string, string> { ["NICE_ADJUSTMENT"] = "high" },
+            "restore", "--restoresession-file", SessionFile(StandardRules()), "--repository-file", RepositoryFile(), "--secret-dir", SecretDir(),
+            "--host", "host-0", "--target-dir", Path.Combine(_repo.Root, "t-env"), "--dry-run", "--log-format", "text");
+        Assert.Equal(ExitCodes.InvalidInput, bad.ExitCode);
+        Assert.Contains("NICE_ADJUSTMENT=\"high\" is not a whole number", bad.Error);
+    }
+
+    [Fact]
     public async Task Restic_missing_exits_3()
     {
         var result = await CliHarness.RunAsync(new Dictionary<string, string> { ["PATH"] = "/nonexistent" },

@@ -192,6 +192,48 @@ public sealed class ClusterRestoreTests
     }
 
     [RequiresCrdsFact]
+    public async Task The_operators_session_argument_list_restores_with_a_mounted_secret_and_pushes_metrics()
+    {
+        await using var rig = await ClusterRig.StartAsync();
+        await using var pushgateway = new TestPushgateway();
+        // The Secret is mounted (--secret-dir), not readable through the API.
+        rig.Server.Delete("v1", "Secret", ClusterRig.Namespace, "repo-secret");
+        var secretDir = rig.Repository.CreateDirectory("mounted-secret");
+        File.WriteAllText(Path.Combine(secretDir, "RESTIC_PASSWORD"), rig.Repository.Password);
+        var target = NewTarget(rig, "op1");
+        var args = $"restore --restore-session=app-restore --secret-dir={secretDir} --enable-cache=true --max-connections=0 --metrics-enabled=true --pushgateway-url={pushgateway.Url} --restore-model=init-container --enable-status-subresource=true --service-name=stash-operator --enable-analytics=true"
+            .Split(' ').Concat(["--target-dir", target, "--scratch-dir", Path.Combine(rig.Repository.Root, "scratch-op1")]).ToArray();
+        var result = await CliHarness.RunAsync(new Dictionary<string, string>
+        {
+            ["PATH"] = $"{rig.WrapperDirectory}:{Environment.GetEnvironmentVariable("PATH")}",
+            ["POD_NAME"] = "app-5d8f7-x1",
+            ["POD_NAMESPACE"] = "demo",
+            ["KUBECONFIG"] = rig.Kubeconfig,
+        }, args);
+
+        Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
+        TestTree.AssertEqual(rig.Original, rig.RestoredData(target));
+        Assert.Equal("Succeeded", (string?)Assert.Single(rig.Stats())!["phase"]);
+        foreach (var ignored in new[] { "--enable-status-subresource", "--service-name", "--enable-analytics" })
+            Assert.Single(result.Error.Split('\n'), l => l.Contains($"Flag {ignored} is accepted for compatibility", StringComparison.Ordinal));
+        Assert.Equal("/metrics/job/restoresession-demo-app-restore/hostname/host-0", Assert.Single(pushgateway.Requests).RawPath);
+    }
+
+    [RequiresCrdsFact]
+    public async Task A_dry_run_in_a_cluster_only_reads()
+    {
+        await using var rig = await ClusterRig.StartAsync();
+        rig.Server.ClearRequests();
+        var result = await rig.RestoreAsync("app-1", NewTarget(rig, "dry"), extra: ["--dry-run", "--output", "json"]);
+
+        Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
+        Assert.Equal("host-0", (string?)JsonNode.Parse(result.Output)!["hostname"]);
+        Assert.All(rig.Server.Requests, r => Assert.Equal("GET", r.Method));
+        Assert.Empty(rig.Stats());
+        Assert.Equal(0, rig.ResticRestoreCalls);
+    }
+
+    [RequiresCrdsFact]
     public async Task A_target_that_does_not_match_the_operators_flags_is_invalid_input()
     {
         await using var rig = await ClusterRig.StartAsync();
