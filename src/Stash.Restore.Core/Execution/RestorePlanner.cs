@@ -6,7 +6,7 @@ using Stash.Restore.Core.Secrets;
 
 namespace Stash.Restore.Core.Execution;
 
-/// <summary>One restic call as a dry run shows it: argv with secrets masked, environment by name only.</summary>
+/// <summary>One restic call as a dry run shows it: argv with secrets masked, the variables it sets by name only (never values).</summary>
 internal sealed record PlannedResticCall(string Description, IReadOnlyList<string> Argv, IReadOnlyList<string> EnvironmentNames);
 
 internal sealed record PlannedHook(string Stage, string Handler, string? Container, string? ExecutionPolicy);
@@ -46,7 +46,7 @@ internal sealed class RestorePlanner(IResticRestore restic, RestoreSettings sett
             .Select(i => new PlannedResticCall(
                 i.Description,
                 [.. Processes.ProcessRunner.CommandLine(i.Process, program => program).Select(masker.Apply)],
-                [.. i.Process.Environment.Keys.Order(StringComparer.Ordinal)]))
+                [.. i.Process.Environment.Where(variable => variable.Value is not null).Select(variable => variable.Key).Order(StringComparer.Ordinal)]))
             .ToList();
         return new RestorePlanReport(name, host, rule.Index, rule.SourceHost, settings.TargetDirectory, settings.ScratchDirectory,
             installation.Version.ToString(), calls, Hooks(session.Spec.Hooks), null);

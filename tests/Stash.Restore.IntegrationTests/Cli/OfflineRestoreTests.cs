@@ -248,7 +248,7 @@ public sealed class OfflineRestoreTests(BackedUpHostsFixture hosts) : IClassFixt
         Assert.Contains("spec.target.rules[0] (source host host-1)", text.Output);
         Assert.Contains("--host host-1", text.Output);
         Assert.Contains("argv: nice -n 5 ionice -t -c 2 -n 4 ", text.Output);
-        Assert.Contains("RESTIC_PASSWORD", text.Output);
+        Assert.Contains("env:  RESTIC_PASSWORD RESTIC_REPOSITORY TMPDIR", text.Output);
         Assert.DoesNotContain(_repo.Password, text.Output + text.Error + json.Output + json.Error);
         var plan = JsonNode.Parse(json.Output)!;
         Assert.Equal("host-4", (string?)plan["hostname"]);
