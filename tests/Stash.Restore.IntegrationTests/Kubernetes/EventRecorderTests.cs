@@ -3,6 +3,7 @@ using Stash.Restore.Core.Execution;
 using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Secrets;
 using Stash.Restore.TestApiServer;
+using Stash.Restore.IntegrationTests.TestApiServerTests;
 
 namespace Stash.Restore.IntegrationTests.Kubernetes;
 
@@ -16,7 +17,7 @@ public sealed class EventRecorderTests : IClassFixture<KubeTestCluster>
         _cluster.Server.Faults.Clear();
     }
 
-    [Fact]
+    [RequiresCrdsFact]
     public async Task Records_a_core_v1_event_on_the_RestoreSession_with_its_uid_and_secrets_masked()
     {
         _cluster.SeedRestoreSession("events");
@@ -39,7 +40,7 @@ public sealed class EventRecorderTests : IClassFixture<KubeTestCluster>
         Assert.Equal(1, stored["count"]!.GetValue<int>());
     }
 
-    [Fact]
+    [RequiresCrdsFact]
     public async Task A_failure_to_record_is_a_warning_not_an_error()
     {
         _cluster.SeedRestoreSession("events-forbidden");

@@ -4,6 +4,7 @@ using Stash.Restore.Core;
 using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Model;
 using Stash.Restore.TestApiServer;
+using Stash.Restore.IntegrationTests.TestApiServerTests;
 
 namespace Stash.Restore.IntegrationTests.Kubernetes;
 
@@ -26,7 +27,7 @@ public sealed class HostStatusStoreTests : IClassFixture<KubeTestCluster>
     private static List<JsonObject> Stats(JsonObject session) =>
         (session["status"]?["stats"] as JsonArray ?? []).Select(n => n!.AsObject()).ToList();
 
-    [Fact]
+    [RequiresCrdsFact]
     public async Task Upsert_keeps_other_hosts_and_never_touches_phase_or_total_hosts()
     {
         _cluster.SeedRestoreSession("keep-others", """{"phase":"Running","totalHosts":3,"stats":[{"hostname":"host-0","phase":"Succeeded","duration":"2s"}]}""");
@@ -49,7 +50,7 @@ public sealed class HostStatusStoreTests : IClassFixture<KubeTestCluster>
             r => Assert.Equal("application/json-patch+json", r.ContentType));
     }
 
-    [Fact]
+    [RequiresCrdsFact]
     public async Task Every_field_the_store_writes_survives_the_schema_pruning()
     {
         _cluster.SeedRestoreSession("pruning");
@@ -77,7 +78,7 @@ public sealed class HostStatusStoreTests : IClassFixture<KubeTestCluster>
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", storedCondition["lastTransitionTime"]!.GetValue<string>());
     }
 
-    [Fact]
+    [RequiresCrdsFact]
     public async Task A_value_the_schema_refuses_is_invalid_input_after_a_bounded_number_of_tries()
     {
         _cluster.SeedRestoreSession("bogus");
@@ -90,7 +91,7 @@ public sealed class HostStatusStoreTests : IClassFixture<KubeTestCluster>
         Assert.Equal(2, store.LastWriteAttempts); // the re-read shows nothing changed: not a lost race
     }
 
-    [Fact]
+    [RequiresCrdsFact]
     public async Task A_refused_value_for_the_first_entry_is_invalid_input_too()
     {
         _cluster.SeedRestoreSession("bogus-first", """{"phase":"Running"}""");
@@ -102,7 +103,7 @@ public sealed class HostStatusStoreTests : IClassFixture<KubeTestCluster>
         Assert.True(store.LastWriteAttempts <= 3, $"{store.LastWriteAttempts} attempts");
     }
 
-    [Fact]
+    [RequiresCrdsFact]
     public async Task Duplicate_entries_of_a_host_are_collapsed_on_its_next_write()
     {
         _cluster.SeedRestoreSession("duplicates", """{"stats":[{"hostname":"host-0","phase":"Running"},{"hostname":"host-1","phase":"Failed"},{"hostname":"host-0","phase":"Running"}]}""");
@@ -114,7 +115,7 @@ public sealed class HostStatusStoreTests : IClassFixture<KubeTestCluster>
             _cluster.StoredSession("duplicates")["status"]!["stats"]!.ToJsonString());
     }
 
-    [Fact]
+    [RequiresCrdsFact]
     public async Task A_false_condition_from_one_host_is_never_overwritten_by_a_true_from_another()
     {
         _cluster.SeedRestoreSession("conditions");
@@ -130,7 +131,7 @@ public sealed class HostStatusStoreTests : IClassFixture<KubeTestCluster>
         Assert.Equal("host-1 failed", condition["message"]!.GetValue<string>());
     }
 
-    [Fact]
+    [RequiresCrdsFact]
     public async Task Concurrent_hosts_setting_one_condition_leave_one_entry_and_any_false_wins()
     {
         _cluster.SeedRestoreSession("conditions-race");
@@ -149,7 +150,7 @@ public sealed class HostStatusStoreTests : IClassFixture<KubeTestCluster>
         Assert.Equal("host-13", condition["message"]!.GetValue<string>());
     }
 
-    [Fact]
+    [RequiresCrdsFact]
     public async Task Two_hundred_hosts_upserting_at_once_leave_exactly_two_hundred_correct_entries()
     {
         _cluster.SeedRestoreSession("contention", """{"phase":"Running","totalHosts":200}""");
@@ -159,7 +160,7 @@ public sealed class HostStatusStoreTests : IClassFixture<KubeTestCluster>
         AssertAllHostsSucceeded("contention", 200);
     }
 
-    [Fact]
+    [RequiresCrdsFact]
     public async Task Two_hundred_hosts_with_injected_conflicts_errors_drops_and_latency_still_leave_exactly_two_hundred()
     {
         _cluster.SeedRestoreSession("contention-faults", """{"phase":"Running","totalHosts":200}""");

@@ -3,6 +3,7 @@ using Stash.Restore.Core;
 using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Secrets;
 using Stash.Restore.TestApiServer;
+using Stash.Restore.IntegrationTests.TestApiServerTests;
 
 namespace Stash.Restore.IntegrationTests.Kubernetes;
 
@@ -17,7 +18,7 @@ public sealed class KubernetesApiTests : IClassFixture<KubeTestCluster>
         _cluster.Server.Faults.Clear();
     }
 
-    [Fact]
+    [RequiresCrdsFact]
     public async Task Gets_a_RestoreSession_and_normalises_legacy_rules()
     {
         _cluster.SeedRestoreSession("legacy", legacyRules: true);
@@ -32,7 +33,7 @@ public sealed class KubernetesApiTests : IClassFixture<KubeTestCluster>
         Assert.Contains(_cluster.Server.Requests, r => r is { Method: "GET", StatusCode: 200 } && r.PathAndQuery == "/apis/stash.appscode.com/v1beta1/namespaces/demo/restoresessions/legacy");
     }
 
-    [Fact]
+    [RequiresCrdsFact]
     public async Task Status_put_and_patch_change_only_status_and_a_stale_put_is_a_conflict()
     {
         _cluster.SeedRestoreSession("put-patch");
@@ -54,7 +55,7 @@ public sealed class KubernetesApiTests : IClassFixture<KubeTestCluster>
         Assert.Contains("the object has been modified", stale.Message);
     }
 
-    [Fact]
+    [RequiresCrdsFact]
     public async Task In_cluster_service_account_configuration_reaches_the_server_and_registers_the_token_for_masking()
     {
         _cluster.SeedRestoreSession("in-cluster");
@@ -80,7 +81,7 @@ public sealed class KubernetesApiTests : IClassFixture<KubeTestCluster>
         Assert.Contains(_cluster.Server.Requests, r => r.User == "system:serviceaccount:demo:stash-restore" && r.PathAndQuery.EndsWith("/in-cluster", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [RequiresCrdsFact]
     public async Task Missing_objects_are_a_missing_dependency_with_a_one_line_message_naming_them()
     {
         var api = _cluster.CreateApi();
@@ -95,7 +96,7 @@ public sealed class KubernetesApiTests : IClassFixture<KubeTestCluster>
         Assert.Equal(ExitCodes.DependencyUnavailable, session.ExitCode);
     }
 
-    [Fact]
+    [RequiresCrdsFact]
     public async Task Gets_a_Repository_and_a_Secret_decoded_with_values_registered_for_masking()
     {
         _cluster.Server.Put("""
@@ -167,7 +168,7 @@ public sealed class KubernetesApiTests : IClassFixture<KubeTestCluster>
         Assert.DoesNotContain(badToken, error.ToString());
     }
 
-    [Fact]
+    [RequiresCrdsFact]
     public async Task A_missing_permission_names_the_verb_resource_and_namespace()
     {
         _cluster.SeedRestoreSession("forbidden-status");
@@ -186,7 +187,7 @@ public sealed class KubernetesApiTests : IClassFixture<KubeTestCluster>
         Assert.Equal(1, store.LastWriteAttempts); // a 403 is not retried
     }
 
-    [Fact]
+    [RequiresCrdsFact]
     public async Task Transient_errors_are_retried_until_an_answer_arrives()
     {
         _cluster.SeedRestoreSession("flaky");
@@ -202,7 +203,7 @@ public sealed class KubernetesApiTests : IClassFixture<KubeTestCluster>
         Assert.Equal(200, codes[^1]);
     }
 
-    [Fact]
+    [RequiresCrdsFact]
     public async Task Throttling_with_retry_after_and_dropped_connections_are_retried()
     {
         _cluster.SeedRestoreSession("throttled");
@@ -255,7 +256,7 @@ public sealed class KubernetesApiTests : IClassFixture<KubeTestCluster>
         Assert.Contains("refused", error.Message, StringComparison.OrdinalIgnoreCase);
     }
 
-    [Fact]
+    [RequiresCrdsFact]
     public async Task A_server_certificate_from_another_CA_is_refused_and_skip_verify_accepts_it()
     {
         using var otherCa = CreateOtherCa();
@@ -274,7 +275,7 @@ public sealed class KubernetesApiTests : IClassFixture<KubeTestCluster>
         Assert.Equal("tls", session.Metadata.Name);
     }
 
-    [Fact]
+    [RequiresCrdsFact]
     public async Task A_rotated_token_file_is_used_for_the_next_request()
     {
         _cluster.SeedRestoreSession("rotation");
@@ -294,7 +295,7 @@ public sealed class KubernetesApiTests : IClassFixture<KubeTestCluster>
         Assert.Equal(["sa-first", "sa-second"], users);
     }
 
-    [Fact]
+    [RequiresCrdsFact]
     public async Task A_token_rotated_without_a_new_mtime_is_picked_up_after_a_401()
     {
         _cluster.SeedRestoreSession("rotation-401");

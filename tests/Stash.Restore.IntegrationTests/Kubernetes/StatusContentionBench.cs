@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Model;
 using Stash.Restore.TestApiServer;
+using Stash.Restore.IntegrationTests.TestApiServerTests;
 using Xunit.Abstractions;
 
 namespace Stash.Restore.IntegrationTests.Kubernetes;
@@ -22,7 +23,7 @@ public sealed class StatusContentionBench(ITestOutputHelper output)
 
     internal sealed record BenchResult(string Scenario, int Hosts, TimeSpan AllWritten, int Entries, int Faults, IReadOnlyList<HostMeasurement> Measurements);
 
-    [Fact]
+    [RequiresCrdsFact]
     public async Task Contention_bench_writes_every_entry_exactly_once_and_reports()
     {
         var hosts = int.TryParse(Environment.GetEnvironmentVariable("STASH_BENCH_HOSTS"), CultureInfo.InvariantCulture, out var n) ? n : 30;
