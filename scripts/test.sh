@@ -10,10 +10,10 @@ fi
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 set +e
-dotnet test StashRestore.slnx -c Release -nologo --blame-hang-timeout 5m "$@" 2>&1 | tee "$log"
+dotnet test StashRestore.slnx -c Release -nologo --blame-hang-timeout 5m --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
 code=${PIPESTATUS[0]}
 set -e
-# One closing line over all test assemblies.
+# One closing line over all test assemblies (each skipped test prints its reason above, e.g. ../shared/crds not found).
 awk '/(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
      END { gsub(",", "", p); printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
 exit "$code"
