@@ -77,6 +77,13 @@ internal static class RestoreCommand
             log.Error("Stopped before restoring: {Reason}", reason);
             return host.Interruption.ExitCode;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The interface is one line, never a stack trace; the trace goes to the debug log.
+            log.Debug(e, "Unexpected error");
+            log.Error("{Error}", masker.Apply($"unexpected error ({e.GetType().Name}): {e.Message}"));
+            return ExitCodes.RestoreFailed;
+        }
     }
 
     /// <summary>With --metrics-enabled, this host's metrics go to the Pushgateway; without a URL that is a warning, not a failure.</summary>

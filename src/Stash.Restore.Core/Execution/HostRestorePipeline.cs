@@ -62,6 +62,7 @@ internal sealed class HostRestorePipeline(RestoreDependencies parts, RestoreSett
         var context = new HookContext(HookStage.PreRestore, inputs.Session.Metadata.Namespace ?? "", inputs.Session.Metadata.Name ?? "", host, null);
 
         string? error = null;
+        var failureExitCode = ExitCodes.RestoreFailed;
         ResticRestoreSummary? summary = null;
         try
         {
@@ -72,12 +73,20 @@ internal sealed class HostRestorePipeline(RestoreDependencies parts, RestoreSett
         {
             error = CauseOfStop(run.Token, claim, deadline, cancellationToken) ?? e.Message;
         }
+        catch (Exception e)
+        {
+            // Once Running is written, any failure must end in a Failed entry, never a host left Running
+            // (nice/ionice missing, the target not writable, a bug): record it, keep its exit code.
+            log.Debug(e, "Restore of host {Host} stopped by an unexpected error", host);
+            error = e.Message;
+            failureExitCode = e is RestoreException known ? known.ExitCode : ExitCodes.RestoreFailed;
+        }
 
         var restoreSucceeded = error is null;
         if (interruption.Reason is null)
             error = await RunPostRestoreHookAsync(session.Spec.Hooks?.PostRestore, context, host, restoreSucceeded, error, started, run.Token) ?? error;
 
-        return await ReportAsync(host, log, error, summary, started, rule);
+        return await ReportAsync(host, log, error, failureExitCode, summary, started, rule);
     }
 
     private static string StashObjects(RestoreSession session) => Input.StashObjects.Describe(session);
@@ -154,7 +163,7 @@ internal sealed class HostRestorePipeline(RestoreDependencies parts, RestoreSett
         return new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.Zero, parts.Clock);
     }
 
-    private async Task<HostRestoreOutcome> ReportAsync(string host, ILogger log, string? error, ResticRestoreSummary? summary, long started, ResolvedRule rule)
+    private async Task<HostRestoreOutcome> ReportAsync(string host, ILogger log, string? error, int failureExitCode, ResticRestoreSummary? summary, long started, ResolvedRule rule)
     {
         var elapsed = parts.Clock.GetElapsedTime(started);
         error = error is null ? null : parts.Masker.Apply(error);
@@ -179,7 +188,7 @@ internal sealed class HostRestorePipeline(RestoreDependencies parts, RestoreSett
         }
         await PublishMetricsAsync(new HostRestoreReport(host, phase, elapsed, error, summary?.FilesRestored ?? 0, summary?.BytesRestored ?? 0), write.Token);
 
-        var exitCode = error is null ? ExitCodes.Success : interruption.Reason is not null ? interruption.ExitCode : ExitCodes.RestoreFailed;
+        var exitCode = error is null ? ExitCodes.Success : interruption.Reason is not null ? interruption.ExitCode : failureExitCode;
         return new HostRestoreOutcome(host, phase, exitCode, error, restored);
     }
 

@@ -47,21 +47,21 @@ internal sealed class StatusFileStore(string path, RestoreSessionStatus? initial
         Directory.CreateDirectory(directory);
         await using var held = await LockAsync(cancellationToken);
         var updated = change(Read());
-        var temporary = Path + ".tmp-" + Environment.ProcessId;
+        var temporary = $"{Path}.tmp-{Guid.NewGuid():N}";
         await File.WriteAllTextAsync(temporary, JsonSerializer.Serialize(updated, StatusJson.Indented.RestoreSessionStatus), cancellationToken);
         File.Move(temporary, Path, overwrite: true);
     }
 
     private async Task<FileStream> LockAsync(CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + LockPatience;
+        var waited = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
             try
             {
                 return new FileStream(Path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
             }
-            catch (IOException) when (DateTime.UtcNow < deadline)
+            catch (IOException) when (waited.Elapsed < LockPatience)
             {
                 await Task.Delay(50, cancellationToken);
             }

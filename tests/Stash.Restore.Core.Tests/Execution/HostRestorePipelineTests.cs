@@ -54,6 +54,23 @@ public class HostRestorePipelineTests
         Assert.Contains(rig.Events.Events, e => e.Type == RestoreEventType.Warning && e.Message.Contains("wrong password"));
     }
 
+    [Theory]
+    [InlineData("nice")]
+    [InlineData("io")]
+    public async Task An_unexpected_error_after_running_is_recorded_failed_never_left_running(string kind)
+    {
+        var rig = new PipelineRig();
+        rig.Restic.OnRun = _ => kind == "nice"
+            ? throw new DependencyUnavailableException("nice not found on PATH")
+            : throw new UnauthorizedAccessException("Access to the path '/restore/data' is denied.");
+        var outcome = await rig.RunAsync();
+
+        Assert.Equal(kind == "nice" ? ExitCodes.DependencyUnavailable : ExitCodes.RestoreFailed, outcome.ExitCode);
+        var entry = rig.Status.Current!.Stats!.Single();
+        Assert.Equal(HostPhase.Failed, entry.Phase);
+        Assert.Contains(kind == "nice" ? "nice not found" : "is denied", entry.Error);
+    }
+
     [Fact]
     public async Task A_host_already_succeeded_is_skipped_without_running_restic()
     {
