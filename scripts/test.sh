@@ -14,6 +14,12 @@ dotnet test StashRestore.slnx -c Release -nologo --blame-hang-timeout 5m --logge
 code=${PIPESTATUS[0]}
 set -e
 # One closing line over all test assemblies (each skipped test prints its reason above, e.g. ../shared/crds not found).
-awk '/(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) } }
-     END { gsub(",", "", p); printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+awk '
+  # minimal verbosity: "Passed!  - Failed: 0, Passed: 370, Skipped: 0, Total: 370, ..."
+  /(Passed|Failed)!  -/ { for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }; next }
+  # normal verbosity: a "Total tests:" block with one count per line
+  /^ *Passed: [0-9]+ *$/  { p += $2 }
+  /^ *Failed: [0-9]+ *$/  { f += $2 }
+  /^ *Skipped: [0-9]+ *$/ { s += $2 }
+  END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
 exit "$code"
