@@ -21,5 +21,7 @@ awk '
   /^ *Passed: [0-9]+ *$/  { p += $2 }
   /^ *Failed: [0-9]+ *$/  { f += $2 }
   /^ *Skipped: [0-9]+ *$/ { s += $2 }
+  # a test host that crashed or hung counts as a failure, whatever ran before it
+  /^Test Run Aborted/     { f += 1 }
   END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
 exit "$code"
