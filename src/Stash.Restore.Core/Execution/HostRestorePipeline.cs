@@ -35,7 +35,7 @@ internal sealed class HostRestorePipeline(RestoreDependencies parts, RestoreSett
     public async Task<HostRestoreOutcome> RestoreAsync(RestoreInputs inputs, CancellationToken cancellationToken)
     {
         parts.Masker.AddRange(inputs.RepositorySecret.Values);
-        var session = RestoreSessionValidator.EnsureValid(inputs.Session, StashObjects(inputs.Session));
+        var session = RestoreSessionValidator.EnsureValid(inputs.Session, Input.StashObjects.Describe(inputs.Session));
         var host = HostIdentity.Resolve(session.Spec.Target, inputs.Pod, inputs.HostOverride);
         var log = parts.Log.ForHost(host);
 
@@ -88,8 +88,6 @@ internal sealed class HostRestorePipeline(RestoreDependencies parts, RestoreSett
 
         return await ReportAsync(host, log, error, failureExitCode, summary, started, rule);
     }
-
-    private static string StashObjects(RestoreSession session) => Input.StashObjects.Describe(session);
 
     private async Task RunPreRestoreHookAsync(HookSpec? hook, HookContext context, CancellationToken cancellationToken)
     {

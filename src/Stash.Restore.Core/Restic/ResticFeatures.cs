@@ -12,15 +12,6 @@ internal static class ResticFeatures
     /// <summary><c>restore --overwrite</c> (resume with <c>if-changed</c>) arrived in 0.17.0.</summary>
     public static bool RestoreOverwrite(this ResticInstallation restic) => restic.Version >= new Version(0, 17, 0);
 
-    /// <summary><c>restore --dry-run</c> arrived in 0.17.0.</summary>
-    public static bool RestoreDryRun(this ResticInstallation restic) => restic.Version >= new Version(0, 17, 0);
-
-    /// <summary><c>restore --delete</c> arrived in 0.17.0.</summary>
-    public static bool RestoreDelete(this ResticInstallation restic) => restic.Version >= new Version(0, 17, 0);
-
-    /// <summary>Exit codes 10 (no repository), 11 (locked), 12 (wrong password) arrived in 0.17.0; before, all were 1.</summary>
-    public static bool DetailedExitCodes(this ResticInstallation restic) => restic.Version >= new Version(0, 17, 0);
-
     /// <summary><c>restore --verify</c> exists in every supported release.</summary>
     public static bool RestoreVerify(this ResticInstallation restic) => restic.Version >= MinimumSupported;
 }
