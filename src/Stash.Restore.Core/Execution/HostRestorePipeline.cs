@@ -1,5 +1,6 @@
 using System.Globalization;
 using Serilog;
+using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Hosts;
 using Stash.Restore.Core.Logging;
@@ -49,7 +50,7 @@ internal sealed class HostRestorePipeline(RestoreDependencies parts, RestoreSett
         if (previous?.Phase == HostPhase.Succeeded)
             return AlreadyRestored(host, log);
 
-        using var plan = parts.Restic.Plan(rule, inputs.Repository, inputs.RepositorySecret, settings.ResticOptionsFor(session, resume: previous?.Phase == HostPhase.Failed), restic);
+        var plan = parts.Restic.Plan(StashRestoreRequest.For(rule, inputs.Repository, inputs.RepositorySecret), settings.ResticOptionsFor(session, resume: previous?.Phase == HostPhase.Failed), restic);
         parts.Masker.AddRange(plan.SecretValues);
         log.Information("Restoring host {Host} by rule {RuleIndex} from source host {SourceHost} ({Calls} restic call(s), restic {ResticVersion})",
             host, rule.Index, rule.SourceHost, plan.Invocations.Count, restic.Version);

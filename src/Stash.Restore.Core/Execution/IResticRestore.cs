@@ -1,15 +1,14 @@
-using Stash.Restore.Core.Model;
 using Stash.Restore.Core.Restic;
 
 namespace Stash.Restore.Core.Execution;
 
-/// <summary>The pipeline's view of restic: find it, plan the calls for a rule, run them.</summary>
+/// <summary>The pipeline's view of restic: find it, plan the calls for a request, run them.</summary>
 internal interface IResticRestore
 {
     /// <summary>Finds restic and its version; <see cref="DependencyUnavailableException"/> when missing.</summary>
     Task<ResticInstallation> LocateAsync(CancellationToken cancellationToken);
 
-    ResticPlan Plan(ResolvedRule rule, Repository repository, IReadOnlyDictionary<string, string> secret, ResticRestoreOptions options, ResticInstallation restic);
+    ResticPlan Plan(ResticRestoreRequest request, ResticRestoreOptions options, ResticInstallation restic);
 
     /// <summary>Runs the plan's calls in order; <see cref="RestoreFailedException"/> with one masked line on failure.</summary>
     Task<ResticRestoreSummary> RunAsync(ResticPlan plan, Serilog.ILogger log, CancellationToken cancellationToken);

@@ -1,3 +1,4 @@
+using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Hosts;
 using Stash.Restore.Core.Model;
 using Stash.Restore.Core.Restic;
@@ -40,7 +41,7 @@ internal sealed class RestorePlanner(IResticRestore restic, RestoreSettings sett
 
         var installation = await restic.LocateAsync(cancellationToken);
         var options = settings.ResticOptionsFor(session, resume: false);
-        using var plan = restic.Plan(rule, inputs.Repository, inputs.RepositorySecret, options, installation);
+        var plan = restic.Plan(StashRestoreRequest.For(rule, inputs.Repository, inputs.RepositorySecret), options, installation);
         masker.AddRange(plan.SecretValues);
         var calls = plan.Invocations
             .Select(i => new PlannedResticCall(

@@ -1,3 +1,4 @@
+using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Model;
 using Stash.Restore.Core.Restic;
 

@@ -17,7 +17,7 @@ public class HostRestorePipelineTests
 
         Assert.Equal((ExitCodes.Success, HostPhase.Succeeded, "host-3"), (outcome.ExitCode, outcome.Phase, outcome.Hostname));
         Assert.Equal(1, rig.Restic.Runs);
-        Assert.Equal("host-1", rig.Restic.PlannedRules.Single().SourceHost);
+        Assert.Equal("host-1", rig.Restic.PlannedRequests.Single().Selections.Single().Host);
         Assert.Equal([HostPhase.Running, HostPhase.Succeeded], rig.Status.Writes.Select(w => w.Phase));
         Assert.All(rig.Status.Writes, w => Assert.Equal("host-3", w.Hostname));
         Assert.Matches(@"^\d+(\.\d+)?(ns|µs|ms|s)$", rig.Status.Writes[^1].Duration);

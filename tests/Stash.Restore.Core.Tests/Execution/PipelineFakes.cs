@@ -12,18 +12,18 @@ namespace Stash.Restore.Core.Tests.Execution;
 internal sealed class FakeResticRestore : IResticRestore
 {
     public List<ResticRestoreOptions> PlannedOptions { get; } = [];
-    public List<ResolvedRule> PlannedRules { get; } = [];
+    public List<ResticRestoreRequest> PlannedRequests { get; } = [];
     public int Runs { get; private set; }
     public Func<CancellationToken, Task<ResticRestoreSummary>> OnRun { get; set; } = _ => Task.FromResult(new ResticRestoreSummary(3, 0, 300, 0));
 
     public Task<ResticInstallation> LocateAsync(CancellationToken cancellationToken) =>
         Task.FromResult(new ResticInstallation("/usr/bin/restic", new Version(0, 18, 0)));
 
-    public ResticPlan Plan(ResolvedRule rule, Repository repository, IReadOnlyDictionary<string, string> secret, ResticRestoreOptions options, ResticInstallation restic)
+    public ResticPlan Plan(ResticRestoreRequest request, ResticRestoreOptions options, ResticInstallation restic)
     {
-        PlannedRules.Add(rule);
+        PlannedRequests.Add(request);
         PlannedOptions.Add(options);
-        var spec = new ProcessSpec("restic", ["restore", "latest", "--host", rule.SourceHost], new Dictionary<string, string?> { ["RESTIC_PASSWORD"] = secret["RESTIC_PASSWORD"] });
+        var spec = new ProcessSpec("restic", ["restore", "latest", "--host", request.Selections[0].Host ?? ""], new Dictionary<string, string?> { ["RESTIC_PASSWORD"] = request.Credentials["RESTIC_PASSWORD"] });
         return new ResticPlan("local:/repo", [new ResticInvocation("latest of /data", spec)], []);
     }
 
@@ -124,7 +124,7 @@ internal sealed class PipelineRig
     {
         var parts = new RestoreDependencies(Restic, Hooks, Status, Events, Claims, null, Masker, new LoggerConfiguration().CreateLogger(), TimeProvider.System);
         var pipeline = new HostRestorePipeline(parts, new RestoreSettings("/restore", "/tmp/scratch"), Interruption);
-        var inputs = new RestoreInputs(Session, new Repository { Metadata = new ObjectMeta { Name = "repo" } },
+        var inputs = new RestoreInputs(Session, new Repository { Metadata = new ObjectMeta { Name = "repo" }, Spec = new RepositorySpec { Backend = new BackendSpec { Local = new LocalSpec { MountPath = "/repo" } } } },
             new Dictionary<string, string> { ["RESTIC_PASSWORD"] = Password }, new PodIdentity(podName, "demo", null, null, null), null);
         return pipeline.RestoreAsync(inputs, cancellationToken);
     }
