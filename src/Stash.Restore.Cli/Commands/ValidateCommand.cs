@@ -1,7 +1,9 @@
 using System.CommandLine;
 using Stash.Restore.Core;
 using Stash.Restore.Core.Input;
-using Stash.Restore.Core.Rules;
+using Stash.Restore.Core.Families.Stash;
+using Stash.Restore.Core.Hooks;
+using Stash.Restore.Core.Kubernetes;
 
 namespace Stash.Restore.Cli.Commands;
 

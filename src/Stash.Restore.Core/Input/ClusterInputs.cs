@@ -1,8 +1,8 @@
-using Stash.Restore.Core.Execution;
-using Stash.Restore.Core.Hosts;
+using Stash.Restore.Core.Engine;
+using Stash.Restore.Core.Families.Stash;
+using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Kubernetes;
-using Stash.Restore.Core.Model;
-using Stash.Restore.Core.Rules;
+using Stash.Restore.Core.Secrets;
 
 namespace Stash.Restore.Core.Input;
 
@@ -17,7 +17,7 @@ internal sealed record SessionSelector(string Namespace, string Name, string? Ta
 internal static class ClusterInputs
 {
     public static async Task<RestoreInputs> LoadAsync(
-        IKubernetesApi api, SessionSelector selector, string? secretDirectory, PodIdentity pod, string? hostOverride, CancellationToken cancellationToken)
+        IKubernetesApi api, SessionSelector selector, string? secretDirectory, PodIdentity pod, string? hostOverride, SecretMasker masker, CancellationToken cancellationToken)
     {
         var session = await api.GetRestoreSessionAsync(selector.Namespace, selector.Name, cancellationToken);
         var source = StashObjects.Describe(session);
@@ -35,6 +35,7 @@ internal static class ClusterInputs
         if (secretDirectory is not null)
         {
             secret = SecretDirectory.Read(secretDirectory);
+            masker.AddRange(secret.Values);
         }
         else
         {

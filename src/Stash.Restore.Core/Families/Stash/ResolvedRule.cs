@@ -1,4 +1,6 @@
-using Stash.Restore.Core.Model;
+using Stash.Restore.Core.Hooks;
+using Stash.Restore.Core.Kubernetes;
+using Stash.Restore.Core.Input;
 
 namespace Stash.Restore.Core.Families.Stash;
 
