@@ -23,6 +23,7 @@ internal static class ClusterInputs
         var source = StashObjects.Describe(session);
         // Validate before reading anything else: a session that can never work is exit 2 whatever else is missing.
         RestoreSessionValidator.EnsureValid(session, source);
+        StashSessionSupport.EnsureOurs(session);
         EnsureTargetMatches(session, selector, source);
 
         var reference = session.Spec.Repository;

@@ -24,6 +24,9 @@ internal sealed record RestoreSession
 internal sealed record RestoreSessionSpec
 {
     public string? Driver { get; init; }
+
+    /// <summary>The Stash Task that restores: empty or <c>pvc-restore</c> here; a database addon's task otherwise.</summary>
+    public TaskReference? Task { get; init; }
     public RepositoryReference? Repository { get; init; }
     public RestoreTarget? Target { get; init; }
 
@@ -46,6 +49,18 @@ internal sealed record RestoreSessionSpec
 
     /// <summary>Go duration string, e.g. <c>30m</c>.</summary>
     public string? TimeOut { get; init; }
+}
+
+internal sealed record TaskReference
+{
+    public string? Name { get; init; }
+    public List<TaskParameter>? Params { get; init; }
+}
+
+internal sealed record TaskParameter
+{
+    public string? Name { get; init; }
+    public string? Value { get; init; }
 }
 
 internal sealed record RepositoryReference

@@ -16,8 +16,8 @@ internal static class RestoreSessionValidator
         var problems = new List<string>();
         if (string.IsNullOrWhiteSpace(session.Metadata.Name))
             problems.Add("metadata.name is empty");
-        if (session.Spec.Driver is { } driver && driver != "Restic")
-            problems.Add($"spec.driver \"{driver}\" is not restored by this executor (only Restic)");
+        if (session.Spec.Driver is { Length: > 0 } driver && driver is not ("Restic" or StashSessionSupport.VolumeSnapshotter))
+            problems.Add($"spec.driver \"{driver}\" is not one of Restic, {StashSessionSupport.VolumeSnapshotter}");
         if (session.Spec.TimeOut is { } timeOut && !Status.GoDuration.TryParse(timeOut, out _))
             problems.Add($"spec.timeOut \"{timeOut}\" is not a duration like 30m or 1h30m");
         problems.AddRange(RuleProblems(session.Spec.Target?.Rules ?? [], session.Spec.RulesField));

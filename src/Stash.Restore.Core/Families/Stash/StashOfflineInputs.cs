@@ -18,6 +18,7 @@ internal static class StashOfflineInputs
         // Validated once, here: later steps trust the loaded session.
         var session = StashObjects.ReadRestoreSession(sessionFile);
         RestoreSessionValidator.EnsureValid(session, StashObjects.Describe(session));
+        StashSessionSupport.EnsureOurs(session);
         var repository = StashObjects.ReadRepository(repositoryFile);
         var secret = SecretDirectory.Read(secretDirectory);
         // Registered once, where the values enter; nothing downstream registers them again.
