@@ -59,7 +59,8 @@ internal sealed class HostRestorePipeline(RestoreDependencies parts, RestoreSett
 
         using var deadline = DeadlineSource(session, log);
         using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, claim.Lost, deadline.Token);
-        var context = new HookContext(HookStage.PreRestore, inputs.Session.Metadata.Namespace ?? "", inputs.Session.Metadata.Name ?? "", host, null);
+        var context = new HookContext(HookStage.PreRestore, inputs.Session.Metadata.Namespace ?? "", inputs.Session.Metadata.Name ?? "", host, null,
+            HookTargetOf(session));
 
         string? error = null;
         var failureExitCode = ExitCodes.RestoreFailed;
@@ -217,5 +218,13 @@ internal sealed class HostRestorePipeline(RestoreDependencies parts, RestoreSett
     {
         log.Information("Host {Host} is already restored (status Succeeded); nothing to do", host);
         return new HostRestoreOutcome(host, HostPhase.Succeeded, ExitCodes.Success, null, "already restored");
+    }
+
+    // .Target of hook templates: the session's target reference; its namespace defaults to the session's.
+    private static Hooks.Templates.HookTarget HookTargetOf(RestoreSession session)
+    {
+        var reference = session.Spec.Target?.Ref;
+        return new Hooks.Templates.HookTarget(reference?.Kind ?? "", reference?.Name ?? "",
+            reference?.Namespace ?? session.Metadata.Namespace ?? "", reference?.ApiVersion ?? "");
     }
 }

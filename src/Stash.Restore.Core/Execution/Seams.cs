@@ -60,12 +60,14 @@ internal enum HookStage
 
 /// <summary>What a hook template may read, and where an exec hook may run.</summary>
 /// <param name="Outcome">The restore's outcome: set for postRestore only.</param>
+/// <param name="Target">The session's target (<c>.Target</c> in hook templates); empty fields when null.</param>
 internal sealed record HookContext(
     HookStage Stage,
     string Namespace,
     string SessionName,
     string Hostname,
-    HostRestoreStats? Outcome);
+    HostRestoreStats? Outcome,
+    Hooks.Templates.HookTarget? Target = null);
 
 internal sealed record HookResult(bool Succeeded, string Message);
 
