@@ -15,6 +15,9 @@ internal sealed class TemplateExecutor
     private readonly StringBuilder _output = new();
     private readonly List<(string Name, object? Value)> _vars = [];
 
+    // The node being evaluated, as Go's state.at: errors are reported "at" it, whatever raised them.
+    private TemplateNode _at = new ListNode(0, []);
+
     private TemplateExecutor(string name, string text, TemplateCallContext context)
     {
         _name = name;
@@ -34,6 +37,7 @@ internal sealed class TemplateExecutor
 
     private void Walk(object? dot, TemplateNode node)
     {
+        _at = node;
         switch (node)
         {
             case ListNode list:
@@ -86,7 +90,7 @@ internal sealed class TemplateExecutor
             null => [],
             List<object?> list => list.Select((v, i) => ((object?)(long)i, v)).ToList(),
             TemplateMap map => map.Sorted().Select(e => ((object?)e.Key, e.Value)).ToList(),
-            _ => throw Error(range, $"range can't iterate over {GoFormat.Value(value)}"),
+            _ => throw Error($"range can't iterate over {GoFormat.Value(value)}"),
         };
         if (items.Count == 0)
         {
@@ -120,6 +124,7 @@ internal sealed class TemplateExecutor
 
     private object? EvalPipeline(object? dot, PipeNode pipe)
     {
+        _at = pipe;
         object? value = null;
         var hasValue = false;
         foreach (var command in pipe.Cmds)
@@ -170,13 +175,15 @@ internal sealed class TemplateExecutor
             case ChainNode chain:
                 return EvalFieldChain(dot, chain, EvalArgValue(dot, chain.Node), chain.Field, command.Args, final, hasFinal);
             case IdentifierNode identifier:
-                return EvalCall(dot, identifier, command.Args, final, hasFinal);
+                return EvalCall(dot, identifier, command, command.Args, final, hasFinal);
             case VariableNode variable:
                 return EvalVariable(dot, variable, command.Args, final, hasFinal);
             case PipeNode pipe:
+                _at = first;
                 NotAFunction(command.Args, hasFinal, first);
                 return EvalPipeline(dot, pipe);
         }
+        _at = first;
         NotAFunction(command.Args, hasFinal, first);
         return first switch
         {
@@ -197,6 +204,7 @@ internal sealed class TemplateExecutor
 
     private object? EvalVariable(object? dot, VariableNode variable, List<TemplateNode> args, object? final, bool hasFinal)
     {
+        _at = variable;
         var value = GetVar(variable, variable.Ident[0]);
         if (variable.Ident.Count == 1)
         {
@@ -209,6 +217,7 @@ internal sealed class TemplateExecutor
     private object? EvalFieldChain(object? dot, TemplateNode node, object? receiver, IReadOnlyList<string> ident, List<TemplateNode> args, object? final, bool hasFinal)
     {
         _ = dot;
+        _at = node;
         for (var i = 0; i < ident.Count; i++)
         {
             var last = i == ident.Count - 1;
@@ -241,8 +250,9 @@ internal sealed class TemplateExecutor
         }
     }
 
-    private object? EvalCall(object? dot, IdentifierNode identifier, List<TemplateNode> args, object? final, bool hasFinal)
+    private object? EvalCall(object? dot, IdentifierNode identifier, TemplateNode commandNode, List<TemplateNode> args, object? final, bool hasFinal)
     {
+        _at = identifier;
         var function = TemplateFunctions.All[identifier.Name];
         var argNodes = args.Skip(1).ToList();
         var count = argNodes.Count + (hasFinal ? 1 : 0);
@@ -267,14 +277,14 @@ internal sealed class TemplateExecutor
         for (var i = 0; i < argNodes.Count; i++)
             values[i] = EvalArg(dot, KindAt(function, i), argNodes[i]);
         if (hasFinal)
-            values[count - 1] = Validate(identifier, final, KindAt(function, count - 1));
+            values[count - 1] = Validate(final, KindAt(function, count - 1));
         try
         {
             return function.Invoke(_context, values);
         }
         catch (TemplateFunctionException e)
         {
-            throw Error(identifier, $"error calling {function.Name}: {e.Message}", args);
+            throw Error(commandNode, $"error calling {function.Name}: {e.Message}");
         }
     }
 
@@ -283,34 +293,38 @@ internal sealed class TemplateExecutor
 
     private object? EvalArg(object? dot, ParamKind kind, TemplateNode node)
     {
+        _at = node;
         switch (node)
         {
             case NilNode:
                 if (kind is ParamKind.Any or ParamKind.Map)
                     return null;
                 throw Error(node, $"cannot assign nil to {TypeName(kind)}");
-            case StringNode s:
-                if (kind is ParamKind.String or ParamKind.Any or ParamKind.Value)
-                    return s.Text;
-                throw Error(node, $"expected {TypeName(kind)}; found {s.Quoted}");
-            case BoolNode b:
-                if (kind is ParamKind.Any or ParamKind.Value)
-                    return b.Value;
-                throw Error(node, $"expected {TypeName(kind)}; found {b}");
-            case NumberNode number:
-                switch (kind)
-                {
-                    case ParamKind.Any or ParamKind.Value:
-                        return IdealConstant(number);
-                    case ParamKind.Int:
-                        if (number.IsInt)
-                            return number.Int;
-                        throw Error(node, $"expected integer; found {number.Text}");
-                    default:
-                        throw Error(node, $"expected {TypeName(kind)}; found {number.Text}");
-                }
+            case StringNode or BoolNode or NumberNode:
+                return Literal(node, kind);
         }
-        return Validate(node, EvalArgValue(dot, node), kind);
+        return Validate(EvalArgValue(dot, node), kind);
+    }
+
+    // Go's evalArg for constants: each parameter type accepts only its own kind of literal.
+    private object? Literal(TemplateNode node, ParamKind kind)
+    {
+        switch (kind)
+        {
+            case ParamKind.Any or ParamKind.Value:
+                return node switch
+                {
+                    StringNode s => s.Text,
+                    BoolNode b => b.Value,
+                    _ => IdealConstant((NumberNode)node),
+                };
+            case ParamKind.String:
+                return node is StringNode text ? text.Text : throw Error(node, $"expected string; found {node}");
+            case ParamKind.Int:
+                return node is NumberNode { IsInt: true } number ? number.Int : throw Error(node, $"expected integer; found {node}");
+            default:
+                throw Error(node, $"can't handle {node} for arg of type {TypeName(kind)}");
+        }
     }
 
     // Field, chain, variable, dot, parenthesised pipeline or a function call without arguments.
@@ -321,7 +335,7 @@ internal sealed class TemplateExecutor
         ChainNode chain => EvalFieldChain(dot, chain, EvalArgValue(dot, chain.Node), chain.Field, [chain], null, false),
         VariableNode variable => EvalVariable(dot, variable, [variable], null, false),
         PipeNode pipe => EvalPipeline(dot, pipe),
-        IdentifierNode identifier => EvalCall(dot, identifier, [identifier], null, false),
+        IdentifierNode identifier => EvalCall(dot, identifier, identifier, [identifier], null, false),
         NilNode => throw Error(node, "nil is not a command"),
         BoolNode b => b.Value,
         StringNode s => s.Text,
@@ -329,13 +343,13 @@ internal sealed class TemplateExecutor
         _ => throw Error(node, $"can't handle {node} for arg"),
     };
 
-    private object? Validate(TemplateNode node, object? value, ParamKind kind)
+    private object? Validate(object? value, ParamKind kind)
     {
         if (value is null)
         {
             return kind is ParamKind.Any or ParamKind.Map or ParamKind.Value
                 ? null
-                : throw Error(node, $"invalid value; expected {TypeName(kind)}");
+                : throw Error($"invalid value; expected {TypeName(kind)}");
         }
         var ok = kind switch
         {
@@ -346,7 +360,7 @@ internal sealed class TemplateExecutor
             _ => false,
         };
         if (!ok)
-            throw Error(node, $"wrong type for value; expected {TypeName(kind)}; got {GoValue.TypeName(value)}");
+            throw Error($"wrong type for value; expected {TypeName(kind)}; got {GoValue.TypeName(value)}");
         return value;
     }
 
@@ -375,9 +389,21 @@ internal sealed class TemplateExecutor
         throw Error(number, $"{number.Text} overflows int");
     }
 
-    private TemplateException Error(TemplateNode node, string message, List<TemplateNode>? command = null)
+    private TemplateException Error(TemplateNode node, string message)
     {
-        var location = command is null ? node.ToString() : string.Join(" ", command.Select(a => a is PipeNode ? $"({a})" : a.ToString()));
+        _at = node;
+        return Error(message);
+    }
+
+    private TemplateException Error(string message)
+    {
+        var node = _at;
+        var location = node switch
+        {
+            BranchNode branch => $"{{{{{branch.Kind.ToString().ToLowerInvariant()} {branch.Pipe}}}}}",
+            ListNode or TextNode => "",
+            _ => node.ToString(),
+        };
         var before = _text[..Math.Min(node.Position, _text.Length)];
         var line = 1 + before.Count(c => c == '\n');
         var lineStart = before.LastIndexOf('\n') + 1;

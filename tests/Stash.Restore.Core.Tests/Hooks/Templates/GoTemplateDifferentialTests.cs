@@ -172,7 +172,9 @@ public sealed class GoTemplateDifferentialTests
             var expected = go[i];
             if (requireOk && !expected.Ok)
                 failures.AppendLine($"case {i}: Go failed: {expected.Error}");
-            else if (expected.Ok != ours.Ok || (expected.Ok && expected.Output != ours.Output))
+            // Errors must match too: Go's message, position and node (type names aside: main.Data is hooks.Data here).
+            else if (expected.Ok != ours.Ok || (expected.Ok && expected.Output != ours.Output)
+                || (!expected.Ok && expected.Error.Replace("main.", "hooks.", StringComparison.Ordinal) != ours.Error))
             {
                 failures.AppendLine($"case {i}: {cases[i].Template}");
                 failures.AppendLine($"   go:   {(expected.Ok ? Show(expected.Output) : "error " + expected.Error)}");
