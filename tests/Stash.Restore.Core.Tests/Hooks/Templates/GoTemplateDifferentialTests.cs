@@ -153,7 +153,7 @@ public sealed class GoTemplateDifferentialTests
     public void Generated_templates_render_the_same_or_fail_in_both()
     {
         var random = new Random(20260314);
-        var cases = Enumerable.Range(0, 400)
+        var cases = Enumerable.Range(0, 600)
             .Select(i => new TemplateCase($"gen{i}", TemplateGenerator.Template(random), i % 3 == 0 ? Failed : Succeeded))
             .ToList();
         AssertSameAsGo(cases, requireOk: false);

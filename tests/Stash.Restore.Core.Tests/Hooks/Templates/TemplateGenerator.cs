@@ -6,7 +6,7 @@ internal static class TemplateGenerator
     private static readonly string[] Leaves =
     [
         ".Name", ".Namespace", ".Hostname", ".Status.Phase", ".Status.Error", ".Status.Duration", ".Target.Kind",
-        ".Target.APIVersion", ".Invoker.Name", "\"text\"", "\"\"", "`raw`", "42", "0", "-3", "2.5", "true", "false",
+        ".Target.APIVersion", ".Invoker.Name", ".Invoker.Kind", ".Target.Namespace", "\"text\"", "\"a-b-c\"", "\" padded \"", "\"<html & 'q'>\"", "\"\"", "`raw`", "42", "0", "-3", "2.5", "true", "false",
         "$", ".", "(list 1 \"a\")", "(dict \"k\" .Name)", "(list)", "(dict)", ".Target", ".Status",
     ];
 
@@ -20,13 +20,28 @@ internal static class TemplateGenerator
         "lt 1", "gt \"m\"", "toPrettyJson",
     ];
 
+    // Ways to break a template, so parse errors are compared as well as output.
+    private static readonly Func<string, Random, string>[] Breakages =
+    [
+        (t, _) => t[..t.LastIndexOf("}}", StringComparison.Ordinal)],
+        (t, _) => t + "{{ end }}",
+        (t, _) => t + "{{ else }}",
+        (t, r) => t.Insert(r.Next(t.Length + 1), "{{ nosuchfunc }}"),
+        (t, _) => t + "{{ if .Name }}open",
+        (t, _) => t + "{{ $undeclared }}",
+        (t, _) => t + "{{ (upper .Name }}",
+        (t, _) => t + "{{ \"unterminated }}",
+        (t, _) => t.Replace("}}", "} }", StringComparison.Ordinal),
+    ];
+
     public static string Template(Random random)
     {
         var parts = new List<string>();
         var count = random.Next(1, 4);
         for (var i = 0; i < count; i++)
             parts.Add(Statement(random, 0));
-        return string.Join(random.Next(3) == 0 ? "\n " : " ", parts);
+        var template = string.Join(random.Next(3) == 0 ? "\n " : " ", parts);
+        return random.Next(8) == 0 ? Breakages[random.Next(Breakages.Length)](template, random) : template;
     }
 
     private static string Statement(Random random, int depth)
