@@ -57,7 +57,8 @@ internal static class TemplateGenerator
             4 => $"{left}range $i, $v := {expression}{right}{{{{ $i }}}}={{{{ $v }}}};{{{{ else }}}}empty{{{{ end }}}}",
             5 => $"{{{{ $x := {expression} }}}}{left}$x{right}|{{{{ $x = \"re\" }}}}{{{{ $x }}}}",
             6 => $"{left}{expression} | {Function(random)}{right}",
-            _ => $"{left}/* note */{right}{Statement(random, depth + 1)}",
+            // A comment must touch its delimiters ("{{/*" or "{{- /*"), else Go reads "/" as a bad character.
+            _ => (left == "{{ " ? "{{/* note */" : "{{- /* note */") + (right == " }}" ? "}}" : " -}}") + Statement(random, depth + 1),
         };
     }
 
