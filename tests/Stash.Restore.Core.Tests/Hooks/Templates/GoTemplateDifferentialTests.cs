@@ -1,4 +1,6 @@
 using System.Text;
+using Stash.Restore.Core.Execution;
+using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Hooks.Templates;
 
 namespace Stash.Restore.Core.Tests.Hooks.Templates;
@@ -54,7 +56,7 @@ public sealed class GoTemplateDifferentialTests
 
     [RequiresGoFact]
     public void Slack_notification_bodies_render_the_same_bytes_as_go() =>
-        AssertSameAsGo(SlackBodies.SelectMany((body, i) => new[]
+        _ = AssertSameAsGo(SlackBodies.SelectMany((body, i) => new[]
         {
             new TemplateCase($"slack{i}", body, Succeeded),
             new TemplateCase($"slack{i}", body, Failed),
@@ -105,7 +107,7 @@ public sealed class GoTemplateDifferentialTests
 
     [RequiresGoFact]
     public void Every_builtin_and_sprig_function_renders_the_same_as_go() =>
-        AssertSameAsGo(FunctionCases.Select((t, i) => new TemplateCase($"fn{i}", t, i % 2 == 0 ? Succeeded : Failed)).ToList(), requireOk: false);
+        _ = AssertSameAsGo(FunctionCases.Select((t, i) => new TemplateCase($"fn{i}", t, i % 2 == 0 ? Succeeded : Failed)).ToList(), requireOk: false);
 
     // Syntax and function errors are found while parsing, with Go's message.
     private static readonly string[] ParseErrors =
@@ -156,13 +158,44 @@ public sealed class GoTemplateDifferentialTests
         var cases = Enumerable.Range(0, 600)
             .Select(i => new TemplateCase($"gen{i}", TemplateGenerator.Template(random), i % 3 == 0 ? Failed : Succeeded))
             .ToList();
-        AssertSameAsGo(cases, requireOk: false);
+        var go = AssertSameAsGo(cases, requireOk: false);
+
+        // The static field check behind `validate` flags a field only when Go cannot read it: every flagged
+        // expression, rendered alone by Go over the same data, fails with "can't evaluate field". (It also flags
+        // fields in branches Go never reached, which is why the expression is re-checked alone.)
+        var flagged = new List<TemplateCase>();
+        for (var i = 0; i < cases.Count; i++)
+        {
+            // Parse errors are problems too; only field problems are re-checked here.
+            foreach (var problem in HookTemplate.Problems(cases[i].Template, HookStage.PostRestore, cases[i].Name)
+                         .Where(p => p.Contains("unknown field ", StringComparison.Ordinal)))
+            {
+                var expression = problem[(problem.IndexOf("unknown field ", StringComparison.Ordinal) + "unknown field ".Length)..];
+                expression = expression[..expression.IndexOf(": ", StringComparison.Ordinal)];
+                flagged.Add(new TemplateCase($"flagged{i}", $"{{{{ {expression} }}}}", cases[i].Data));
+            }
+            if (go[i].Ok == false && go[i].Error.Contains("can't evaluate field", StringComparison.Ordinal)
+                && !go[i].Error.Contains("at <$x", StringComparison.Ordinal))
+            {
+                Assert.True(HookTemplate.Problems(cases[i].Template, HookStage.PostRestore, cases[i].Name).Count > 0,
+                    $"Go failed on an unknown field the static check missed: {cases[i].Template}: {go[i].Error}");
+            }
+        }
+        Assert.True(flagged.Count > 20, $"only {flagged.Count} fields flagged");
+        var alone = GoReference.Render(flagged);
+        for (var i = 0; i < flagged.Count; i++)
+            Assert.True(!alone[i].Ok && alone[i].Error.Contains("can't evaluate field", StringComparison.Ordinal), $"{flagged[i].Template}: Go says {(alone[i].Ok ? "ok" : alone[i].Error)}");
+
         // Enough of them must render for the comparison to mean something.
         var rendered = cases.Count(c => OurRender.Render(c).Ok);
         Assert.True(rendered > cases.Count / 3, $"only {rendered} of {cases.Count} generated templates rendered");
     }
 
-    private static void AssertSameAsGo(IReadOnlyList<TemplateCase> cases, bool requireOk)
+    [Fact]
+    public void The_slack_bodies_pass_the_static_field_check() =>
+        Assert.All(SlackBodies, body => Assert.Empty(HookTemplate.Problems(body, HookStage.PostRestore)));
+
+    private static IReadOnlyList<GoResult> AssertSameAsGo(IReadOnlyList<TemplateCase> cases, bool requireOk)
     {
         var go = GoReference.Render(cases);
         var failures = new StringBuilder();
@@ -182,6 +215,7 @@ public sealed class GoTemplateDifferentialTests
             }
         }
         Assert.True(failures.Length == 0, failures.ToString());
+        return go;
     }
 
     private static string Show(string text) => text.Replace("\n", "\\n", StringComparison.Ordinal);

@@ -7,7 +7,7 @@ internal static class TemplateGenerator
     [
         ".Name", ".Namespace", ".Hostname", ".Status.Phase", ".Status.Error", ".Status.Duration", ".Target.Kind",
         ".Target.APIVersion", ".Invoker.Name", ".Invoker.Kind", ".Target.Namespace", "\"text\"", "\"a-b-c\"", "\" padded \"", "\"<html & 'q'>\"", "\"\"", "`raw`", "42", "0", "-3", "2.5", "true", "false",
-        "$", ".", "(list 1 \"a\")", "(dict \"k\" .Name)", "(list)", "(dict)", ".Target", ".Status",
+        "$", ".", ".Nope", ".Status.Phse", "$.Target.Kind.X", "(list 1 \"a\")", "(dict \"k\" .Name)", "(list)", "(dict)", ".Target", ".Status",
     ];
 
     private static readonly string[] Functions =
