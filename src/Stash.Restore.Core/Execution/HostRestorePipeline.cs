@@ -35,7 +35,7 @@ internal sealed class HostRestorePipeline(RestoreDependencies parts, RestoreSett
 
     public async Task<HostRestoreOutcome> RestoreAsync(RestoreInputs inputs, CancellationToken cancellationToken)
     {
-        parts.Masker.AddRange(inputs.RepositorySecret.Values);
+        parts.Masker.RegisterSecretData("backend Secret", inputs.RepositorySecret);
         var session = RestoreSessionValidator.EnsureValid(inputs.Session, Input.StashObjects.Describe(inputs.Session));
         var host = HostIdentity.Resolve(session.Spec.Target, inputs.Pod, inputs.HostOverride);
         var log = parts.Log.ForHost(host);

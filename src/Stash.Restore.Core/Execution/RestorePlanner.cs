@@ -30,7 +30,7 @@ internal sealed class RestorePlanner(IResticRestore restic, RestoreSettings sett
 {
     public async Task<RestorePlanReport> PlanAsync(RestoreInputs inputs, CancellationToken cancellationToken)
     {
-        masker.AddRange(inputs.RepositorySecret.Values);
+        masker.RegisterSecretData("backend Secret", inputs.RepositorySecret);
         var session = RestoreSessionValidator.EnsureValid(inputs.Session, Input.StashObjects.Describe(inputs.Session));
         var host = HostIdentity.Resolve(session.Spec.Target, inputs.Pod, inputs.HostOverride);
         var name = Input.StashObjects.Describe(session);
