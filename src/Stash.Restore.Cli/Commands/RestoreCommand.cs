@@ -49,7 +49,7 @@ internal static class RestoreCommand
             WarnAboutIgnoredFlags(parse, flags, log);
             var settings = SettingsFrom(host, flags, parse);
             var pod = PodIdentity.FromEnvironment(host.Environment, host.OsHostName);
-            var restic = new ResticRestore(host.ProcessRunner, host.Clock, host.Environment);
+            var restic = new ResticRestore(host.ProcessRunner, host.Clock, host.Environment, masker);
 
             await using var wiring = parse.GetValue(flags.RestoreSessionFile) is { } sessionFile
                 ? RestoreWiring.Offline(sessionFile, flags, parse, pod, host, log)
