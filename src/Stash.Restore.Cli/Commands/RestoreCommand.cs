@@ -125,7 +125,7 @@ internal static class RestoreCommand
     private static RestoreSettings SettingsFrom(CliHost host, RestoreFlags flags, ParseResult parse)
     {
         var scratch = parse.GetValue(flags.ScratchDir)
-            ?? (Directory.Exists("/stash-tmp") ? "/stash-tmp" : Path.Combine(Path.GetTempPath(), "stash-restore"));
+            ?? (Directory.Exists("/stash-tmp") ? "/stash-tmp" : ResticWorkspace.DefaultScratchDirectory(host.Environment));
         var maxConnections = parse.GetValue(flags.MaxConnections);
         return new RestoreSettings(
             TargetDirectory: Path.GetFullPath(parse.GetValue(flags.TargetDir) ?? "/"),

@@ -24,7 +24,7 @@ internal sealed class RestoreFlags
     public Option<string?> PushgatewayUrl { get; } = new("--pushgateway-url") { Description = "Pushgateway base URL, e.g. http://stash-operator.kube-system.svc:56789." };
     public Option<string?> RestoreModel { get; } = new("--restore-model") { Description = "init-container or job (informational; the host is computed from the target)." };
     public Option<string?> Host { get; } = new("--host") { Description = "Restore as this host, overriding the computed host name." };
-    public Option<string?> ScratchDir { get; } = new("--scratch-dir") { Description = "Cache, temp files and credential files. Default: /stash-tmp if it exists, else the system temp dir." };
+    public Option<string?> ScratchDir { get; } = new("--scratch-dir") { Description = "Cache, temp files and credential files. Default: /stash-tmp if it exists, else ~/.cache/stash-restore (XDG_CACHE_HOME), else a new randomly named folder in the temp dir." };
     public Option<string?> TargetDir { get; } = new("--target-dir") { Description = "Restore under this root instead of / (for inspection)." };
     public Option<bool> DryRun { get; } = new("--dry-run") { Description = "Resolve everything and print the plan; restore and write nothing." };
     public Option<string> Output { get; } = new("--output", "-o") { Description = "Plan format for --dry-run: text or json.", DefaultValueFactory = _ => "text" };
