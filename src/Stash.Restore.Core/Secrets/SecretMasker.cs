@@ -82,11 +82,12 @@ internal sealed class SecretMasker
         var forms = SecretForms.Of(secret);
         lock (_gate)
         {
-            _values = _values.Concat(forms)
+            var values = _values.Concat(forms)
                 .Distinct(StringComparer.Ordinal)
                 .OrderByDescending(s => s.Length) // longest first, so a secret containing another is masked whole
                 .ThenBy(s => s, StringComparer.Ordinal)
                 .ToArray();
+            Volatile.Write(ref _values, values);
         }
     }
 
@@ -101,7 +102,8 @@ internal sealed class SecretMasker
     {
         if (string.IsNullOrEmpty(text))
             return text ?? "";
-        var values = _values;
+        // Registration swaps the array under the lock; a reader takes whichever array is current.
+        var values = Volatile.Read(ref _values);
         var ranges = new List<(int Start, int Length)>();
         List<(int Start, int Length)>? phrases = null;
         foreach (var value in values)
