@@ -49,7 +49,7 @@ internal static class RestoreCommand
             WarnAboutIgnoredFlags(parse, flags, log);
             var settings = SettingsFrom(host, flags, parse);
             var pod = PodIdentity.FromEnvironment(host.Environment, host.OsHostName);
-            var restic = new ResticRestore(host.ProcessRunner, host.Clock, host.Environment);
+            var restic = new ResticRestore(host.ProcessRunner, host.Clock, host.Environment, masker);
 
             await using var wiring = parse.GetValue(flags.RestoreSessionFile) is { } sessionFile
                 ? RestoreWiring.Offline(sessionFile, flags, parse, pod, host, masker, log)
@@ -69,7 +69,7 @@ internal static class RestoreCommand
             using var http = new HttpClient();
             var hooks = new HookExecutor(host.ProcessRunner, wiring.PodExec, masker, log, host.Clock, HookOptionsFrom(flags, parse, wiring));
             var parts = new StashRestoreParts(restic, hooks, wiring.Status, wiring.Events, wiring.Claims,
-                MetricsFrom(flags, parse, wiring.Inputs, http, masker, log), masker, log, host.Clock);
+                MetricsFrom(flags, parse, wiring.Inputs, http, masker, log, host.Environment), masker, log, host.Clock);
             var outcome = await new StashHostRestore(parts, settings, host.Interruption).RestoreAsync(wiring.Inputs, cancellationToken);
             await wiring.FinishAsync(host.Output);
             return outcome.ExitCode;
@@ -94,7 +94,8 @@ internal static class RestoreCommand
     }
 
     /// <summary>With --metrics-enabled, this host's metrics go to the Pushgateway; without a URL that is a warning, not a failure.</summary>
-    private static PushgatewayMetricsPublisher? MetricsFrom(RestoreFlags flags, ParseResult parse, RestoreInputs inputs, HttpClient http, SecretMasker masker, ILogger log)
+    private static PushgatewayMetricsPublisher? MetricsFrom(
+        RestoreFlags flags, ParseResult parse, RestoreInputs inputs, HttpClient http, SecretMasker masker, ILogger log, IReadOnlyDictionary<string, string> environment)
     {
         if (!parse.GetValue(flags.MetricsEnabled))
             return null;
@@ -104,7 +105,17 @@ internal static class RestoreCommand
             return null;
         }
         var url = PushgatewayUrl.Parse(parse.GetValue(flags.PushgatewayUrl));
-        masker.Add(url.UserInfo.Split(':', 2).ElementAtOrDefault(1));
+        masker.AddRange(UrlRedactor.Passwords(url.AbsoluteUri));
+        if (PushgatewayCredentials.Resolve(parse.GetValue(flags.PushgatewayCredentialsFile), environment) is { } credentials)
+        {
+            masker.Add(credentials.Password);
+            url = credentials.ApplyTo(url);
+            log.Debug("Pushgateway basic auth from {Source}", credentials.Source);
+        }
+        else if (url.UserInfo.Contains(':', StringComparison.Ordinal))
+        {
+            log.Warning("--pushgateway-url carries a password, which any process list shows; use {Variable} or --pushgateway-credentials-file instead", PushgatewayCredentials.PasswordVariable);
+        }
         var session = inputs.Session;
         var target = session.Spec.Target?.Ref;
         var labels = new RestoreMetricsLabels(
@@ -116,7 +127,7 @@ internal static class RestoreCommand
             target?.Kind ?? "",
             RestoreMetricsLabels.GroupOf(target?.ApiVersion),
             target?.Name ?? "");
-        return new PushgatewayMetricsPublisher(http, url, labels, log);
+        return new PushgatewayMetricsPublisher(http, url, labels, log, masker: masker);
     }
 
     private static async Task<int> PrintPlanAsync(CliHost host, RestoreFlags flags, ParseResult parse, StashDryRun planner, RestoreInputs inputs, CancellationToken cancellationToken)
@@ -143,7 +154,7 @@ internal static class RestoreCommand
     private static RestoreSettings SettingsFrom(CliHost host, RestoreFlags flags, ParseResult parse)
     {
         var scratch = parse.GetValue(flags.ScratchDir)
-            ?? (Directory.Exists("/stash-tmp") ? "/stash-tmp" : Path.Combine(Path.GetTempPath(), "stash-restore"));
+            ?? (Directory.Exists("/stash-tmp") ? "/stash-tmp" : ResticWorkspace.DefaultScratchDirectory(host.Environment));
         var maxConnections = parse.GetValue(flags.MaxConnections);
         return new RestoreSettings(
             TargetDirectory: Path.GetFullPath(parse.GetValue(flags.TargetDir) ?? "/"),

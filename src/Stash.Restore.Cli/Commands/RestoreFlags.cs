@@ -21,10 +21,11 @@ internal sealed class RestoreFlags
     public Option<bool> EnableCache { get; } = new("--enable-cache") { Description = "Use a restic cache under the scratch directory.", DefaultValueFactory = _ => true };
     public Option<int> MaxConnections { get; } = new("--max-connections") { Description = "Backend connections for restic (gcs, azure, b2); 0 = the Repository's or restic's default.", DefaultValueFactory = _ => 0 };
     public Option<bool> MetricsEnabled { get; } = new("--metrics-enabled") { Description = "Push this host's restore metrics to the Pushgateway." };
-    public Option<string?> PushgatewayUrl { get; } = new("--pushgateway-url") { Description = "Pushgateway base URL, e.g. http://stash-operator.kube-system.svc:56789." };
+    public Option<string?> PushgatewayUrl { get; } = new("--pushgateway-url") { Description = "Pushgateway base URL, e.g. http://stash-operator.kube-system.svc:56789. Basic-auth credentials: PUSHGATEWAY_USERNAME/PUSHGATEWAY_PASSWORD or --pushgateway-credentials-file (user:pw@ in the URL works but shows in the process list)." };
+    public Option<string?> PushgatewayCredentialsFile { get; } = new("--pushgateway-credentials-file") { Description = "File whose first line is username:password for the Pushgateway's basic auth (wins over PUSHGATEWAY_USERNAME/PUSHGATEWAY_PASSWORD and the URL's user info)." };
     public Option<string?> RestoreModel { get; } = new("--restore-model") { Description = "init-container or job (informational; the host is computed from the target)." };
     public Option<string?> Host { get; } = new("--host") { Description = "Restore as this host, overriding the computed host name." };
-    public Option<string?> ScratchDir { get; } = new("--scratch-dir") { Description = "Cache, temp files and credential files. Default: /stash-tmp if it exists, else the system temp dir." };
+    public Option<string?> ScratchDir { get; } = new("--scratch-dir") { Description = "Cache, temp files and credential files. Default: /stash-tmp if it exists, else ~/.cache/stash-restore (XDG_CACHE_HOME), else a new randomly named folder in the temp dir." };
     public Option<string?> TargetDir { get; } = new("--target-dir") { Description = "Restore under this root instead of / (for inspection)." };
     public Option<bool> DryRun { get; } = new("--dry-run") { Description = "Resolve everything and print the plan; restore and write nothing." };
     public Option<string?> Hosts { get; } = new("--hosts") { Description = "With --dry-run: preview these hosts at once (host-0,host-1 or all): rule, source host, and the snapshot each restic call resolves to now." };
@@ -57,7 +58,7 @@ internal sealed class RestoreFlags
         Option[] all =
         [
             RestoreSession, Namespace, Kubeconfig, Master, InvokerKind, InvokerName, TargetKind, TargetName, TargetNamespace,
-            SecretDir, EnableCache, MaxConnections, MetricsEnabled, PushgatewayUrl, RestoreModel, Host, ScratchDir, TargetDir,
+            SecretDir, EnableCache, MaxConnections, MetricsEnabled, PushgatewayUrl, PushgatewayCredentialsFile, RestoreModel, Host, ScratchDir, TargetDir,
             DryRun, Hosts, Replicas, Output, RestoreSessionFile, RepositoryFile, StatusFile, Verify, FailOnMetadataErrors, HookTimeout, OwnContainer, LogFormat, LogLevel, Verbosity,
         ];
         foreach (var option in all.Concat(Ignored))

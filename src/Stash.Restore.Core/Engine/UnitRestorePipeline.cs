@@ -39,8 +39,6 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
             return AlreadyRestored(unit, log);
 
         var plan = parts.Restic.Plan(job.Restic, job.Options with { Resume = previous == UnitPhase.Failed }, restic);
-        // Forms of the credentials that only planning derives (URL-encoded userinfo of a REST URL).
-        parts.Masker.AddRange(plan.SecretValues);
         log.Information("Restoring {Unit:l} {Origin:l} ({Calls} restic call(s), restic {ResticVersion})",
             unit.ToString(), job.Origin, plan.Invocations.Count, restic.Version);
 

@@ -37,6 +37,10 @@ internal sealed class HookExecutor(
     private const int MaxResponseBodyInMessage = 1024;
     private const int MaxOutputInMessage = 4096;
 
+    // How much of a reply is read to mask it before the cut to MaxResponseBodyInMessage characters:
+    // at least 16 Ki characters of UTF-8, so a secret that starts before the cut is read whole.
+    private const int ResponseBodyReadLimit = 64 * 1024;
+
     public async Task<HookResult> ExecuteAsync(HookSpec hook, HookContext context, CancellationToken cancellationToken)
     {
         var stage = HookPolicy.StageName(context.Stage);
@@ -96,7 +100,7 @@ internal sealed class HookExecutor(
 
     private async Task<HookResult> ExecLocallyAsync(List<string> argv, CancellationToken cancellationToken)
     {
-        var tail = new OutputTail(options.OutputTailLines);
+        var tail = new OutputTail(options.OutputTailLines, masker);
         // Kubernetes runs exec hooks in the container's root directory; so do we.
         var spec = new ProcessSpec(argv[0], argv[1..], new Dictionary<string, string?>(), WorkingDirectory: "/");
         ProcessResult result;
@@ -131,7 +135,7 @@ internal sealed class HookExecutor(
     {
         if (podExec is null)
             return new HookResult(false, $"container {container} is not the executor's own ({options.OwnContainerName}) and no cluster is available");
-        var tail = new OutputTail(options.OutputTailLines);
+        var tail = new OutputTail(options.OutputTailLines, masker);
         int exitCode;
         try
         {
@@ -154,8 +158,7 @@ internal sealed class HookExecutor(
 
     private void OnOutput(OutputTail tail, OutputStream stream, string line)
     {
-        var masked = masker.Apply(line);
-        tail.Add(masked);
+        var masked = tail.Add(line);
         logger.Debug("hook {Stream:l}: {Line:l}", stream == OutputStream.StandardError ? "stderr" : "stdout", masked);
     }
 
@@ -173,13 +176,8 @@ internal sealed class HookExecutor(
 
     private static HookResult Failure(string cause, OutputTail tail)
     {
-        var lines = tail.Lines;
-        if (lines.Count == 0)
-            return new HookResult(false, cause);
-        var output = string.Join(" | ", lines);
-        if (output.Length > MaxOutputInMessage)
-            output = "…" + output[^MaxOutputInMessage..];
-        return new HookResult(false, $"{cause}; last output: {output}");
+        var output = tail.Text(" | ", MaxOutputInMessage);
+        return output.Length == 0 ? new HookResult(false, cause) : new HookResult(false, $"{cause}; last output: {output}");
     }
 
     private async Task<HookResult> HttpAsync(HttpMethod method, HttpGetAction action, string? containerName, HookContext context, CancellationToken cancellationToken)
@@ -239,7 +237,10 @@ internal sealed class HookExecutor(
             var status = (int)response.StatusCode;
             if (status is >= 200 and < 400)
                 return new HookResult(true, $"HTTP {status} from {target}");
-            var body = await ReadStartAsync(response, cancellationToken).ConfigureAwait(false);
+            // Mask first, then shorten: a secret split by the cut would escape the mask in part.
+            // A multi-line secret matches before the line breaks become spaces.
+            var raw = await ReadStartAsync(response, cancellationToken).ConfigureAwait(false);
+            var body = masker.ApplyAndShorten(masker.Apply(raw).ReplaceLineEndings(" ").Trim(), MaxResponseBodyInMessage);
             var reason = string.IsNullOrEmpty(response.ReasonPhrase) ? "" : $" {response.ReasonPhrase}";
             return new HookResult(false, $"HTTP {status}{reason} from {target}" + (body.Length > 0 ? $": {body}" : ""));
         }
@@ -270,7 +271,7 @@ internal sealed class HookExecutor(
         var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            var buffer = new byte[MaxResponseBodyInMessage];
+            var buffer = new byte[ResponseBodyReadLimit];
             var read = 0;
             while (read < buffer.Length)
             {
@@ -279,7 +280,7 @@ internal sealed class HookExecutor(
                     break;
                 read += n;
             }
-            return Encoding.UTF8.GetString(buffer, 0, read).ReplaceLineEndings(" ").Trim();
+            return Encoding.UTF8.GetString(buffer, 0, read);
         }
     }
 

@@ -31,12 +31,14 @@ internal static class ClusterInputs
             throw new InvalidInputException($"{source}: spec.repository.name is empty");
         var repositoryNamespace = string.IsNullOrWhiteSpace(reference.Namespace) ? selector.Namespace : reference.Namespace;
         var repository = await api.GetRepositoryAsync(repositoryNamespace, reference.Name, cancellationToken);
+        // A password written into rest.url enters here, not through the Secret.
+        masker.AddRange(UrlRedactor.Passwords(repository.Spec.Backend?.Rest?.Url ?? ""));
 
         IReadOnlyDictionary<string, string> secret;
         if (secretDirectory is not null)
         {
             secret = SecretDirectory.Read(secretDirectory);
-            masker.AddRange(secret.Values);
+            masker.RegisterSecretData($"Secret directory '{secretDirectory}'", secret);
         }
         else
         {

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Serilog;
 using Stash.Restore.Core.Engine;
+using Stash.Restore.Core.Secrets;
 
 namespace Stash.Restore.Core.Metrics;
 
@@ -26,14 +27,17 @@ internal sealed class PushgatewayMetricsPublisher : IRestoreMetricsPublisher
     private readonly RestoreMetricsLabels _labels;
     private readonly ILogger _logger;
     private readonly TimeSpan _timeout;
+    private readonly SecretMasker? _masker;
 
     /// <param name="httpClient">Not owned; its own Timeout is left alone (this publisher applies <paramref name="timeout"/>).</param>
     /// <param name="pushgatewayUrl">The base URL (see <see cref="PushgatewayUrl.Parse"/>); user info becomes basic auth.</param>
     /// <param name="labels">The labels every metric of this run carries.</param>
     /// <param name="logger">Where push failures are reported.</param>
     /// <param name="timeout">Bound on one push; <see cref="DefaultTimeout"/> when null.</param>
-    public PushgatewayMetricsPublisher(HttpClient httpClient, Uri pushgatewayUrl, RestoreMetricsLabels labels, ILogger logger, TimeSpan? timeout = null)
+    /// <param name="masker">Masks an error reply before it is shortened (the log masks again, but only what is left after the cut).</param>
+    public PushgatewayMetricsPublisher(HttpClient httpClient, Uri pushgatewayUrl, RestoreMetricsLabels labels, ILogger logger, TimeSpan? timeout = null, SecretMasker? masker = null)
     {
+        _masker = masker;
         _httpClient = httpClient;
         _pushgatewayUrl = pushgatewayUrl;
         _labels = labels;
@@ -108,14 +112,15 @@ internal sealed class PushgatewayMetricsPublisher : IRestoreMetricsPublisher
             ? $"{e.Message} ({inner.Message})"
             : e.Message;
 
-    private static async Task<string> ReadErrorBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private async Task<string> ReadErrorBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         try
         {
             var text = (await response.Content.ReadAsStringAsync(cancellationToken)).Trim();
             if (text.Length == 0)
                 return "";
-            text = text.ReplaceLineEndings(" ");
+            // Mask first, then shorten: a secret cut in two would no longer match the log's masker.
+            text = (_masker?.Apply(text) ?? text).ReplaceLineEndings(" ");
             return ": " + (text.Length > MaxErrorBodyLength ? text[..MaxErrorBodyLength] + "…" : text);
         }
         catch (HttpRequestException)

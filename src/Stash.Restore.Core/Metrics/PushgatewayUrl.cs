@@ -1,4 +1,5 @@
 using System.Text;
+using Stash.Restore.Core.Secrets;
 
 namespace Stash.Restore.Core.Metrics;
 
@@ -53,14 +54,8 @@ internal static class PushgatewayUrl
     public static string Display(Uri url) =>
         new UriBuilder(url) { UserName = "", Password = "", Query = "", Fragment = "" }.Uri.ToString();
 
-    private static string Display(string? value)
-    {
-        // Never echo a password given as user info in an unparseable URL.
-        var text = value ?? "";
-        var at = text.LastIndexOf('@');
-        var scheme = text.IndexOf("://", StringComparison.Ordinal);
-        return at < 0 ? text : (scheme >= 0 ? text[..(scheme + 3)] : "") + "***" + text[at..];
-    }
+    // Never echo a password given as user info in an unparseable URL.
+    private static string Display(string? value) => UrlRedactor.RedactLoose(value);
 
     private static string Base64Url(string value) =>
         Convert.ToBase64String(Encoding.UTF8.GetBytes(value)).Replace('+', '-').Replace('/', '_');

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Stash.Restore.Core.Secrets;
 
 namespace Stash.Restore.Core.Restic;
 
@@ -36,11 +37,8 @@ internal static class ResticBackends
     public const string RestUserKey = "REST_SERVER_USERNAME";
     public const string RestPasswordKey = "REST_SERVER_PASSWORD";
 
-    /// <summary>Where credential files go, under the scratch directory.</summary>
+    /// <summary>Credential files go under the scratch directory in <c>restic-credentials-&lt;random&gt;</c>, one fresh folder per run.</summary>
     public const string CredentialsDirectoryName = "restic-credentials";
-
-    // Secret keys whose values are credentials; the rest (region, project, account name, auth URL) are not masked.
-    private static readonly string[] SecretMarkers = ["PASSWORD", "SECRET", "KEY", "TOKEN", "CREDENTIAL"];
 
     // Inherited variables that would make restic read another repository or password than the one we set.
     private static readonly string[] Neutralised =
@@ -53,7 +51,7 @@ internal static class ResticBackends
     /// Builds the repository access for <paramref name="location"/>.
     /// </summary>
     /// <param name="secret">The backend Secret's data (key → decoded value).</param>
-    /// <param name="credentialsDirectory">Where credential files will be written when restic runs.</param>
+    /// <param name="credentialsDirectory">Base name of the folder credential files will be written to when restic runs (a random suffix is added).</param>
     /// <param name="maxConnections">Overrides the backend's <c>maxConnections</c> (the <c>--max-connections</c> flag).</param>
     /// <exception cref="InvalidInputException">No, several or an unknown backend; a required field or Secret key is missing.</exception>
     public static ResticRepositoryAccess Build(
@@ -168,6 +166,8 @@ internal static class ResticBackends
                     builder.SecretValues.Add(restPassword);
                     builder.SecretValues.Add(Uri.EscapeDataString(restPassword));
                 }
+                // A password written into rest.url itself (http://user:pw@host) is as secret as the Secret's.
+                builder.SecretValues.AddRange(UrlRedactor.Passwords(url));
                 builder.Connections("rest", maxConnections);
                 break;
             }
@@ -186,17 +186,24 @@ internal static class ResticBackends
             builder.Files);
     }
 
-    /// <summary>True for Secret keys whose values must never be shown.</summary>
-    public static bool IsSecretKey(string key) =>
-        SecretMarkers.Any(marker => key.Contains(marker, StringComparison.OrdinalIgnoreCase));
+    /// <summary>
+    /// A credentials folder name no other run (or other user of a shared scratch directory) can
+    /// predict: <paramref name="baseDirectory"/> plus 128 random bits. Planning only names it;
+    /// <see cref="ResticWorkspace"/> creates it, private, when restic runs.
+    /// </summary>
+    public static string NewCredentialsDirectory(string baseDirectory) =>
+        baseDirectory.TrimEnd('/') + "-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>True for Secret keys whose values must never be shown (<see cref="SecretKeyClassifier"/>).</summary>
+    public static bool IsSecretKey(string key) => SecretKeyClassifier.IsCredential(key);
 
     private static (string Url, string Display) RestUrl(string name, string field, string url, string? user, string? password)
     {
         var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
         if (schemeEnd <= 0)
-            throw new InvalidInputException($"{name}: {field} '{url}' is not an http(s) URL");
+            throw new InvalidInputException($"{name}: {field} '{UrlRedactor.RedactLoose(url)}' is not an http(s) URL");
         if (string.IsNullOrEmpty(user) && string.IsNullOrEmpty(password))
-            return ("rest:" + url, "rest:" + url);
+            return ("rest:" + url, "rest:" + UrlRedactor.Redact(url));
         var head = url[..(schemeEnd + 3)];
         var rest = url[(schemeEnd + 3)..];
         var authorityEnd = rest.IndexOf('/', StringComparison.Ordinal);
@@ -259,10 +266,13 @@ internal static class ResticBackends
             Arguments.AddRange(["-o", $"{backend}.connections={connections.Value.ToString(CultureInfo.InvariantCulture)}"]);
         }
 
-        /// <summary>Plans a credential file (written 0600 when restic runs); returns its path.</summary>
+        private string? _directory;
+
+        /// <summary>Plans a credential file (written 0600 when restic runs, in this run's own folder); returns its path.</summary>
         public string WriteFile(string fileName, string content)
         {
-            var path = Path.Combine(credentialsDirectory, fileName);
+            _directory ??= NewCredentialsDirectory(credentialsDirectory);
+            var path = Path.Combine(_directory, fileName);
             Files.Add(new CredentialFile(path, content));
             return path;
         }

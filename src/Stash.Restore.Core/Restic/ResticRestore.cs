@@ -1,11 +1,12 @@
 using Serilog;
 using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Processes;
+using Stash.Restore.Core.Secrets;
 
 namespace Stash.Restore.Core.Restic;
 
 /// <summary>The pipeline's restic: <see cref="ResticLocator"/>, <see cref="ResticPlanner"/> and <see cref="ResticRestoreRunner"/>.</summary>
-internal sealed class ResticRestore(IProcessRunner runner, TimeProvider clock, IReadOnlyDictionary<string, string> environment) : IResticRestore
+internal sealed class ResticRestore(IProcessRunner runner, TimeProvider clock, IReadOnlyDictionary<string, string> environment, SecretMasker masker) : IResticRestore
 {
     public Task<ResticInstallation> LocateAsync(CancellationToken cancellationToken) =>
         ResticLocator.FindAsync(runner, environment, cancellationToken);
@@ -17,5 +18,5 @@ internal sealed class ResticRestore(IProcessRunner runner, TimeProvider clock, I
         ResticSnapshotList.ReadAsync(runner, plan, masker, cancellationToken);
 
     public Task<ResticRestoreSummary> RunAsync(ResticPlan plan, ILogger log, CancellationToken cancellationToken) =>
-        new ResticRestoreRunner(runner, log, clock).RunAsync(plan, cancellationToken);
+        new ResticRestoreRunner(runner, log, clock, masker).RunAsync(plan, cancellationToken);
 }

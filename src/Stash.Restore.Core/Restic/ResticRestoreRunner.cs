@@ -13,7 +13,11 @@ namespace Stash.Restore.Core.Restic;
 /// masked, and turns any failure into one <see cref="RestoreFailedException"/> line a
 /// person can act on.
 /// </summary>
-internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILogger logger, TimeProvider time)
+/// <remarks>
+/// The masker is the run's one masker: the plan's secrets were registered with it where they were
+/// read, so this runner neither builds another nor registers them again.
+/// </remarks>
+internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILogger logger, TimeProvider time, SecretMasker masker)
 {
     /// <summary>Progress is logged at most this often, so long restores do not flood the log.</summary>
     public static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(10);
@@ -24,6 +28,7 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
     private readonly IProcessRunner _processes = processes ?? throw new ArgumentNullException(nameof(processes));
     private readonly ILogger _logger = logger ?? throw new ArgumentNullException(nameof(logger));
     private readonly TimeProvider _time = time ?? throw new ArgumentNullException(nameof(time));
+    private readonly SecretMasker _masker = masker ?? throw new ArgumentNullException(nameof(masker));
 
     /// <summary>
     /// Runs every call. Cancellation stops restic (SIGINT → SIGTERM → SIGKILL) and throws
@@ -34,8 +39,7 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
     public async Task<ResticRestoreSummary> RunAsync(ResticPlan plan, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var masker = new SecretMasker();
-        masker.AddRange(plan.SecretValues);
+        var masker = _masker;
         using var workspace = ResticWorkspace.Prepare(plan);
         var total = new ResticRestoreSummary(0, 0, 0, 0);
         foreach (var invocation in plan.Invocations)

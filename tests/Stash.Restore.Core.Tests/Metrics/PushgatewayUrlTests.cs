@@ -55,7 +55,7 @@ public sealed class PushgatewayUrlTests
     {
         var error = Assert.Throws<InvalidInputException>(() => PushgatewayUrl.Parse("ftp://admin:hunter2secret@gw"));
         Assert.DoesNotContain("hunter2secret", error.Message, StringComparison.Ordinal);
-        Assert.Contains("ftp://***@gw", error.Message, StringComparison.Ordinal);
+        Assert.Contains("ftp://admin:***@gw", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Stash.Restore.Core.Processes;
 using Stash.Restore.Core.Restic;
+using Stash.Restore.Core.Secrets;
 using static Stash.Restore.Core.Tests.Restic.FakeRun;
 
 namespace Stash.Restore.Core.Tests.Restic;
@@ -10,6 +11,14 @@ public sealed class ResticRestoreRunnerTests
     private const string Password = "runner-secret-pw";
     private readonly Hooks.CollectingSink _log = new();
     private readonly ManualTimeProvider _time = new();
+    private readonly SecretMasker _masker = MaskerWith(Password);
+
+    private static SecretMasker MaskerWith(string secret)
+    {
+        var masker = new SecretMasker();
+        masker.Add(secret);
+        return masker;
+    }
 
     private static ResticPlan Plan(bool failOnMetadata = false, params ResticInvocation[] invocations)
     {
@@ -32,7 +41,7 @@ public sealed class ResticRestoreRunnerTests
         };
     }
 
-    private ResticRestoreRunner Runner(FakeProcessRunner processes) => new(processes, _log.Logger(), _time);
+    private ResticRestoreRunner Runner(FakeProcessRunner processes) => new(processes, _log.Logger(), _time, _masker);
 
     private async Task<RestoreFailedException> Fails(FakeProcessRunner processes, ResticPlan? plan = null)
     {
@@ -190,7 +199,7 @@ public sealed class ResticRestoreRunnerTests
             return new FakeRun(0, [.. lines]);
         });
         // Each status line arrives one second after the previous one.
-        var runner = new ResticRestoreRunner(new SteppingRunner(processes, _time, TimeSpan.FromSeconds(1)), _log.Logger(), _time);
+        var runner = new ResticRestoreRunner(new SteppingRunner(processes, _time, TimeSpan.FromSeconds(1)), _log.Logger(), _time, _masker);
         await runner.RunAsync(Plan(), CancellationToken.None);
         var progress = _log.Lines.Where(l => l.Contains("% restored", StringComparison.Ordinal)).ToList();
         Assert.Equal(3, progress.Count);

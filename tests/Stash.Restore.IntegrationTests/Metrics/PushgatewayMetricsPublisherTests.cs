@@ -212,3 +212,24 @@ public sealed class PushgatewayWarningThroughTheRealLoggerTests
         Assert.Contains("HTTP 400 Bad Request: bad label value \"***\"", line.GetProperty("msg").GetString(), StringComparison.Ordinal);
     }
 }
+
+public sealed class PushgatewaySecretCutTests
+{
+    [Fact]
+    public async Task A_secret_straddling_the_300_character_cut_of_an_error_reply_is_not_shown_in_part()
+    {
+        const string secret = "pgw-SECRET-ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+        await using var gateway = new TestPushgateway(400, new string('e', 290) + secret);
+        var masker = new SecretMasker();
+        masker.Add(secret);
+        var log = new LogCapture();
+        using var http = new HttpClient();
+        var labels = new RestoreMetricsLabels("RestoreSession", "rs", "demo", "Restic", "repo", "StatefulSet", "apps", "sts");
+        var publisher = new PushgatewayMetricsPublisher(http, gateway.Url, labels, log.Logger, masker: masker);
+
+        await publisher.PublishAsync(new UnitRestoreReport("host-0", "Succeeded", TimeSpan.FromSeconds(1), null, 1, 1), CancellationToken.None);
+
+        Assert.DoesNotContain("pgw-SEC", log.Text, StringComparison.Ordinal);
+        Assert.Contains(new string('e', 10) + "***", log.Text, StringComparison.Ordinal);
+    }
+}

@@ -5,6 +5,7 @@ using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Processes;
 using Stash.Restore.Core.Restic;
+using Stash.Restore.Core.Secrets;
 using Stash.Restore.IntegrationTests.Support;
 
 namespace Stash.Restore.IntegrationTests.Restic;
@@ -76,13 +77,21 @@ public sealed class ResticRestoreIntegrationTests(SnapshotHistory history) : ICl
 
     private string Target => Path.Combine(_work, "target");
 
+    /// <summary>The run's one masker, with the plan's secrets registered as the pipeline does.</summary>
+    internal static SecretMasker Masker(ResticPlan plan)
+    {
+        var masker = new SecretMasker();
+        masker.AddRange(plan.SecretValues);
+        return masker;
+    }
+
     private string RestoredData => Target + history.DataPath;
 
     private async Task<ResticRestoreSummary> RestoreAsync(RestoreRule rule, string sourceHost = "host-0", Dictionary<string, string>? secret = null, Repository? repository = null)
     {
         var options = new ResticRestoreOptions(Target, Path.Combine(_work, "scratch"), EnableCache: true, MaxConnections: null, Priority: null);
         var plan = ResticPlanner.Plan(StashRestoreRequest.For(new ResolvedRule(0, rule, sourceHost), repository ?? history.Repository.ToRepository(), secret ?? history.Repository.Secret), options, history.Repository.Restic);
-        var runner = new ResticRestoreRunner(new ProcessRunner(), _log.Logger, TimeProvider.System);
+        var runner = new ResticRestoreRunner(new ProcessRunner(), _log.Logger, TimeProvider.System, Masker(plan));
         return await runner.RunAsync(plan, CancellationToken.None);
     }
 
@@ -262,7 +271,7 @@ public sealed class ResticRestoreIntegrationTests(SnapshotHistory history) : ICl
         {
             var options = new ResticRestoreOptions(Target, Path.Combine(_work, "scratch"), EnableCache: false, MaxConnections: null, Priority: null);
             var plan = ResticPlanner.Plan(StashRestoreRequest.For(new ResolvedRule(0, new RestoreRule { Paths = [data] }, "host-0"), repository.ToRepository(), repository.Secret), options, repository.Restic);
-            var e = await Assert.ThrowsAsync<RestoreFailedException>(() => new ResticRestoreRunner(new ProcessRunner(), _log.Logger, TimeProvider.System).RunAsync(plan, CancellationToken.None));
+            var e = await Assert.ThrowsAsync<RestoreFailedException>(() => new ResticRestoreRunner(new ProcessRunner(), _log.Logger, TimeProvider.System, Masker(plan)).RunAsync(plan, CancellationToken.None));
             Assert.Contains($"repository local:{repository.RepositoryPath} is locked (exit 11)", e.Message, StringComparison.Ordinal);
             Assert.Contains("otherhost", e.Message, StringComparison.Ordinal);
             Assert.Contains("`restic unlock` (see `restic list locks`)", e.Message, StringComparison.Ordinal);
@@ -281,7 +290,7 @@ public sealed class ResticRestoreIntegrationTests(SnapshotHistory history) : ICl
         await RestoreAsync(rule);
         var options = new ResticRestoreOptions(Target, Path.Combine(_work, "scratch"), EnableCache: false, MaxConnections: null, Priority: null, Resume: true);
         var plan = ResticPlanner.Plan(StashRestoreRequest.For(new ResolvedRule(0, rule, "host-0"), history.Repository.ToRepository(), history.Repository.Secret), options, history.Repository.Restic);
-        var summary = await new ResticRestoreRunner(new ProcessRunner(), _log.Logger, TimeProvider.System).RunAsync(plan, CancellationToken.None);
+        var summary = await new ResticRestoreRunner(new ProcessRunner(), _log.Logger, TimeProvider.System, Masker(plan)).RunAsync(plan, CancellationToken.None);
         Assert.True(summary.FilesSkipped >= 8, $"skipped {summary.FilesSkipped}, restored {summary.FilesRestored}");
         TestTree.AssertEqual(history.Expected["v2"], RestoredData);
     }
@@ -333,7 +342,7 @@ public sealed class ResticRestoreControlTests(BigSnapshot snapshot) : IClassFixt
         var target = Path.Combine(_work, "cancelled");
         var plan = Plan(target);
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
-        var runner = new ResticRestoreRunner(new ProcessRunner(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(2)), _log.Logger, TimeProvider.System);
+        var runner = new ResticRestoreRunner(new ProcessRunner(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(2)), _log.Logger, TimeProvider.System, ResticRestoreIntegrationTests.Masker(plan));
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => runner.RunAsync(plan, cts.Token));
         // restic handles SIGINT itself: it is gone long before the SIGKILL step.
@@ -349,7 +358,7 @@ public sealed class ResticRestoreControlTests(BigSnapshot snapshot) : IClassFixt
     {
         var target = Path.Combine(_work, "niced");
         var plan = Plan(target, new ProcessPriority(10, 3, null));
-        var summary = await new ResticRestoreRunner(new ProcessRunner(), _log.Logger, TimeProvider.System).RunAsync(plan, CancellationToken.None);
+        var summary = await new ResticRestoreRunner(new ProcessRunner(), _log.Logger, TimeProvider.System, ResticRestoreIntegrationTests.Masker(plan)).RunAsync(plan, CancellationToken.None);
         Assert.Equal(BigSnapshot.TotalBytes, summary.BytesRestored);
         TestTree.AssertEqual(snapshot.DataPath, target + snapshot.DataPath);
     }

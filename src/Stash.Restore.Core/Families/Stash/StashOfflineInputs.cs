@@ -20,9 +20,10 @@ internal static class StashOfflineInputs
         RestoreSessionValidator.EnsureValid(session, StashObjects.Describe(session));
         StashSessionSupport.EnsureOurs(session);
         var repository = StashObjects.ReadRepository(repositoryFile);
+        masker.AddRange(UrlRedactor.Passwords(repository.Spec.Backend?.Rest?.Url ?? ""));
         var secret = SecretDirectory.Read(secretDirectory);
         // Registered once, where the values enter; nothing downstream registers them again.
-        masker.AddRange(secret.Values);
+        masker.RegisterSecretData($"Secret directory '{secretDirectory}'", secret);
         return new RestoreInputs(session, repository, secret, pod, hostOverride);
     }
 }
