@@ -63,6 +63,9 @@ internal sealed record ResticPlan(
     /// <summary>The restic the calls run, for version-dependent parsing.</summary>
     public ResticInstallation? Installation { get; init; }
 
+    /// <summary>The options the plan was made with (target directory, retry), for what the runner reports.</summary>
+    public ResticRestoreOptions? Options { get; init; }
+
     public void Dispose()
     {
         foreach (var file in FilesToRemove)

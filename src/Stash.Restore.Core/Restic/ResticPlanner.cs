@@ -104,6 +104,7 @@ internal static partial class ResticPlanner
             ListSnapshots = new ProcessSpec(restic.Path, list, environment),
             FailOnMetadataErrors = options.FailOnMetadataErrors,
             Installation = restic,
+            Options = options,
         };
     }
 

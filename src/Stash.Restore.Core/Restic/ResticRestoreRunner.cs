@@ -36,6 +36,12 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         ArgumentNullException.ThrowIfNull(plan);
         var masker = new SecretMasker();
         masker.AddRange(plan.SecretValues);
+        if (plan.Options?.Resume == true && plan.Installation is { } restic && !restic.RestoreOverwrite())
+        {
+            _logger.Warning(
+                "restic {Version:l} cannot resume an interrupted restore (restore --overwrite arrived in 0.17): this retry restores every file again",
+                restic.Version.ToString(3));
+        }
         var total = new ResticRestoreSummary(0, 0, 0, 0);
         foreach (var invocation in plan.Invocations)
         {
@@ -66,6 +72,12 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
             state.MetadataWarnings);
 
         var cause = await ClassifyAsync(plan, invocation, result, state, masker, cancellationToken).ConfigureAwait(false);
+        if (cause is null && state.Summary is null && state.LastStatus is null && plan.Installation is { } installed && !installed.RestoreJson())
+        {
+            var counted = await CountRestoredAsync(plan, state.SnapshotId ?? invocation.SnapshotId, masker, cancellationToken).ConfigureAwait(false);
+            if (counted is { } c)
+                summary = summary with { FilesRestored = c.Files, BytesRestored = c.Bytes };
+        }
         if (cause is null)
         {
             _logger.Information(
@@ -94,6 +106,10 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
                 break;
             case ResticMessage.Summary summary:
                 state.Summary = summary;
+                break;
+            case ResticMessage.Restoring restoring:
+                state.SnapshotId = restoring.SnapshotId;
+                _logger.Information("restic: {Line:l}", masker.Apply(restoring.Line));
                 break;
             case ResticMessage.ItemError error:
                 var text = masker.Apply(error.Item is null ? error.Message : $"{error.Item}: {error.Message}");
@@ -239,6 +255,86 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         return $"{what}; snapshots: {string.Join(", ", shown)}{more}";
     }
 
+    /// <summary>
+    /// restic before 0.16 prints no totals for a restore: list the snapshot it restored
+    /// (<c>restic ls --json</c>) and count the entries now present under the target, so
+    /// include/exclude are honoured. Counts files and directories, and the bytes of files, as
+    /// restic's own summary does. Null (with a warning) when the listing fails.
+    /// </summary>
+    private async Task<(long Files, long Bytes)?> CountRestoredAsync(ResticPlan plan, string? snapshotId, SecretMasker masker, CancellationToken cancellationToken)
+    {
+        if (snapshotId is null || plan.ListSnapshots is not { } list || plan.Options is not { } options)
+        {
+            _logger.Warning("restic {Version:l} reports no totals and the restored snapshot is unknown: files and bytes restored are reported as 0", plan.Installation?.Version.ToString(3));
+            return null;
+        }
+        // The global options (cache, --cacert, -o …) follow "snapshots --json" in the listing call.
+        var argv = new List<string> { "ls", "--json", snapshotId };
+        argv.AddRange(list.Arguments.SkipWhile(a => a is "snapshots" or "--json"));
+        long files = 0, bytes = 0;
+        string? lastError = null;
+        ProcessResult result;
+        try
+        {
+            result = await _processes.RunAsync(new ProcessSpec(list.FileName, argv, list.Environment), (stream, line) =>
+            {
+                if (stream == OutputStream.StandardError)
+                {
+                    if (!string.IsNullOrWhiteSpace(line))
+                        lastError = line;
+                }
+                else if (RestoredNode(options.TargetDirectory, line) is { } size)
+                {
+                    files++;
+                    bytes += size;
+                }
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProgramNotFoundException e)
+        {
+            _logger.Warning("Could not count the files restored from snapshot {Snapshot:l}: {Error:l}", snapshotId, masker.Apply(e.Message));
+            return null;
+        }
+        if (result.WasCancelled || cancellationToken.IsCancellationRequested)
+            throw new OperationCanceledException($"listing snapshot {snapshotId} was stopped", null, cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            _logger.Warning(
+                "Could not count the files restored from snapshot {Snapshot:l}: restic ls exited {Code}: {Error:l}",
+                snapshotId, result.ExitCode, masker.Apply(StripFatal(lastError) ?? "no message"));
+            return null;
+        }
+        _logger.Debug("restic {Version:l} reports no totals: counted {Files} restored entries of snapshot {Snapshot:l}", plan.Installation?.Version.ToString(3), files, snapshotId);
+        return (files, bytes);
+    }
+
+    /// <summary>The size of a <c>restic ls --json</c> node (0 for all but files) when it is present under <paramref name="target"/>; else null.</summary>
+    internal static long? RestoredNode(string target, string line)
+    {
+        if (!line.StartsWith('{'))
+            return null;
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            var node = document.RootElement;
+            if (!node.TryGetProperty("struct_type", out var kind) || kind.GetString() != "node"
+                || !node.TryGetProperty("path", out var p) || p.GetString() is not { Length: > 0 } path)
+                return null;
+            var type = node.TryGetProperty("type", out var t) ? t.GetString() : null;
+            var full = Path.Join(target, path.TrimStart('/'));
+            if (type == "dir")
+                return Directory.Exists(full) ? 0 : null;
+            var info = new FileInfo(full);
+            if (!info.Exists && info.LinkTarget is null)
+                return null;
+            return type == "file" && node.TryGetProperty("size", out var size) && size.TryGetInt64(out var n) ? n : 0;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     internal sealed record SnapshotInfo(string ShortId, string Host, IReadOnlyList<string> Paths, DateTimeOffset Time)
     {
         public override string ToString() =>
@@ -327,6 +423,9 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         public ResticMessage.Summary? Summary { get; set; }
 
         public ResticMessage.Fatal? Fatal { get; set; }
+
+        /// <summary>The snapshot restic said it restores (text mode).</summary>
+        public string? SnapshotId { get; set; }
 
         public string? LastErrorLine { get; set; }
 
