@@ -71,7 +71,7 @@ internal sealed class HostRestorePipeline(RestoreDependencies parts, RestoreSett
         }
         catch (Exception e) when (e is RestoreFailedException or OperationCanceledException)
         {
-            error = CauseOfStop(run.Token, claim, deadline, cancellationToken) ?? e.Message;
+            error = CauseOfStop(run.Token, claim, deadline, cancellationToken, e as ResticStoppedException) ?? e.Message;
         }
         catch (Exception e)
         {
@@ -132,7 +132,7 @@ internal sealed class HostRestorePipeline(RestoreDependencies parts, RestoreSett
         return restoreSucceeded ? message + " (the data was restored)" : $"{restoreError}; {message}";
     }
 
-    private string? CauseOfStop(CancellationToken run, IHostClaim claim, CancellationTokenSource deadline, CancellationToken outer)
+    private string? CauseOfStop(CancellationToken run, IHostClaim claim, CancellationTokenSource deadline, CancellationToken outer, ResticStoppedException? stopped)
     {
         if (!run.IsCancellationRequested)
             return null;
@@ -141,7 +141,7 @@ internal sealed class HostRestorePipeline(RestoreDependencies parts, RestoreSett
         if (claim.Lost.IsCancellationRequested)
             return "lost the claim on this host to another executor; restic was stopped";
         if (deadline.IsCancellationRequested)
-            return "deadline exceeded; restic was stopped";
+            return "deadline exceeded; restic was stopped" + (stopped?.LastError is { } last ? $" (its last error, retried until then: {last})" : "");
         return outer.IsCancellationRequested ? "cancelled" : null;
     }
 

@@ -57,13 +57,13 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
 
     private async Task<ResticRestoreSummary> RunOneAsync(ResticPlan plan, ResticInvocation invocation, SecretMasker masker, CancellationToken cancellationToken)
     {
-        var state = new CallState(_time.GetTimestamp());
+        var state = new CallState(_time.GetTimestamp(), cancellationToken);
         _logger.Information("restic: restoring {What:l} from {Repository:l}", masker.Apply(invocation.Description), masker.Apply(plan.RepositoryDisplay));
 
         var result = await _processes.RunAsync(invocation.Process, (stream, line) => OnLine(state, stream, line, masker), cancellationToken).ConfigureAwait(false);
 
         if (result.WasCancelled || cancellationToken.IsCancellationRequested)
-            throw new OperationCanceledException($"restic restore of {masker.Apply(invocation.Description)} was stopped", null, cancellationToken);
+            throw new ResticStoppedException($"restic restore of {masker.Apply(invocation.Description)} was stopped", state.LastTroubleBeforeStop, cancellationToken);
 
         var summary = new ResticRestoreSummary(
             state.Summary?.FilesRestored ?? state.LastStatus?.FilesRestored ?? 0,
@@ -137,7 +137,11 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
                     state.LastErrorLine = masked;
                     // restic also reports routine steps on stderr ("repository … opened", "created new cache").
                     if (LooksLikeTrouble().IsMatch(text2))
+                    {
                         _logger.Warning("restic: {Line:l}", masked);
+                        if (!state.Stop.IsCancellationRequested)
+                            state.LastTroubleBeforeStop = OneLine(RetryPrefix().Replace(masked, ""));
+                    }
                     else
                         _logger.Information("restic: {Line:l}", masked);
                 }
@@ -409,12 +413,22 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
     [GeneratedRegex("error|fatal|fail|unable|cannot|warning|denied|not found|invalid", RegexOptions.IgnoreCase)]
     private static partial Regex LooksLikeTrouble();
 
+    // "Stat(<config/>) returned error, retrying after 708.99ms: " before the error itself.
+    [GeneratedRegex(@"^.*? returned error, retrying after [^:]+: ")]
+    private static partial Regex RetryPrefix();
+
     [GeneratedRegex(@"^There were \d+ errors?$", RegexOptions.IgnoreCase)]
     private static partial Regex ErrorCount();
 
-    private sealed class CallState(long started)
+    private sealed class CallState(long started, CancellationToken stop)
     {
         public long Started { get; } = started;
+
+        /// <summary>The call's cancellation: complaints after it are about the stop itself.</summary>
+        public CancellationToken Stop { get; } = stop;
+
+        /// <summary>restic's last complaint on stderr before any stop, masked, without its "retrying after" prefix.</summary>
+        public string? LastTroubleBeforeStop { get; set; }
 
         public long LastProgress { get; set; } = started;
 

@@ -46,13 +46,13 @@ public sealed class RestBackendTests(RestServerFixture server) : IClassFixture<R
     }
 
     [RequiresToolFact(TestTool.RestServer)]
-    public async Task Https_without_the_ca_is_stopped_at_the_timeOut_and_the_log_names_the_certificate()
+    public async Task Https_without_the_ca_is_stopped_at_the_timeOut_naming_the_certificate_in_status()
     {
         // restic 0.18 retries a certificate it cannot verify as if the server were down.
         var run = await server.Kit.RestoreAsync(Backend($"https://127.0.0.1:{server.HttpsPort}/{RestServerFixture.RepositoryName}"), Secret(), timeOut: "5s");
 
         BackendRestoreKit.AssertFailedWithoutSecrets(run, "deadline exceeded", RestServerFixture.Password, RestServerFixture.RepositoryPassword);
-        Assert.Contains("x509: certificate signed by unknown authority", run.Result.Error, StringComparison.Ordinal);
+        Assert.Contains("x509: certificate signed by unknown authority", (string)run.Entry["error"]!, StringComparison.Ordinal);
     }
 
     [RequiresToolFact(TestTool.RestServer)]
@@ -74,6 +74,7 @@ public sealed class RestBackendTests(RestServerFixture server) : IClassFixture<R
         var run = await kit.RestoreAsync(Backend($"http://127.0.0.1:{closed}/{RestServerFixture.RepositoryName}"), Secret(), timeOut: "4s");
 
         BackendRestoreKit.AssertFailedWithoutSecrets(run, "deadline exceeded", RestServerFixture.Password, RestServerFixture.RepositoryPassword);
+        Assert.Contains($"127.0.0.1:{closed}: connect: connection refused", (string)run.Entry["error"]!, StringComparison.Ordinal);
         // restic 0.18 alone keeps retrying a refused connection for about 15 minutes.
         Assert.True(run.Elapsed < TimeSpan.FromSeconds(30), $"took {run.Elapsed}");
     }
