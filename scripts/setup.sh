@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what stash-restore needs at run time and in tests on Debian 12 (run as root):
-#   restic >= 0.17 (from Debian 13 "trixie", pinned low so nothing else upgrades),
-#   ionice (util-linux) and nice (coreutils).
+#   restic >= 0.17 (from Debian 13 "trixie", pinned low so nothing else upgrades; the executor
+#   accepts >= 0.14, 0.17 is what it is best with), ionice (util-linux) and nice (coreutils);
+#   and, for the tests, test servers and restic 0.14 in a private folder (ensure_test_tools).
 # Idempotent: does nothing when everything is already in place.
 set -euo pipefail
 
