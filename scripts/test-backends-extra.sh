@@ -49,7 +49,7 @@ kind: RestoreSession
 metadata: {name: extra, namespace: demo}
 spec:
   repository: {name: extra-repo}
-  timeOut: 60s
+  timeOut: 20s
   target:
     rules:
     - paths: ["$WORK/data"]
@@ -118,8 +118,114 @@ run_azure() {
     check azure-wrong-password "$backend" "$wrong" "$path014" fail 'wrong-azure-repo-pw-31'
 }
 
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+
+install_swift() {
+    command -v swift-proxy-server >/dev/null 2>&1 && command -v memcached >/dev/null 2>&1 && return
+    local t0=$SECONDS
+    say "installing Debian's swift-proxy swift-account swift-container swift-object memcached"
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends \
+        swift-proxy swift-account swift-container swift-object memcached >/dev/null
+    say "Swift installed in $((SECONDS - t0)) s"
+}
+
+# One proxy (tempauth, user test:tester / testing), one account, container and object server, one
+# device, one replica; rings and configuration in $WORK/swift (/etc/swift/swift.conf from the package
+# only supplies the hash prefix/suffix).
+start_swift() {
+    local dir="$WORK/swift" kind port
+    mkdir -p "$dir/srv/sdb1"
+    SWIFT_PROXY_PORT=$(free_port)
+    local memcached_port
+    memcached_port=$(free_port)
+    memcached -l 127.0.0.1 -p "$memcached_port" -U 0 -u root >"$WORK/memcached.log" 2>&1 &
+    PIDS+=($!)
+    for kind in account container object; do
+        port=$(free_port)
+        (cd "$dir" && swift-ring-builder "$kind.builder" create 8 1 1 >/dev/null \
+            && swift-ring-builder "$kind.builder" add "r1z1-127.0.0.1:$port/sdb1" 100 >/dev/null \
+            && swift-ring-builder "$kind.builder" rebalance >/dev/null) || true
+        cat >"$dir/$kind-server.conf" <<CONF
+[DEFAULT]
+bind_ip = 127.0.0.1
+bind_port = $port
+devices = $dir/srv
+mount_check = false
+swift_dir = $dir
+user = root
+workers = 0
+log_level = WARNING
+[pipeline:main]
+pipeline = $kind-server
+[app:$kind-server]
+use = egg:swift#$kind
+CONF
+        "swift-$kind-server" "$dir/$kind-server.conf" -v >"$WORK/swift-$kind.log" 2>&1 &
+        PIDS+=($!)
+    done
+    cat >"$dir/proxy-server.conf" <<CONF
+[DEFAULT]
+bind_ip = 127.0.0.1
+bind_port = $SWIFT_PROXY_PORT
+swift_dir = $dir
+user = root
+workers = 0
+log_level = WARNING
+[pipeline:main]
+pipeline = catch_errors cache tempauth proxy-server
+[app:proxy-server]
+use = egg:swift#proxy
+account_autocreate = true
+[filter:tempauth]
+use = egg:swift#tempauth
+user_test_tester = testing .admin
+[filter:cache]
+use = egg:swift#memcache
+memcache_servers = 127.0.0.1:$memcached_port
+[filter:catch_errors]
+use = egg:swift#catch_errors
+CONF
+    swift-proxy-server "$dir/proxy-server.conf" -v >"$WORK/swift-proxy.log" 2>&1 &
+    PIDS+=($!)
+    wait_port "$SWIFT_PROXY_PORT" 60
+}
+
 run_swift() {
-    say "SKIP swift: not automated yet (Debian's swift-proxy/account/container/object + memcached and ~40 lines of tempauth config)"
+    install_swift || { say "SKIP swift: could not install it"; return; }
+    say "Swift $(dpkg-query -W -f '${Version}' swift-proxy), memcached $(dpkg-query -W -f '${Version}' memcached), restic $(restic version | awk '{print $2}')"
+    start_swift || { say "FAIL swift: the proxy did not start"; tail -5 "$WORK"/swift-*.log; FAILED=1; return; }
+    local auth="http://127.0.0.1:$SWIFT_PROXY_PORT/auth/v1.0"
+    local backup_ok=1
+    for attempt in 1 2 3 4 5 6 7 8 9 10; do
+        if ST_AUTH=$auth ST_USER=test:tester ST_KEY=testing RESTIC_PASSWORD=swift-repo-pw RESTIC_REPOSITORY=swift:stash-extra:/team-a \
+            timeout 60 restic init -q --no-cache >"$WORK/swift-init.log" 2>&1; then backup_ok=0; break; fi
+        sleep 1 # the account/container/object servers may still be starting
+    done
+    [ "$backup_ok" -eq 0 ] && ST_AUTH=$auth ST_USER=test:tester ST_KEY=testing RESTIC_PASSWORD=swift-repo-pw RESTIC_REPOSITORY=swift:stash-extra:/team-a \
+        timeout 120 restic backup -q --no-cache --host host-0 "$WORK/data" >>"$WORK/swift-init.log" 2>&1 \
+        || { say "FAIL swift: restic init/backup"; tail -5 "$WORK/swift-init.log"; FAILED=1; return; }
+    local secret="$WORK/swift-secret" token_secret="$WORK/swift-token-secret" wrong="$WORK/swift-secret-wrong"
+    mkdir -p "$secret" "$token_secret" "$wrong"
+    printf %s swift-repo-pw >"$secret/RESTIC_PASSWORD"; printf %s "$auth" >"$secret/ST_AUTH"
+    printf %s test:tester >"$secret/ST_USER"; printf %s testing >"$secret/ST_KEY"
+    cp "$secret"/* "$wrong/"; printf %s 'wrong-swift-key-58' >"$wrong/ST_KEY"
+    # A token and storage URL from tempauth, as OS_AUTH_TOKEN/OS_STORAGE_URL.
+    local headers
+    headers=$(python3 - "$auth" <<'PY'
+import sys, urllib.request
+r = urllib.request.urlopen(urllib.request.Request(sys.argv[1], headers={"X-Auth-User": "test:tester", "X-Auth-Key": "testing"}))
+print(r.headers["X-Storage-Url"]); print(r.headers["X-Auth-Token"])
+PY
+)
+    printf %s swift-repo-pw >"$token_secret/RESTIC_PASSWORD"
+    printf %s "$(sed -n 1p <<<"$headers")" >"$token_secret/OS_STORAGE_URL"
+    printf %s "$(sed -n 2p <<<"$headers")" >"$token_secret/OS_AUTH_TOKEN"
+    local backend='    swift:
+      container: stash-extra
+      prefix: team-a'
+    check swift-st-auth "$backend" "$secret" "$PATH" ok
+    check swift-os-token "$backend" "$token_secret" "$PATH" ok
+    check swift-wrong-key "$backend" "$wrong" "$PATH" fail 'wrong-swift-key-58'
 }
 
 targets=("$@")
