@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what stash-restore needs at run time and in tests on Debian 12 (run as root):
-#   restic >= 0.17 (from Debian 13 "trixie", pinned low so nothing else upgrades),
-#   ionice (util-linux) and nice (coreutils).
+#   restic >= 0.17 (from Debian 13 "trixie", pinned low so nothing else upgrades; the executor
+#   accepts >= 0.14, 0.17 is what it is best with), ionice (util-linux) and nice (coreutils);
+#   and, for the tests, test servers and restic 0.14 in a private folder (ensure_test_tools).
 # Idempotent: does nothing when everything is already in place.
 set -euo pipefail
 
@@ -99,9 +100,115 @@ ensure_tool() {
     command -v "$tool" >/dev/null 2>&1 || die "$package installed but $tool is not on PATH"
 }
 
+# ---------------------------------------------------------------------------------------------
+# Test servers and an older restic, for the backend, Pushgateway and restic-0.14 tests.
+# Everything goes under one private folder (nothing is started, no system service, the
+# system's restic is never replaced); the tests find it through STASH_TEST_TOOLS.
+# A piece that cannot be installed is a warning: the tests that need it skip with the reason.
+# Skip the whole block with STASH_SETUP_TEST_TOOLS=0 (a machine that only runs the executor).
+# ---------------------------------------------------------------------------------------------
+TEST_TOOLS="${STASH_TEST_TOOLS:-/opt/stash-restore-test-tools}"
+S3RVER_VERSION="3.7.1"
+RESTIC_OLD_DEB_VERSION="0.14.0-1+b5"
+
+# timed NAME CMD...: runs CMD, says how long it took; a failure is a warning, never fatal.
+timed() {
+    local name="$1" start end
+    shift
+    start=$(date +%s)
+    if "$@"; then
+        end=$(date +%s)
+        say "$name ready in $((end - start)) s"
+    else
+        say "warning: $name could not be installed; the tests that need it will be skipped"
+    fi
+}
+
+# extract_deb PACKAGE VERSION DIR: apt-get download + dpkg-deb -x (no maintainer scripts run, no service started).
+extract_deb() {
+    local package="$1" version="$2" dir="$3" work
+    apt_update
+    work=$(mktemp -d)
+    if ! (cd "$work" && apt-get "${APT_OPTS[@]}" download -qq "${package}${version:+=$version}" >/dev/null 2>&1); then
+        rm -rf "$work"
+        return 1
+    fi
+    rm -rf "$dir.tmp" && mkdir -p "$dir.tmp"
+    dpkg-deb -x "$work"/*.deb "$dir.tmp" && rm -rf "$dir" && mv "$dir.tmp" "$dir"
+    local rc=$?
+    rm -rf "$work"
+    return $rc
+}
+
+install_restic_014() {
+    extract_deb restic "$RESTIC_OLD_DEB_VERSION" "$TEST_TOOLS/restic-0.14" \
+        && "$TEST_TOOLS/restic-0.14/usr/bin/restic" version | grep -q '^restic 0\.14\.'
+}
+
+ensure_restic_014() {
+    if [ -x "$TEST_TOOLS/restic-0.14/usr/bin/restic" ]; then
+        say "restic 0.14 already in $TEST_TOOLS/restic-0.14"
+        return
+    fi
+    timed "restic 0.14 (Debian 12's, private copy)" install_restic_014
+}
+
+ensure_rest_server() {
+    if [ -x "$TEST_TOOLS/rest-server/usr/bin/restic-rest-server" ]; then
+        say "rest-server already in $TEST_TOOLS/rest-server"
+        return
+    fi
+    # Only trixie carries it; its pin (priority 100) still lets an explicit download pick it.
+    timed "restic REST server (Debian restic-rest-server)" extract_deb restic-rest-server "" "$TEST_TOOLS/rest-server"
+}
+
+ensure_pushgateway() {
+    if [ -x "$TEST_TOOLS/pushgateway/usr/bin/prometheus-pushgateway" ]; then
+        say "Pushgateway already in $TEST_TOOLS/pushgateway"
+        return
+    fi
+    timed "Prometheus Pushgateway (Debian prometheus-pushgateway)" extract_deb prometheus-pushgateway "" "$TEST_TOOLS/pushgateway"
+}
+
+ensure_moto() {
+    if command -v moto_server >/dev/null 2>&1; then
+        say "moto_server already on PATH"
+        return
+    fi
+    timed "moto (Debian python3-moto)" apt_install python3-moto python3-flask python3-flask-cors
+}
+
+install_s3rver() {
+    command -v npm >/dev/null 2>&1 || apt_install npm
+    mkdir -p "$TEST_TOOLS/s3rver"
+    npm install --prefix "$TEST_TOOLS/s3rver" --no-audit --no-fund --loglevel=error "s3rver@$S3RVER_VERSION" >/dev/null
+}
+
+ensure_s3rver() {
+    if [ -x "$TEST_TOOLS/s3rver/node_modules/.bin/s3rver" ]; then
+        say "s3rver already in $TEST_TOOLS/s3rver"
+        return
+    fi
+    timed "s3rver $S3RVER_VERSION (npm)" install_s3rver
+}
+
+ensure_test_tools() {
+    if [ "${STASH_SETUP_TEST_TOOLS:-1}" = "0" ]; then
+        say "STASH_SETUP_TEST_TOOLS=0: test servers not installed"
+        return
+    fi
+    mkdir -p "$TEST_TOOLS"
+    ensure_restic_014
+    ensure_rest_server
+    ensure_pushgateway
+    ensure_moto
+    ensure_s3rver
+}
+
 ensure_restic
 ensure_tool ionice util-linux
 ensure_tool nice coreutils
+ensure_test_tools
 
 # The hook-template tests compare our Go text/template interpreter with Go's own (plus sprig, as Stash
 # uses it): Debian's Go 1.19 and sprig 3.2.3 are built in GOPATH mode (GO111MODULE=off GOPATH=/usr/share/gocode).

@@ -58,7 +58,7 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
         }
         catch (Exception e) when (e is RestoreFailedException or OperationCanceledException)
         {
-            error = CauseOfStop(run.Token, claim, deadline, cancellationToken) ?? e.Message;
+            error = CauseOfStop(run.Token, claim, deadline, cancellationToken, e as ResticStoppedException) ?? e.Message;
         }
         catch (Exception e)
         {
@@ -116,7 +116,7 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
         return restoreSucceeded ? message + " (the data was restored)" : $"{restoreError}; {message}";
     }
 
-    private string? CauseOfStop(CancellationToken run, IUnitClaim claim, CancellationTokenSource deadline, CancellationToken outer)
+    private string? CauseOfStop(CancellationToken run, IUnitClaim claim, CancellationTokenSource deadline, CancellationToken outer, ResticStoppedException? stopped)
     {
         if (!run.IsCancellationRequested)
             return null;
@@ -125,7 +125,7 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
         if (claim.Lost.IsCancellationRequested)
             return "lost the claim on this unit to another executor; restic was stopped";
         if (deadline.IsCancellationRequested)
-            return "deadline exceeded; restic was stopped";
+            return "deadline exceeded; restic was stopped" + (stopped?.LastError is { } last ? $" (its last error, retried until then: {last})" : "");
         return outer.IsCancellationRequested ? "cancelled" : null;
     }
 

@@ -62,6 +62,10 @@ internal sealed record ResticPlan(
 
     /// <summary>The restic the calls run, for version-dependent parsing.</summary>
     public ResticInstallation? Installation { get; init; }
+
+    /// <summary>The options the plan was made with (target directory, retry), for what the runner reports.</summary>
+    public ResticRestoreOptions? Options { get; init; }
+
 }
 
 /// <summary>What restic reported restoring, summed over the plan's calls.</summary>

@@ -26,7 +26,7 @@ internal static partial class ResticLocator
         var path = ProgramLocator.Find(program, searchPath)
             ?? throw new DependencyUnavailableException(program.Contains('/', StringComparison.Ordinal)
                 ? $"restic not found at '{program}' (not an executable file)"
-                : $"restic not found on PATH ({searchPath}); install restic >= 0.17 (scripts/setup.sh does it on Debian)");
+                : $"restic not found on PATH ({searchPath}); install restic >= {ResticFeatures.MinimumSupported} (0.17 or newer recommended; scripts/setup.sh installs 0.18 on Debian)");
 
         var output = new List<string>();
         ProcessResult result;
@@ -49,7 +49,7 @@ internal static partial class ResticLocator
             throw new DependencyUnavailableException($"'{path} version' did not report a version (exit {result.ExitCode}): {said}");
         }
         if (version < ResticFeatures.MinimumSupported)
-            throw new DependencyUnavailableException($"restic {version} at {path} is too old; need >= {ResticFeatures.MinimumSupported} (0.17 or newer recommended)");
+            throw new DependencyUnavailableException($"restic {version} at {path} is too old: the oldest supported release is {ResticFeatures.MinimumSupported} (0.17 or newer recommended)");
         return new ResticInstallation(path, version);
     }
 

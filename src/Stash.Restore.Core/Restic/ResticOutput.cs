@@ -19,6 +19,12 @@ internal abstract record ResticMessage
     /// <summary>The error restic ends with (JSON <c>exit_error</c> of 0.17+, or a text "Fatal: …" line).</summary>
     public sealed record Fatal(string Message, int? Code) : ResticMessage;
 
+    /// <summary>
+    /// "restoring &lt;Snapshot 1a2b3c4d of [/data] at … by root@host&gt; to /": the snapshot a
+    /// call restores (restic prints it in text mode; before 0.16 it is all restic says).
+    /// </summary>
+    public sealed record Restoring(string SnapshotId, string Line) : ResticMessage;
+
     /// <summary>Anything else: logged as is.</summary>
     public sealed record Text(string Line) : ResticMessage;
 }
@@ -36,6 +42,9 @@ internal static partial class ResticOutput
             return new ResticMessage.ItemError(error.Groups[1].Value, error.Groups[2].Value);
         if (trimmed.StartsWith("Fatal: ", StringComparison.Ordinal))
             return new ResticMessage.Fatal(trimmed, null);
+        var restoring = RestoringLine().Match(trimmed);
+        if (restoring.Success)
+            return new ResticMessage.Restoring(restoring.Groups[1].Value, line ?? "");
         var summary = TextSummary().Match(trimmed);
         if (summary.Success)
         {
@@ -123,6 +132,9 @@ internal static partial class ResticOutput
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
 
     private static long Long(string text) => long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 0;
+
+    [GeneratedRegex(@"^restoring <Snapshot ([0-9a-f]{8,64}) of ")]
+    private static partial Regex RestoringLine();
 
     [GeneratedRegex(@"^ignoring error for (.*?): (.*)$")]
     private static partial Regex ItemErrorLine();

@@ -88,6 +88,7 @@ internal static class ResticPlanner
             ListSnapshots = new ProcessSpec(restic.Path, list, environment),
             FailOnMetadataErrors = options.FailOnMetadataErrors,
             Installation = restic,
+            Options = options,
         };
     }
 }

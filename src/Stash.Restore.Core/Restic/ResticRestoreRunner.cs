@@ -41,6 +41,12 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         ArgumentNullException.ThrowIfNull(plan);
         var masker = _masker;
         using var workspace = ResticWorkspace.Prepare(plan);
+        if (plan.Options?.Resume == true && plan.Installation is { } restic && !restic.RestoreOverwrite())
+        {
+            _logger.Warning(
+                "restic {Version:l} cannot resume an interrupted restore (restore --overwrite arrived in 0.17): this retry restores every file again",
+                restic.Version.ToString(3));
+        }
         var total = new ResticRestoreSummary(0, 0, 0, 0);
         foreach (var invocation in plan.Invocations)
         {
@@ -56,13 +62,13 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
 
     private async Task<ResticRestoreSummary> RunOneAsync(ResticPlan plan, ResticInvocation invocation, SecretMasker masker, CancellationToken cancellationToken)
     {
-        var state = new CallState(_time.GetTimestamp());
+        var state = new CallState(_time.GetTimestamp(), cancellationToken);
         _logger.Information("restic: restoring {What:l} from {Repository:l}", masker.Apply(invocation.Description), masker.Apply(plan.RepositoryDisplay));
 
         var result = await _processes.RunAsync(invocation.Process, (stream, line) => OnLine(state, stream, line, masker), cancellationToken).ConfigureAwait(false);
 
         if (result.WasCancelled || cancellationToken.IsCancellationRequested)
-            throw new OperationCanceledException($"restic restore of {masker.Apply(invocation.Description)} was stopped", null, cancellationToken);
+            throw new ResticStoppedException($"restic restore of {masker.Apply(invocation.Description)} was stopped", state.LastTroubleBeforeStop, cancellationToken);
 
         var summary = new ResticRestoreSummary(
             state.Summary?.FilesRestored ?? state.LastStatus?.FilesRestored ?? 0,
@@ -71,6 +77,12 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
             state.MetadataWarnings);
 
         var cause = await ClassifyAsync(plan, invocation, result, state, masker, cancellationToken).ConfigureAwait(false);
+        if (cause is null && state.Summary is null && state.LastStatus is null && plan.Installation is { } installed && !installed.RestoreJson())
+        {
+            var counted = await CountRestoredAsync(plan, state.SnapshotId ?? invocation.SnapshotId, masker, cancellationToken).ConfigureAwait(false);
+            if (counted is { } c)
+                summary = summary with { FilesRestored = c.Files, BytesRestored = c.Bytes };
+        }
         if (cause is null)
         {
             _logger.Information(
@@ -100,6 +112,10 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
             case ResticMessage.Summary summary:
                 state.Summary = summary;
                 break;
+            case ResticMessage.Restoring restoring:
+                state.SnapshotId = restoring.SnapshotId;
+                _logger.Information("restic: {Line:l}", masker.Apply(restoring.Line));
+                break;
             case ResticMessage.ItemError error:
                 var text = masker.Apply(error.Item is null ? error.Message : $"{error.Item}: {error.Message}");
                 if (ResticOutput.IsMetadataError(error.Message))
@@ -126,7 +142,11 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
                     state.LastErrorLine = masked;
                     // restic also reports routine steps on stderr ("repository … opened", "created new cache").
                     if (LooksLikeTrouble().IsMatch(text2))
+                    {
                         _logger.Warning("restic: {Line:l}", masked);
+                        if (!state.Stop.IsCancellationRequested)
+                            state.LastTroubleBeforeStop = OneLine(RetryPrefix().Replace(masked, ""));
+                    }
                     else
                         _logger.Information("restic: {Line:l}", masked);
                 }
@@ -244,6 +264,86 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         return $"{what}; snapshots: {string.Join(", ", shown)}{more}";
     }
 
+    /// <summary>
+    /// restic before 0.16 prints no totals for a restore: list the snapshot it restored
+    /// (<c>restic ls --json</c>) and count the entries now present under the target, so
+    /// include/exclude are honoured. Counts files and directories, and the bytes of files, as
+    /// restic's own summary does. Null (with a warning) when the listing fails.
+    /// </summary>
+    private async Task<(long Files, long Bytes)?> CountRestoredAsync(ResticPlan plan, string? snapshotId, SecretMasker masker, CancellationToken cancellationToken)
+    {
+        if (snapshotId is null || plan.ListSnapshots is not { } list || plan.Options is not { } options)
+        {
+            _logger.Warning("restic {Version:l} reports no totals and the restored snapshot is unknown: files and bytes restored are reported as 0", plan.Installation?.Version.ToString(3));
+            return null;
+        }
+        // The global options (cache, --cacert, -o …) follow "snapshots --json" in the listing call.
+        var argv = new List<string> { "ls", "--json", snapshotId };
+        argv.AddRange(list.Arguments.SkipWhile(a => a is "snapshots" or "--json"));
+        long files = 0, bytes = 0;
+        string? lastError = null;
+        ProcessResult result;
+        try
+        {
+            result = await _processes.RunAsync(new ProcessSpec(list.FileName, argv, list.Environment), (stream, line) =>
+            {
+                if (stream == OutputStream.StandardError)
+                {
+                    if (!string.IsNullOrWhiteSpace(line))
+                        lastError = line;
+                }
+                else if (RestoredNode(options.TargetDirectory, line) is { } size)
+                {
+                    files++;
+                    bytes += size;
+                }
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProgramNotFoundException e)
+        {
+            _logger.Warning("Could not count the files restored from snapshot {Snapshot:l}: {Error:l}", snapshotId, masker.Apply(e.Message));
+            return null;
+        }
+        if (result.WasCancelled || cancellationToken.IsCancellationRequested)
+            throw new OperationCanceledException($"listing snapshot {snapshotId} was stopped", null, cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            _logger.Warning(
+                "Could not count the files restored from snapshot {Snapshot:l}: restic ls exited {Code}: {Error:l}",
+                snapshotId, result.ExitCode, masker.Apply(StripFatal(lastError) ?? "no message"));
+            return null;
+        }
+        _logger.Debug("restic {Version:l} reports no totals: counted {Files} restored entries of snapshot {Snapshot:l}", plan.Installation?.Version.ToString(3), files, snapshotId);
+        return (files, bytes);
+    }
+
+    /// <summary>The size of a <c>restic ls --json</c> node (0 for all but files) when it is present under <paramref name="target"/>; else null.</summary>
+    internal static long? RestoredNode(string target, string line)
+    {
+        if (!line.StartsWith('{'))
+            return null;
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            var node = document.RootElement;
+            if (!node.TryGetProperty("struct_type", out var kind) || kind.GetString() != "node"
+                || !node.TryGetProperty("path", out var p) || p.GetString() is not { Length: > 0 } path)
+                return null;
+            var type = node.TryGetProperty("type", out var t) ? t.GetString() : null;
+            var full = Path.Join(target, path.TrimStart('/'));
+            if (type == "dir")
+                return Directory.Exists(full) ? 0 : null;
+            var info = new FileInfo(full);
+            if (!info.Exists && info.LinkTarget is null)
+                return null;
+            return type == "file" && node.TryGetProperty("size", out var size) && size.TryGetInt64(out var n) ? n : 0;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     internal sealed record SnapshotInfo(string ShortId, string Host, IReadOnlyList<string> Paths, DateTimeOffset Time)
     {
         public override string ToString() =>
@@ -318,12 +418,22 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
     [GeneratedRegex("error|fatal|fail|unable|cannot|warning|denied|not found|invalid", RegexOptions.IgnoreCase)]
     private static partial Regex LooksLikeTrouble();
 
+    // "Stat(<config/>) returned error, retrying after 708.99ms: " before the error itself.
+    [GeneratedRegex(@"^.*? returned error, retrying after [^:]+: ")]
+    private static partial Regex RetryPrefix();
+
     [GeneratedRegex(@"^There were \d+ errors?$", RegexOptions.IgnoreCase)]
     private static partial Regex ErrorCount();
 
-    private sealed class CallState(long started)
+    private sealed class CallState(long started, CancellationToken stop)
     {
         public long Started { get; } = started;
+
+        /// <summary>The call's cancellation: complaints after it are about the stop itself.</summary>
+        public CancellationToken Stop { get; } = stop;
+
+        /// <summary>restic's last complaint on stderr before any stop, masked, without its "retrying after" prefix.</summary>
+        public string? LastTroubleBeforeStop { get; set; }
 
         public long LastProgress { get; set; } = started;
 
@@ -332,6 +442,9 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         public ResticMessage.Summary? Summary { get; set; }
 
         public ResticMessage.Fatal? Fatal { get; set; }
+
+        /// <summary>The snapshot restic said it restores (text mode).</summary>
+        public string? SnapshotId { get; set; }
 
         public string? LastErrorLine { get; set; }
 

@@ -7,11 +7,12 @@ using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Logging;
 using Stash.Restore.Core.Metrics;
 using Stash.Restore.Core.Secrets;
+using Stash.Restore.IntegrationTests.Backends;
 using Stash.Restore.IntegrationTests.Support;
 
 namespace Stash.Restore.IntegrationTests.Metrics;
 
-public sealed class PushgatewayMetricsPublisherTests
+public sealed class PushgatewayMetricsPublisherTests(PushgatewayFixture gateway) : IClassFixture<PushgatewayFixture>
 {
     private static readonly RestoreMetricsLabels Labels = new(
         InvokerKind: "RestoreSession",
@@ -23,71 +24,73 @@ public sealed class PushgatewayMetricsPublisherTests
         TargetGroup: "apps",
         TargetName: "sts");
 
-    private const string HostLabels =
-        "{invoker_kind=\"RestoreSession\",invoker_name=\"sts-restore\",namespace=\"demo\",driver=\"Restic\","
-        + "repository=\"gcs-repo\",kind=\"StatefulSet\",group=\"apps\",name=\"sts\",hostname=\"host-1\"}";
-
     private static readonly UnitRestoreReport Succeeded =
         new("host-1", "Succeeded", TimeSpan.FromTicks(1_605_958_575), null, 1200, 5_000_000);
 
-    [Fact]
-    public async Task PostsTheMetricsToTheHostsGroup()
+    // The real Pushgateway answers what the push did to the host's group; the hand-written
+    // TestPushgateway stays for what only a scripted server can do (auth header, error answers).
+
+    [RequiresToolFact(TestTool.Pushgateway)]
+    public async Task PostsTheMetricsToTheHostsGroupWithoutErasingItsOtherSeries()
     {
-        await using var gateway = new TestPushgateway();
-        var log = new LogCapture();
+        var labels = Labels with { InvokerName = "post-not-put" };
         using var http = new HttpClient();
-        var publisher = new PushgatewayMetricsPublisher(http, gateway.Url, Labels, log.Logger);
+        // Another series already in the same group: a PUT would erase it, a POST keeps it.
+        var groupUrl = new Uri(gateway.Url, "/metrics/job/restoresession-demo-post-not-put/hostname/host-1");
+        using (var put = await http.PutAsync(groupUrl, new StringContent("other_series 7\n")))
+            Assert.True(put.IsSuccessStatusCode, $"PUT answered {(int)put.StatusCode}");
+        var log = new LogCapture();
+        var publisher = new PushgatewayMetricsPublisher(http, gateway.Url, labels, log.Logger);
 
         await publisher.PublishAsync(Succeeded, CancellationToken.None);
 
-        var push = Assert.Single(gateway.Requests);
-        Assert.Equal("POST", push.Method);
-        Assert.Equal("/metrics/job/restoresession-demo-sts-restore/hostname/host-1", push.RawPath);
-        Assert.Equal("text/plain; version=0.0.4; charset=utf-8", push.ContentType);
-        Assert.Null(push.Authorization);
-        var samples = push.Body.Split('\n').Where(l => !l.StartsWith('#') && l.Length > 0).ToArray();
-        Assert.Equal(
-            [
-                "stash_restore_host_restore_success" + HostLabels + " 1",
-                "stash_restore_host_restore_duration_seconds" + HostLabels + " 160.5958575",
-                "stash_restore_host_restore_files_restored" + HostLabels + " 1200",
-                "stash_restore_host_restore_bytes_restored" + HostLabels + " 5000000",
-                "stash_appscode_com_restoresession_host_restore_success" + HostLabels + " 1",
-                "stash_appscode_com_restoresession_host_restore_duration_seconds" + HostLabels + " 160.5958575",
-            ],
-            samples);
-        Assert.Contains("# TYPE stash_restore_host_restore_success gauge", push.Body.Split('\n'));
-        Assert.Contains("# TYPE stash_appscode_com_restoresession_host_restore_duration_seconds gauge", push.Body.Split('\n'));
         Assert.Empty(log.Rendered(LogEventLevel.Warning));
+        var group = PushgatewayFixture.Group(await PushgatewayFixture.ScrapeAsync(gateway.Url), "restoresession-demo-post-not-put", "host-1");
+        Assert.Equal(7, group.Single(s => s.Name == "other_series").Value);
+        var samples = group.Where(s => s.Name.StartsWith("stash_", StringComparison.Ordinal))
+            .ToDictionary(s => s.Name, s => s.Value);
+        Assert.Equal(
+            new Dictionary<string, double>
+            {
+                ["stash_restore_host_restore_success"] = 1,
+                ["stash_restore_host_restore_duration_seconds"] = 160.5958575,
+                ["stash_restore_host_restore_files_restored"] = 1200,
+                ["stash_restore_host_restore_bytes_restored"] = 5_000_000,
+                ["stash_appscode_com_restoresession_host_restore_success"] = 1,
+                ["stash_appscode_com_restoresession_host_restore_duration_seconds"] = 160.5958575,
+            },
+            samples);
+        var sample = group.First(s => s.Name == "stash_restore_host_restore_success");
+        Assert.Equal(
+            "driver=Restic,group=apps,hostname=host-1,instance=,invoker_kind=RestoreSession,invoker_name=post-not-put,job=restoresession-demo-post-not-put,kind=StatefulSet,name=sts,namespace=demo,repository=gcs-repo",
+            string.Join(',', sample.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}")));
     }
 
-    [Fact]
+    [RequiresToolFact(TestTool.Pushgateway)]
     public async Task FailedHostPushesZeroSuccess()
     {
-        await using var gateway = new TestPushgateway();
         using var http = new HttpClient();
-        var publisher = new PushgatewayMetricsPublisher(http, gateway.Url, Labels, new LogCapture().Logger);
+        var publisher = new PushgatewayMetricsPublisher(http, gateway.Url, Labels with { InvokerName = "failed-host" }, new LogCapture().Logger);
 
         await publisher.PublishAsync(Succeeded with { Phase = "Failed", Error = "restic exited 12" }, CancellationToken.None);
 
-        var body = Assert.Single(gateway.Requests).Body.Split('\n');
-        Assert.Contains("stash_restore_host_restore_success" + HostLabels + " 0", body);
-        Assert.Contains("stash_appscode_com_restoresession_host_restore_success" + HostLabels + " 0", body);
+        var group = PushgatewayFixture.Group(await PushgatewayFixture.ScrapeAsync(gateway.Url), "restoresession-demo-failed-host", "host-1");
+        Assert.Equal(0, group.Single(s => s.Name == "stash_restore_host_restore_success").Value);
+        Assert.Equal(0, group.Single(s => s.Name == "stash_appscode_com_restoresession_host_restore_success").Value);
     }
 
-    [Fact]
-    public async Task HostnameWithSlashTravelsInBase64Form()
+    [RequiresToolFact(TestTool.Pushgateway)]
+    public async Task HostnameWithSlashTravelsInBase64FormAndArrivesWhole()
     {
-        await using var gateway = new TestPushgateway();
         using var http = new HttpClient();
-        var publisher = new PushgatewayMetricsPublisher(http, gateway.Url, Labels, new LogCapture().Logger);
+        var log = new LogCapture();
+        var publisher = new PushgatewayMetricsPublisher(http, gateway.Url, Labels with { InvokerName = "slash-host" }, log.Logger);
 
         await publisher.PublishAsync(Succeeded with { Unit = "node/a" }, CancellationToken.None);
 
-        var push = Assert.Single(gateway.Requests);
-        var encoded = Convert.ToBase64String(Encoding.UTF8.GetBytes("node/a")).Replace('+', '-').Replace('/', '_');
-        Assert.Equal("/metrics/job/restoresession-demo-sts-restore/hostname@base64/" + encoded, push.RawPath);
-        Assert.Contains("hostname=\"node/a\"", push.Body, StringComparison.Ordinal);
+        Assert.Empty(log.Rendered(LogEventLevel.Warning));
+        var group = PushgatewayFixture.Group(await PushgatewayFixture.ScrapeAsync(gateway.Url), "restoresession-demo-slash-host", "node/a");
+        Assert.Equal(1, group.Single(s => s.Name == "stash_restore_host_restore_success").Value);
     }
 
     [Fact]

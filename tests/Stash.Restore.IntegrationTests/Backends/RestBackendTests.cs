@@ -1,0 +1,81 @@
+using Stash.Restore.IntegrationTests.Support;
+
+namespace Stash.Restore.IntegrationTests.Backends;
+
+/// <summary>The rest backend against a real restic REST server, through the CLI with real restic.</summary>
+public sealed class RestBackendTests(RestServerFixture server) : IClassFixture<RestServerFixture>
+{
+    private Dictionary<string, string> Secret(string password = RestServerFixture.Password, bool withCa = false)
+    {
+        var secret = new Dictionary<string, string>
+        {
+            ["RESTIC_PASSWORD"] = RestServerFixture.RepositoryPassword,
+            ["REST_SERVER_USERNAME"] = RestServerFixture.User,
+            ["REST_SERVER_PASSWORD"] = password,
+        };
+        if (withCa)
+            secret["CA_CERT_DATA"] = server.Certificates.CaPem;
+        return secret;
+    }
+
+    private static string Backend(string url) => $"""
+        rest:
+          url: {url}
+        """;
+
+    [RequiresToolFact(TestTool.RestServer)]
+    public async Task Http_with_a_password_that_needs_url_escaping_restores_identical_files()
+    {
+        var run = await server.Kit.RestoreAsync(Backend($"http://127.0.0.1:{server.HttpPort}/{RestServerFixture.RepositoryName}"), Secret());
+
+        server.Kit.AssertRestored(run);
+        Assert.DoesNotContain(RestServerFixture.Password, run.AllOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain(Uri.EscapeDataString(RestServerFixture.Password), run.AllOutput, StringComparison.Ordinal);
+        // The log names the repository with its user name and the password masked (REST_SERVER_USERNAME is an identifier).
+        Assert.True(
+            run.Result.Error.Contains($"from rest:http://{RestServerFixture.User}:***@127.0.0.1:{server.HttpPort}/{RestServerFixture.RepositoryName}", StringComparison.Ordinal),
+            run.Result.ToString());
+    }
+
+    [RequiresToolFact(TestTool.RestServer)]
+    public async Task Https_trusting_the_servers_ca_from_CA_CERT_DATA_restores_identical_files()
+    {
+        var run = await server.Kit.RestoreAsync(Backend($"https://127.0.0.1:{server.HttpsPort}/{RestServerFixture.RepositoryName}"), Secret(withCa: true));
+
+        server.Kit.AssertRestored(run);
+    }
+
+    [RequiresToolFact(TestTool.RestServer)]
+    public async Task Https_without_the_ca_is_stopped_at_the_timeOut_naming_the_certificate_in_status()
+    {
+        // restic 0.18 retries a certificate it cannot verify as if the server were down.
+        var run = await server.Kit.RestoreAsync(Backend($"https://127.0.0.1:{server.HttpsPort}/{RestServerFixture.RepositoryName}"), Secret(), timeOut: "5s");
+
+        BackendRestoreKit.AssertFailedWithoutSecrets(run, "deadline exceeded", RestServerFixture.Password, RestServerFixture.RepositoryPassword);
+        Assert.Contains("x509: certificate signed by unknown authority", (string)run.Entry["error"]!, StringComparison.Ordinal);
+    }
+
+    [RequiresToolFact(TestTool.RestServer)]
+    public async Task Wrong_rest_password_fails_with_one_line_and_no_secret_anywhere()
+    {
+        const string wrong = "not the p@ss";
+        var run = await server.Kit.RestoreAsync(Backend($"http://127.0.0.1:{server.HttpPort}/{RestServerFixture.RepositoryName}"), Secret(wrong), timeOut: "60s");
+
+        BackendRestoreKit.AssertFailedWithoutSecrets(run, "401", wrong, Uri.EscapeDataString(wrong), RestServerFixture.RepositoryPassword);
+        Assert.False(Directory.Exists(Path.Combine(run.Target, server.Kit.DataPath.TrimStart('/'))), "something was restored");
+    }
+
+    [Fact]
+    public async Task Server_down_fails_within_the_sessions_timeOut()
+    {
+        using var kit = BackendRestoreKit.Create("down");
+        var closed = ServerProcess.FreePort();
+
+        var run = await kit.RestoreAsync(Backend($"http://127.0.0.1:{closed}/{RestServerFixture.RepositoryName}"), Secret(), timeOut: "4s");
+
+        BackendRestoreKit.AssertFailedWithoutSecrets(run, "deadline exceeded", RestServerFixture.Password, RestServerFixture.RepositoryPassword);
+        Assert.Contains($"127.0.0.1:{closed}: connect: connection refused", (string)run.Entry["error"]!, StringComparison.Ordinal);
+        // restic 0.18 alone keeps retrying a refused connection for about 15 minutes.
+        Assert.True(run.Elapsed < TimeSpan.FromSeconds(30), $"took {run.Elapsed}");
+    }
+}
