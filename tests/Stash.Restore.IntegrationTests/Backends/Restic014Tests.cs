@@ -83,7 +83,7 @@ public sealed class Restic014Tests(BackedUpHostsFixture hosts) : IClassFixture<B
         var tree = TestTree.Read(Path.Combine(hosts.Sources, "host-1"));
         var entries = tree.Count + hosts.DataPath.Split('/', StringSplitOptions.RemoveEmptyEntries).Length;
         var bytes = tree.Values.Where(e => e.Kind == "file").Sum(e => e.Size);
-        Assert.Contains("by spec.target.rules[0] from source host", result.Error, StringComparison.Ordinal);
+        Assert.Matches(@"by spec\.(target\.)?rules\[0\] from source host ""host-1""", result.Error);
         Assert.Contains($": {entries} file(s), {bytes} byte(s) restored", result.Error, StringComparison.Ordinal);
     }
 
