@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Stash.Restore.Core;
+using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Secrets;
 using Stash.Restore.TestApiServer;
@@ -39,14 +40,14 @@ public sealed class KubernetesApiTests : IClassFixture<KubeTestCluster>
         _cluster.SeedRestoreSession("put-patch");
         var api = _cluster.CreateApi();
 
-        var read = await api.GetRestoreSessionStatusObjectAsync("demo", "put-patch", CancellationToken.None);
+        var read = await api.GetStatusAsync(StashApi.RestoreSessions, "demo", "put-patch", CancellationToken.None);
         var edited = read.DeepClone().AsObject();
         edited["status"] = new JsonObject { ["stats"] = new JsonArray(new JsonObject { ["hostname"] = "host-0", ["phase"] = "Running" }) };
         edited["spec"]!["repository"]!["name"] = "changed-through-status";
-        var put = await api.ReplaceRestoreSessionStatusAsync("demo", "put-patch", edited, CancellationToken.None);
-        var patched = await api.PatchRestoreSessionStatusAsync("demo", "put-patch",
+        var put = await api.ReplaceStatusAsync(StashApi.RestoreSessions, "demo", "put-patch", edited, CancellationToken.None);
+        var patched = await api.JsonPatchStatusAsync(StashApi.RestoreSessions, "demo", "put-patch",
             [new JsonObject { ["op"] = "replace", ["path"] = "/status/stats/0/phase", ["value"] = "Succeeded" }], CancellationToken.None);
-        var stale = await Assert.ThrowsAsync<DependencyUnavailableException>(() => api.ReplaceRestoreSessionStatusAsync("demo", "put-patch", edited, CancellationToken.None));
+        var stale = await Assert.ThrowsAsync<DependencyUnavailableException>(() => api.ReplaceStatusAsync(StashApi.RestoreSessions, "demo", "put-patch", edited, CancellationToken.None));
 
         Assert.NotEqual(read["metadata"]!["resourceVersion"]!.GetValue<string>(), put["metadata"]!["resourceVersion"]!.GetValue<string>());
         Assert.Equal("""[{"hostname":"host-0","phase":"Succeeded"}]""", patched["status"]!["stats"]!.ToJsonString());
