@@ -315,6 +315,74 @@ public sealed class KubernetesApiTests : IClassFixture<KubeTestCluster>
         Assert.Equal("rotation-401", session.Metadata.Name);
     }
 
+    /// <summary>The server's kubeconfig with the user's <c>token:</c> line replaced by <paramref name="userLines"/>.</summary>
+    private string KubeconfigWithUser(string userLines)
+    {
+        var path = _cluster.Server.WriteKubeconfig(Path.Combine(_cluster.Directory, $"kubeconfig-{Guid.NewGuid():N}"));
+        var text = System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(path), "^    token: .*$", userLines.TrimEnd(), System.Text.RegularExpressions.RegexOptions.Multiline);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [RequiresCrdsFact]
+    public async Task A_kubeconfig_exec_plugin_supplies_the_token_which_is_registered_for_masking()
+    {
+        _cluster.SeedRestoreSession("exec-plugin");
+        var token = _cluster.Server.AddToken("system:serviceaccount:demo:from-plugin", new AccessRule("*", "*", "*"));
+        var plugin = Path.Combine(_cluster.Directory, $"plugin-{Guid.NewGuid():N}.sh");
+        var calls = plugin + ".calls";
+        // An EKS/GKE-style plugin: prints an ExecCredential; the environment it got shows it ran as a plugin.
+        File.WriteAllText(plugin, $$$"""
+            #!/bin/sh
+            echo "$1 $PLUGIN_MODE ${KUBERNETES_EXEC_INFO:+exec-info}" >> '{{{calls}}}'
+            printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}\n' '{{{token}}}'
+            """);
+        File.SetUnixFileMode(plugin, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var kubeconfig = KubeconfigWithUser($"""
+                exec:
+                  apiVersion: client.authentication.k8s.io/v1
+                  command: {plugin}
+                  args: ["get-token"]
+                  env:
+                  - name: PLUGIN_MODE
+                    value: eks
+            """);
+        var masker = new SecretMasker();
+
+        using var client = KubernetesClient.Create(
+            new KubernetesConfigRequest(new Dictionary<string, string>(), KubeconfigPath: kubeconfig), KubeTestCluster.FastRetries, masker, TimeProvider.System, _cluster.Log.Logger);
+        var session = await client.Api.GetRestoreSessionAsync("demo", "exec-plugin", CancellationToken.None);
+
+        Assert.Equal("exec-plugin", session.Metadata.Name);
+        Assert.Contains(_cluster.Server.Requests, r => r.User == "system:serviceaccount:demo:from-plugin" && r.PathAndQuery.EndsWith("/exec-plugin", StringComparison.Ordinal));
+        Assert.Equal("get-token eks exec-info", File.ReadAllLines(calls)[0]);
+        Assert.Equal("token *** end", masker.Apply($"token {token} end"));
+    }
+
+    [RequiresCrdsFact]
+    public async Task A_kubeconfig_token_file_is_used_and_a_rotation_is_picked_up_after_a_401()
+    {
+        _cluster.SeedRestoreSession("token-file");
+        var current = _cluster.Server.AddToken("sa-file-current", new AccessRule("*", "*", "*"));
+        var tokenName = $"token-{Guid.NewGuid():N}";
+        var tokenPath = Path.Combine(_cluster.Directory, tokenName);
+        File.WriteAllText(tokenPath, "expired-projected-token-000\n");
+        var kubeconfig = KubeconfigWithUser($"    tokenFile: {tokenName}"); // relative to the kubeconfig
+        using var client = KubernetesClient.Create(
+            new KubernetesConfigRequest(new Dictionary<string, string>(), KubeconfigPath: kubeconfig), KubeTestCluster.FastRetries, null, TimeProvider.System, _cluster.Log.Logger);
+        // Rotated in place after it was read, without a new mtime: only the server's 401 can reveal it.
+        var mtime = File.GetLastWriteTimeUtc(tokenPath);
+        File.WriteAllText(tokenPath, current + "\n");
+        File.SetLastWriteTimeUtc(tokenPath, mtime);
+        _cluster.Server.ClearRequests();
+
+        var session = await client.Api.GetRestoreSessionAsync("demo", "token-file", CancellationToken.None);
+
+        Assert.Equal("token-file", session.Metadata.Name);
+        var answers = _cluster.Server.Requests.Where(r => r.PathAndQuery.EndsWith("/token-file", StringComparison.Ordinal)).Select(r => (r.StatusCode, r.User)).ToList();
+        Assert.Equal([(401, null), (200, "sa-file-current")], answers);
+    }
+
     private static System.Security.Cryptography.X509Certificates.X509Certificate2 CreateOtherCa()
     {
         using var key = System.Security.Cryptography.ECDsa.Create();
