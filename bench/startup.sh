@@ -7,7 +7,7 @@
 #   restore ratio executor / bare restic on the 500 MiB restore (bench/restore-throughput.sh).
 # Prints figures and the targets of issue 10; there is no pass/fail.
 #
-#   bash bench/startup.sh                       # publishes, RUNS=15, 500 MiB restore
+#   bash bench/startup.sh                       # publishes, RUNS=15 starts, 500 MiB restore (RESTORE_RUNS=3)
 #   STASH_RESTORE_BINARY=/path/stash-restore SKIP_RESTORE=1 bash bench/startup.sh
 #
 # The in-cluster run needs a private mount namespace (unshare -m, root) so the token can sit at
@@ -124,7 +124,7 @@ m_hello=$(python3 bench/measure.py "$RUNS" "$WORK/hello/hello")
 ratio="skipped (SKIP_RESTORE=1)"
 if [ "${SKIP_RESTORE:-0}" != 1 ]; then
   echo "== restore ratio on ${SIZE_MB:-500} MiB (bench/restore-throughput.sh)"
-  STASH_RESTORE_BINARY="$executor" SIZE_MB=${SIZE_MB:-500} bash bench/restore-throughput.sh | tee "$WORK/throughput.out"
+  STASH_RESTORE_BINARY="$executor" SIZE_MB=${SIZE_MB:-500} RUNS=${RESTORE_RUNS:-3} bash bench/restore-throughput.sh | tee "$WORK/throughput.out"
   ratio=$(awk '/^ratio executor\/bare/ {print $3}' "$WORK/throughput.out")
 fi
 
