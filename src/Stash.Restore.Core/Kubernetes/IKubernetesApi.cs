@@ -29,7 +29,11 @@ internal interface IKubernetesApi
     /// </summary>
     Task<JsonObject> JsonPatchStatusAsync(ApiResource resource, string @namespace, string name, JsonArray jsonPatch, CancellationToken cancellationToken);
 
-    /// <summary>PATCH <c>/status</c> with an RFC 7386 merge patch (applying it twice gives the same object, so it is retried).</summary>
+    /// <summary>
+    /// PATCH <c>/status</c> with an RFC 7386 merge patch (applying it twice gives the same object,
+    /// so it is retried). As with the JSON patch, the patch is of the whole object:
+    /// <c>{"status":{…}}</c>; anything outside <c>status</c> is ignored by the subresource.
+    /// </summary>
     Task<JsonObject> MergePatchStatusAsync(ApiResource resource, string @namespace, string name, JsonObject mergePatch, CancellationToken cancellationToken);
 
     /// <summary>The Secret's decoded <c>data</c>; every value is registered with the masker before it is returned.</summary>

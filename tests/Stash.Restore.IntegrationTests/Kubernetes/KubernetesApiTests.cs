@@ -57,6 +57,25 @@ public sealed class KubernetesApiTests : IClassFixture<KubeTestCluster>
     }
 
     [RequiresCrdsFact]
+    public async Task A_merge_patch_on_status_replaces_the_named_field_and_is_sent_as_merge_patch()
+    {
+        _cluster.SeedRestoreSession("merge", status: """{"stats":[{"hostname":"host-0","phase":"Succeeded"}]}""");
+        var api = _cluster.CreateApi();
+
+        var patched = await api.MergePatchStatusAsync(StashApi.RestoreSessions, "demo", "merge",
+            new JsonObject { ["status"] = new JsonObject { ["stats"] = new JsonArray(new JsonObject { ["hostname"] = "host-1", ["phase"] = "Running" }) } },
+            CancellationToken.None);
+
+        var stored = _cluster.StoredSession("merge");
+        Assert.Equal("""[{"hostname":"host-1","phase":"Running"}]""", stored["status"]!["stats"]!.ToJsonString());
+        Assert.Equal(stored["status"]!.ToJsonString(), patched["status"]!.ToJsonString());
+        Assert.Equal("gcs-repo", (string?)stored["spec"]!["repository"]!["name"]);
+        Assert.Contains(_cluster.Server.Requests, r => r is { Method: "PATCH", StatusCode: 200 }
+            && r.PathAndQuery == "/apis/stash.appscode.com/v1beta1/namespaces/demo/restoresessions/merge/status"
+            && r.ContentType!.StartsWith("application/merge-patch+json", StringComparison.Ordinal));
+    }
+
+    [RequiresCrdsFact]
     public async Task In_cluster_service_account_configuration_reaches_the_server_and_registers_the_token_for_masking()
     {
         _cluster.SeedRestoreSession("in-cluster");
