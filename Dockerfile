@@ -19,18 +19,26 @@ ENV DOTNET_CLI_TELEMETRY_OPTOUT=1 \
     DOTNET_NOLOGO=1 \
     DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
+# Native AOT links with the platform toolchain: clang (the linker driver .NET uses) and the
+# zlib headers/library the runtime links against. Build stage only.
+RUN set -eux; \
+    apt-get update; \
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends clang zlib1g-dev; \
+    rm -rf /var/lib/apt/lists/*
+
 ARG VERSION
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/ src/
-# Self-contained + ReadyToRun: no .NET runtime needed in the final image, and the JIT has
-# little left to do at startup (docs/image.md has the measurements behind the choice).
-# The NuGet cache mount keeps rebuilds from downloading packages again; restore is part of
-# publish so a new project under src/ needs no change here.
+# Native AOT (PublishAot in the CLI project): one native executable, no .NET runtime in the
+# image, no JIT at start-up (docs/image.md has the measurements behind the choice). Beside it
+# only libMonoPosixHelper.so (Mono.Posix's native half). The NuGet cache mount keeps rebuilds
+# from downloading packages again; restore is part of publish so a new project under src/
+# needs no change here.
 RUN --mount=type=cache,id=stash-restore-nuget,target=/root/.nuget/packages \
-    dotnet publish src/Stash.Restore.Cli -c Release -r linux-x64 \
-        --self-contained true -p:PublishReadyToRun=true ${VERSION:+-p:Version=$VERSION} \
+    dotnet publish src/Stash.Restore.Cli -c Release -r linux-x64 ${VERSION:+-p:Version=$VERSION} \
         -o /out/stash-restore \
- && rm -f /out/stash-restore/*.pdb /out/stash-restore/*.dbg
+ && rm -f /out/stash-restore/*.pdb /out/stash-restore/*.dbg \
+ && test ! -e /out/stash-restore/stash-restore.dll
 
 # ---------------------------------------------------------------------------------------
 FROM ${RUNTIME_BASE_IMAGE}
@@ -64,11 +72,7 @@ RUN ln -s /opt/stash-restore/stash-restore /usr/local/bin/stash-restore
 # filesystem can be read-only. The runtime's diagnostics IPC socket lands in TMPDIR too.
 ENV HOME=/stash-tmp \
     TMPDIR=/stash-tmp \
-    XDG_CACHE_HOME=/stash-tmp/.cache \
-    DOTNET_CLI_HOME=/stash-tmp \
-    DOTNET_BUNDLE_EXTRACT_BASE_DIR=/stash-tmp/.dotnet-bundle \
-    DOTNET_CLI_TELEMETRY_OPTOUT=1 \
-    DOTNET_NOLOGO=1
+    XDG_CACHE_HOME=/stash-tmp/.cache
 
 # Last, so a new revision does not invalidate the apt layer above.
 ARG VERSION

@@ -31,10 +31,13 @@ calc() { awk "BEGIN { print $* }"; }
 median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 drop_caches() { sync; echo 3 >/proc/sys/vm/drop_caches 2>/dev/null || true; }
 
-echo "== publishing stash-restore as the image ships it (Release, self-contained, ReadyToRun)"
-dotnet publish src/Stash.Restore.Cli -c Release -r linux-x64 --self-contained true -p:PublishReadyToRun=true \
-  -o "$WORK/bin" -nologo -v quiet -clp:ErrorsOnly >/dev/null
-executor="$WORK/bin/stash-restore"
+# STASH_RESTORE_BINARY=path measures that binary (bench/startup.sh passes the one it publishes).
+executor=${STASH_RESTORE_BINARY:-}
+if [ -z "$executor" ]; then
+  echo "== publishing stash-restore as the image ships it (Release, Native AOT)"
+  dotnet publish src/Stash.Restore.Cli -c Release -r linux-x64 -o "$WORK/bin" -nologo -v quiet -clp:ErrorsOnly >/dev/null
+  executor="$WORK/bin/stash-restore"
+fi
 
 echo "== generating ${SIZE_MB} MiB in ${FILES} files"
 dirs=50

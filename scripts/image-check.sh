@@ -10,7 +10,8 @@
 #   2. builds two local base images, cached in buildah's storage:
 #        - a Debian 13 (trixie) minbase from debootstrap            -> RUNTIME_BASE_IMAGE
 #        - that base + this machine's .NET SDK (/usr/share/dotnet)  -> SDK_IMAGE
-#   3. buildah bud --isolation chroot the Dockerfile with those two as build args;
+#   3. buildah bud --isolation chroot the Dockerfile with those two as build args (the build
+#      stage installs clang and zlib1g-dev from Debian for the Native AOT link);
 #   4. checks the image config, runs `stash-restore version`, then the offline restore demo
 #      against a restic repository created on the host, as uid 2000 and as root, each with
 #      a read-only root file system and only /stash-tmp and the restore target writable,
@@ -217,6 +218,15 @@ run_ro() {
   ' run_ro "$ROOTFS" "$user" "${#mounts[@]}" "${mounts[@]}" "${#IMAGE_ENV[@]}" "${IMAGE_ENV[@]}" \
       "$IMAGE_WORKDIR" "${IMAGE_ENTRYPOINT[@]}" "$@"
 }
+
+log "the program is one Native AOT executable"
+APP="$ROOTFS/opt/stash-restore"
+[[ -x "$APP/stash-restore" ]] || fail "/opt/stash-restore/stash-restore is missing or not executable"
+head -c 4 "$APP/stash-restore" | grep -q "ELF" || fail "/opt/stash-restore/stash-restore is not an ELF executable"
+[[ ! -e "$APP/stash-restore.dll" && ! -e "$APP/libcoreclr.so" && ! -e "$APP/libclrjit.so" ]] \
+  || fail "/opt/stash-restore holds a JIT runtime (stash-restore.dll / libcoreclr.so / libclrjit.so): not the Native AOT publish"
+[[ -z "$(find "$ROOTFS" -xdev -name 'libcoreclr.so' -print -quit 2>/dev/null)" ]] || fail "a .NET runtime (libcoreclr.so) is in the image"
+pass "Native AOT: $(du -h "$APP/stash-restore" | cut -f1) executable, no .NET runtime in the image ($(ls "$APP" | tr '\n' ' '))"
 
 log "stash-restore version (buildah run, image defaults)"
 out="$("${BUILDAH[@]}" run --isolation chroot "$ctr" -- stash-restore version 2>&1)" || { echo "$out" >&2; fail "stash-restore version exited $?"; }

@@ -8,7 +8,18 @@ if [ ! -d ../shared/crds ]; then
   echo "NOTE: ../shared/crds is missing: tests that need the real CRD schemas will say they were skipped and why."
 fi
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+aot_dir=""
+trap 'rm -f "$log"; [ -n "$aot_dir" ] && rm -rf "$aot_dir"' EXIT
+# The shipped binary is Native AOT, and trimming/AOT can break code paths only at run time: the
+# tests that start the executor as a process (smoke set, SIGTERM) run against the published
+# binary. STASH_RESTORE_BINARY=path skips the publish and tests that binary instead.
+if [ -z "${STASH_RESTORE_BINARY:-}" ]; then
+  aot_dir=$(mktemp -d)
+  echo "Publishing the Native AOT binary for the process-level tests..."
+  dotnet publish src/Stash.Restore.Cli -c Release -r linux-x64 -o "$aot_dir" -nologo -v quiet -clp:ErrorsOnly
+  export STASH_RESTORE_BINARY="$aot_dir/stash-restore"
+fi
+echo "Process-level tests run $STASH_RESTORE_BINARY"
 set +e
 dotnet test StashRestore.slnx -c Release -nologo --blame-hang-timeout 5m --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
 code=${PIPESTATUS[0]}

@@ -1,13 +1,12 @@
 using System.Text.Json.Nodes;
-using Stash.Restore.Core.Families.Stash;
-using Stash.Restore.Core.Hooks;
-using Stash.Restore.Core.Input;
 
 namespace Stash.Restore.Core.Kubernetes;
 
 /// <summary>
-/// The calls the executor makes to the API server, and nothing else: the seam behind which
-/// the hand-written REST client could be swapped for the official KubernetesClient.
+/// The calls the executor makes to the API server, and nothing else, with no CRD knowledge:
+/// objects by <see cref="ApiResource"/> as JSON, their <c>/status</c>, and the few core objects
+/// (Secret, Pod, Event, Lease) the executor needs. Families deserialise the JSON into their own
+/// source-generated models.
 /// Errors are <see cref="RestoreException"/>s with a one-line message (not found, unreachable,
 /// credentials, permissions → <see cref="DependencyUnavailableException"/>; invalid object →
 /// <see cref="InvalidInputException"/>); the HTTP status is on the inner
@@ -15,22 +14,27 @@ namespace Stash.Restore.Core.Kubernetes;
 /// </summary>
 internal interface IKubernetesApi
 {
-    /// <summary>The RestoreSession, type-checked and with its rules normalised.</summary>
-    Task<RestoreSession> GetRestoreSessionAsync(string @namespace, string name, CancellationToken cancellationToken);
+    /// <summary>GET one object.</summary>
+    Task<JsonObject> GetObjectAsync(ApiResource resource, string @namespace, string name, CancellationToken cancellationToken);
 
-    /// <summary>The whole RestoreSession as JSON through the <c>/status</c> subresource (for read-modify-write).</summary>
-    Task<JsonObject> GetRestoreSessionStatusObjectAsync(string @namespace, string name, CancellationToken cancellationToken);
+    /// <summary>GET one object through its <c>/status</c> subresource (for read-modify-write).</summary>
+    Task<JsonObject> GetStatusAsync(ApiResource resource, string @namespace, string name, CancellationToken cancellationToken);
 
     /// <summary>PUT <c>/status</c>: the object must carry the resourceVersion it was read at (409 otherwise).</summary>
-    Task<JsonObject> ReplaceRestoreSessionStatusAsync(string @namespace, string name, JsonObject restoreSession, CancellationToken cancellationToken);
+    Task<JsonObject> ReplaceStatusAsync(ApiResource resource, string @namespace, string name, JsonObject value, CancellationToken cancellationToken);
 
     /// <summary>
     /// PATCH <c>/status</c> with an RFC 6902 JSON patch. Not retried when it might have been
     /// applied: the caller re-reads and decides (the patch's <c>test</c> ops make that exact).
     /// </summary>
-    Task<JsonObject> PatchRestoreSessionStatusAsync(string @namespace, string name, JsonArray jsonPatch, CancellationToken cancellationToken);
+    Task<JsonObject> JsonPatchStatusAsync(ApiResource resource, string @namespace, string name, JsonArray jsonPatch, CancellationToken cancellationToken);
 
-    Task<Repository> GetRepositoryAsync(string @namespace, string name, CancellationToken cancellationToken);
+    /// <summary>
+    /// PATCH <c>/status</c> with an RFC 7386 merge patch (applying it twice gives the same object,
+    /// so it is retried). As with the JSON patch, the patch is of the whole object:
+    /// <c>{"status":{…}}</c>; anything outside <c>status</c> is ignored by the subresource.
+    /// </summary>
+    Task<JsonObject> MergePatchStatusAsync(ApiResource resource, string @namespace, string name, JsonObject mergePatch, CancellationToken cancellationToken);
 
     /// <summary>The Secret's decoded <c>data</c>; every value is registered with the masker before it is returned.</summary>
     Task<IReadOnlyDictionary<string, string>> GetSecretDataAsync(string @namespace, string name, CancellationToken cancellationToken);

@@ -1,72 +1,71 @@
+using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Stash.Restore.Core.Input;
-using Stash.Restore.Core.Families.Stash;
-using Stash.Restore.Core.Hooks;
+using System.Text.Json.Serialization.Metadata;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
 using Stash.Restore.Core.Secrets;
 
 namespace Stash.Restore.Core.Kubernetes;
 
-/// <summary>The hand-written REST implementation of <see cref="IKubernetesApi"/>.</summary>
-internal sealed class KubernetesApi(KubernetesConnection connection, SecretMasker? masker = null) : IKubernetesApi
+/// <summary>
+/// <see cref="IKubernetesApi"/> over KubernetesClient.Aot. Every object goes through the
+/// library's generic object calls (<c>/apis/{group}/{version}/…</c>, or <c>/api/v1/…</c> for the
+/// core group) as JSON, so the executor's own source-generated models stay the only typed view
+/// and nothing needs reflection. Library failures become the one-line errors of
+/// <see cref="KubernetesErrors"/>.
+/// </summary>
+internal sealed class KubernetesApi(k8s.Kubernetes client, KubernetesClientConfiguration configuration, SecretMasker? masker = null) : IKubernetesApi
 {
-    private const string JsonPatch = "application/json-patch+json";
-    private const string RestoreSessions = "restoresessions.stash.appscode.com";
-    private const string Repositories = "repositories.stash.appscode.com";
-    private const string Leases = "leases.coordination.k8s.io";
+    public KubernetesClientConfiguration Configuration => configuration;
 
-    public KubernetesConnection Connection => connection;
+    public Task<JsonObject> GetObjectAsync(ApiResource resource, string @namespace, string name, CancellationToken cancellationToken) =>
+        CallAsync(new ApiRequestTarget("get", resource.Name, @namespace, name), async () =>
+        {
+            using var response = await client.CustomObjects.GetNamespacedCustomObjectWithHttpMessagesAsync<JsonObject>(
+                resource.Group, resource.Version, @namespace, resource.Plural, name, null, cancellationToken).ConfigureAwait(false);
+            return response.Body;
+        });
 
-    public async Task<RestoreSession> GetRestoreSessionAsync(string @namespace, string name, CancellationToken cancellationToken)
-    {
-        var target = new ApiRequestTarget("get", RestoreSessions, @namespace, name);
-        var body = await GetAsync(RestoreSessionPath(@namespace, name), target, cancellationToken).ConfigureAwait(false);
-        var source = $"RestoreSession {@namespace}/{name}";
-        var session = ObjectFileReader.Parse(body, StashJsonContext.Default.RestoreSession, source);
-        return StashObjects.AcceptRestoreSession(session, source);
-    }
+    public Task<JsonObject> GetStatusAsync(ApiResource resource, string @namespace, string name, CancellationToken cancellationToken) =>
+        CallAsync(new ApiRequestTarget("get", resource.Name, @namespace, name, "status"), async () =>
+        {
+            using var response = await client.CustomObjects.GetNamespacedCustomObjectStatusWithHttpMessagesAsync<JsonObject>(
+                resource.Group, resource.Version, @namespace, resource.Plural, name, null, cancellationToken).ConfigureAwait(false);
+            return response.Body;
+        });
 
-    public async Task<JsonObject> GetRestoreSessionStatusObjectAsync(string @namespace, string name, CancellationToken cancellationToken)
-    {
-        var target = new ApiRequestTarget("get", RestoreSessions, @namespace, name, "status");
-        var body = await GetAsync(RestoreSessionPath(@namespace, name) + "/status", target, cancellationToken).ConfigureAwait(false);
-        return ParseObject(body, target);
-    }
+    public Task<JsonObject> ReplaceStatusAsync(ApiResource resource, string @namespace, string name, JsonObject value, CancellationToken cancellationToken) =>
+        CallAsync(new ApiRequestTarget("update", resource.Name, @namespace, name, "status"), async () =>
+        {
+            using var response = await client.CustomObjects.ReplaceNamespacedCustomObjectStatusWithHttpMessagesAsync<JsonObject>(
+                value, resource.Group, resource.Version, @namespace, resource.Plural, name, null, null, null, null, cancellationToken).ConfigureAwait(false);
+            return response.Body;
+        });
 
-    public async Task<JsonObject> ReplaceRestoreSessionStatusAsync(string @namespace, string name, JsonObject restoreSession, CancellationToken cancellationToken)
-    {
-        var target = new ApiRequestTarget("update", RestoreSessions, @namespace, name, "status");
-        var response = await SendAsync(HttpMethod.Put, RestoreSessionPath(@namespace, name) + "/status", target,
-            restoreSession.ToJsonString(), "application/json", RequestSafety.Idempotent, cancellationToken).ConfigureAwait(false);
-        return ParseObject(EnsureSuccess(response, target), target);
-    }
+    public Task<JsonObject> JsonPatchStatusAsync(ApiResource resource, string @namespace, string name, JsonArray jsonPatch, CancellationToken cancellationToken) =>
+        PatchStatusAsync(resource, @namespace, name, new V1Patch(jsonPatch.ToJsonString(), V1Patch.PatchType.JsonPatch), cancellationToken);
 
-    public async Task<JsonObject> PatchRestoreSessionStatusAsync(string @namespace, string name, JsonArray jsonPatch, CancellationToken cancellationToken)
-    {
-        var target = new ApiRequestTarget("patch", RestoreSessions, @namespace, name, "status");
-        var response = await SendAsync(HttpMethod.Patch, RestoreSessionPath(@namespace, name) + "/status", target,
-            jsonPatch.ToJsonString(), JsonPatch, RequestSafety.NotIdempotent, cancellationToken).ConfigureAwait(false);
-        return ParseObject(EnsureSuccess(response, target), target);
-    }
+    public Task<JsonObject> MergePatchStatusAsync(ApiResource resource, string @namespace, string name, JsonObject mergePatch, CancellationToken cancellationToken) =>
+        PatchStatusAsync(resource, @namespace, name, new V1Patch(mergePatch.ToJsonString(), V1Patch.PatchType.MergePatch), cancellationToken);
 
-    public async Task<Repository> GetRepositoryAsync(string @namespace, string name, CancellationToken cancellationToken)
-    {
-        var target = new ApiRequestTarget("get", Repositories, @namespace, name);
-        var body = await GetAsync($"/apis/stash.appscode.com/v1alpha1/namespaces/{Segment(@namespace)}/repositories/{Segment(name)}", target, cancellationToken)
-            .ConfigureAwait(false);
-        var source = $"Repository {@namespace}/{name}";
-        return StashObjects.AcceptRepository(ObjectFileReader.Parse(body, StashJsonContext.Default.Repository, source), source);
-    }
+    private Task<JsonObject> PatchStatusAsync(ApiResource resource, string @namespace, string name, V1Patch patch, CancellationToken cancellationToken) =>
+        CallAsync(new ApiRequestTarget("patch", resource.Name, @namespace, name, "status"), async () =>
+        {
+            using var response = await client.CustomObjects.PatchNamespacedCustomObjectStatusWithHttpMessagesAsync<JsonObject>(
+                patch, resource.Group, resource.Version, @namespace, resource.Plural, name, null, null, null, null, null, cancellationToken).ConfigureAwait(false);
+            return response.Body;
+        });
 
     public async Task<IReadOnlyDictionary<string, string>> GetSecretDataAsync(string @namespace, string name, CancellationToken cancellationToken)
     {
-        var target = new ApiRequestTarget("get", "secrets", @namespace, name);
-        var body = await GetAsync($"/api/v1/namespaces/{Segment(@namespace)}/secrets/{Segment(name)}", target, cancellationToken).ConfigureAwait(false);
+        var json = await GetObjectAsync(ApiResource.Secrets, @namespace, name, cancellationToken).ConfigureAwait(false);
         SecretObject secret;
         try
         {
-            secret = JsonSerializer.Deserialize(body, KubernetesJsonContext.Default.SecretObject)
+            secret = json.Deserialize(KubernetesJsonContext.Default.SecretObject)
                 ?? throw new InvalidInputException($"Secret {@namespace}/{name}: empty answer");
         }
         catch (JsonException)
@@ -86,17 +85,17 @@ internal sealed class KubernetesApi(KubernetesConnection connection, SecretMaske
             {
                 throw new InvalidInputException($"Secret {@namespace}/{name}: data key '{key}' is not valid base64");
             }
-            masker?.Add(value);
             data[key] = value;
         }
+        // Registered once, where the Secret is read: credentials masked, identifiers left readable.
+        masker?.RegisterSecretData($"Secret {@namespace}/{name}", data);
         return data;
     }
 
     public async Task<PodInfo> GetPodAsync(string @namespace, string name, CancellationToken cancellationToken)
     {
-        var target = new ApiRequestTarget("get", "pods", @namespace, name);
-        var body = await GetAsync($"/api/v1/namespaces/{Segment(@namespace)}/pods/{Segment(name)}", target, cancellationToken).ConfigureAwait(false);
-        var pod = Deserialize(body, KubernetesJsonContext.Default.PodObject, target);
+        var target = new ApiRequestTarget("get", ApiResource.Pods.Name, @namespace, name);
+        var pod = Deserialize(await GetObjectAsync(ApiResource.Pods, @namespace, name, cancellationToken).ConfigureAwait(false), KubernetesJsonContext.Default.PodObject, target);
         var containers = (pod.Spec.Containers ?? [])
             .Select(c => new ContainerInfo(c.Name ?? "", (c.Ports ?? []).Select(p => new ContainerPortInfo(p.Name, p.ContainerPort)).ToList()))
             .ToList();
@@ -105,84 +104,141 @@ internal sealed class KubernetesApi(KubernetesConnection connection, SecretMaske
 
     public async Task CreateEventAsync(string @namespace, EventObject kubernetesEvent, CancellationToken cancellationToken)
     {
-        var target = new ApiRequestTarget("create", "events", @namespace, kubernetesEvent.Metadata.Name);
-        var response = await SendAsync(HttpMethod.Post, $"/api/v1/namespaces/{Segment(@namespace)}/events", target,
-            JsonSerializer.Serialize(kubernetesEvent, KubernetesJsonContext.Default.EventObject), "application/json",
-            RequestSafety.Idempotent, cancellationToken).ConfigureAwait(false);
-        // The event has a fixed name: AlreadyExists means an earlier attempt got through.
-        if (response.StatusCode == 409 && KubernetesErrors.ParseStatus(response.Body)?.Reason == "AlreadyExists")
-            return;
-        EnsureSuccess(response, target);
+        var resource = ApiResource.Events;
+        var target = new ApiRequestTarget("create", resource.Name, @namespace, kubernetesEvent.Metadata.Name);
+        var body = ToJson(kubernetesEvent, KubernetesJsonContext.Default.EventObject);
+        try
+        {
+            await CallAsync(target, async () =>
+            {
+                using var response = await client.CustomObjects.CreateNamespacedCustomObjectWithHttpMessagesAsync<JsonObject>(
+                    body, resource.Group, resource.Version, @namespace, resource.Plural, null, null, null, null, null, cancellationToken).ConfigureAwait(false);
+                return response.Body;
+            }).ConfigureAwait(false);
+        }
+        catch (RestoreException e) when (KubernetesApiException.StatusCodeOf(e) == 409 && KubernetesApiException.ReasonOf(e) == "AlreadyExists")
+        {
+            // The event has a fixed name: AlreadyExists means an earlier attempt got through.
+        }
     }
 
     public async Task<LeaseObject?> GetLeaseAsync(string @namespace, string name, CancellationToken cancellationToken)
     {
-        var target = new ApiRequestTarget("get", Leases, @namespace, name);
-        var response = await SendAsync(HttpMethod.Get, LeasePath(@namespace, name), target, null, null, RequestSafety.Idempotent, cancellationToken)
-            .ConfigureAwait(false);
-        if (response.StatusCode == 404)
+        var target = new ApiRequestTarget("get", ApiResource.Leases.Name, @namespace, name);
+        try
+        {
+            return Deserialize(await GetObjectAsync(ApiResource.Leases, @namespace, name, cancellationToken).ConfigureAwait(false), KubernetesJsonContext.Default.LeaseObject, target);
+        }
+        catch (RestoreException e) when (KubernetesApiException.StatusCodeOf(e) == 404)
+        {
             return null;
-        return Deserialize(EnsureSuccess(response, target), KubernetesJsonContext.Default.LeaseObject, target);
+        }
     }
 
     public async Task<LeaseObject?> TryCreateLeaseAsync(string @namespace, LeaseObject lease, CancellationToken cancellationToken)
     {
-        var target = new ApiRequestTarget("create", Leases, @namespace, lease.Metadata.Name);
-        var response = await SendAsync(HttpMethod.Post, $"/apis/coordination.k8s.io/v1/namespaces/{Segment(@namespace)}/leases", target,
-            JsonSerializer.Serialize(lease, KubernetesJsonContext.Default.LeaseObject), "application/json",
-            RequestSafety.Idempotent, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == 409)
+        var resource = ApiResource.Leases;
+        var target = new ApiRequestTarget("create", resource.Name, @namespace, lease.Metadata.Name);
+        var body = ToJson(lease, KubernetesJsonContext.Default.LeaseObject);
+        try
+        {
+            var created = await CallAsync(target, async () =>
+            {
+                using var response = await client.CustomObjects.CreateNamespacedCustomObjectWithHttpMessagesAsync<JsonObject>(
+                    body, resource.Group, resource.Version, @namespace, resource.Plural, null, null, null, null, null, cancellationToken).ConfigureAwait(false);
+                return response.Body;
+            }).ConfigureAwait(false);
+            return Deserialize(created, KubernetesJsonContext.Default.LeaseObject, target);
+        }
+        catch (RestoreException e) when (KubernetesApiException.StatusCodeOf(e) == 409)
+        {
             return null;
-        return Deserialize(EnsureSuccess(response, target), KubernetesJsonContext.Default.LeaseObject, target);
+        }
     }
 
     public async Task<LeaseObject?> TryUpdateLeaseAsync(string @namespace, LeaseObject lease, CancellationToken cancellationToken)
     {
+        var resource = ApiResource.Leases;
         var name = lease.Metadata.Name ?? throw new ArgumentException("lease has no name", nameof(lease));
-        var target = new ApiRequestTarget("update", Leases, @namespace, name);
-        var response = await SendAsync(HttpMethod.Put, LeasePath(@namespace, name), target,
-            JsonSerializer.Serialize(lease, KubernetesJsonContext.Default.LeaseObject), "application/json",
-            RequestSafety.Idempotent, cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode is 409 or 404)
+        var target = new ApiRequestTarget("update", resource.Name, @namespace, name);
+        var body = ToJson(lease, KubernetesJsonContext.Default.LeaseObject);
+        try
+        {
+            var replaced = await CallAsync(target, async () =>
+            {
+                using var response = await client.CustomObjects.ReplaceNamespacedCustomObjectWithHttpMessagesAsync<JsonObject>(
+                    body, resource.Group, resource.Version, @namespace, resource.Plural, name, null, null, null, null, cancellationToken).ConfigureAwait(false);
+                return response.Body;
+            }).ConfigureAwait(false);
+            return Deserialize(replaced, KubernetesJsonContext.Default.LeaseObject, target);
+        }
+        catch (RestoreException e) when (KubernetesApiException.StatusCodeOf(e) is 409 or 404)
+        {
             return null;
-        return Deserialize(EnsureSuccess(response, target), KubernetesJsonContext.Default.LeaseObject, target);
+        }
     }
 
-    private async Task<string> GetAsync(string path, ApiRequestTarget target, CancellationToken cancellationToken)
-    {
-        var response = await SendAsync(HttpMethod.Get, path, target, null, null, RequestSafety.Idempotent, cancellationToken).ConfigureAwait(false);
-        return EnsureSuccess(response, target);
-    }
-
-    private Task<ApiResponse> SendAsync(HttpMethod method, string path, ApiRequestTarget target, string? body, string? contentType, RequestSafety safety, CancellationToken cancellationToken) =>
-        connection.SendAsync(method, path, target, body, contentType, safety, cancellationToken);
-
-    private string EnsureSuccess(ApiResponse response, ApiRequestTarget target)
-    {
-        if (response.IsSuccess)
-            return response.Body;
-        throw KubernetesErrors.ToException(response.StatusCode, response.Body, target, connection.Configuration.Server, connection.Scrub);
-    }
-
-    private static JsonObject ParseObject(string body, ApiRequestTarget target)
+    /// <summary>Runs one library call and turns whatever went wrong into the executor's one-line errors.</summary>
+    internal async Task<T> CallAsync<T>(ApiRequestTarget target, Func<Task<T>> call)
     {
         try
         {
-            return JsonNode.Parse(body) as JsonObject
-                ?? throw new DependencyUnavailableException($"{target.Verb} {target.Describe()}: the API server answered with something other than an object");
+            return await call().ConfigureAwait(false);
+        }
+        catch (HttpOperationException e)
+        {
+            // Not kept as the inner exception: its message quotes the whole answer.
+            throw KubernetesErrors.ToException((int)e.Response.StatusCode, e.Response.Content, target, configuration.Server, Scrub);
+        }
+        catch (TimeoutException e)
+        {
+            throw KubernetesErrors.Unreachable(target, configuration.Server, Scrub(e.Message), null);
+        }
+        catch (HttpRequestException e)
+        {
+            throw KubernetesErrors.Unreachable(target, configuration.Server, Scrub(DescribeNetworkError(e)), e);
+        }
+        catch (IOException e)
+        {
+            throw KubernetesErrors.Unreachable(target, configuration.Server, Scrub(e.Message), e);
+        }
+        catch (WebSocketException e)
+        {
+            throw KubernetesErrors.Unreachable(target, configuration.Server, Scrub(e.Message), null);
         }
         catch (JsonException e)
         {
-            throw new DependencyUnavailableException($"{target.Verb} {target.Describe()}: the API server answered with invalid JSON", e);
+            throw new DependencyUnavailableException($"{target.Verb} {target.Describe()}: the API server answered with invalid JSON at {e.Path}");
         }
     }
 
-    private static T Deserialize<T>(string body, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo, ApiRequestTarget target)
+    /// <summary>Replaces the bearer token and every registered secret, should one ever appear in text, with ***.</summary>
+    public string Scrub(string text)
+    {
+        if (masker is not null)
+            text = masker.Apply(text);
+        if (configuration.Token is not { } token)
+            return text;
+        string value;
+        try
+        {
+            value = token.GetToken();
+        }
+        catch (DependencyUnavailableException)
+        {
+            return text;
+        }
+        return value.Length == 0 ? text : text.Replace(value, SecretMasker.Mask, StringComparison.Ordinal);
+    }
+
+    private static JsonObject ToJson<T>(T value, JsonTypeInfo<T> typeInfo) =>
+        JsonSerializer.SerializeToNode(value, typeInfo) as JsonObject ?? throw new InvalidOperationException($"{typeof(T).Name} did not serialise to an object");
+
+    private static T Deserialize<T>(JsonObject json, JsonTypeInfo<T> typeInfo, ApiRequestTarget target)
     {
         try
         {
-            return JsonSerializer.Deserialize(body, typeInfo)
-                ?? throw new DependencyUnavailableException($"{target.Verb} {target.Describe()}: empty answer");
+            return json.Deserialize(typeInfo) ?? throw new DependencyUnavailableException($"{target.Verb} {target.Describe()}: empty answer");
         }
         catch (JsonException e)
         {
@@ -190,11 +246,12 @@ internal sealed class KubernetesApi(KubernetesConnection connection, SecretMaske
         }
     }
 
-    private static string RestoreSessionPath(string @namespace, string name) =>
-        $"/apis/stash.appscode.com/v1beta1/namespaces/{Segment(@namespace)}/restoresessions/{Segment(name)}";
-
-    private static string LeasePath(string @namespace, string name) =>
-        $"/apis/coordination.k8s.io/v1/namespaces/{Segment(@namespace)}/leases/{Segment(name)}";
-
-    private static string Segment(string value) => Uri.EscapeDataString(value);
+    private static string DescribeNetworkError(HttpRequestException e)
+    {
+        // The innermost message is the one that says "Connection refused" or names the TLS problem.
+        var messages = new List<string>();
+        for (Exception? current = e; current is not null; current = current.InnerException)
+            messages.Add(current.Message);
+        return string.Join(": ", messages.Distinct());
+    }
 }

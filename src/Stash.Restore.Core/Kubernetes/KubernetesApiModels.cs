@@ -144,6 +144,8 @@ internal sealed record LeaseSpec
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     WriteIndented = false)]
 [JsonSerializable(typeof(ApiStatus))]
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonNode))]
 [JsonSerializable(typeof(SecretObject))]
 [JsonSerializable(typeof(PodObject))]
 [JsonSerializable(typeof(EventObject))]

@@ -1,31 +1,51 @@
+using System.Security.Cryptography.X509Certificates;
 using Serilog;
 using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Secrets;
+using LibraryConfiguration = k8s.KubernetesClientConfiguration;
 
 namespace Stash.Restore.Core.Kubernetes;
 
 /// <summary>
-/// Everything cluster-side, wired from one configuration: the typed API, pods/exec, and the
-/// seam implementations the executor uses. The CLI creates one per run.
+/// Everything cluster-side, wired from one configuration: KubernetesClient.Aot with the
+/// executor's handlers in its HTTP pipeline (retries, bearer token), the API, pods/exec, and
+/// the seam implementations the executor uses. The CLI creates one per run.
 /// </summary>
 internal sealed class KubernetesClient : IDisposable
 {
-    private readonly KubernetesConnection _connection;
+    private const string UserAgent = "stash-restore/0.1";
+
+    private readonly k8s.Kubernetes _client;
+    private readonly KubernetesRetryOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly SecretMasker? _masker;
+    private readonly KubernetesApi _api;
+    private readonly KubernetesRetryHandler _retry;
 
-    private KubernetesClient(KubernetesConnection connection, SecretMasker? masker, TimeProvider timeProvider, ILogger logger)
+    private KubernetesClient(KubernetesClientConfiguration configuration, KubernetesRetryOptions options, SecretMasker? masker, TimeProvider timeProvider, ILogger logger)
     {
-        _connection = connection;
+        Configuration = configuration;
+        _options = options;
         _masker = masker;
         _timeProvider = timeProvider;
         _logger = logger;
-        Api = new KubernetesApi(connection, masker);
-        PodExec = new KubernetesPodExec(connection);
+
+        // Retries outside, token inside: every attempt carries the current token.
+        KubernetesApi? api = null;
+        _retry = new KubernetesRetryHandler(options, timeProvider, logger, text => api?.Scrub(text) ?? text);
+        var handlers = configuration.Token is { } token
+            ? new DelegatingHandler[] { _retry, new BearerTokenHandler(token, masker) }
+            : [_retry];
+        _client = new k8s.Kubernetes(ToLibrary(configuration, options), handlers)
+        {
+            CreateWebSocketBuilder = () => new StatusReportingWebSocketBuilder(),
+        };
+        _api = api = new KubernetesApi(_client, configuration, masker);
+        PodExec = new KubernetesPodExec(_client, _api);
     }
 
     /// <summary>
@@ -40,28 +60,76 @@ internal sealed class KubernetesClient : IDisposable
         ILogger logger)
     {
         var configuration = KubernetesConfigLoader.Load(request, timeProvider, logger);
-        if (masker is not null && configuration.Token is { } token)
-            masker.Add(token.GetToken());
-        logger.Debug("Talking to the API server {Server} via {Source}", configuration.Server, configuration.Source);
-        return new KubernetesClient(new KubernetesConnection(configuration, options ?? KubernetesRetryOptions.Default, timeProvider, logger), masker, timeProvider, logger);
+        return Create(configuration, options, masker, timeProvider, logger);
     }
 
-    public KubernetesClientConfiguration Configuration => _connection.Configuration;
+    /// <summary>A client for a configuration already loaded (tests adjust one before connecting).</summary>
+    public static KubernetesClient Create(
+        KubernetesClientConfiguration configuration,
+        KubernetesRetryOptions? options,
+        SecretMasker? masker,
+        TimeProvider timeProvider,
+        ILogger logger)
+    {
+        if (masker is not null && configuration.Token is { } token)
+            masker.Add(token.GetToken());
+        logger.Debug("Talking to the API server {Server} via {Source}", configuration.DisplayServer, configuration.Source);
+        return new KubernetesClient(configuration, options ?? KubernetesRetryOptions.Default, masker, timeProvider, logger);
+    }
 
-    public IKubernetesApi Api { get; }
+    public KubernetesClientConfiguration Configuration { get; }
+
+    public IKubernetesApi Api => _api;
+
+    /// <summary>The implementation behind <see cref="Api"/> (tests reach its error scrubbing and calls directly).</summary>
+    internal KubernetesApi Transport => _api;
 
     public IPodExec PodExec { get; }
 
+    /// <summary>HTTP attempts sent so far, retries included (for benchmarks and tests).</summary>
+    public long AttemptCount => _retry.AttemptCount;
+
     public IHostStatusStore StatusStore(string @namespace, string sessionName) =>
-        new KubernetesHostStatusStore(Api, @namespace, sessionName, _connection.Options, _timeProvider, _logger);
+        new KubernetesHostStatusStore(_api, @namespace, sessionName, _options, _timeProvider, _logger);
 
     /// <param name="podName">This pod (POD_NAME), shown as the events' source.</param>
     public IRestoreEventRecorder EventRecorder(RestoreSession session, string? podName) =>
-        new KubernetesEventRecorder(Api, session, podName, _masker, _timeProvider, _logger);
+        new KubernetesEventRecorder(_api, session, podName, _masker, _timeProvider, _logger);
 
     /// <param name="podName">This pod (POD_NAME); a per-process suffix makes the holder unique.</param>
     public IUnitClaims HostClaims(string @namespace, string sessionName, string podName, LeaseClaimOptions? options = null) =>
-        new LeaseHostClaims(Api, @namespace, sessionName, LeaseHostClaims.NewHolderIdentity(podName), options ?? LeaseClaimOptions.Default, _timeProvider, _logger);
+        new LeaseHostClaims(_api, @namespace, sessionName, LeaseHostClaims.NewHolderIdentity(podName), options ?? LeaseClaimOptions.Default, _timeProvider, _logger);
 
-    public void Dispose() => _connection.Dispose();
+    public void Dispose() => _client.Dispose();
+
+    /// <summary>
+    /// The library's configuration: server and TLS only. Credentials are not handed over (the
+    /// token travels through <see cref="BearerTokenHandler"/>, which the library lacks for token
+    /// files), and JSON goes through source-generated contexts only.
+    /// </summary>
+    private static LibraryConfiguration ToLibrary(KubernetesClientConfiguration configuration, KubernetesRetryOptions options)
+    {
+        var library = new LibraryConfiguration
+        {
+            Host = configuration.Server.AbsoluteUri,
+            SslCaCerts = configuration.CertificateAuthorities,
+            SkipTlsVerify = configuration.InsecureSkipTlsVerify,
+            UserAgent = UserAgent,
+            // HTTP/1.1 as before: one request per connection attempt keeps retries and faults simple to reason about.
+            DisableHttp2 = true,
+            // The retry handler bounds every request; the library's own timeout must not cut it short.
+            HttpClientTimeout = options.TotalTimeout + TimeSpan.FromSeconds(30),
+        };
+        // The library's options know its own models (V1Patch, V1Status); JSON objects come from the executor's context.
+        library.AddJsonOptions(options => options.TypeInfoResolverChain.Add(KubernetesJsonContext.Default));
+        if (configuration.ClientCertificate is { } certificate)
+        {
+            library.FirstMessageHandlerSetup = handler =>
+            {
+                if (handler is SocketsHttpHandler sockets)
+                    (sockets.SslOptions.ClientCertificates ??= new X509CertificateCollection()).Add(certificate);
+            };
+        }
+        return library;
+    }
 }

@@ -2,29 +2,23 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
+using k8s.Exceptions;
+using k8s.KubeConfigModels;
 using Serilog;
 using Stash.Restore.Core.Input;
 using YamlDotNet.Core;
+using LibraryConfiguration = k8s.KubernetesClientConfiguration;
 
 namespace Stash.Restore.Core.Kubernetes;
-
-/// <summary>The flags and environment that decide how to reach the cluster.</summary>
-/// <param name="Environment">The executor's environment (never read from the process directly).</param>
-/// <param name="KubeconfigPath">--kubeconfig, or null.</param>
-/// <param name="Master">--master: overrides the server of whatever configuration is used.</param>
-/// <param name="Context">A kubeconfig context to use instead of current-context.</param>
-/// <param name="ServiceAccountDirectory">Where the service account is mounted (tests point elsewhere).</param>
-internal sealed record KubernetesConfigRequest(
-    IReadOnlyDictionary<string, string> Environment,
-    string? KubeconfigPath = null,
-    string? Master = null,
-    string? Context = null,
-    string ServiceAccountDirectory = KubernetesConfigLoader.DefaultServiceAccountDirectory);
 
 /// <summary>
 /// Reads cluster access the way client-go's <c>BuildConfigFromFlags</c> does for Stash:
 /// an explicit --kubeconfig wins; else the in-cluster service account; else the first
 /// existing file of <c>KUBECONFIG</c>, else <c>~/.kube/config</c>; --master overrides the server.
+/// Kubeconfig files are read by KubernetesClient.Aot (contexts, certificate files, exec
+/// credential plugins); what it lacks (<c>tokenFile</c>, a clear refusal of <c>auth-provider</c>)
+/// is added here. The in-cluster case is built here because the library reads the process
+/// environment and fixed paths, which the executor takes through seams instead.
 /// </summary>
 internal static class KubernetesConfigLoader
 {
@@ -56,8 +50,9 @@ internal static class KubernetesConfigLoader
 
         if (!string.IsNullOrWhiteSpace(request.Master))
         {
-            logger.Warning("No kubeconfig and not in a cluster: talking to {Server} without credentials", request.Master);
-            return new KubernetesClientConfiguration { Server = ParseServer(request.Master, "--master"), Source = "--master without credentials" };
+            var server = ParseServer(request.Master, "--master");
+            logger.Warning("No kubeconfig and not in a cluster: talking to {Server} without credentials", KubernetesErrors.Display(server));
+            return new KubernetesClientConfiguration { Server = server, Source = "--master without credentials" };
         }
 
         throw new DependencyUnavailableException(
@@ -121,106 +116,155 @@ internal static class KubernetesConfigLoader
         return File.Exists(defaultPath) ? defaultPath : null;
     }
 
-    /// <summary>Reads a kubeconfig: the current (or named) context's cluster and user.</summary>
+    /// <summary>Reads a kubeconfig with KubernetesClient.Aot: the current (or named) context's cluster and user.</summary>
     public static KubernetesClientConfiguration FromKubeconfig(string path, string? contextName, TimeProvider timeProvider, ILogger logger)
     {
-        var root = ParseKubeconfig(path);
-        var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
-
-        contextName = string.IsNullOrEmpty(contextName) ? root["current-context"]?.GetValue<string>() : contextName;
+        var model = LoadModel(path);
+        contextName = string.IsNullOrEmpty(contextName) ? model.CurrentContext : contextName;
         if (string.IsNullOrEmpty(contextName))
             throw new InvalidInputException($"kubeconfig '{path}': no current-context set and no context named");
-        var context = FindNamed(root, "contexts", contextName, "context", path);
-        var clusterName = String(context, "cluster");
-        var userName = String(context, "user");
+        var context = model.Contexts?.FirstOrDefault(c => c.Name == contextName)
+            ?? throw new InvalidInputException($"kubeconfig '{path}': no context named '{contextName}'");
+        var clusterName = context.ContextDetails?.Cluster;
         if (string.IsNullOrEmpty(clusterName))
             throw new InvalidInputException($"kubeconfig '{path}': context '{contextName}' names no cluster");
+        if (model.Clusters?.Any(c => c.Name == clusterName) != true)
+            throw new InvalidInputException($"kubeconfig '{path}': no cluster named '{clusterName}'");
 
-        var cluster = FindNamed(root, "clusters", clusterName, "cluster", path);
-        var serverText = String(cluster, "server");
-        if (string.IsNullOrEmpty(serverText))
-            throw new InvalidInputException($"kubeconfig '{path}': cluster '{clusterName}' has no server");
-        var server = ParseServer(serverText, $"kubeconfig '{path}' cluster '{clusterName}'");
-
-        var insecure = cluster["insecure-skip-tls-verify"] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
-        X509Certificate2Collection? authorities = null;
-        var caData = String(cluster, "certificate-authority-data");
-        var caFile = String(cluster, "certificate-authority");
-        if (!string.IsNullOrEmpty(caData))
-            authorities = LoadPemCertificates(DecodeBase64(caData, path, $"cluster '{clusterName}' certificate-authority-data"), $"kubeconfig '{path}' certificate-authority-data");
-        else if (!string.IsNullOrEmpty(caFile))
+        var userName = context.ContextDetails?.User;
+        string? tokenFile = null;
+        if (!string.IsNullOrEmpty(userName))
         {
-            var caPath = Resolve(baseDirectory, caFile);
-            authorities = LoadPemCertificates(ReadFile(caPath, $"kubeconfig '{path}' certificate-authority"), $"'{caPath}'");
+            var user = model.Users?.FirstOrDefault(u => u.Name == userName)
+                ?? throw new InvalidInputException($"kubeconfig '{path}': no user named '{userName}'");
+            user.UserCredentials ??= new UserCredentials();
+            var credentials = user.UserCredentials;
+            if (credentials.AuthProvider is { } provider)
+                throw new InvalidInputException($"kubeconfig '{path}' user '{userName}': auth-provider '{provider.Name}' is not supported; use an exec credential plugin, a token, tokenFile or client certificate");
+            tokenFile = string.IsNullOrEmpty(credentials.Token) ? ReadTokenFileField(path, userName) : null;
+            var hasCertificatePart = !string.IsNullOrEmpty(credentials.ClientCertificateData ?? credentials.ClientCertificate);
+            var hasKeyPart = !string.IsNullOrEmpty(credentials.ClientKeyData ?? credentials.ClientKey);
+            // The library would silently ignore half a pair and then find no credentials at all.
+            if (hasCertificatePart != hasKeyPart)
+                throw new InvalidInputException($"kubeconfig '{path}' user '{userName}': a client certificate needs both the certificate and the key");
+            var hasCertificate = hasCertificatePart && hasKeyPart;
+            if (string.IsNullOrEmpty(credentials.Token) && tokenFile is null && !hasCertificate && credentials.ExternalExecution is null && credentials.UserName is not null)
+                throw new InvalidInputException($"kubeconfig '{path}' user '{userName}': basic authentication is not supported; use a token, tokenFile, exec plugin or client certificate");
+            if (tokenFile is not null)
+                credentials.Token = "token-from-tokenFile"; // the library accepts only users it can authenticate; the real token comes from the file below
+            if (string.IsNullOrEmpty(credentials.Token) && tokenFile is null && !hasCertificate && credentials.ExternalExecution is null)
+                userName = null; // a user without credentials: anonymous, as kubectl does
+            if (userName is null)
+                context.ContextDetails!.User = null;
         }
-        if (insecure)
+
+        LibraryConfiguration library;
+        try
+        {
+            // Runs an exec plugin, if any, now: its failure is reported before anything else happens.
+            library = LibraryConfiguration.BuildConfigFromConfigObject(model, contextName);
+        }
+        catch (KubeConfigException e)
+        {
+            throw new DependencyUnavailableException($"kubeconfig '{path}' user '{userName}': {FirstLine(e.Message)}", e);
+        }
+        catch (Exception e) when (e is CryptographicException or FormatException or IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidInputException($"kubeconfig '{path}' cluster '{clusterName}': {FirstLine(e.Message)}", e);
+        }
+
+        var server = ParseServer(library.Host, $"kubeconfig '{path}' cluster '{clusterName}'");
+        var authorities = library.SslCaCerts is { Count: > 0 } cas ? cas : null;
+        if (library.SkipTlsVerify)
         {
             logger.Warning("kubeconfig {Path} cluster {Cluster} sets insecure-skip-tls-verify: the API server's certificate is NOT verified", path, clusterName);
             authorities = null;
         }
 
         BearerTokenSource? token = null;
-        X509Certificate2? clientCertificate = null;
-        if (!string.IsNullOrEmpty(userName))
+        if (tokenFile is not null)
         {
-            var user = FindNamed(root, "users", userName, "user", path);
-            var tokenText = String(user, "token");
-            var tokenFile = String(user, "tokenFile");
-            if (!string.IsNullOrEmpty(tokenText))
-                token = BearerTokenSource.Fixed(tokenText);
-            else if (!string.IsNullOrEmpty(tokenFile))
-            {
-                token = BearerTokenSource.FromFile(Resolve(baseDirectory, tokenFile), timeProvider);
-                _ = token.GetToken();
-            }
-            clientCertificate = LoadClientCertificate(user, baseDirectory, path, userName);
-            if (token is null && clientCertificate is null)
-            {
-                if (user["exec"] is not null || user["auth-provider"] is not null)
-                    throw new InvalidInputException($"kubeconfig '{path}' user '{userName}': exec and auth-provider credential plugins are not supported; use a token, tokenFile or client certificate");
-                if (user["username"] is not null)
-                    throw new InvalidInputException($"kubeconfig '{path}' user '{userName}': basic authentication is not supported; use a token, tokenFile or client certificate");
-            }
+            token = BearerTokenSource.FromFile(ResolveNextTo(path, tokenFile), timeProvider);
+            _ = token.GetToken();
         }
+        else if (library.TokenProvider is { } plugin && !string.IsNullOrEmpty(library.AccessToken))
+            token = BearerTokenSource.FromPlugin(plugin, library.AccessToken);
+        else if (!string.IsNullOrEmpty(library.AccessToken))
+            token = BearerTokenSource.Fixed(library.AccessToken);
 
         return new KubernetesClientConfiguration
         {
             Server = server,
-            Namespace = String(context, "namespace") is { Length: > 0 } ns ? ns : null,
+            Namespace = string.IsNullOrEmpty(library.Namespace) ? null : library.Namespace,
             CertificateAuthorities = authorities,
-            InsecureSkipTlsVerify = insecure,
+            InsecureSkipTlsVerify = library.SkipTlsVerify,
             Token = token,
-            ClientCertificate = clientCertificate,
+            ClientCertificate = LoadClientCertificate(library, path, userName),
             Source = $"kubeconfig '{path}' (context '{contextName}', user '{userName}')",
         };
     }
 
-    private static JsonObject ParseKubeconfig(string path)
+    private static K8SConfiguration LoadModel(string path)
     {
-        var text = ReadFile(path, "kubeconfig");
         try
         {
-            return YamlToJson.Convert(text) as JsonObject
-                ?? throw new InvalidInputException($"kubeconfig '{path}': expected a YAML mapping");
+            return LibraryConfiguration.LoadKubeConfig(new FileInfo(path), useRelativePaths: true);
         }
         catch (YamlException e)
         {
             // YamlDotNet messages quote positions, not values, so no credential leaks here.
-            throw new InvalidInputException($"kubeconfig '{path}': not valid YAML: {e.Message.ReplaceLineEndings(" ")}", e);
+            throw new InvalidInputException($"kubeconfig '{path}': not valid YAML: {FirstLine(e.Message)}", e);
+        }
+        catch (KubeConfigException e)
+        {
+            throw new InvalidInputException($"kubeconfig '{path}': {FirstLine(e.Message)}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DependencyUnavailableException($"cannot read kubeconfig '{path}': {e.Message}", e);
         }
     }
 
-    private static X509Certificate2? LoadClientCertificate(JsonObject user, string baseDirectory, string path, string userName)
+    /// <summary>The user's <c>tokenFile</c>, which the library's model does not have.</summary>
+    private static string? ReadTokenFileField(string path, string userName)
+    {
+        JsonNode? root;
+        try
+        {
+            root = YamlToJson.Convert(File.ReadAllText(path));
+        }
+        catch (Exception e) when (e is YamlException or IOException or UnauthorizedAccessException)
+        {
+            return null; // the library read it already; nothing more to find
+        }
+        if (root?["users"] is not JsonArray users)
+            return null;
+        foreach (var user in users.OfType<JsonObject>())
+        {
+            if (user["name"] is JsonValue name && name.ToString() == userName)
+                return user["user"]?["tokenFile"] is JsonValue file && file.ToString() is { Length: > 0 } text ? text : null;
+        }
+        return null;
+    }
+
+    private static X509Certificate2? LoadClientCertificate(LibraryConfiguration library, string path, string? userName)
     {
         string? certificatePem = null, keyPem = null;
-        if (String(user, "client-certificate-data") is { Length: > 0 } certData)
-            certificatePem = DecodeBase64(certData, path, $"user '{userName}' client-certificate-data");
-        else if (String(user, "client-certificate") is { Length: > 0 } certFile)
-            certificatePem = ReadFile(Resolve(baseDirectory, certFile), $"kubeconfig '{path}' client-certificate");
-        if (String(user, "client-key-data") is { Length: > 0 } keyData)
-            keyPem = DecodeBase64(keyData, path, $"user '{userName}' client-key-data");
-        else if (String(user, "client-key") is { Length: > 0 } keyFile)
-            keyPem = ReadFile(Resolve(baseDirectory, keyFile), $"kubeconfig '{path}' client-key");
+        try
+        {
+            if (!string.IsNullOrEmpty(library.ClientCertificateData))
+                certificatePem = Encoding.UTF8.GetString(Convert.FromBase64String(library.ClientCertificateData.Trim()));
+            else if (!string.IsNullOrEmpty(library.ClientCertificateFilePath))
+                certificatePem = ReadFile(library.ClientCertificateFilePath, $"kubeconfig '{path}' client-certificate");
+            if (!string.IsNullOrEmpty(library.ClientCertificateKeyData))
+                keyPem = Encoding.UTF8.GetString(Convert.FromBase64String(library.ClientCertificateKeyData.Trim()));
+            else if (!string.IsNullOrEmpty(library.ClientKeyFilePath))
+                keyPem = ReadFile(library.ClientKeyFilePath, $"kubeconfig '{path}' client-key");
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidInputException($"kubeconfig '{path}' user '{userName}': client certificate or key data is not valid base64", e);
+        }
 
         if (certificatePem is null && keyPem is null)
             return null;
@@ -233,7 +277,7 @@ internal static class KubernetesConfigLoader
         catch (CryptographicException e)
         {
             // The message names the problem, never the key material.
-            throw new InvalidInputException($"kubeconfig '{path}' user '{userName}': client certificate/key cannot be loaded: {e.Message.ReplaceLineEndings(" ")}", e);
+            throw new InvalidInputException($"kubeconfig '{path}' user '{userName}': client certificate/key cannot be loaded: {FirstLine(e.Message)}", e);
         }
     }
 
@@ -246,7 +290,7 @@ internal static class KubernetesConfigLoader
         }
         catch (CryptographicException e)
         {
-            throw new InvalidInputException($"{source}: not a PEM certificate: {e.Message.ReplaceLineEndings(" ")}", e);
+            throw new InvalidInputException($"{source}: not a PEM certificate: {FirstLine(e.Message)}", e);
         }
         if (collection.Count == 0)
             throw new InvalidInputException($"{source}: contains no PEM certificate");
@@ -259,43 +303,21 @@ internal static class KubernetesConfigLoader
         if (!text.Contains("://", StringComparison.Ordinal))
             text = "https://" + text;
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
-            throw new InvalidInputException($"{source}: '{text}' is not an http(s) URL of an API server");
+            throw new InvalidInputException($"{source}: '{KubernetesErrors.Display(text)}' is not an http(s) URL of an API server");
         return uri;
     }
 
-    private static JsonObject FindNamed(JsonObject root, string listName, string name, string field, string path)
+    private static string FirstLine(string message)
     {
-        if (root[listName] is JsonArray list)
-        {
-            foreach (var item in list.OfType<JsonObject>())
-            {
-                if (String(item, "name") == name)
-                    return item[field] as JsonObject ?? [];
-            }
-        }
-        throw new InvalidInputException($"kubeconfig '{path}': no {field} named '{name}'");
+        var line = message.ReplaceLineEndings("\n").Split('\n', 2)[0].Trim();
+        return line.Length == 0 ? "failed" : line;
     }
-
-    private static string? String(JsonObject obj, string name) =>
-        obj[name] is JsonValue value ? value.ToString() : null;
 
     private static string? Get(IReadOnlyDictionary<string, string> environment, string name) =>
         environment.TryGetValue(name, out var value) ? value : null;
 
-    private static string Resolve(string baseDirectory, string path) =>
-        Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(baseDirectory, path));
-
-    private static string DecodeBase64(string data, string path, string what)
-    {
-        try
-        {
-            return Encoding.UTF8.GetString(Convert.FromBase64String(data.Trim()));
-        }
-        catch (FormatException e)
-        {
-            throw new InvalidInputException($"kubeconfig '{path}': {what} is not valid base64", e);
-        }
-    }
+    private static string ResolveNextTo(string kubeconfigPath, string path) =>
+        Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(kubeconfigPath)) ?? ".", path));
 
     private static string ReadFile(string path, string what)
     {

@@ -35,6 +35,12 @@ internal sealed class KubernetesApiException(string message, int? statusCode, st
         : exception.InnerException is KubernetesApiException inner ? inner.StatusCode
         : null;
 
+    /// <summary>The Status reason (e.g. <c>AlreadyExists</c>) behind an exception thrown by the client, if any.</summary>
+    public static string? ReasonOf(Exception exception) =>
+        exception is KubernetesApiException direct ? direct.Reason
+        : exception.InnerException is KubernetesApiException inner ? inner.Reason
+        : null;
+
     /// <summary>True when the client gave up on an answer that may be temporary (5xx, 429, network).</summary>
     public static bool IsTransient(Exception exception) =>
         (exception is KubernetesApiException || exception.InnerException is KubernetesApiException)
@@ -67,6 +73,7 @@ internal static class KubernetesErrors
     /// <summary>The one-line message for an HTTP error answer.</summary>
     public static string FormatLine(int statusCode, string? body, ApiRequestTarget target, Uri server)
     {
+        var serverText = Display(server);
         var status = ParseStatus(body);
         var serverMessage = OneLine(status?.Message);
         var code = (HttpStatusCode)statusCode;
@@ -81,7 +88,7 @@ internal static class KubernetesErrors
                 return message;
             }
             case 401:
-                return $"the API server {server} rejected the credentials (401 Unauthorized) when trying to {target.Verb} {target.Describe()}; "
+                return $"the API server {serverText} rejected the credentials (401 Unauthorized) when trying to {target.Verb} {target.Describe()}; "
                     + "check the service account token or kubeconfig user";
             case 403:
             {
@@ -105,6 +112,10 @@ internal static class KubernetesErrors
     /// <summary>Maps an error answer to the exception the executor's exit code comes from.</summary>
     public static RestoreException ToException(int statusCode, string? body, ApiRequestTarget target, Uri server, Func<string, string>? scrub = null)
     {
+        // Mask first, shorten later: a body cut in the middle of a secret would leave its head
+        // unmasked (a proxy echoing the Authorization header in an HTML error page).
+        if (body is not null && scrub is not null)
+            body = scrub(body);
         var line = FormatLine(statusCode, body, target, server);
         if (KubernetesRetryClassifier.IsTransientStatus(statusCode))
             line += " (gave up after retrying)";
@@ -118,8 +129,31 @@ internal static class KubernetesErrors
     /// <summary>No answer at all: connection refused/reset, TLS, timeouts.</summary>
     public static RestoreException Unreachable(ApiRequestTarget target, Uri server, string cause, Exception? inner)
     {
-        var line = $"cannot reach the API server {server} to {target.Verb} {target.Describe()}: {OneLine(cause)}";
+        var line = $"cannot reach the API server {Display(server)} to {target.Verb} {target.Describe()}: {OneLine(cause)}";
         return new DependencyUnavailableException(line, new KubernetesApiException(line, null, null, inner));
+    }
+
+    /// <summary>A URL as messages show it: a password in its userinfo becomes ***.</summary>
+    public static string Display(Uri server) => Display(server.AbsoluteUri);
+
+    /// <inheritdoc cref="Display(Uri)"/>
+    public static string Display(string url)
+    {
+        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
+        if (schemeEnd < 0)
+            return url;
+        var authorityStart = schemeEnd + 3;
+        var authorityEnd = url.IndexOfAny(['/', '?', '#'], authorityStart);
+        var authority = authorityEnd < 0 ? url[authorityStart..] : url[authorityStart..authorityEnd];
+        var at = authority.LastIndexOf('@');
+        if (at < 0)
+            return url;
+        var userInfo = authority[..at];
+        var colon = userInfo.IndexOf(':', StringComparison.Ordinal);
+        if (colon < 0)
+            return url;
+        var masked = userInfo[..(colon + 1)] + Secrets.SecretMasker.Mask;
+        return url[..authorityStart] + masked + url[(authorityStart + at)..];
     }
 
     private static string ResourceWithSubresource(ApiRequestTarget target) =>

@@ -3,9 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Serilog;
 using Stash.Restore.Core.Engine;
+using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Hooks;
-using Stash.Restore.Core.Input;
 
 namespace Stash.Restore.Core.Kubernetes;
 
@@ -51,7 +51,7 @@ internal sealed class KubernetesHostStatusStore : IHostStatusStore
 
     public async Task<HostRestoreStats?> GetAsync(string hostname, CancellationToken cancellationToken)
     {
-        var session = await _api.GetRestoreSessionStatusObjectAsync(_namespace, _sessionName, cancellationToken).ConfigureAwait(false);
+        var session = await _api.GetStatusAsync(StashApi.RestoreSessions, _namespace, _sessionName, cancellationToken).ConfigureAwait(false);
         var stats = session["status"]?["stats"] as JsonArray;
         var index = IndexOf(stats, "hostname", hostname);
         var entry = index < 0 ? null : stats![index].Deserialize(KubernetesJsonContext.Default.HostRestoreStats);
@@ -110,7 +110,7 @@ internal sealed class KubernetesHostStatusStore : IHostStatusStore
             }
             else
             {
-                var session = await _api.GetRestoreSessionStatusObjectAsync(_namespace, _sessionName, cancellationToken).ConfigureAwait(false);
+                var session = await _api.GetStatusAsync(StashApi.RestoreSessions, _namespace, _sessionName, cancellationToken).ConfigureAwait(false);
                 Volatile.Write(ref _latest, session);
                 basedOn = ResourceVersion(session);
                 if (lastFailure is not null && KubernetesApiException.StatusCodeOf(lastFailure) == 422 && basedOn == lastFailureVersion)
@@ -126,7 +126,7 @@ internal sealed class KubernetesHostStatusStore : IHostStatusStore
 
             try
             {
-                var written = await _api.PatchRestoreSessionStatusAsync(_namespace, _sessionName, patch.Operations, cancellationToken).ConfigureAwait(false);
+                var written = await _api.JsonPatchStatusAsync(StashApi.RestoreSessions, _namespace, _sessionName, patch.Operations, cancellationToken).ConfigureAwait(false);
                 Volatile.Write(ref _latest, written);
                 return;
             }

@@ -11,7 +11,7 @@ namespace Stash.Restore.Core.Kubernetes;
 /// </summary>
 internal sealed record KubernetesRetryOptions
 {
-    /// <summary>One HTTP attempt (connect, send, read the whole answer).</summary>
+    /// <summary>One HTTP attempt (connect, send, read the answer's headers).</summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>All attempts of one request together, delays included.</summary>
@@ -36,38 +36,33 @@ internal sealed record KubernetesRetryOptions
 /// <summary>Whether a request may be sent again when it is unknown if the server applied it.</summary>
 internal enum RequestSafety
 {
-    /// <summary>GET, or a write whose repetition is harmless or detected (fixed name, resourceVersion, test op).</summary>
+    /// <summary>GET, or a write whose repetition is harmless or detected (fixed name, resourceVersion, merge patch).</summary>
     Idempotent,
 
     /// <summary>A write that could apply twice (a JSON patch append): retried only when it surely did not arrive.</summary>
     NotIdempotent,
 }
 
-/// <summary>An answer read in full: status, body, and the server's Retry-After.</summary>
-internal sealed record ApiResponse(int StatusCode, string Body, TimeSpan? RetryAfter)
-{
-    public bool IsSuccess => StatusCode is >= 200 and < 300;
-
-    public static TimeSpan? ReadRetryAfter(RetryConditionHeaderValue? header, DateTimeOffset now) => header switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } date } => date > now ? date - now : TimeSpan.Zero,
-        _ => null,
-    };
-}
-
 /// <summary>Which answers and failures are worth another attempt.</summary>
 internal static class KubernetesRetryClassifier
 {
+    private const string JsonPatchMediaType = "application/json-patch+json";
+
     /// <summary>Throttled or a server/gateway error that is usually temporary.</summary>
     public static bool IsTransientStatus(int statusCode) =>
         statusCode is 429 or 500 or 502 or 503 or 504;
 
-    public static bool ShouldRetry(Outcome<ApiResponse> outcome, RequestSafety safety)
+    /// <summary>A JSON patch (RFC 6902) may append twice; every other request the executor sends is safe to repeat.</summary>
+    public static RequestSafety SafetyOf(HttpRequestMessage request) =>
+        request.Method == HttpMethod.Patch && request.Content?.Headers.ContentType?.MediaType == JsonPatchMediaType
+            ? RequestSafety.NotIdempotent
+            : RequestSafety.Idempotent;
+
+    public static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, RequestSafety safety)
     {
         if (outcome.Exception is { } exception)
             return ShouldRetry(exception, safety);
-        var statusCode = outcome.Result!.StatusCode;
+        var statusCode = (int)outcome.Result!.StatusCode;
         return safety switch
         {
             RequestSafety.Idempotent => IsTransientStatus(statusCode),
@@ -89,21 +84,28 @@ internal static class KubernetesRetryClassifier
     private static bool SurelyNotSent(HttpRequestException exception) =>
         exception.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError;
 
-    public static string Describe(Outcome<ApiResponse> outcome) =>
+    public static string Describe(Outcome<HttpResponseMessage> outcome) =>
         outcome.Exception is { } e
             ? KubernetesErrors.OneLine(e.Message) ?? e.GetType().Name
-            : $"{outcome.Result!.StatusCode} {(HttpStatusCode)outcome.Result.StatusCode}";
+            : $"{(int)outcome.Result!.StatusCode} {outcome.Result.StatusCode}";
+
+    public static TimeSpan? ReadRetryAfter(RetryConditionHeaderValue? header, DateTimeOffset now) => header switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date > now ? date - now : TimeSpan.Zero,
+        _ => null,
+    };
 
     /// <summary>Exponential backoff with jitter, Retry-After honoured, bounded in attempts and total time.</summary>
-    public static ResiliencePipeline<ApiResponse> BuildPipeline(
+    public static ResiliencePipeline<HttpResponseMessage> BuildPipeline(
         KubernetesRetryOptions options,
         RequestSafety safety,
         TimeProvider timeProvider,
-        Action<ResilienceContext, Outcome<ApiResponse>, int, TimeSpan>? onRetry)
+        Action<ResilienceContext, Outcome<HttpResponseMessage>, int, TimeSpan>? onRetry)
     {
-        return new ResiliencePipelineBuilder<ApiResponse> { TimeProvider = timeProvider }
+        return new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider }
             .AddTimeout(new TimeoutStrategyOptions { Timeout = options.TotalTimeout })
-            .AddRetry(new RetryStrategyOptions<ApiResponse>
+            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
                 ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, safety)),
                 MaxRetryAttempts = Math.Max(1, options.MaxRetries),
@@ -112,12 +114,14 @@ internal static class KubernetesRetryClassifier
                 Delay = options.BaseDelay,
                 MaxDelay = options.MaxDelay,
                 DelayGenerator = args => ValueTask.FromResult(
-                    args.Outcome.Result?.RetryAfter is { } retryAfter
+                    args.Outcome.Result is { } response && ReadRetryAfter(response.Headers.RetryAfter, timeProvider.GetUtcNow()) is { } retryAfter
                         ? (TimeSpan?)(retryAfter > options.MaxRetryAfter ? options.MaxRetryAfter : retryAfter)
                         : null),
                 OnRetry = args =>
                 {
                     onRetry?.Invoke(args.Context, args.Outcome, args.AttemptNumber + 1, args.RetryDelay);
+                    // The answer that is being retried is never read: free its connection now.
+                    args.Outcome.Result?.Dispose();
                     return default;
                 },
             })

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.WebSockets;
 using System.Text;
 using Stash.Restore.Core.Processes;
@@ -24,11 +23,12 @@ internal interface IPodExec
 }
 
 /// <summary>
-/// <c>pods/exec</c> over a WebSocket with the channel protocol (<c>v5.channel.k8s.io</c>,
+/// <c>pods/exec</c> through KubernetesClient.Aot's WebSocket (channel protocol
 /// <c>v4.channel.k8s.io</c>): each binary message starts with its channel — 1 stdout, 2 stderr,
-/// 3 the final <c>Status</c> carrying the exit code. Same TLS and credentials as the REST client.
+/// 3 the final <c>Status</c> carrying the exit code. The library brings the TLS setup and client
+/// certificate; the bearer token is passed as a header so a rotated one is used.
 /// </summary>
-internal sealed class KubernetesPodExec(KubernetesConnection connection) : IPodExec
+internal sealed class KubernetesPodExec(k8s.Kubernetes client, KubernetesApi api) : IPodExec
 {
     private const byte StdoutChannel = 1;
     private const byte StderrChannel = 2;
@@ -39,41 +39,27 @@ internal sealed class KubernetesPodExec(KubernetesConnection connection) : IPodE
         if (command.Count == 0)
             throw new ArgumentException("an exec needs a command", nameof(command));
         var target = new ApiRequestTarget("create", "pods", @namespace, pod, "exec");
-        var query = string.Join("&", command.Select(c => "command=" + Uri.EscapeDataString(c))
-            .Append("container=" + Uri.EscapeDataString(container))
-            .Append("stdout=true")
-            .Append("stderr=true"));
-        var uri = new UriBuilder(connection.BuildUri($"/api/v1/namespaces/{Uri.EscapeDataString(@namespace)}/pods/{Uri.EscapeDataString(pod)}/exec?{query}"));
-        uri.Scheme = uri.Scheme == Uri.UriSchemeHttp ? "ws" : "wss";
-        uri.Port = uri.Uri.Port; // keep an explicit port through the scheme change
+        Dictionary<string, List<string>>? headers = null;
+        if (api.Configuration.Token is { } token)
+            headers = new() { ["Authorization"] = ["Bearer " + await token.GetTokenAsync(cancellationToken).ConfigureAwait(false)] };
 
-        using var socket = new ClientWebSocket();
-        socket.Options.AddSubProtocol("v5.channel.k8s.io");
-        socket.Options.AddSubProtocol("v4.channel.k8s.io");
-        socket.Options.CollectHttpResponseDetails = true;
-        if (connection.Configuration.Token is { } token)
-            socket.Options.SetRequestHeader("Authorization", "Bearer " + token.GetToken());
-        using var invoker = new HttpMessageInvoker(KubernetesConnection.CreateHandler(connection.Configuration), disposeHandler: true);
-
+        WebSocket socket;
         try
         {
-            await socket.ConnectAsync(uri.Uri, invoker, cancellationToken).ConfigureAwait(false);
+            socket = await api.CallAsync(target, () => client.WebSocketNamespacedPodExecAsync(
+                pod, @namespace, command, container, stderr: true, stdin: false, stdout: true, tty: false,
+                webSocketSubProtocol: k8s.WebSocketProtocol.V4BinaryWebsocketProtocol, customHeaders: headers,
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
-        catch (WebSocketException e) when (socket.HttpStatusCode is not 0 and not HttpStatusCode.SwitchingProtocols)
+        catch (WebSocketUpgradeRefusedException e) when (e.StatusCode == 400)
         {
-            var code = (int)socket.HttpStatusCode;
-            if (code == 400)
-                throw new InvalidInputException($"exec in pod {@namespace}/{pod} container \"{container}\": the API server refused it (400 Bad Request); is the container name right?", e);
-            throw KubernetesErrors.ToException(code, body: null, target, connection.Configuration.Server, connection.Scrub);
+            throw new InvalidInputException($"exec in pod {@namespace}/{pod} container \"{container}\": the API server refused it (400 Bad Request); is the container name right?", e);
         }
-        catch (WebSocketException e)
+        catch (WebSocketUpgradeRefusedException e)
         {
-            throw KubernetesErrors.Unreachable(target, connection.Configuration.Server, connection.Scrub(e.Message), e);
+            throw KubernetesErrors.ToException(e.StatusCode, body: null, target, api.Configuration.Server, api.Scrub);
         }
-        catch (HttpRequestException e)
-        {
-            throw KubernetesErrors.Unreachable(target, connection.Configuration.Server, connection.Scrub(e.Message), e);
-        }
+        using var owned = socket;
 
         var stdout = new LineSplitter(OutputStream.StandardOutput, onLine);
         var stderr = new LineSplitter(OutputStream.StandardError, onLine);
@@ -112,7 +98,7 @@ internal sealed class KubernetesPodExec(KubernetesConnection connection) : IPodE
         }
         catch (WebSocketException e) when (result is null)
         {
-            throw KubernetesErrors.Unreachable(target, connection.Configuration.Server, $"the exec stream broke: {connection.Scrub(e.Message)}", e);
+            throw KubernetesErrors.Unreachable(target, api.Configuration.Server, $"the exec stream broke: {api.Scrub(e.Message)}", e);
         }
         catch (OperationCanceledException)
         {
@@ -192,4 +178,33 @@ internal sealed class KubernetesPodExec(KubernetesConnection connection) : IPodE
             _line.Clear();
         }
     }
+}
+
+/// <summary>
+/// The library's WebSocket builder, keeping the HTTP status of a refused upgrade: .NET reports
+/// it only on the socket (<see cref="ClientWebSocketOptions.CollectHttpResponseDetails"/>), and
+/// the library's own fallback recognises only the older header error.
+/// </summary>
+internal sealed class StatusReportingWebSocketBuilder : k8s.WebSocketBuilder
+{
+    public StatusReportingWebSocketBuilder() => Options.CollectHttpResponseDetails = true;
+
+    public override async Task<WebSocket> BuildAndConnectAsync(Uri uri, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await base.BuildAndConnectAsync(uri, cancellationToken).ConfigureAwait(false);
+        }
+        catch (WebSocketException e) when (WebSocket.HttpStatusCode is not 0 and not System.Net.HttpStatusCode.SwitchingProtocols)
+        {
+            throw new WebSocketUpgradeRefusedException((int)WebSocket.HttpStatusCode, e);
+        }
+    }
+}
+
+/// <summary>The API server answered a pods/exec upgrade with an HTTP error instead of 101.</summary>
+internal sealed class WebSocketUpgradeRefusedException(int statusCode, Exception inner)
+    : Exception($"the API server answered {statusCode} instead of switching to a WebSocket", inner)
+{
+    public int StatusCode { get; } = statusCode;
 }

@@ -288,19 +288,74 @@ public sealed class KubernetesConfigLoaderTests : IDisposable
     }
 
     [Fact]
-    public void Exec_credential_plugins_are_refused_with_a_clear_message()
+    public void Auth_provider_users_are_refused_with_one_line_naming_the_provider()
     {
         var path = Kubeconfig("config", "", """
             - name: u1
               user:
-                exec:
-                  apiVersion: client.authentication.k8s.io/v1
-                  command: aws
+                auth-provider:
+                  name: gcp
+                  config:
+                    access-token: ya29.provider-token-value
             """);
 
         var error = Assert.Throws<InvalidInputException>(() => Load([], kubeconfig: path));
 
-        Assert.Contains("exec and auth-provider credential plugins are not supported", error.Message);
+        Assert.Equal($"kubeconfig '{path}' user 'u1': auth-provider 'gcp' is not supported; use an exec credential plugin, a token, tokenFile or client certificate", error.Message);
+        Assert.DoesNotContain("ya29.provider-token-value", error.ToString());
+    }
+
+    [Fact]
+    public void Exec_plugin_output_that_is_not_a_credential_fails_with_one_line_and_exit_3()
+    {
+        var plugin = _temp.Write("plugin.sh", "#!/bin/sh\necho 'not json at all'\n");
+        File.SetUnixFileMode(plugin, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.UserWrite);
+        var path = Kubeconfig("config", "", $"""
+            - name: u1
+              user:
+                exec:
+                  apiVersion: client.authentication.k8s.io/v1
+                  command: {plugin}
+            """);
+
+        var error = Assert.Throws<DependencyUnavailableException>(() => Load([], kubeconfig: path));
+
+        Assert.StartsWith($"kubeconfig '{path}' user 'u1': external exec failed", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.Equal(ExitCodes.DependencyUnavailable, error.ExitCode);
+    }
+
+    [Fact]
+    public void Kubeconfig_token_file_is_read_relative_to_the_kubeconfig_and_re_read_when_it_changes()
+    {
+        _temp.Write("tokens/current", "token-from-file-v1\n");
+        var path = Kubeconfig("config", "", """
+            - name: u1
+              user:
+                tokenFile: tokens/current
+            """);
+
+        var config = Load([], kubeconfig: path);
+        var first = config.Token!.GetToken();
+        _temp.Write("tokens/current", "token-from-file-v2\n");
+        File.SetLastWriteTimeUtc(Path.Combine(_temp.Path, "tokens/current"), DateTime.UtcNow.AddSeconds(5));
+
+        Assert.Equal("token-from-file-v1", first);
+        Assert.Equal("token-from-file-v2", config.Token.GetToken());
+        Assert.Equal(Path.Combine(_temp.Path, "tokens/current"), config.Token.FilePath);
+    }
+
+    [Fact]
+    public void A_password_in_the_server_url_is_never_shown()
+    {
+        var path = Kubeconfig("config", "", TokenUser);
+
+        var config = Load([], kubeconfig: path, master: "https://admin:s3cret-pw@127.0.0.2:7443");
+        var invalid = Assert.Throws<InvalidInputException>(() => Load([], kubeconfig: path, master: "ftp://admin:s3cret-pw@host"));
+
+        Assert.Equal("https://admin:***@127.0.0.2:7443/", config.DisplayServer);
+        Assert.DoesNotContain("s3cret-pw", config.ToString());
+        Assert.Equal("--master: 'ftp://admin:***@host' is not an http(s) URL of an API server", invalid.Message);
     }
 
     [Fact]

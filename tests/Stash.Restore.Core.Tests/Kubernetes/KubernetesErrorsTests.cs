@@ -36,6 +36,36 @@ public sealed class KubernetesErrorsTests
     }
 
     [Fact]
+    public void A_body_echoing_the_token_is_masked_before_it_is_shortened()
+    {
+        // A proxy error page that echoes the request headers, the token straddling the 200-character cut.
+        const string token = "eyJhbGciOiJSUzI1NiJ9.very-long-service-account-token-value-0123456789";
+        var body = "<html><body><h1>502 Bad Gateway</h1><pre>" + new string('x', 120) + "Authorization: Bearer " + token + "</pre></body></html>";
+        var truncatedWithoutMasking = KubernetesErrors.ToException(502, body, GetSession, Server).Message;
+
+        var error = KubernetesErrors.ToException(502, body, GetSession, Server, text => text.Replace(token, "***", StringComparison.Ordinal));
+
+        Assert.Contains(token[..12], truncatedWithoutMasking); // what masking after the cut would have leaked
+        Assert.Contains("Authorization: Bearer ***", error.Message);
+        Assert.DoesNotContain(token[..12], error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void A_password_in_the_server_url_is_shown_as_stars_in_errors()
+    {
+        var server = new Uri("https://admin:pa55word@10.96.0.1:443");
+
+        var unauthorized = KubernetesErrors.ToException(401, null, GetSession, server);
+        var unreachable = KubernetesErrors.Unreachable(GetSession, server, "Connection refused", null);
+
+        Assert.Contains("the API server https://admin:***@10.96.0.1/ rejected", unauthorized.Message);
+        Assert.StartsWith("cannot reach the API server https://admin:***@10.96.0.1/ to get", unreachable.Message);
+        Assert.DoesNotContain("pa55word", unauthorized.Message + unreachable.Message);
+        Assert.Equal("https://user@host/", KubernetesErrors.Display(new Uri("https://user@host/")));
+    }
+
+    [Fact]
     public void Unauthorized_says_the_credentials_were_rejected_and_what_was_attempted()
     {
         var body = Status(401, "Unauthorized", "Unauthorized");
@@ -122,7 +152,8 @@ public sealed class KubernetesErrorsTests
     [InlineData(422, false, false)]
     public void Answers_are_retried_only_when_they_may_pass(int statusCode, bool idempotent, bool notIdempotent)
     {
-        var outcome = Outcome.FromResult(new ApiResponse(statusCode, "", null));
+        using var response = new HttpResponseMessage((System.Net.HttpStatusCode)statusCode);
+        var outcome = Outcome.FromResult(response);
 
         Assert.Equal(idempotent, KubernetesRetryClassifier.ShouldRetry(outcome, RequestSafety.Idempotent));
         Assert.Equal(notIdempotent, KubernetesRetryClassifier.ShouldRetry(outcome, RequestSafety.NotIdempotent));
@@ -149,9 +180,9 @@ public sealed class KubernetesErrorsTests
     {
         var now = DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
 
-        Assert.Equal(TimeSpan.FromSeconds(3), ApiResponse.ReadRetryAfter(new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(3)), now));
-        Assert.Equal(TimeSpan.FromSeconds(7), ApiResponse.ReadRetryAfter(new System.Net.Http.Headers.RetryConditionHeaderValue(now.AddSeconds(7)), now));
-        Assert.Null(ApiResponse.ReadRetryAfter(null, now));
+        Assert.Equal(TimeSpan.FromSeconds(3), KubernetesRetryClassifier.ReadRetryAfter(new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(3)), now));
+        Assert.Equal(TimeSpan.FromSeconds(7), KubernetesRetryClassifier.ReadRetryAfter(new System.Net.Http.Headers.RetryConditionHeaderValue(now.AddSeconds(7)), now));
+        Assert.Null(KubernetesRetryClassifier.ReadRetryAfter(null, now));
     }
 }
 

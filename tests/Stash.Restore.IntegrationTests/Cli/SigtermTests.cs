@@ -99,15 +99,8 @@ public sealed class SigtermTests : IAsyncLifetime
             : 0;
     }
 
-    private static Process StartExecutor(string[] args, string path)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "stash-restore.dll"));
-        foreach (var arg in args)
-            start.ArgumentList.Add(arg);
-        start.Environment["PATH"] = path;
-        return Process.Start(start)!;
-    }
+    private static Process StartExecutor(string[] args, string path) =>
+        ExecutorProcess.Start(args, new Dictionary<string, string> { ["PATH"] = path });
 
     /// <summary>restic processes working on this test's repository.</summary>
     private List<int> ResticProcesses() =>

@@ -59,12 +59,16 @@ public sealed class KubeTestCluster : IAsyncLifetime
     internal KubernetesApi CreateApi(string? token = null, KubernetesRetryOptions? options = null, SecretMasker? masker = null) =>
         CreateApi(LoadConfiguration(token), options, masker);
 
-    internal KubernetesApi CreateApi(KubernetesClientConfiguration configuration, KubernetesRetryOptions? options = null, SecretMasker? masker = null)
+    internal KubernetesApi CreateApi(KubernetesClientConfiguration configuration, KubernetesRetryOptions? options = null, SecretMasker? masker = null) =>
+        CreateClient(configuration, options, masker).Transport;
+
+    /// <summary>A KubernetesClient.Aot-backed client, disposed with the fixture.</summary>
+    internal KubernetesClient CreateClient(KubernetesClientConfiguration? configuration = null, KubernetesRetryOptions? options = null, SecretMasker? masker = null)
     {
-        var connection = new KubernetesConnection(configuration, options ?? FastRetries, TimeProvider.System, Log.Logger);
+        var client = KubernetesClient.Create(configuration ?? LoadConfiguration(), options ?? FastRetries, masker, TimeProvider.System, Log.Logger);
         lock (_disposables)
-            _disposables.Add(connection);
-        return new KubernetesApi(connection, masker);
+            _disposables.Add(client);
+        return client;
     }
 
     public JsonObject SeedRestoreSession(string name, string? status = null, bool legacyRules = false)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Stash.Restore.Core;
+using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Secrets;
 using Stash.Restore.TestApiServer;
@@ -39,20 +40,39 @@ public sealed class KubernetesApiTests : IClassFixture<KubeTestCluster>
         _cluster.SeedRestoreSession("put-patch");
         var api = _cluster.CreateApi();
 
-        var read = await api.GetRestoreSessionStatusObjectAsync("demo", "put-patch", CancellationToken.None);
+        var read = await api.GetStatusAsync(StashApi.RestoreSessions, "demo", "put-patch", CancellationToken.None);
         var edited = read.DeepClone().AsObject();
         edited["status"] = new JsonObject { ["stats"] = new JsonArray(new JsonObject { ["hostname"] = "host-0", ["phase"] = "Running" }) };
         edited["spec"]!["repository"]!["name"] = "changed-through-status";
-        var put = await api.ReplaceRestoreSessionStatusAsync("demo", "put-patch", edited, CancellationToken.None);
-        var patched = await api.PatchRestoreSessionStatusAsync("demo", "put-patch",
+        var put = await api.ReplaceStatusAsync(StashApi.RestoreSessions, "demo", "put-patch", edited, CancellationToken.None);
+        var patched = await api.JsonPatchStatusAsync(StashApi.RestoreSessions, "demo", "put-patch",
             [new JsonObject { ["op"] = "replace", ["path"] = "/status/stats/0/phase", ["value"] = "Succeeded" }], CancellationToken.None);
-        var stale = await Assert.ThrowsAsync<DependencyUnavailableException>(() => api.ReplaceRestoreSessionStatusAsync("demo", "put-patch", edited, CancellationToken.None));
+        var stale = await Assert.ThrowsAsync<DependencyUnavailableException>(() => api.ReplaceStatusAsync(StashApi.RestoreSessions, "demo", "put-patch", edited, CancellationToken.None));
 
         Assert.NotEqual(read["metadata"]!["resourceVersion"]!.GetValue<string>(), put["metadata"]!["resourceVersion"]!.GetValue<string>());
         Assert.Equal("""[{"hostname":"host-0","phase":"Succeeded"}]""", patched["status"]!["stats"]!.ToJsonString());
         Assert.Equal("gcs-repo", _cluster.StoredSession("put-patch")["spec"]!["repository"]!["name"]!.GetValue<string>());
         Assert.Equal(409, KubernetesApiException.StatusCodeOf(stale));
         Assert.Contains("the object has been modified", stale.Message);
+    }
+
+    [RequiresCrdsFact]
+    public async Task A_merge_patch_on_status_replaces_the_named_field_and_is_sent_as_merge_patch()
+    {
+        _cluster.SeedRestoreSession("merge", status: """{"stats":[{"hostname":"host-0","phase":"Succeeded"}]}""");
+        var api = _cluster.CreateApi();
+
+        var patched = await api.MergePatchStatusAsync(StashApi.RestoreSessions, "demo", "merge",
+            new JsonObject { ["status"] = new JsonObject { ["stats"] = new JsonArray(new JsonObject { ["hostname"] = "host-1", ["phase"] = "Running" }) } },
+            CancellationToken.None);
+
+        var stored = _cluster.StoredSession("merge");
+        Assert.Equal("""[{"hostname":"host-1","phase":"Running"}]""", stored["status"]!["stats"]!.ToJsonString());
+        Assert.Equal(stored["status"]!.ToJsonString(), patched["status"]!.ToJsonString());
+        Assert.Equal("gcs-repo", (string?)stored["spec"]!["repository"]!["name"]);
+        Assert.Contains(_cluster.Server.Requests, r => r is { Method: "PATCH", StatusCode: 200 }
+            && r.PathAndQuery == "/apis/stash.appscode.com/v1beta1/namespaces/demo/restoresessions/merge/status"
+            && r.ContentType!.StartsWith("application/merge-patch+json", StringComparison.Ordinal));
     }
 
     [RequiresCrdsFact]
@@ -312,6 +332,74 @@ public sealed class KubernetesApiTests : IClassFixture<KubeTestCluster>
         var session = await api.GetRestoreSessionAsync("demo", "rotation-401", CancellationToken.None);
 
         Assert.Equal("rotation-401", session.Metadata.Name);
+    }
+
+    /// <summary>The server's kubeconfig with the user's <c>token:</c> line replaced by <paramref name="userLines"/>.</summary>
+    private string KubeconfigWithUser(string userLines)
+    {
+        var path = _cluster.Server.WriteKubeconfig(Path.Combine(_cluster.Directory, $"kubeconfig-{Guid.NewGuid():N}"));
+        var text = System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(path), "^    token: .*$", userLines.TrimEnd(), System.Text.RegularExpressions.RegexOptions.Multiline);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    [RequiresCrdsFact]
+    public async Task A_kubeconfig_exec_plugin_supplies_the_token_which_is_registered_for_masking()
+    {
+        _cluster.SeedRestoreSession("exec-plugin");
+        var token = _cluster.Server.AddToken("system:serviceaccount:demo:from-plugin", new AccessRule("*", "*", "*"));
+        var plugin = Path.Combine(_cluster.Directory, $"plugin-{Guid.NewGuid():N}.sh");
+        var calls = plugin + ".calls";
+        // An EKS/GKE-style plugin: prints an ExecCredential; the environment it got shows it ran as a plugin.
+        File.WriteAllText(plugin, $$$"""
+            #!/bin/sh
+            echo "$1 $PLUGIN_MODE ${KUBERNETES_EXEC_INFO:+exec-info}" >> '{{{calls}}}'
+            printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}\n' '{{{token}}}'
+            """);
+        File.SetUnixFileMode(plugin, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var kubeconfig = KubeconfigWithUser($"""
+                exec:
+                  apiVersion: client.authentication.k8s.io/v1
+                  command: {plugin}
+                  args: ["get-token"]
+                  env:
+                  - name: PLUGIN_MODE
+                    value: eks
+            """);
+        var masker = new SecretMasker();
+
+        using var client = KubernetesClient.Create(
+            new KubernetesConfigRequest(new Dictionary<string, string>(), KubeconfigPath: kubeconfig), KubeTestCluster.FastRetries, masker, TimeProvider.System, _cluster.Log.Logger);
+        var session = await client.Api.GetRestoreSessionAsync("demo", "exec-plugin", CancellationToken.None);
+
+        Assert.Equal("exec-plugin", session.Metadata.Name);
+        Assert.Contains(_cluster.Server.Requests, r => r.User == "system:serviceaccount:demo:from-plugin" && r.PathAndQuery.EndsWith("/exec-plugin", StringComparison.Ordinal));
+        Assert.Equal("get-token eks exec-info", File.ReadAllLines(calls)[0]);
+        Assert.Equal("token *** end", masker.Apply($"token {token} end"));
+    }
+
+    [RequiresCrdsFact]
+    public async Task A_kubeconfig_token_file_is_used_and_a_rotation_is_picked_up_after_a_401()
+    {
+        _cluster.SeedRestoreSession("token-file");
+        var current = _cluster.Server.AddToken("sa-file-current", new AccessRule("*", "*", "*"));
+        var tokenName = $"token-{Guid.NewGuid():N}";
+        var tokenPath = Path.Combine(_cluster.Directory, tokenName);
+        File.WriteAllText(tokenPath, "expired-projected-token-000\n");
+        var kubeconfig = KubeconfigWithUser($"    tokenFile: {tokenName}"); // relative to the kubeconfig
+        using var client = KubernetesClient.Create(
+            new KubernetesConfigRequest(new Dictionary<string, string>(), KubeconfigPath: kubeconfig), KubeTestCluster.FastRetries, null, TimeProvider.System, _cluster.Log.Logger);
+        // Rotated in place after it was read, without a new mtime: only the server's 401 can reveal it.
+        var mtime = File.GetLastWriteTimeUtc(tokenPath);
+        File.WriteAllText(tokenPath, current + "\n");
+        File.SetLastWriteTimeUtc(tokenPath, mtime);
+        _cluster.Server.ClearRequests();
+
+        var session = await client.Api.GetRestoreSessionAsync("demo", "token-file", CancellationToken.None);
+
+        Assert.Equal("token-file", session.Metadata.Name);
+        var answers = _cluster.Server.Requests.Where(r => r.PathAndQuery.EndsWith("/token-file", StringComparison.Ordinal)).Select(r => (r.StatusCode, r.User)).ToList();
+        Assert.Equal([(401, null), (200, "sa-file-current")], answers);
     }
 
     private static System.Security.Cryptography.X509Certificates.X509Certificate2 CreateOtherCa()

@@ -25,7 +25,7 @@ public sealed class PodExecTests : IClassFixture<KubeTestCluster>
             """);
     }
 
-    private KubernetesPodExec Exec() => new(_cluster.CreateApi().Connection);
+    private IPodExec Exec() => _cluster.CreateClient().PodExec;
 
     private static (Action<OutputStream, string> OnLine, List<(OutputStream, string)> Lines) Collect()
     {

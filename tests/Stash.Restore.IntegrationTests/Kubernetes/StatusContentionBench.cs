@@ -66,7 +66,8 @@ public sealed class StatusContentionBench(ITestOutputHelper output)
 
         var hostTasks = Enumerable.Range(0, hosts).Select(i => Task.Run(async () =>
         {
-            var api = cluster.CreateApi(configuration, options);
+            var client = cluster.CreateClient(configuration, options);
+            var api = client.Transport;
             var store = new KubernetesHostStatusStore(api, KubeTestCluster.Namespace, session, options, TimeProvider.System, Serilog.Core.Logger.None);
             await start.Task;
             var watch = Stopwatch.StartNew();
@@ -75,7 +76,7 @@ public sealed class StatusContentionBench(ITestOutputHelper output)
             var runningAttempts = store.LastWriteAttempts;
             watch.Restart();
             await store.UpsertAsync(new() { Hostname = $"host-{i}", Phase = HostPhase.Succeeded, Duration = $"{i}.25s" }, CancellationToken.None);
-            return new HostMeasurement($"host-{i}", api.Connection.AttemptCount, runningAttempts, store.LastWriteAttempts, running, watch.Elapsed);
+            return new HostMeasurement($"host-{i}", client.AttemptCount, runningAttempts, store.LastWriteAttempts, running, watch.Elapsed);
         })).ToList();
 
         // Connections are created before the clock starts; TLS handshakes are part of the measurement.

@@ -1,0 +1,32 @@
+using Stash.Restore.Core.Kubernetes;
+using Stash.Restore.Core.Families.Stash;
+using Stash.Restore.Core.Hooks;
+
+namespace Stash.Restore.Core.Input;
+
+/// <summary>
+/// The Stash objects read through the CRD-neutral transport: where they live
+/// (<see cref="ApiResource"/>), and the typed reads that deserialise them with the Stash
+/// source-generated context, type-check them and normalise the rules.
+/// </summary>
+internal static class StashApi
+{
+    public static ApiResource RestoreSessions { get; } = new("stash.appscode.com", "v1beta1", "restoresessions");
+
+    public static ApiResource Repositories { get; } = new("stash.appscode.com", "v1alpha1", "repositories");
+
+    /// <summary>The RestoreSession, type-checked and with its rules normalised.</summary>
+    public static async Task<RestoreSession> GetRestoreSessionAsync(this IKubernetesApi api, string @namespace, string name, CancellationToken cancellationToken)
+    {
+        var json = await api.GetObjectAsync(RestoreSessions, @namespace, name, cancellationToken).ConfigureAwait(false);
+        var source = $"RestoreSession {@namespace}/{name}";
+        return StashObjects.AcceptRestoreSession(ObjectFileReader.Parse(json.ToJsonString(), StashJsonContext.Default.RestoreSession, source), source);
+    }
+
+    public static async Task<Repository> GetRepositoryAsync(this IKubernetesApi api, string @namespace, string name, CancellationToken cancellationToken)
+    {
+        var json = await api.GetObjectAsync(Repositories, @namespace, name, cancellationToken).ConfigureAwait(false);
+        var source = $"Repository {@namespace}/{name}";
+        return StashObjects.AcceptRepository(ObjectFileReader.Parse(json.ToJsonString(), StashJsonContext.Default.Repository, source), source);
+    }
+}
