@@ -34,7 +34,7 @@ internal static class ValidateCommand
                 if (problems.Count == 0)
                     await host.Output.WriteLineAsync($"{path}: valid");
                 foreach (var problem in problems)
-                    await host.Output.WriteLineAsync($"{path}: {problem}");
+                    await host.Output.WriteLineAsync(problem.Position is null ? $"{path}: {problem.Describe()}" : problem.Render(path));
             }
             await host.Output.WriteLineAsync($"{paths.Count - invalid} valid, {invalid} invalid");
             return invalid == 0 && paths.Count > 0 ? ExitCodes.Success : ExitCodes.InvalidInput;
@@ -42,16 +42,17 @@ internal static class ValidateCommand
         return command;
     }
 
-    private static List<string> Check(string path)
+    /// <summary>Every problem of one file, each with its place: syntax, the object's type, field types, rules.</summary>
+    private static IReadOnlyList<ManifestProblem> Check(string path)
     {
         try
         {
-            var session = StashObjects.ReadRestoreSession(path);
-            return [.. RestoreSessionValidator.Problems(session)];
+            return StashObjects.ValidateRestoreSessionFile(path);
         }
         catch (RestoreException e)
         {
-            return [e.Message];
+            // The file could not be read at all.
+            return [new ManifestProblem(null, e.Message)];
         }
     }
 

@@ -23,8 +23,7 @@ internal sealed class KubernetesApi(KubernetesConnection connection, SecretMaske
         var target = new ApiRequestTarget("get", RestoreSessions, @namespace, name);
         var body = await GetAsync(RestoreSessionPath(@namespace, name), target, cancellationToken).ConfigureAwait(false);
         var source = $"RestoreSession {@namespace}/{name}";
-        var session = ObjectFileReader.Parse(body, StashJsonContext.Default.RestoreSession, source);
-        return StashObjects.AcceptRestoreSession(session, source);
+        return StashObjects.AcceptRestoreSession(body, source);
     }
 
     public async Task<JsonObject> GetRestoreSessionStatusObjectAsync(string @namespace, string name, CancellationToken cancellationToken)
@@ -56,7 +55,7 @@ internal sealed class KubernetesApi(KubernetesConnection connection, SecretMaske
         var body = await GetAsync($"/apis/stash.appscode.com/v1alpha1/namespaces/{Segment(@namespace)}/repositories/{Segment(name)}", target, cancellationToken)
             .ConfigureAwait(false);
         var source = $"Repository {@namespace}/{name}";
-        return StashObjects.AcceptRepository(ObjectFileReader.Parse(body, StashJsonContext.Default.Repository, source), source);
+        return StashObjects.AcceptRepository(body, source);
     }
 
     public async Task<IReadOnlyDictionary<string, string>> GetSecretDataAsync(string @namespace, string name, CancellationToken cancellationToken)

@@ -115,9 +115,9 @@ public sealed class StashObjectsTests : IDisposable
     [Theory]
     [InlineData("apiVersion: stash.appscode.com/v1alpha1\nkind: RestoreSession\nmetadata: {name: x}\n", "expected apiVersion stash.appscode.com/v1beta1 kind RestoreSession, got apiVersion stash.appscode.com/v1alpha1 kind RestoreSession")]
     [InlineData("apiVersion: stash.appscode.com/v1beta1\nkind: BackupSession\nmetadata: {name: x}\n", "kind BackupSession")]
-    [InlineData("apiVersion: stash.appscode.com/v1beta1\nkind: RestoreSession\nspec:\n  target:\n    rules:\n    - paths: /data\n", "wrong type at spec.target.rules[0].paths")]
-    [InlineData("apiVersion: stash.appscode.com/v1beta1\nkind: RestoreSession\nspec:\n  runtimeSettings:\n    container:\n      nice:\n        adjustment: high\n", "wrong type at spec.runtimeSettings.container.nice.adjustment")]
-    [InlineData("apiVersion: [unclosed\n", "not valid YAML or JSON")]
+    [InlineData("apiVersion: stash.appscode.com/v1beta1\nkind: RestoreSession\nspec:\n  target:\n    rules:\n    - paths: /data\n", "bad.yaml:6:7: spec.target.rules[0].paths: expected a list, got a string \"/data\"")]
+    [InlineData("apiVersion: stash.appscode.com/v1beta1\nkind: RestoreSession\nspec:\n  runtimeSettings:\n    container:\n      nice:\n        adjustment: high\n", "bad.yaml:7:9: spec.runtimeSettings.container.nice.adjustment: expected an integer, got a string \"high\"")]
+    [InlineData("apiVersion: [unclosed\n", "bad.yaml:2:1: ")]
     [InlineData("- a\n- b\n", "expected a single object")]
     public void Wrong_shapes_are_invalid_input_naming_the_file_and_the_field(string text, string expected)
     {
@@ -126,6 +126,59 @@ public sealed class StashObjectsTests : IDisposable
         Assert.Contains(expected, e.Message);
         Assert.Contains(path, e.Message);
         Assert.DoesNotContain('\n', e.Message);
+        Assert.DoesNotContain("Stash.Restore", e.Message);
+    }
+
+    [Fact]
+    public void Restore_lists_every_type_problem_and_the_rule_problems_of_the_fields_that_fit_on_one_line()
+    {
+        var path = Write("rs.yaml", """
+            apiVersion: stash.appscode.com/v1beta1
+            kind: RestoreSession
+            metadata: {name: rs, namespace: demo}
+            spec:
+              target:
+                replicas: two
+                rules:
+                - paths: /data
+                - targetHosts: [host-1]
+                  paths: [relative]
+              hooks:
+                postRestore:
+                - exec: {command: [echo]}
+            """);
+        var e = Assert.Throws<InvalidInputException>(() => StashObjects.ReadRestoreSession(path));
+        Assert.Equal(
+            $"RestoreSession file '{path}' is invalid: {path}:8:7: spec.target.rules[0].paths: expected a list, got a string \"/data\"; "
+            + $"{path}:6:5: spec.target.replicas: expected an integer, got a string \"two\"; "
+            + $"{path}:12:5: spec.hooks.postRestore: expected an object, got a list; "
+            + $"{path}:10:15: spec.target.rules[1].paths[0]: \"relative\" is not an absolute path",
+            e.Message);
+    }
+
+    [Fact]
+    public void Validation_names_older_top_level_rules_where_they_are_written_and_their_lines()
+    {
+        var problems = StashObjects.ValidateRestoreSessionFile(Write("old.yaml", """
+            apiVersion: stash.appscode.com/v1beta1
+            kind: RestoreSession
+            metadata: {name: rs, namespace: demo}
+            spec:
+              rules:
+              - paths: [/data]
+              - targetHosts: []
+                snapshots: [abc]
+            """));
+        var problem = Assert.Single(problems);
+        Assert.Equal("spec.rules[1]: a second rule with empty targetHosts; rules[0] already applies to every other host", problem.Describe());
+        Assert.Equal(new SourcePosition(7, 5), problem.Position);
+    }
+
+    [Fact]
+    public void A_session_without_metadata_or_spec_is_reported_not_a_crash()
+    {
+        var problems = StashObjects.ValidateRestoreSessionFile(Write("bare.yaml", "apiVersion: stash.appscode.com/v1beta1\nkind: RestoreSession\n"));
+        Assert.Equal(["metadata.name is empty"], problems.Select(p => p.Describe()));
     }
 
     [Fact]
