@@ -19,6 +19,10 @@ internal sealed record ManifestProblem(string? Path, string Text, SourcePosition
     public string Render(string? file) =>
         file is not null && Position is { } at ? $"{file}:{at}: {Describe()}" : Describe();
 
+    /// <summary>In the order a reader meets them in the file (a stable sort: problems without a position keep their order, first).</summary>
+    public static List<ManifestProblem> InFileOrder(IEnumerable<ManifestProblem> problems) =>
+        [.. problems.OrderBy(p => p.Position?.Line ?? 0).ThenBy(p => p.Position?.Column ?? 0)];
+
     /// <summary>Every problem on one line, separated by <c>; </c>, as exit-2 errors list them.</summary>
     public static string Join(IEnumerable<ManifestProblem> problems, string? file) =>
         string.Join("; ", problems.Select(p => p.Render(file)));

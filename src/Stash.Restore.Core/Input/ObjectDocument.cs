@@ -32,6 +32,28 @@ internal sealed partial record ObjectDocument(JsonNode? Root, IReadOnlyDictionar
             var at = e.Start.Line > 0 ? new SourcePosition((int)e.Start.Line, (int)e.Start.Column) : (SourcePosition?)null;
             return (null, new ManifestProblem(null, WithoutYamlNoise(e), at));
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet 16 fails this way (not with a YamlException) on some unclosed flow collections.
+            return (null, new ManifestProblem(null, "not valid YAML after this point; is a [ or { left unclosed?", LastParsedPosition(text)));
+        }
+    }
+
+    /// <summary>Where the parser last got to before it failed: the best place to point at when it gives none.</summary>
+    private static SourcePosition? LastParsedPosition(string text)
+    {
+        var parser = new Parser(new StringReader(text));
+        SourcePosition? last = null;
+        try
+        {
+            while (parser.MoveNext())
+                last = new SourcePosition((int)parser.Current!.End.Line, (int)parser.Current.End.Column);
+        }
+        catch (Exception e) when (e is YamlException or InvalidOperationException)
+        {
+            // Expected: this is the failure being located.
+        }
+        return last;
     }
 
     /// <summary>The position of a place, or of its nearest enclosing field that has one.</summary>

@@ -46,9 +46,8 @@ internal static class ObjectFileReader
         if (expected is not null && ObjectTypeCheck.Check(root, expected) is { } wrongType)
             return new ObjectLoad<T>(null, [wrongType], document);
 
-        var problems = ShapeChecker.CheckAndPrune(root, typeInfo)
-            .Select(p => p with { Position = document.PositionOf(p.Path) })
-            .ToList();
+        var problems = ManifestProblem.InFileOrder(ShapeChecker.CheckAndPrune(root, typeInfo)
+            .Select(p => p with { Position = document.PositionOf(p.Path) }));
         T? value;
         try
         {

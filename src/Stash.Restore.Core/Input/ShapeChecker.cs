@@ -20,7 +20,7 @@ namespace Stash.Restore.Core.Input;
 /// </remarks>
 internal static class ShapeChecker
 {
-    /// <summary>Checks (and prunes) <paramref name="root"/> in place; returns the problems, in document order.</summary>
+    /// <summary>Checks (and prunes) <paramref name="root"/> in place; returns the problems in the model's field order.</summary>
     public static IReadOnlyList<ManifestProblem> CheckAndPrune(JsonNode root, JsonTypeInfo typeInfo)
     {
         var problems = new List<ManifestProblem>();

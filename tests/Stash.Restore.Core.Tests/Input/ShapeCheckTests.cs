@@ -56,11 +56,11 @@ public sealed class ShapeCheckTests
         var descriptions = Problems(text).Select(p => p.Describe()).ToList();
         Assert.Equal(
         [
+            "spec.target.replicas: expected an integer, got a number 2.5",
             "spec.target.rules[0].paths: expected a list, got a string \"/data\"",
             "spec.target.rules[1].targetHosts[1]: expected a string, got a list",
-            "spec.target.replicas: expected an integer, got a number 2.5",
-            "spec.hooks.preRestore.exec.command: expected a list, got a string \"echo\"",
             "spec.hooks.preRestore.httpGet.port: expected an integer or a string, got a list",
+            "spec.hooks.preRestore.exec.command: expected a list, got a string \"echo\"",
             "spec.runtimeSettings.container.nice.adjustment: expected an integer, got a string \"high\"",
             "spec.runtimeSettings.container.ionice.class: expected an integer, got a number 3000000000 (out of range)",
             "spec.tempDir.disableCaching: expected a boolean (true or false), got a string \"yes\"",
@@ -120,6 +120,7 @@ public sealed class ShapeCheckTests
             """);
         Assert.Equal(
             ["spec.target.replicas: expected an integer, got a string \"two\"", "spec.hooks.postRestore: expected an object, got a list"],
+            // No lines in JSON: the model's field order.
             problems.Select(p => p.Render("x.json")));
     }
 

@@ -78,7 +78,7 @@ internal static class StashObjects
                 continue;
             problems.Add(load.Locate(message));
         }
-        return (session, problems, load);
+        return (session, ManifestProblem.InFileOrder(problems), load);
     }
 
     private static RestoreSession? NormaliseRules(RestoreSession session, out ManifestProblem? conflict)

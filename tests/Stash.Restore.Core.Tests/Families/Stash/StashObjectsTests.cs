@@ -149,10 +149,23 @@ public sealed class StashObjectsTests : IDisposable
             """);
         var e = Assert.Throws<InvalidInputException>(() => StashObjects.ReadRestoreSession(path));
         Assert.Equal(
-            $"RestoreSession file '{path}' is invalid: {path}:8:7: spec.target.rules[0].paths: expected a list, got a string \"/data\"; "
-            + $"{path}:6:5: spec.target.replicas: expected an integer, got a string \"two\"; "
-            + $"{path}:12:5: spec.hooks.postRestore: expected an object, got a list; "
-            + $"{path}:10:15: spec.target.rules[1].paths[0]: \"relative\" is not an absolute path",
+            $"RestoreSession file '{path}' is invalid: {path}:6:5: spec.target.replicas: expected an integer, got a string \"two\"; "
+            + $"{path}:8:7: spec.target.rules[0].paths: expected a list, got a string \"/data\"; "
+            + $"{path}:10:15: spec.target.rules[1].paths[0]: \"relative\" is not an absolute path; "
+            + $"{path}:12:5: spec.hooks.postRestore: expected an object, got a list",
+            e.Message);
+    }
+
+    [Fact]
+    public void An_api_body_with_wrong_types_lists_every_problem_without_lines()
+    {
+        var body = """
+            {"apiVersion":"stash.appscode.com/v1beta1","kind":"RestoreSession","metadata":{"name":"rs","namespace":"demo"},
+             "spec":{"target":{"replicas":"two","rules":[{"paths":["/data"]}]},"hooks":{"postRestore":[]}}}
+            """;
+        var e = Assert.Throws<InvalidInputException>(() => StashObjects.AcceptRestoreSession(body, "RestoreSession demo/rs"));
+        Assert.Equal(
+            "RestoreSession demo/rs is invalid: spec.target.replicas: expected an integer, got a string \"two\"; spec.hooks.postRestore: expected an object, got a list",
             e.Message);
     }
 
