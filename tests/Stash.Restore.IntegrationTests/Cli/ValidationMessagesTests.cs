@@ -198,6 +198,30 @@ public sealed class ValidationMessagesTests : IDisposable
     }
 
     [RequiresSeedsFact]
+    public async Task Stashs_later_documented_session_validates_once_the_crd_schema_gives_its_indentation_back()
+    {
+        var page = Seeds.Text("001_");
+        var start = page.IndexOf("apiVersion: stash.appscode.com/v1beta1", StringComparison.Ordinal);
+        var lines = page[start..page.IndexOf("\nHere, we are going", start, StringComparison.Ordinal)].Split('\n');
+        var crd = (System.Text.Json.Nodes.JsonObject)Stash.Restore.Core.Input.YamlToJson.Convert(
+            File.ReadAllText(Path.Combine(Seeds.Directory!, "..", "crds", "stash", "stash.appscode.com_restoresessions.yaml")))!;
+        var schema = crd["spec"]!["versions"]!.AsArray().Single(v => (string?)v!["name"] == "v1beta1")!["schema"]!["openAPIV3Schema"]!.AsObject();
+        var file = Write("stash-0.9.yaml", SchemaIndenter.Reindent(lines, schema));
+
+        var result = await CliHarness.RunAsync("validate", "-f", file);
+
+        Assert.True(result.ExitCode == ExitCodes.Success, result + "\n--- reindented\n" + File.ReadAllText(file));
+        // What the page shows is what was read: the newer target.rules with include/exclude, hooks in the init-container.
+        var session = Stash.Restore.Core.Families.Stash.StashObjects.ReadRestoreSession(file);
+        Assert.Equal("my-sts", session.Spec.Target!.Alias);
+        Assert.Equal(["my-sts-3", "my-sts-4"], session.Spec.Target.Rules![0].TargetHosts);
+        Assert.Equal(["/source/data/tmp.json", "/source/data/*.txt"], session.Spec.Target.Rules[1].Exclude);
+        Assert.Equal("stash-init", session.Spec.Hooks!.PostRestore!.ContainerName);
+        Assert.Equal(4, session.Spec.RuntimeSettings!.Container!.Ionice!.ClassData);
+        Assert.Equal(5, session.Status!.Stats!.Count);
+    }
+
+    [RequiresSeedsFact]
     public async Task The_html_rendered_seed_whose_indentation_was_lost_is_one_duplicate_key_at_its_line()
     {
         // Seed 001 is Stash's page as rendered text: the manifest's lines are there, their indentation is not.
