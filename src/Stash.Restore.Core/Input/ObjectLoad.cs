@@ -10,5 +10,5 @@ internal sealed record ObjectLoad<T>(T? Value, IReadOnlyList<ManifestProblem> Pr
 {
     /// <summary>A validator's message (<c>spec.target.rules[1]: …</c>) as a problem at its field's line.</summary>
     public ManifestProblem Locate(string message) =>
-        new(null, message, Document?.PositionOf(ManifestPath.LeadingPlace(message)));
+        new(null, TextShortening.OneLineQuotes(message), Document?.PositionOf(ManifestPath.LeadingPlace(message)));
 }

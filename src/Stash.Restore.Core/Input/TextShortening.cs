@@ -1,7 +1,9 @@
+using System.Text.RegularExpressions;
+
 namespace Stash.Restore.Core.Input;
 
 /// <summary>Keeps values quoted in one-line errors to one short line.</summary>
-internal static class TextShortening
+internal static partial class TextShortening
 {
     private const int MaxQuoted = 60;
 
@@ -22,6 +24,15 @@ internal static class TextShortening
         return $"\"{firstLine}{(cut ? "…" : "")}\"";
     }
 
+    /// <summary>
+    /// A validator's message with each multi-line quoted value cut to its first line (<c>"first…"</c>),
+    /// then folded onto one line.
+    /// </summary>
+    public static string OneLineQuotes(string message) => OneLine(MultiLineQuoted().Replace(message, "\"$1…\""));
+
     /// <summary>A message folded onto one line.</summary>
     public static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
+
+    [GeneratedRegex("\"([^\"\r\n]*)\r?\n[^\"]*\"")]
+    private static partial Regex MultiLineQuoted();
 }

@@ -22,15 +22,15 @@ internal static class StashObjects
         AcceptRepository(ObjectFileReader.ReadText(path, "Repository"), $"Repository file '{path}'", path);
 
     /// <summary>
-    /// A RestoreSession from its text (a file, or the API's JSON body). Throws one
-    /// <see cref="InvalidInputException"/> naming every type problem — and, with them, the rule
-    /// problems of the fields that were fine — so a user fixes the file in one go. A session whose
-    /// types are right is returned; its rules are validated by <see cref="RestoreSessionValidator"/>.
+    /// A RestoreSession from its text (a file, or the API's JSON body), validated: throws one
+    /// <see cref="InvalidInputException"/> naming every problem — type problems, and the rule and
+    /// hook problems (<see cref="RestoreSessionValidator"/>) of the fields that fit — so a user fixes
+    /// the file in one go.
     /// </summary>
     /// <param name="file">The file's path, for <c>file:line:column</c> in messages; null for API bodies.</param>
     public static RestoreSession AcceptRestoreSession(string text, string source, string? file = null)
     {
-        var (session, problems, _) = CheckRestoreSession(text, includeRuleProblems: false);
+        var (session, problems, _) = CheckRestoreSession(text);
         if (problems.Count > 0)
             throw new InvalidInputException($"{source} is invalid: {ManifestProblem.Join(problems, file)}");
         return session!;
@@ -41,7 +41,7 @@ internal static class StashObjects
 
     /// <summary>Every problem of a RestoreSession file, type and rule problems alike, as <c>validate</c> reports them.</summary>
     public static IReadOnlyList<ManifestProblem> ValidateRestoreSessionFile(string path) =>
-        CheckRestoreSession(ObjectFileReader.ReadText(path, "RestoreSession"), includeRuleProblems: true).Problems;
+        CheckRestoreSession(ObjectFileReader.ReadText(path, "RestoreSession")).Problems;
 
     /// <summary>Normalises a typed session (e.g. one built in code); throws when both rule places are set.</summary>
     public static RestoreSession AcceptRestoreSession(RestoreSession session, string source)
@@ -54,8 +54,7 @@ internal static class StashObjects
     public static string Describe(RestoreSession session) =>
         $"RestoreSession {session.Metadata.Namespace ?? "?"}/{session.Metadata.Name ?? "?"}";
 
-    private static (RestoreSession? Session, List<ManifestProblem> Problems, ObjectLoad<RestoreSession> Load) CheckRestoreSession(
-        string text, bool includeRuleProblems)
+    private static (RestoreSession? Session, List<ManifestProblem> Problems, ObjectLoad<RestoreSession> Load) CheckRestoreSession(string text)
     {
         var load = ObjectFileReader.Load(text, StashJsonContext.Default.RestoreSession, RestoreSessionType);
         var problems = load.Problems.ToList();
@@ -65,7 +64,7 @@ internal static class StashObjects
         var session = NormaliseRules(load.Value, out var conflict);
         if (conflict is not null)
             problems.Add(conflict with { Position = load.Document?.PositionOf(conflict.Path) });
-        if (session is null || (!includeRuleProblems && problems.Count == 0))
+        if (session is null)
             return (session, problems, load);
 
         // The rule checks see the session without its misfit fields; a rule problem about a field

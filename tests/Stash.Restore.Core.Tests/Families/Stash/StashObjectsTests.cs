@@ -6,6 +6,18 @@ using Stash.Restore.Core.Kubernetes;
 
 namespace Stash.Restore.Core.Tests.Families.Stash;
 
+internal static class JsonPlaces
+{
+    /// <summary>The node at a <see cref="ManifestPath"/> place of plain names and indexes.</summary>
+    public static System.Text.Json.Nodes.JsonNode? SelectNode(this System.Text.Json.Nodes.JsonNode root, string place)
+    {
+        System.Text.Json.Nodes.JsonNode? node = root;
+        foreach (System.Text.RegularExpressions.Match step in System.Text.RegularExpressions.Regex.Matches(place, @"[^.\[\]]+|\[(\d+)\]"))
+            node = step.Groups[1].Success ? node?[int.Parse(step.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)] : node?[step.Value];
+        return node;
+    }
+}
+
 public sealed class StashObjectsTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("stash-objects-").FullName;
@@ -154,6 +166,59 @@ public sealed class StashObjectsTests : IDisposable
             + $"{path}:10:15: spec.target.rules[1].paths[0]: \"relative\" is not an absolute path; "
             + $"{path}:12:5: spec.hooks.postRestore: expected an object, got a list",
             e.Message);
+    }
+
+    [Fact]
+    public void Any_field_of_a_real_session_given_any_other_shape_is_reported_never_a_crash_or_a_dotnet_name()
+    {
+        var original = (System.Text.Json.Nodes.JsonObject)YamlToJson.Convert(SeedStyleSession)!;
+        var places = new List<string>();
+        Collect(original, "", places);
+        System.Text.Json.Nodes.JsonNode?[] shapes = [new System.Text.Json.Nodes.JsonArray(1), new System.Text.Json.Nodes.JsonObject(), "two\nlines", 2.5, 7, true, null];
+        var checkedCount = 0;
+        foreach (var place in places.Where(p => p is not "apiVersion" and not "kind"))
+        {
+            foreach (var shape in shapes)
+            {
+                var mutated = original.DeepClone().AsObject();
+                Replace(mutated, place, shape?.DeepClone());
+                var body = mutated.ToJsonString();
+                var problems = StashObjects.ValidateRestoreSessionFile(Write("mutated.json", body));
+                checkedCount++;
+                Assert.All(problems, p =>
+                {
+                    Assert.DoesNotContain("Stash.Restore", p.Describe());
+                    Assert.DoesNotContain("System.", p.Describe());
+                    Assert.DoesNotContain('\n', p.Describe());
+                });
+                // A list or an object where a scalar was is always wrong, and named at its place.
+                if (shape is System.Text.Json.Nodes.JsonArray or System.Text.Json.Nodes.JsonObject && original.SelectNode(place) is System.Text.Json.Nodes.JsonValue)
+                    Assert.Contains(problems, p => p.Path == place);
+            }
+        }
+        Assert.True(checkedCount > 200, $"only {checkedCount} mutations");
+
+        static void Collect(System.Text.Json.Nodes.JsonNode? node, string path, List<string> places)
+        {
+            if (path.Length > 0)
+                places.Add(path);
+            if (node is System.Text.Json.Nodes.JsonObject obj)
+                foreach (var (key, child) in obj)
+                    Collect(child, ManifestPath.Property(path, key), places);
+            else if (node is System.Text.Json.Nodes.JsonArray array)
+                for (var i = 0; i < array.Count; i++)
+                    Collect(array[i], ManifestPath.Index(path, i), places);
+        }
+
+        static void Replace(System.Text.Json.Nodes.JsonObject root, string place, System.Text.Json.Nodes.JsonNode? value)
+        {
+            var cut = Math.Max(place.LastIndexOf('.'), place.LastIndexOf('['));
+            var parent = cut < 0 ? root : root.SelectNode(place[..cut])!;
+            if (parent is System.Text.Json.Nodes.JsonArray array)
+                array[int.Parse(place[(cut + 1)..^1], System.Globalization.CultureInfo.InvariantCulture)] = value;
+            else
+                parent.AsObject()[cut < 0 ? place : place[(cut + 1)..]] = value;
+        }
     }
 
     [Fact]
