@@ -30,7 +30,7 @@ internal static class StashObjects
     /// <param name="file">The file's path, for <c>file:line:column</c> in messages; null for API bodies.</param>
     public static RestoreSession AcceptRestoreSession(string text, string source, string? file = null)
     {
-        var (session, problems, _) = CheckRestoreSession(text);
+        var (session, problems) = CheckRestoreSession(text);
         if (problems.Count > 0)
             throw new InvalidInputException($"{source} is invalid: {ManifestProblem.Join(problems, file)}");
         return session!;
@@ -43,29 +43,21 @@ internal static class StashObjects
     public static IReadOnlyList<ManifestProblem> ValidateRestoreSessionFile(string path) =>
         CheckRestoreSession(ObjectFileReader.ReadText(path, "RestoreSession")).Problems;
 
-    /// <summary>Normalises a typed session (e.g. one built in code); throws when both rule places are set.</summary>
-    public static RestoreSession AcceptRestoreSession(RestoreSession session, string source)
-    {
-        if (NormaliseRules(session, out var conflict) is { } normalised)
-            return normalised;
-        throw new InvalidInputException($"{source}: {conflict!.Describe()}");
-    }
-
     public static string Describe(RestoreSession session) =>
         $"RestoreSession {session.Metadata.Namespace ?? "?"}/{session.Metadata.Name ?? "?"}";
 
-    private static (RestoreSession? Session, List<ManifestProblem> Problems, ObjectLoad<RestoreSession> Load) CheckRestoreSession(string text)
+    private static (RestoreSession? Session, List<ManifestProblem> Problems) CheckRestoreSession(string text)
     {
         var load = ObjectFileReader.Load(text, StashJsonContext.Default.RestoreSession, RestoreSessionType);
         var problems = load.Problems.ToList();
         if (load.Value is null)
-            return (null, problems, load);
+            return (null, problems);
 
         var session = NormaliseRules(load.Value, out var conflict);
         if (conflict is not null)
             problems.Add(conflict with { Position = load.Document?.PositionOf(conflict.Path) });
         if (session is null)
-            return (session, problems, load);
+            return (session, problems);
 
         // The rule checks see the session without its misfit fields; a rule problem about a field
         // that was left out (or the rule holding it) would only repeat the type problem misleadingly.
@@ -77,7 +69,7 @@ internal static class StashObjects
                 continue;
             problems.Add(load.Locate(message));
         }
-        return (session, ManifestProblem.InFileOrder(problems), load);
+        return (session, ManifestProblem.InFileOrder(problems));
     }
 
     private static RestoreSession? NormaliseRules(RestoreSession session, out ManifestProblem? conflict)
