@@ -29,12 +29,12 @@ internal static class ValidateCommand
             var paths = Expand(parseResult.GetValue(files) ?? []);
             foreach (var path in paths)
             {
-                var (problems, note) = Check(path);
+                var problems = Check(path);
                 invalid += problems.Count > 0 ? 1 : 0;
                 if (problems.Count == 0)
-                    await host.Output.WriteLineAsync(note is null ? $"{path}: valid" : $"{path}: valid; note: {note}");
+                    await host.Output.WriteLineAsync(NotOurs(path) is { } note ? $"{path}: valid; note: {note}" : $"{path}: valid");
                 foreach (var problem in problems)
-                    await host.Output.WriteLineAsync($"{path}: {problem}");
+                    await host.Output.WriteLineAsync(problem.Position is null ? $"{path}: {problem.Describe()}" : problem.Render(path));
             }
             await host.Output.WriteLineAsync($"{paths.Count - invalid} valid, {invalid} invalid");
             return invalid == 0 && paths.Count > 0 ? ExitCodes.Success : ExitCodes.InvalidInput;
@@ -42,17 +42,30 @@ internal static class ValidateCommand
         return command;
     }
 
-    /// <summary>The file's problems, and a note when it is a valid session that <c>restore</c> refuses (an addon's).</summary>
-    private static (List<string> Problems, string? Note) Check(string path)
+    /// <summary>Every problem of one file, each with its place: syntax, the object's type, field types, rules.</summary>
+    private static IReadOnlyList<ManifestProblem> Check(string path)
     {
         try
         {
-            var session = StashObjects.ReadRestoreSession(path);
-            return ([.. RestoreSessionValidator.Problems(session)], StashSessionSupport.NotOurs(session));
+            return StashObjects.ValidateRestoreSessionFile(path);
         }
         catch (RestoreException e)
         {
-            return ([e.Message], null);
+            // The file could not be read at all.
+            return [new ManifestProblem(null, e.Message)];
+        }
+    }
+
+    /// <summary>For a valid file: why <c>restore</c> would refuse it (an addon's session), or null.</summary>
+    private static string? NotOurs(string path)
+    {
+        try
+        {
+            return StashSessionSupport.NotOurs(StashObjects.ReadRestoreSession(path));
+        }
+        catch (RestoreException)
+        {
+            return null;
         }
     }
 

@@ -1,104 +1,78 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace Stash.Restore.Core.Input;
 
-/// <summary>Reads a Kubernetes object from a YAML or JSON file into a typed model.</summary>
+/// <summary>
+/// Reads a Kubernetes object from YAML or JSON into a typed model, reporting every problem in the
+/// manifest's terms: syntax at <c>file:line:column</c>, then the object's type, then each misfit field.
+/// </summary>
 internal static class ObjectFileReader
 {
-    public static T Read<T>(string path, JsonTypeInfo<T> typeInfo, string what)
+    /// <summary>Reads and loads a file; a file that cannot be read is a missing dependency.</summary>
+    public static string ReadText(string path, string what)
     {
-        string text;
         try
         {
-            text = File.ReadAllText(path);
+            return File.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new DependencyUnavailableException($"{what} file '{path}': {e.Message}", e);
         }
-        return Parse(text, typeInfo, $"{what} file '{path}'");
     }
 
-    public static T Parse<T>(string text, JsonTypeInfo<T> typeInfo, string source)
+    public static T Read<T>(string path, JsonTypeInfo<T> typeInfo, string what) where T : class =>
+        Require(Load(ReadText(path, what), typeInfo), $"{what} file '{path}'", path);
+
+    public static T Parse<T>(string text, JsonTypeInfo<T> typeInfo, string source) where T : class =>
+        Require(Load(text, typeInfo), source, file: null);
+
+    /// <summary>
+    /// Parses <paramref name="text"/>, checks the object's type when <paramref name="expected"/> is given
+    /// (first: a different kind of object is one problem, not many type errors), then its shape against
+    /// the model, and deserialises what fits.
+    /// </summary>
+    public static ObjectLoad<T> Load<T>(string text, JsonTypeInfo<T> typeInfo, ExpectedObjectType? expected = null) where T : class
     {
-        JsonNode? node;
+        var (document, syntaxError) = ObjectDocument.Parse(text);
+        if (document is null)
+            return new ObjectLoad<T>(null, [syntaxError!], null);
+        if (document.Root is null)
+            return new ObjectLoad<T>(null, [new ManifestProblem(null, "empty document")], document);
+        if (document.Root is not JsonObject root)
+            return new ObjectLoad<T>(null, [new ManifestProblem(null, "expected a single object")], document);
+        if (expected is not null && ObjectTypeCheck.Check(root, expected) is { } wrongType)
+            return new ObjectLoad<T>(null, [wrongType], document);
+
+        var problems = ManifestProblem.InFileOrder(ShapeChecker.CheckAndPrune(root, typeInfo)
+            .Select(p => p with { Position = document.PositionOf(p.Path) }));
+        T? value;
         try
         {
-            node = LooksLikeJson(text) ? JsonNode.Parse(text) : YamlToJson.Convert(text);
+            value = root.Deserialize(typeInfo);
         }
-        catch (Exception e) when (e is JsonException or YamlException)
+        catch (JsonException) when (problems.Count > 0)
         {
-            throw new InvalidInputException($"{source}: not valid YAML or JSON: {OneLine(e.Message)}", e);
-        }
-        if (node is not JsonObject)
-            throw new InvalidInputException($"{source}: expected a single object");
-        try
-        {
-            return node.Deserialize(typeInfo) ?? throw new InvalidInputException($"{source}: empty document");
+            // What is left after pruning still does not fit: the problems already say why.
+            value = null;
         }
         catch (JsonException e)
         {
-            var where = string.IsNullOrEmpty(e.Path) ? "" : $" at {e.Path.TrimStart('$', '.')}";
-            throw new InvalidInputException($"{source}: wrong type{where}: {OneLine(e.Message)}", e);
+            // The shape check should have caught it; say where System.Text.Json stopped, never its .NET type names.
+            var where = string.IsNullOrEmpty(e.Path) ? null : e.Path.TrimStart('$', '.');
+            problems.Add(new ManifestProblem(where, "has the wrong type", document.PositionOf(where)));
+            value = null;
         }
+        return new ObjectLoad<T>(value, problems, document);
     }
 
-    private static bool LooksLikeJson(string text) => text.TrimStart().StartsWith('{');
-
-    private static string OneLine(string message)
+    /// <summary>The value, or an <see cref="InvalidInputException"/> listing every problem on one line.</summary>
+    public static T Require<T>(ObjectLoad<T> load, string source, string? file) where T : class
     {
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return (cut > 0 ? message[..cut] : message).ReplaceLineEndings(" ").Trim();
-    }
-}
-
-/// <summary>YAML 1.2 core schema → JSON, so YAML and JSON share one typed deserializer.</summary>
-internal static class YamlToJson
-{
-    public static JsonNode? Convert(string yaml)
-    {
-        var stream = new YamlStream();
-        stream.Load(new StringReader(yaml));
-        var documents = stream.Documents.Where(d => d.RootNode is not YamlScalarNode { Value: null or "" }).ToList();
-        return documents.Count switch
-        {
-            0 => null,
-            1 => ToJson(documents[0].RootNode),
-            _ => throw new YamlException($"expected one document, found {documents.Count}"),
-        };
-    }
-
-    private static JsonNode? ToJson(YamlNode node) => node switch
-    {
-        YamlMappingNode map => new JsonObject(map.Children.Select(kv =>
-            KeyValuePair.Create(((YamlScalarNode)kv.Key).Value ?? "", ToJson(kv.Value)))),
-        YamlSequenceNode seq => new JsonArray(seq.Children.Select(ToJson).ToArray()),
-        YamlScalarNode scalar => Scalar(scalar),
-        _ => throw new YamlException($"unsupported YAML node at {node.Start}"),
-    };
-
-    private static JsonNode? Scalar(YamlScalarNode scalar)
-    {
-        var value = scalar.Value ?? "";
-        if (scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded)
-            return JsonValue.Create(value);
-        switch (value)
-        {
-            case "" or "~" or "null" or "Null" or "NULL":
-                return null;
-            case "true" or "True" or "TRUE":
-                return JsonValue.Create(true);
-            case "false" or "False" or "FALSE":
-                return JsonValue.Create(false);
-        }
-        if (long.TryParse(value, System.Globalization.NumberStyles.AllowLeadingSign, null, out var integer))
-            return JsonValue.Create(integer);
-        if (double.TryParse(value, System.Globalization.NumberStyles.Float, null, out var real) && value.Any(char.IsDigit))
-            return JsonValue.Create(real);
-        return JsonValue.Create(value);
+        if (load.Problems.Count > 0)
+            throw new InvalidInputException($"{source} is invalid: {ManifestProblem.Join(load.Problems, file)}");
+        return load.Value ?? throw new InvalidInputException($"{source} is invalid: empty document");
     }
 }

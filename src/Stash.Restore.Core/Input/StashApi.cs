@@ -20,13 +20,13 @@ internal static class StashApi
     {
         var json = await api.GetObjectAsync(RestoreSessions, @namespace, name, cancellationToken).ConfigureAwait(false);
         var source = $"RestoreSession {@namespace}/{name}";
-        return StashObjects.AcceptRestoreSession(ObjectFileReader.Parse(json.ToJsonString(), StashJsonContext.Default.RestoreSession, source), source);
+        return StashObjects.AcceptRestoreSession(json.ToJsonString(), source);
     }
 
     public static async Task<Repository> GetRepositoryAsync(this IKubernetesApi api, string @namespace, string name, CancellationToken cancellationToken)
     {
         var json = await api.GetObjectAsync(Repositories, @namespace, name, cancellationToken).ConfigureAwait(false);
         var source = $"Repository {@namespace}/{name}";
-        return StashObjects.AcceptRepository(ObjectFileReader.Parse(json.ToJsonString(), StashJsonContext.Default.Repository, source), source);
+        return StashObjects.AcceptRepository(json.ToJsonString(), source);
     }
 }

@@ -22,9 +22,9 @@ public sealed class ValidateAndVersionTests : IDisposable
 
         Assert.Equal(ExitCodes.InvalidInput, result.ExitCode);
         Assert.Contains("good.yaml: valid", result.Output);
-        Assert.Contains("bad.yaml: spec.target.rules[0].paths[0]: \"data\" is not an absolute path", result.Output);
-        Assert.Contains("bad.yaml: spec.target.rules[1]: a second rule with empty targetHosts", result.Output);
-        Assert.Contains("wrong-kind.json: RestoreSession file", result.Output);
+        Assert.Contains("bad.yaml:7:15: spec.target.rules[0].paths[0]: \"data\" is not an absolute path", result.Output);
+        Assert.Contains("bad.yaml:8:7: spec.target.rules[1]: a second rule with empty targetHosts", result.Output);
+        Assert.Contains("wrong-kind.json: expected apiVersion stash.appscode.com/v1beta1 kind RestoreSession, got apiVersion v1 kind Pod", result.Output);
         Assert.DoesNotContain("notes.md", result.Output);
         Assert.Contains("1 valid, 2 invalid", result.Output);
     }
