@@ -40,12 +40,18 @@ public sealed class FlagsHonouredTests : IDisposable
         return path;
     }
 
+    /// <summary>The Repository's <c>spec.backend</c> body (YAML at four spaces); a local one by default.</summary>
+    private string _backend = "";
+
     private async Task<CliResult> Restore(string session, IReadOnlyDictionary<string, string>? environment, params string[] extra)
     {
         var repository = Path.Combine(_dir, "repo.yaml");
-        File.WriteAllText(repository, $"apiVersion: stash.appscode.com/v1alpha1\nkind: Repository\nmetadata: {{name: repo, namespace: demo}}\nspec:\n  backend:\n    local:\n      mountPath: {Path.Combine(_dir, "restic-repo")}\n");
+        var backend = _backend.Length > 0 ? _backend : $"    local:\n      mountPath: {Path.Combine(_dir, "restic-repo")}\n";
+        File.WriteAllText(repository, $"apiVersion: stash.appscode.com/v1alpha1\nkind: Repository\nmetadata: {{name: repo, namespace: demo}}\nspec:\n  backend:\n{backend}");
         var secret = Directory.CreateDirectory(Path.Combine(_dir, "secret")).FullName;
         File.WriteAllText(Path.Combine(secret, "RESTIC_PASSWORD"), Password);
+        File.WriteAllText(Path.Combine(secret, "B2_ACCOUNT_ID"), "b2-account");
+        File.WriteAllText(Path.Combine(secret, "B2_ACCOUNT_KEY"), "b2-key-secret");
         return await CliHarness.RunAsync(environment,
         [
             "restore", "--restoresession-file", session, "--repository-file", repository, "--secret-dir", secret,
@@ -166,5 +172,89 @@ public sealed class FlagsHonouredTests : IDisposable
         Assert.Contains("rest:http://user:***@127.0.0.1:1/", status, StringComparison.Ordinal);
         Assert.Contains("user:***@127.0.0.1", result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain(Password, result.Output + result.Error + status, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Enable_cache_false_gives_restic_no_cache()
+    {
+        var cached = DryRunArgv(await Restore(SessionFile(), null, "--dry-run", "--output", "json", "--enable-cache=true"));
+        var uncached = DryRunArgv(await Restore(SessionFile(), null, "--dry-run", "--output", "json", "--enable-cache=false"));
+
+        Assert.Contains("--cache-dir", cached);
+        Assert.Contains("--no-cache", uncached);
+        Assert.DoesNotContain("--cache-dir", uncached);
+    }
+
+    [Fact]
+    public async Task Max_connections_flag_overrides_the_repositorys_b2_maxConnections()
+    {
+        _backend = "    b2:\n      bucket: backups\n      prefix: demo/app\n      maxConnections: 3\n    storageSecretName: b2-secret\n";
+
+        var fromRepository = DryRunArgv(await Restore(SessionFile(), null, "--dry-run", "--output", "json"));
+        var fromFlag = DryRunArgv(await Restore(SessionFile(), null, "--dry-run", "--output", "json", "--max-connections", "7"));
+
+        Assert.Equal("b2.connections=3", fromRepository[fromRepository.IndexOf("-o") + 1]);
+        Assert.Equal("b2.connections=7", fromFlag[fromFlag.IndexOf("-o") + 1]);
+        Assert.DoesNotContain("b2.connections=3", fromFlag);
+    }
+
+    private const string EchoHook = """
+          hooks:
+            preRestore:
+              containerName: app-side
+              exec:
+                command: ["echo", "pre-hook-says-hello"]
+        """;
+
+    [Fact]
+    public async Task Own_container_flag_runs_that_containers_hook_locally()
+    {
+        var restic = FakeRestic.Create(_dir, [], [], exitCode: 0);
+
+        var result = await Restore(SessionFile(EchoHook), restic.Environment, "--host", "host-0", "--own-container", "app-side");
+
+        Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
+        Assert.Equal("Succeeded", (string?)HostEntry()["phase"]);
+        Assert.Single(restic.Calls());
+    }
+
+    [Fact]
+    public async Task Log_level_debug_and_klog_v3_show_debug_lines_that_info_hides()
+    {
+        var restic = FakeRestic.Create(_dir, [], [], exitCode: 0);
+
+        // Each run starts without a status file: a host already Succeeded would be skipped, hook and all.
+        var info = await Restore(SessionFile(EchoHook), restic.Environment, "--host", "host-0", "--own-container", "app-side");
+        File.Delete(StatusPath);
+        var debug = await Restore(SessionFile(EchoHook), restic.Environment, "--host", "host-0", "--own-container", "app-side", "--log-level", "debug");
+        File.Delete(StatusPath);
+        var klog = await Restore(SessionFile(EchoHook), restic.Environment, "--host", "host-0", "--own-container", "app-side", "--v", "3");
+
+        Assert.True(info.ExitCode == ExitCodes.Success, info.ToString());
+        Assert.DoesNotContain("hook stdout: pre-hook-says-hello", info.Error, StringComparison.Ordinal);
+        Assert.Equal(3, restic.Calls().Count);
+        Assert.Contains("hook stdout: pre-hook-says-hello", debug.Error, StringComparison.Ordinal);
+        Assert.Contains("hook stdout: pre-hook-says-hello", klog.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Hook_timeout_flag_stops_a_slow_pre_hook_and_restic_never_runs()
+    {
+        var restic = FakeRestic.Create(_dir, [], [], exitCode: 0);
+        const string slowHook = """
+              hooks:
+                preRestore:
+                  exec:
+                    command: ["sleep", "20"]
+            """;
+
+        var started = DateTimeOffset.UtcNow;
+        var result = await Restore(SessionFile(slowHook), restic.Environment, "--host", "host-0", "--hook-timeout", "00:00:01");
+        var took = DateTimeOffset.UtcNow - started;
+
+        Assert.True(result.ExitCode == ExitCodes.RestoreFailed, result.ToString());
+        Assert.Equal("Failed", (string?)HostEntry()["phase"]);
+        Assert.True(took < TimeSpan.FromSeconds(15), $"took {took}");
+        Assert.Empty(restic.Calls());
     }
 }
