@@ -35,6 +35,7 @@ internal sealed class FakeRestic
         var script = new System.Text.StringBuilder("#!/bin/sh\n");
         script.Append("if [ \"$1\" = version ]; then echo 'restic 0.18.0 compiled with go1.24.4 on linux/amd64'; exit 0; fi\n");
         script.Append($"echo \"$*\" >> '{argvLog}'\n");
+        script.Append($"echo \"$RESTIC_REPOSITORY\" >> '{argvLog}.repository'\n");
         foreach (var line in stdout)
             script.Append($"printf '%s\\n' '{Quote(line)}'\n");
         foreach (var line in stderr)
@@ -47,6 +48,9 @@ internal sealed class FakeRestic
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return new FakeRestic(bin, argvLog);
     }
+
+    /// <summary>The <c>RESTIC_REPOSITORY</c> each call other than <c>version</c> received, in order.</summary>
+    public IReadOnlyList<string> Repositories() => File.Exists(ArgvLog + ".repository") ? File.ReadAllLines(ArgvLog + ".repository") : [];
 
     /// <summary>The argv lines of the calls other than <c>version</c>; empty when restic never restored.</summary>
     public IReadOnlyList<string> Calls() => File.Exists(ArgvLog) ? File.ReadAllLines(ArgvLog) : [];

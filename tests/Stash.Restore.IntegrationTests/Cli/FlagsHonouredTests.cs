@@ -198,6 +198,21 @@ public sealed class FlagsHonouredTests : IDisposable
         Assert.DoesNotContain("b2.connections=3", fromFlag);
     }
 
+    [Theory]
+    [InlineData("swift:\n      container: backups\n      prefix: demo/app\n", "swift:backups:/demo/app")]
+    [InlineData("b2:\n      bucket: backups\n      prefix: /demo/app/\n", "b2:backups:/demo/app")]
+    [InlineData("local:\n      mountPath: /mnt/backups/\n      subPath: demo/app\n", "/mnt/backups/demo/app")]
+    public async Task Backend_prefix_and_subPath_reach_restic_as_RESTIC_REPOSITORY(string backend, string expected)
+    {
+        _backend = "    " + backend + "    storageSecretName: repo-secret\n";
+        var restic = FakeRestic.Create(_dir, [], [], exitCode: 0);
+
+        var result = await Restore(SessionFile(), restic.Environment, "--host", "host-0");
+
+        Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
+        Assert.Equal([expected], restic.Repositories());
+    }
+
     private const string EchoHook = """
           hooks:
             preRestore:
@@ -218,23 +233,23 @@ public sealed class FlagsHonouredTests : IDisposable
         Assert.Single(restic.Calls());
     }
 
-    [Fact]
-    public async Task Log_level_debug_and_klog_v3_show_debug_lines_that_info_hides()
+    [Theory]
+    [InlineData("--log-level", "debug")]
+    [InlineData("--v", "3")]
+    public async Task Log_level_debug_and_klog_v3_show_debug_lines_that_info_hides(string flag, string value)
     {
         var restic = FakeRestic.Create(_dir, [], [], exitCode: 0);
 
         // Each run starts without a status file: a host already Succeeded would be skipped, hook and all.
         var info = await Restore(SessionFile(EchoHook), restic.Environment, "--host", "host-0", "--own-container", "app-side");
         File.Delete(StatusPath);
-        var debug = await Restore(SessionFile(EchoHook), restic.Environment, "--host", "host-0", "--own-container", "app-side", "--log-level", "debug");
-        File.Delete(StatusPath);
-        var klog = await Restore(SessionFile(EchoHook), restic.Environment, "--host", "host-0", "--own-container", "app-side", "--v", "3");
+        var debug = await Restore(SessionFile(EchoHook), restic.Environment, "--host", "host-0", "--own-container", "app-side", flag, value);
 
         Assert.True(info.ExitCode == ExitCodes.Success, info.ToString());
+        Assert.True(debug.ExitCode == ExitCodes.Success, debug.ToString());
+        Assert.Equal(2, restic.Calls().Count);
         Assert.DoesNotContain("hook stdout: pre-hook-says-hello", info.Error, StringComparison.Ordinal);
-        Assert.Equal(3, restic.Calls().Count);
         Assert.Contains("hook stdout: pre-hook-says-hello", debug.Error, StringComparison.Ordinal);
-        Assert.Contains("hook stdout: pre-hook-says-hello", klog.Error, StringComparison.Ordinal);
     }
 
     [Fact]
