@@ -187,8 +187,13 @@ public sealed class OfflineRestoreTests(BackedUpHostsFixture hosts) : IClassFixt
     {
         const string wrong = "not-the-password-123";
         var status = Path.Combine(_repo.Root, "status-wrong.json");
+        // The wrong password is also part of the rule's path, so the path restic is asked for (logged, and named in the
+        // error) really carries the secret: the "no secret anywhere" assertion below can fail.
+        var session = SessionFile($"""
+              - paths: ["{_dataPath}-{wrong}"]
+            """, "rs-wrong.yaml");
         var result = await CliHarness.RunAsync([
-            "restore", "--restoresession-file", SessionFile(StandardRules()), "--repository-file", RepositoryFile(),
+            "restore", "--restoresession-file", session, "--repository-file", RepositoryFile(),
             "--secret-dir", SecretDir(wrong), "--host", "host-0", "--target-dir", Path.Combine(_repo.Root, "t"),
             "--scratch-dir", Path.Combine(_repo.Root, "scratch"), "--status-file", status]);
 
@@ -198,6 +203,7 @@ public sealed class OfflineRestoreTests(BackedUpHostsFixture hosts) : IClassFixt
         var error = (string)entry["error"]!;
         Assert.Contains("password", error, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain('\n', error);
+        Assert.Contains($"{_dataPath}-***", error, StringComparison.Ordinal);
         Assert.DoesNotContain(wrong, result.Output + result.Error + File.ReadAllText(status));
     }
 
@@ -249,7 +255,13 @@ public sealed class OfflineRestoreTests(BackedUpHostsFixture hosts) : IClassFixt
         Assert.Contains("--host host-1", text.Output);
         Assert.Contains("argv: nice -n 5 ionice -t -c 2 -n 4 ", text.Output);
         Assert.Contains("env:  RESTIC_PASSWORD RESTIC_REPOSITORY TMPDIR", text.Output);
-        Assert.DoesNotContain(_repo.Password, text.Output + text.Error + json.Output + json.Error);
+        // A rule path that contains the password: the printed argv really carries the secret and must show it masked.
+        var echoed = await Restore(SessionFile($"""
+              - paths: ["{_dataPath}/{_repo.Password}"]
+            """, "rs-echo.yaml"), "host-4", target, status, "--dry-run");
+        Assert.Equal(ExitCodes.Success, echoed.ExitCode);
+        Assert.Contains($"--path {_dataPath}/***", echoed.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(_repo.Password, text.Output + text.Error + json.Output + json.Error + echoed.Output + echoed.Error);
         var plan = JsonNode.Parse(json.Output)!;
         Assert.Equal("host-4", (string?)plan["hostname"]);
         Assert.Equal(0, (int?)plan["ruleIndex"]);

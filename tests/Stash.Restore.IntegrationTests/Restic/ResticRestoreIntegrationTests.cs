@@ -211,14 +211,14 @@ public sealed class ResticRestoreIntegrationTests(SnapshotHistory history) : ICl
         Assert.DoesNotContain(restPassword, _log.Text, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [RequiresImmutableDirectoriesFact]
     public async Task Files_that_cannot_be_written_fail_the_restore()
     {
         // An immutable directory (chattr +i; root on ext4) refuses new entries even to root.
         var logs = Path.Combine(RestoredData, "logs");
         Directory.CreateDirectory(logs);
-        if (!await ChattrAsync("+i", logs))
-            return; // the file system or user cannot make immutable directories: nothing to test here
+        // The attribute skips (visibly) where chattr cannot work; here it must.
+        Assert.True(await ChattrAsync("+i", logs), $"chattr +i {logs} failed although chattr works on the temp directory");
         try
         {
             var e = await Assert.ThrowsAsync<RestoreFailedException>(() => RestoreAsync(new RestoreRule { Paths = [history.DataPath] }));
@@ -247,7 +247,7 @@ public sealed class ResticRestoreIntegrationTests(SnapshotHistory history) : ICl
         }
     }
 
-    [Fact]
+    [RequiresUtsNamespaceFact]
     public async Task A_repository_locked_by_another_host_is_reported_with_how_to_unlock()
     {
         using var repository = await TestRepository.CreateAsync();
@@ -265,8 +265,8 @@ public sealed class ResticRestoreIntegrationTests(SnapshotHistory history) : ICl
         var locks = Path.Combine(repository.RepositoryPath, "locks");
         for (var i = 0; i < 100 && !(Directory.Exists(locks) && Directory.EnumerateFiles(locks).Any()) && !locker.IsCompleted; i++)
             await Task.Delay(50);
-        if (locker.IsCompleted)
-            return; // no permission for a UTS namespace (not root): nothing to test here
+        // The attribute skips (visibly) where a UTS namespace is not permitted; here the locker must be holding the lock.
+        Assert.False(locker.IsCompleted, "the locking restic (under unshare -u) ended before taking its lock");
         try
         {
             var options = new ResticRestoreOptions(Target, Path.Combine(_work, "scratch"), EnableCache: false, MaxConnections: null, Priority: null);

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+
+namespace Stash.Restore.IntegrationTests.Support;
+
+/// <summary>
+/// Runs a test only where <c>chattr +i</c> can make a directory immutable (root on ext4 and the
+/// like); elsewhere the test is reported as Skipped with the reason, never as a silent pass.
+/// </summary>
+public sealed class RequiresImmutableDirectoriesFactAttribute : FactAttribute
+{
+    public RequiresImmutableDirectoriesFactAttribute()
+    {
+        if (!PrivilegeProbe.CanMakeImmutable())
+            Skip = $"skipped: 'chattr +i' does not work on {Path.GetTempPath()} (not root, chattr missing, or the file system has no immutable flag); unwritable-file restore not checked";
+    }
+}
+
+/// <summary>
+/// Runs a test only where <c>unshare -u</c> can open a UTS namespace (root or CAP_SYS_ADMIN);
+/// elsewhere the test is reported as Skipped with the reason.
+/// </summary>
+public sealed class RequiresUtsNamespaceFactAttribute : FactAttribute
+{
+    public RequiresUtsNamespaceFactAttribute()
+    {
+        if (!PrivilegeProbe.CanUnshareUts())
+            Skip = "skipped: 'unshare -u' is not permitted here (needs root or CAP_SYS_ADMIN) or unshare is missing; a lock held by another host cannot be simulated";
+    }
+}
+
+/// <summary>Probes the privileges above once per test run.</summary>
+internal static class PrivilegeProbe
+{
+    private static readonly Lazy<bool> Immutable = new(ProbeImmutable);
+    private static readonly Lazy<bool> Uts = new(() => Succeeds("unshare", "-u", "true"));
+
+    public static bool CanMakeImmutable() => Immutable.Value;
+
+    public static bool CanUnshareUts() => Uts.Value;
+
+    private static bool ProbeImmutable()
+    {
+        var directory = Directory.CreateTempSubdirectory("chattr-probe-").FullName;
+        try
+        {
+            if (!Succeeds("chattr", "+i", directory))
+                return false;
+            return Succeeds("chattr", "-i", directory);
+        }
+        finally
+        {
+            Directory.Delete(directory);
+        }
+    }
+
+    private static bool Succeeds(string program, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(program) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        try
+        {
+            using var process = Process.Start(start)!;
+            process.StandardOutput.ReadToEnd();
+            process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            return process.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false; // not installed
+        }
+    }
+}
