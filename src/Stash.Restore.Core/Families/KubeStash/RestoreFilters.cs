@@ -1,0 +1,37 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Stash.Restore.Core.Families.KubeStash;
+
+/// <summary>
+/// restic's <c>--include</c>/<c>--exclude</c> for a component: the <c>--include</c>/<c>--exclude</c>
+/// flags the KubeStash Function passes (comma-separated; an empty value means unset), else the
+/// restore task's <c>include</c>/<c>exclude</c> params.
+/// </summary>
+internal sealed record RestoreFilters(IReadOnlyList<string> Include, IReadOnlyList<string> Exclude)
+{
+    public static RestoreFilters Resolve(string? includeFlag, string? excludeFlag, RestoreSession session)
+    {
+        var task = session.Spec.Addon?.Tasks?.FirstOrDefault(t => t.Name == KubeStashValidation.FileRestoreTask)
+            ?? session.Spec.Addon?.Tasks?.FirstOrDefault();
+        var include = Split(includeFlag);
+        var exclude = Split(excludeFlag);
+        return new RestoreFilters(
+            include.Count > 0 ? include : Param(task, "include"),
+            exclude.Count > 0 ? exclude : Param(task, "exclude"));
+    }
+
+    /// <summary><c>"/a, /b,,"</c> → <c>["/a", "/b"]</c>; null or blank → empty.</summary>
+    public static IReadOnlyList<string> Split(string? commaSeparated) =>
+        string.IsNullOrWhiteSpace(commaSeparated)
+            ? []
+            : commaSeparated.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static IReadOnlyList<string> Param(TaskReference? task, string name) => task?.Params?[name] switch
+    {
+        JsonValue value when value.GetValueKind() == JsonValueKind.String => Split(value.GetValue<string>()),
+        // A YAML list is accepted too; validation has already refused any other type.
+        JsonArray list => list.OfType<JsonValue>().SelectMany(v => Split(v.GetValue<string>())).ToList(),
+        _ => [],
+    };
+}
