@@ -6,7 +6,8 @@ namespace Stash.Restore.Core.Families.KubeStash;
 /// <summary>
 /// restic's <c>--include</c>/<c>--exclude</c> for a component: the <c>--include</c>/<c>--exclude</c>
 /// flags the KubeStash Function passes (comma-separated; an empty value means unset), else the
-/// restore task's <c>include</c>/<c>exclude</c> params.
+/// restore task's <c>include</c>/<c>exclude</c> params. restic restore refuses include and exclude
+/// patterns together ("mutually exclusive"), so a session that sets both is refused up front.
 /// </summary>
 internal sealed record RestoreFilters(IReadOnlyList<string> Include, IReadOnlyList<string> Exclude)
 {
@@ -14,11 +15,12 @@ internal sealed record RestoreFilters(IReadOnlyList<string> Include, IReadOnlyLi
     {
         var task = session.Spec.Addon?.Tasks?.FirstOrDefault(t => t.Name == KubeStashValidation.FileRestoreTask)
             ?? session.Spec.Addon?.Tasks?.FirstOrDefault();
-        var include = Split(includeFlag);
-        var exclude = Split(excludeFlag);
-        return new RestoreFilters(
-            include.Count > 0 ? include : Param(task, "include"),
-            exclude.Count > 0 ? exclude : Param(task, "exclude"));
+        var (include, includeFrom) = Split(includeFlag) is { Count: > 0 } flagInclude ? (flagInclude, "--include") : (Param(task, "include"), "params.include");
+        var (exclude, excludeFrom) = Split(excludeFlag) is { Count: > 0 } flagExclude ? (flagExclude, "--exclude") : (Param(task, "exclude"), "params.exclude");
+        if (include.Count > 0 && exclude.Count > 0)
+            throw new InvalidInputException(
+                $"{session.Describe()}: both include ({includeFrom}) and exclude ({excludeFrom}) are set; restic restore takes one or the other (\"exclude and include patterns are mutually exclusive\")");
+        return new RestoreFilters(include, exclude);
     }
 
     /// <summary><c>"/a, /b,,"</c> → <c>["/a", "/b"]</c>; null or blank → empty.</summary>

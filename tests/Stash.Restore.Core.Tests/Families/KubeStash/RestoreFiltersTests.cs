@@ -28,11 +28,22 @@ public sealed class RestoreFiltersTests
     [Fact]
     public void The_Function_flags_win_and_an_empty_flag_means_unset()
     {
-        // As the KubeStash Function passes them: --exclude=/a,/b --include=
-        var filters = RestoreFilters.Resolve("", "/a,/b", WithParams);
+        // As the KubeStash Function passes them: --include=/x --exclude=
+        var filters = RestoreFilters.Resolve("/x", "", WithParams);
 
-        Assert.Equal(["/source/data/*.json", "/source/config"], filters.Include);
-        Assert.Equal(["/a", "/b"], filters.Exclude);
+        Assert.Equal(["/x"], filters.Include);
+        Assert.Empty(filters.Exclude);
+    }
+
+    [Fact]
+    public void Include_and_exclude_together_are_refused_as_restic_refuses_them()
+    {
+        var error = Assert.Throws<InvalidInputException>(() => RestoreFilters.Resolve("", "/a,/b", WithParams));
+
+        Assert.Equal(
+            "RestoreSession demo/sample-restore: both include (params.include) and exclude (--exclude) are set; restic restore takes one or the other (\"exclude and include patterns are mutually exclusive\")",
+            error.Message);
+        Assert.Equal(ExitCodes.InvalidInput, error.ExitCode);
     }
 
     [Fact]
