@@ -28,6 +28,10 @@ internal static class CliApp
             // Program registers SIGTERM/SIGINT itself, so the pipeline can record why it stopped.
             ProcessTerminationTimeout = null,
         };
-        return Build(host).Parse(args).InvokeAsync(configuration, cancellationToken);
+        var parse = Build(host).Parse(args);
+        // "--help" and "--version" parse cleanly; anything else that does not is exit 2 in one line.
+        return parse.Errors.Count > 0
+            ? ParseErrors.ReportAsync(parse, host.Error)
+            : parse.InvokeAsync(configuration, cancellationToken);
     }
 }

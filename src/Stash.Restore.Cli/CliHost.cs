@@ -1,4 +1,4 @@
-using Stash.Restore.Core.Execution;
+using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Processes;
 
 namespace Stash.Restore.Cli;

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using Stash.Restore.Core;
-using Stash.Restore.Core.Execution;
+using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Processes;
 
 namespace Stash.Restore.Cli;

@@ -2,13 +2,13 @@ using System.CommandLine;
 using System.Text.Json;
 using Serilog;
 using Stash.Restore.Core;
-using Stash.Restore.Core.Execution;
+using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Hooks;
-using Stash.Restore.Core.Hosts;
+using Stash.Restore.Core.Families.Stash;
+using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Logging;
 using Stash.Restore.Core.Metrics;
-using Stash.Restore.Core.Model;
 using Stash.Restore.Core.Restic;
 using Stash.Restore.Core.Secrets;
 using Stash.Restore.Core.Status;
@@ -52,18 +52,18 @@ internal static class RestoreCommand
             var restic = new ResticRestore(host.ProcessRunner, host.Clock, host.Environment);
 
             await using var wiring = parse.GetValue(flags.RestoreSessionFile) is { } sessionFile
-                ? RestoreWiring.Offline(sessionFile, flags, parse, pod, host, log)
+                ? RestoreWiring.Offline(sessionFile, flags, parse, pod, host, masker, log)
                 : await RestoreWiring.ClusterAsync(flags, parse, pod, host, masker, log, cancellationToken);
             var session = wiring.Inputs.Session;
             log = log.ForSession(session.Metadata.Namespace, session.Metadata.Name);
             if (parse.GetValue(flags.DryRun))
-                return await PrintPlanAsync(host, flags, parse, new RestorePlanner(restic, settings, masker), wiring.Inputs, cancellationToken);
+                return await PrintPlanAsync(host, flags, parse, new StashDryRun(restic, settings, masker, host.Clock), wiring.Inputs, cancellationToken);
 
             using var http = new HttpClient();
             var hooks = new HookExecutor(host.ProcessRunner, wiring.PodExec, masker, log, host.Clock, HookOptionsFrom(flags, parse, wiring));
-            var parts = new RestoreDependencies(restic, hooks, wiring.Status, wiring.Events, wiring.Claims,
+            var parts = new StashRestoreParts(restic, hooks, wiring.Status, wiring.Events, wiring.Claims,
                 MetricsFrom(flags, parse, wiring.Inputs, http, masker, log), masker, log, host.Clock);
-            var outcome = await new HostRestorePipeline(parts, settings, host.Interruption).RestoreAsync(wiring.Inputs, cancellationToken);
+            var outcome = await new StashHostRestore(parts, settings, host.Interruption).RestoreAsync(wiring.Inputs, cancellationToken);
             await wiring.FinishAsync(host.Output);
             return outcome.ExitCode;
         }
@@ -112,12 +112,12 @@ internal static class RestoreCommand
         return new PushgatewayMetricsPublisher(http, url, labels, log);
     }
 
-    private static async Task<int> PrintPlanAsync(CliHost host, RestoreFlags flags, ParseResult parse, RestorePlanner planner, RestoreInputs inputs, CancellationToken cancellationToken)
+    private static async Task<int> PrintPlanAsync(CliHost host, RestoreFlags flags, ParseResult parse, StashDryRun planner, RestoreInputs inputs, CancellationToken cancellationToken)
     {
         var plan = await planner.PlanAsync(inputs, cancellationToken);
         var text = parse.GetValue(flags.Output) == "json"
-            ? JsonSerializer.Serialize(plan, PlanJsonContext.Default.RestorePlanReport)
-            : PlanText.Render(plan);
+            ? JsonSerializer.Serialize(plan, StashPlanJsonContext.Default.RestorePlanReport)
+            : StashPlanText.Render(plan);
         await host.Output.WriteLineAsync(text.TrimEnd());
         return ExitCodes.Success;
     }
@@ -133,7 +133,7 @@ internal static class RestoreCommand
             EnableCache: parse.GetValue(flags.EnableCache),
             MaxConnections: maxConnections > 0 ? maxConnections : null,
             Verify: parse.GetValue(flags.Verify),
-            PriorityOverride: StashPriorityEnvironment.Read(host.Environment),
+            PriorityOverride: PriorityEnvironment.Read(host.Environment),
             FailOnMetadataErrors: parse.GetValue(flags.FailOnMetadataErrors));
     }
 

@@ -2,12 +2,11 @@ using System.CommandLine;
 using System.Text.Json;
 using Serilog;
 using Stash.Restore.Core;
-using Stash.Restore.Core.Execution;
+using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Hooks;
-using Stash.Restore.Core.Hosts;
-using Stash.Restore.Core.Input;
+using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Kubernetes;
-using Stash.Restore.Core.Model;
+using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Secrets;
 using Stash.Restore.Core.Status;
 
@@ -22,7 +21,7 @@ internal sealed class RestoreWiring : IAsyncDisposable
     public required RestoreInputs Inputs { get; init; }
     public required IHostStatusStore Status { get; init; }
     public required IRestoreEventRecorder Events { get; init; }
-    public required IHostClaims Claims { get; init; }
+    public required IUnitClaims Claims { get; init; }
 
     /// <summary>Runs exec hooks in the pod's other containers; null offline.</summary>
     public Core.Hooks.IPodExec? PodExec { get; init; }
@@ -47,16 +46,16 @@ internal sealed class RestoreWiring : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    public static RestoreWiring Offline(string sessionFile, RestoreFlags flags, ParseResult parse, PodIdentity pod, CliHost host, ILogger log)
+    public static RestoreWiring Offline(string sessionFile, RestoreFlags flags, ParseResult parse, PodIdentity pod, CliHost host, SecretMasker masker, ILogger log)
     {
-        var inputs = OfflineInputs.Load(sessionFile, parse.GetValue(flags.RepositoryFile), parse.GetValue(flags.SecretDir), pod, parse.GetValue(flags.Host));
+        var inputs = StashOfflineInputs.Load(sessionFile, parse.GetValue(flags.RepositoryFile), parse.GetValue(flags.SecretDir), pod, parse.GetValue(flags.Host), masker);
         var statusFile = parse.GetValue(flags.StatusFile);
         return new RestoreWiring
         {
             Inputs = inputs,
             Status = statusFile is null ? new InMemoryStatusStore(inputs.Session.Status) : new StatusFileStore(statusFile, inputs.Session.Status),
             Events = new LoggedEventRecorder(log),
-            Claims = new UncontendedHostClaims(),
+            Claims = new UncontendedClaims(),
             PodIp = host.Environment.GetValueOrDefault("POD_IP"),
         };
     }
@@ -69,7 +68,7 @@ internal sealed class RestoreWiring : IAsyncDisposable
         try
         {
             var selector = Selector(flags, parse, host, client.Configuration);
-            var inputs = await ClusterInputs.LoadAsync(client.Api, selector, parse.GetValue(flags.SecretDir), pod, parse.GetValue(flags.Host), cancellationToken);
+            var inputs = await ClusterInputs.LoadAsync(client.Api, selector, parse.GetValue(flags.SecretDir), pod, parse.GetValue(flags.Host), masker, cancellationToken);
             var podName = pod.PodName ?? host.OsHostName ?? "stash-restore";
             return new RestoreWiring
             {

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using Stash.Restore.Core;
 using Stash.Restore.Core.Input;
-using Stash.Restore.Core.Rules;
+using Stash.Restore.Core.Families.Stash;
+using Stash.Restore.Core.Hooks;
+using Stash.Restore.Core.Kubernetes;
 
 namespace Stash.Restore.Cli.Commands;
 
@@ -27,10 +29,10 @@ internal static class ValidateCommand
             var paths = Expand(parseResult.GetValue(files) ?? []);
             foreach (var path in paths)
             {
-                var problems = Check(path);
+                var (problems, note) = Check(path);
                 invalid += problems.Count > 0 ? 1 : 0;
                 if (problems.Count == 0)
-                    await host.Output.WriteLineAsync($"{path}: valid");
+                    await host.Output.WriteLineAsync(note is null ? $"{path}: valid" : $"{path}: valid; note: {note}");
                 foreach (var problem in problems)
                     await host.Output.WriteLineAsync($"{path}: {problem}");
             }
@@ -40,16 +42,17 @@ internal static class ValidateCommand
         return command;
     }
 
-    private static List<string> Check(string path)
+    /// <summary>The file's problems, and a note when it is a valid session that <c>restore</c> refuses (an addon's).</summary>
+    private static (List<string> Problems, string? Note) Check(string path)
     {
         try
         {
             var session = StashObjects.ReadRestoreSession(path);
-            return [.. RestoreSessionValidator.Problems(session)];
+            return ([.. RestoreSessionValidator.Problems(session)], StashSessionSupport.NotOurs(session));
         }
         catch (RestoreException e)
         {
-            return [e.Message];
+            return ([e.Message], null);
         }
     }
 

@@ -1,5 +1,5 @@
 using System.Text;
-using Stash.Restore.Core.Execution;
+using Stash.Restore.Core.Engine;
 
 namespace Stash.Restore.Core.Hooks;
 

@@ -1,5 +1,7 @@
-using Stash.Restore.Core.Execution;
-using Stash.Restore.Core.Model;
+using Stash.Restore.Core.Engine;
+using Stash.Restore.Core.Families.Stash;
+using Stash.Restore.Core.Kubernetes;
+using Stash.Restore.Core.Input;
 
 namespace Stash.Restore.Core.Hooks;
 

@@ -1,8 +1,8 @@
-using Stash.Restore.Core.Execution;
-using Stash.Restore.Core.Hosts;
+using Stash.Restore.Core.Engine;
+using Stash.Restore.Core.Families.Stash;
+using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Kubernetes;
-using Stash.Restore.Core.Model;
-using Stash.Restore.Core.Rules;
+using Stash.Restore.Core.Secrets;
 
 namespace Stash.Restore.Core.Input;
 
@@ -17,12 +17,13 @@ internal sealed record SessionSelector(string Namespace, string Name, string? Ta
 internal static class ClusterInputs
 {
     public static async Task<RestoreInputs> LoadAsync(
-        IKubernetesApi api, SessionSelector selector, string? secretDirectory, PodIdentity pod, string? hostOverride, CancellationToken cancellationToken)
+        IKubernetesApi api, SessionSelector selector, string? secretDirectory, PodIdentity pod, string? hostOverride, SecretMasker masker, CancellationToken cancellationToken)
     {
         var session = await api.GetRestoreSessionAsync(selector.Namespace, selector.Name, cancellationToken);
         var source = StashObjects.Describe(session);
         // Validate before reading anything else: a session that can never work is exit 2 whatever else is missing.
         RestoreSessionValidator.EnsureValid(session, source);
+        StashSessionSupport.EnsureOurs(session);
         EnsureTargetMatches(session, selector, source);
 
         var reference = session.Spec.Repository;
@@ -35,6 +36,7 @@ internal static class ClusterInputs
         if (secretDirectory is not null)
         {
             secret = SecretDirectory.Read(secretDirectory);
+            masker.AddRange(secret.Values);
         }
         else
         {

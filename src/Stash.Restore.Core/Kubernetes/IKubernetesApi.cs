@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
-using Stash.Restore.Core.Model;
+using Stash.Restore.Core.Families.Stash;
+using Stash.Restore.Core.Hooks;
+using Stash.Restore.Core.Input;
 
 namespace Stash.Restore.Core.Kubernetes;
 

@@ -2,7 +2,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Stash.Restore.Core.Input;
-using Stash.Restore.Core.Model;
+using Stash.Restore.Core.Families.Stash;
+using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Secrets;
 
 namespace Stash.Restore.Core.Kubernetes;
@@ -22,7 +23,7 @@ internal sealed class KubernetesApi(KubernetesConnection connection, SecretMaske
         var target = new ApiRequestTarget("get", RestoreSessions, @namespace, name);
         var body = await GetAsync(RestoreSessionPath(@namespace, name), target, cancellationToken).ConfigureAwait(false);
         var source = $"RestoreSession {@namespace}/{name}";
-        var session = ObjectFileReader.Parse(body, ModelJsonContext.Default.RestoreSession, source);
+        var session = ObjectFileReader.Parse(body, StashJsonContext.Default.RestoreSession, source);
         return StashObjects.AcceptRestoreSession(session, source);
     }
 
@@ -55,7 +56,7 @@ internal sealed class KubernetesApi(KubernetesConnection connection, SecretMaske
         var body = await GetAsync($"/apis/stash.appscode.com/v1alpha1/namespaces/{Segment(@namespace)}/repositories/{Segment(name)}", target, cancellationToken)
             .ConfigureAwait(false);
         var source = $"Repository {@namespace}/{name}";
-        return StashObjects.AcceptRepository(ObjectFileReader.Parse(body, ModelJsonContext.Default.Repository, source), source);
+        return StashObjects.AcceptRepository(ObjectFileReader.Parse(body, StashJsonContext.Default.Repository, source), source);
     }
 
     public async Task<IReadOnlyDictionary<string, string>> GetSecretDataAsync(string @namespace, string name, CancellationToken cancellationToken)

@@ -1,6 +1,8 @@
 using Serilog;
-using Stash.Restore.Core.Execution;
-using Stash.Restore.Core.Model;
+using Stash.Restore.Core.Engine;
+using Stash.Restore.Core.Families.Stash;
+using Stash.Restore.Core.Hooks;
+using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Secrets;
 
 namespace Stash.Restore.Core.Kubernetes;
@@ -58,7 +60,7 @@ internal sealed class KubernetesClient : IDisposable
         new KubernetesEventRecorder(Api, session, podName, _masker, _timeProvider, _logger);
 
     /// <param name="podName">This pod (POD_NAME); a per-process suffix makes the holder unique.</param>
-    public IHostClaims HostClaims(string @namespace, string sessionName, string podName, LeaseClaimOptions? options = null) =>
+    public IUnitClaims HostClaims(string @namespace, string sessionName, string podName, LeaseClaimOptions? options = null) =>
         new LeaseHostClaims(Api, @namespace, sessionName, LeaseHostClaims.NewHolderIdentity(podName), options ?? LeaseClaimOptions.Default, _timeProvider, _logger);
 
     public void Dispose() => _connection.Dispose();

@@ -1,7 +1,9 @@
 using System.Globalization;
 using Serilog;
-using Stash.Restore.Core.Execution;
-using Stash.Restore.Core.Model;
+using Stash.Restore.Core.Engine;
+using Stash.Restore.Core.Families.Stash;
+using Stash.Restore.Core.Hooks;
+using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Secrets;
 
 namespace Stash.Restore.Core.Kubernetes;

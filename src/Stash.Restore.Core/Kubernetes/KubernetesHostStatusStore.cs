@@ -2,8 +2,10 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Serilog;
-using Stash.Restore.Core.Execution;
-using Stash.Restore.Core.Model;
+using Stash.Restore.Core.Engine;
+using Stash.Restore.Core.Families.Stash;
+using Stash.Restore.Core.Hooks;
+using Stash.Restore.Core.Input;
 
 namespace Stash.Restore.Core.Kubernetes;
 

@@ -2,8 +2,10 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Serilog;
-using Stash.Restore.Core.Execution;
-using Stash.Restore.Core.Model;
+using Stash.Restore.Core.Engine;
+using Stash.Restore.Core.Families.Stash;
+using Stash.Restore.Core.Hooks;
+using Stash.Restore.Core.Input;
 
 namespace Stash.Restore.Core.Kubernetes;
 
@@ -28,11 +30,11 @@ internal sealed record LeaseClaimOptions
 /// <remarks>
 /// A claim is taken by creating the Lease, or by updating — at the resourceVersion read — a
 /// Lease whose holder is empty or whose <c>renewTime + leaseDurationSeconds</c> has passed.
-/// The holder renews it every <see cref="LeaseClaimOptions.RenewInterval"/>; <see cref="IHostClaim.Lost"/>
+/// The holder renews it every <see cref="LeaseClaimOptions.RenewInterval"/>; <see cref="IUnitClaim.Lost"/>
 /// fires when a renewal finds another holder or renewals have failed for a whole lease
 /// duration (by then another executor may have taken it over). Dispose clears the holder.
 /// </remarks>
-internal sealed class LeaseHostClaims : IHostClaims
+internal sealed class LeaseHostClaims : IUnitClaims
 {
     // DNS-1123 label length: the name also fits where a label is required.
     private const int MaxNameLength = 63;
@@ -78,7 +80,7 @@ internal sealed class LeaseHostClaims : IHostClaims
         return $"{prefix.TrimEnd('-')}-{hash}";
     }
 
-    public async Task<IHostClaim> AcquireAsync(string hostname, CancellationToken cancellationToken)
+    public async Task<IUnitClaim> AcquireAsync(string hostname, CancellationToken cancellationToken)
     {
         var name = LeaseName(_sessionName, hostname);
         string? lastHolder = null;
@@ -153,7 +155,7 @@ internal sealed class LeaseHostClaims : IHostClaims
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time) ? time : null;
 
     /// <summary>A held Lease: renewed in the background until disposed or lost.</summary>
-    private sealed class HeldLease : IHostClaim
+    private sealed class HeldLease : IUnitClaim
     {
         private readonly LeaseHostClaims _owner;
         private readonly string _hostname;

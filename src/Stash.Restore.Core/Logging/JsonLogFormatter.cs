@@ -56,8 +56,12 @@ internal sealed class JsonLogFormatter(SecretMasker masker) : ITextFormatter
             json.WriteString(LevelKey, LevelName(logEvent.Level));
             json.WriteString(MessageKey, _masker.Apply(MessageRendering.Render(logEvent)));
 
+            // A message that is one property ("{Error}") already says it in msg: say it once.
+            var wholeMessage = WholeMessageProperty(logEvent);
             foreach (var (name, value) in logEvent.Properties)
             {
+                if (name == wholeMessage)
+                    continue;
                 var key = ContextKeys.TryGetValue(name, out var contextKey) ? contextKey
                     : ReservedKeys.Contains(name) ? "_" + name
                     : name;
@@ -73,6 +77,9 @@ internal sealed class JsonLogFormatter(SecretMasker masker) : ITextFormatter
         output.Write(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
         output.Write('\n');
     }
+
+    private static string? WholeMessageProperty(LogEvent logEvent) =>
+        logEvent.MessageTemplate.Tokens.ToList() is [Serilog.Parsing.PropertyToken only] ? only.PropertyName : null;
 
     /// <summary>Lower-case level names as structured-log collectors expect them.</summary>
     public static string LevelName(LogEventLevel level) => level switch

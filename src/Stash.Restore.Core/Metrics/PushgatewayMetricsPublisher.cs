@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
 using Serilog;
-using Stash.Restore.Core.Execution;
+using Stash.Restore.Core.Engine;
 
 namespace Stash.Restore.Core.Metrics;
 
@@ -41,11 +41,11 @@ internal sealed class PushgatewayMetricsPublisher : IRestoreMetricsPublisher
         _timeout = timeout ?? DefaultTimeout;
     }
 
-    public async Task PublishAsync(HostRestoreReport report, CancellationToken cancellationToken)
+    public async Task PublishAsync(UnitRestoreReport report, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
 
-        var url = PushgatewayUrl.ForGroup(_pushgatewayUrl, _labels.JobName, report.Hostname);
+        var url = PushgatewayUrl.ForGroup(_pushgatewayUrl, _labels.JobName, report.Unit);
         var display = PushgatewayUrl.Display(url);
         var body = RestoreMetrics.Format(_labels, report);
 
@@ -64,7 +64,7 @@ internal sealed class PushgatewayMetricsPublisher : IRestoreMetricsPublisher
             using var response = await _httpClient.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
             if (response.IsSuccessStatusCode)
             {
-                _logger.Debug("Pushed restore metrics of host {Hostname} to {PushgatewayUrl}", report.Hostname, display);
+                _logger.Debug("Pushed restore metrics of host {Hostname} to {PushgatewayUrl}", report.Unit, display);
                 return;
             }
 
@@ -94,10 +94,10 @@ internal sealed class PushgatewayMetricsPublisher : IRestoreMetricsPublisher
         }
     }
 
-    private void Warn(HostRestoreReport report, string display, string reason) =>
+    private void Warn(UnitRestoreReport report, string display, string reason) =>
         _logger.Warning(
             "Could not push restore metrics of host {Hostname} to {PushgatewayUrl}: {Reason}; the restore result is not affected",
-            report.Hostname,
+            report.Unit,
             display,
             reason);
 

@@ -1,4 +1,4 @@
-using Stash.Restore.Core.Execution;
+using Stash.Restore.Core.Engine;
 
 namespace Stash.Restore.Core.Metrics;
 
@@ -17,7 +17,7 @@ internal static class RestoreMetrics
     public const string SucceededPhase = "Succeeded";
 
     /// <summary>The body to push for <paramref name="report"/>, labelled with <paramref name="labels"/> and the report's host.</summary>
-    public static string Format(RestoreMetricsLabels labels, HostRestoreReport report)
+    public static string Format(RestoreMetricsLabels labels, UnitRestoreReport report)
     {
         KeyValuePair<string, string>[] sampleLabels =
         [
@@ -29,7 +29,7 @@ internal static class RestoreMetrics
             new("kind", labels.TargetKind),
             new("group", labels.TargetGroup),
             new("name", labels.TargetName),
-            new("hostname", report.Hostname),
+            new("hostname", report.Unit),
         ];
         var success = string.Equals(report.Phase, SucceededPhase, StringComparison.Ordinal) ? 1 : 0;
         var seconds = report.Duration.TotalSeconds;

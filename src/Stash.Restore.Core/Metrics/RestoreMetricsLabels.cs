@@ -2,7 +2,7 @@ namespace Stash.Restore.Core.Metrics;
 
 /// <summary>
 /// The labels every restore metric of this run carries, except <c>hostname</c> (which comes
-/// from each <see cref="Execution.HostRestoreReport"/>).
+/// from each <see cref="Execution.UnitRestoreReport"/>).
 /// </summary>
 /// <param name="InvokerKind">The invoker's kind as written in the object, e.g. <c>RestoreSession</c>.</param>
 /// <param name="InvokerName">The invoker's name, e.g. <c>sts-restore</c>.</param>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Stash.Restore.Core.Model;
 
 namespace Stash.Restore.Core.Restic;
 
@@ -13,16 +12,22 @@ namespace Stash.Restore.Core.Restic;
 /// <param name="Environment">Variables for every restic call, including <c>RESTIC_REPOSITORY</c> and <c>RESTIC_PASSWORD</c>.</param>
 /// <param name="GlobalArguments">Options for every restic call (<c>--cacert</c>, <c>--insecure-tls</c>, <c>-o x.connections=N</c>).</param>
 /// <param name="SecretValues">Every secret value, to be masked in anything that leaves the process.</param>
-/// <param name="FilesWritten">Credential files written under the scratch directory, to remove afterwards.</param>
+/// <param name="CredentialFiles">Credential files restic reads (0600), written only when restic runs.</param>
 internal sealed record ResticRepositoryAccess(
     string Repository,
     string Display,
     IReadOnlyDictionary<string, string?> Environment,
     IReadOnlyList<string> GlobalArguments,
     IReadOnlyList<string> SecretValues,
-    IReadOnlyList<string> FilesWritten);
+    IReadOnlyList<CredentialFile> CredentialFiles);
 
-/// <summary>Turns a Stash <c>Repository</c> and its backend Secret into restic's view of it (SPEC §6).</summary>
+/// <summary>A credential restic reads from a file (a GCS key, a CA certificate): its planned path and content.</summary>
+internal sealed record CredentialFile(string Path, string Content)
+{
+    public override string ToString() => Path;
+}
+
+/// <summary>Turns a <see cref="BackendLocation"/> and its credentials Secret into restic's view of it (SPEC §6). Pure: writes nothing.</summary>
 internal static class ResticBackends
 {
     public const string PasswordKey = "RESTIC_PASSWORD";
@@ -45,23 +50,24 @@ internal static class ResticBackends
     ];
 
     /// <summary>
-    /// Builds the repository access for <paramref name="repository"/>.
+    /// Builds the repository access for <paramref name="location"/>.
     /// </summary>
     /// <param name="secret">The backend Secret's data (key → decoded value).</param>
-    /// <param name="scratchDirectory">Credential files are written under it, mode 0600.</param>
+    /// <param name="credentialsDirectory">Where credential files will be written when restic runs.</param>
     /// <param name="maxConnections">Overrides the backend's <c>maxConnections</c> (the <c>--max-connections</c> flag).</param>
     /// <exception cref="InvalidInputException">No, several or an unknown backend; a required field or Secret key is missing.</exception>
     public static ResticRepositoryAccess Build(
-        Repository repository,
+        BackendLocation location,
         IReadOnlyDictionary<string, string> secret,
-        string scratchDirectory,
+        string credentialsDirectory,
         int? maxConnections = null)
     {
-        ArgumentNullException.ThrowIfNull(repository);
+        ArgumentNullException.ThrowIfNull(location);
         ArgumentNullException.ThrowIfNull(secret);
-        var name = $"Repository {repository.Metadata.Namespace ?? "?"}/{repository.Metadata.Name ?? "?"}";
-        var backend = repository.Spec.Backend ?? throw new InvalidInputException($"{name}: spec.backend is missing");
-        var secretName = backend.StorageSecretName is { Length: > 0 } s ? $"Secret '{s}'" : "the backend Secret";
+        var name = location.Owner;
+        var field = location.FieldPath;
+        var backend = location;
+        var secretName = location.SecretName is { Length: > 0 } s ? $"Secret '{s}'" : "the backend Secret";
 
         var kinds = new (string Kind, object? Spec)[]
         {
@@ -69,14 +75,14 @@ internal static class ResticBackends
             ("swift", backend.Swift), ("b2", backend.B2), ("rest", backend.Rest),
         }.Where(k => k.Spec is not null).Select(k => k.Kind).ToList();
         if (kinds.Count == 0)
-            throw new InvalidInputException($"{name}: spec.backend names no supported backend (one of local, s3, gcs, azure, swift, b2, rest)");
+            throw new InvalidInputException($"{name}: {field} names no supported backend (one of local, s3, gcs, azure, swift, b2, rest)");
         if (kinds.Count > 1)
-            throw new InvalidInputException($"{name}: spec.backend names several backends ({string.Join(", ", kinds)}); exactly one is allowed");
+            throw new InvalidInputException($"{name}: {field} names several backends ({string.Join(", ", kinds)}); exactly one is allowed");
 
         if (!secret.TryGetValue(PasswordKey, out var password) || string.IsNullOrEmpty(password))
             throw new InvalidInputException($"{name}: {secretName} has no key {PasswordKey} (the restic repository password)");
 
-        var builder = new Builder(name, secret, scratchDirectory);
+        var builder = new Builder(name, secret, credentialsDirectory);
         builder.Set(PasswordKey, password, isSecret: true);
         foreach (var variable in Neutralised)
             builder.Environment[variable] = null;
@@ -88,7 +94,7 @@ internal static class ResticBackends
             case "local":
             {
                 var local = backend.Local!;
-                var mountPath = Required(name, "spec.backend.local.mountPath", local.MountPath);
+                var mountPath = Required(name, $"{field}.local.mountPath", local.MountPath);
                 repositoryUrl = JoinPath(mountPath.TrimEnd('/') is { Length: > 0 } m ? m : "/", local.SubPath);
                 display = "local:" + repositoryUrl;
                 break;
@@ -97,13 +103,13 @@ internal static class ResticBackends
             {
                 var s3 = backend.S3!;
                 var endpoint = (string.IsNullOrWhiteSpace(s3.Endpoint) ? "s3.amazonaws.com" : s3.Endpoint.Trim()).TrimEnd('/');
-                var bucket = Required(name, "spec.backend.s3.bucket", s3.Bucket);
+                var bucket = Required(name, $"{field}.s3.bucket", s3.Bucket);
                 repositoryUrl = $"s3:{endpoint}/{bucket}{Suffix(s3.Prefix)}";
                 display = repositoryUrl;
                 builder.Copy("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN");
                 if (!string.IsNullOrWhiteSpace(s3.Region))
                     builder.Set("AWS_DEFAULT_REGION", s3.Region.Trim(), isSecret: false);
-                if (s3.InsecureTLS == true)
+                if (s3.InsecureTls)
                     builder.Arguments.Add("--insecure-tls");
                 builder.Connections("s3", maxConnections);
                 break;
@@ -111,7 +117,7 @@ internal static class ResticBackends
             case "gcs":
             {
                 var gcs = backend.Gcs!;
-                repositoryUrl = $"gs:{Required(name, "spec.backend.gcs.bucket", gcs.Bucket)}:/{Trim(gcs.Prefix)}";
+                repositoryUrl = $"gs:{Required(name, $"{field}.gcs.bucket", gcs.Bucket)}:/{Trim(gcs.Prefix)}";
                 display = repositoryUrl;
                 builder.Copy("GOOGLE_PROJECT_ID");
                 if (secret.TryGetValue(GoogleKeyKey, out var key) && !string.IsNullOrEmpty(key))
@@ -125,16 +131,18 @@ internal static class ResticBackends
             case "azure":
             {
                 var azure = backend.Azure!;
-                repositoryUrl = $"azure:{Required(name, "spec.backend.azure.container", azure.Container)}:/{Trim(azure.Prefix)}";
+                repositoryUrl = $"azure:{Required(name, $"{field}.azure.container", azure.Container)}:/{Trim(azure.Prefix)}";
                 display = repositoryUrl;
                 builder.Copy("AZURE_ACCOUNT_NAME", "AZURE_ACCOUNT_KEY", "AZURE_ACCOUNT_SAS", "AZURE_ENDPOINT_SUFFIX");
+                if (!string.IsNullOrWhiteSpace(azure.StorageAccount))
+                    builder.Set("AZURE_ACCOUNT_NAME", azure.StorageAccount.Trim(), isSecret: false);
                 builder.Connections("azure", maxConnections ?? azure.MaxConnections);
                 break;
             }
             case "swift":
             {
                 var swift = backend.Swift!;
-                repositoryUrl = $"swift:{Required(name, "spec.backend.swift.container", swift.Container)}:/{Trim(swift.Prefix)}";
+                repositoryUrl = $"swift:{Required(name, $"{field}.swift.container", swift.Container)}:/{Trim(swift.Prefix)}";
                 display = repositoryUrl;
                 builder.Copy(secret.Keys.Where(k => k.StartsWith("ST_", StringComparison.Ordinal) || k.StartsWith("OS_", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray());
                 builder.Connections("swift", maxConnections);
@@ -143,7 +151,7 @@ internal static class ResticBackends
             case "b2":
             {
                 var b2 = backend.B2!;
-                repositoryUrl = $"b2:{Required(name, "spec.backend.b2.bucket", b2.Bucket)}:/{Trim(b2.Prefix)}";
+                repositoryUrl = $"b2:{Required(name, $"{field}.b2.bucket", b2.Bucket)}:/{Trim(b2.Prefix)}";
                 display = repositoryUrl;
                 builder.Copy("B2_ACCOUNT_ID", "B2_ACCOUNT_KEY");
                 builder.Connections("b2", maxConnections ?? b2.MaxConnections);
@@ -151,10 +159,10 @@ internal static class ResticBackends
             }
             default: // rest
             {
-                var url = Required(name, "spec.backend.rest.url", backend.Rest!.Url).Trim();
+                var url = Required(name, $"{field}.rest.url", backend.Rest!.Url).Trim();
                 secret.TryGetValue(RestUserKey, out var user);
                 secret.TryGetValue(RestPasswordKey, out var restPassword);
-                (repositoryUrl, display) = RestUrl(name, url, user, restPassword);
+                (repositoryUrl, display) = RestUrl(name, $"{field}.rest.url", url, user, restPassword);
                 if (!string.IsNullOrEmpty(restPassword))
                 {
                     builder.SecretValues.Add(restPassword);
@@ -182,11 +190,11 @@ internal static class ResticBackends
     public static bool IsSecretKey(string key) =>
         SecretMarkers.Any(marker => key.Contains(marker, StringComparison.OrdinalIgnoreCase));
 
-    private static (string Url, string Display) RestUrl(string name, string url, string? user, string? password)
+    private static (string Url, string Display) RestUrl(string name, string field, string url, string? user, string? password)
     {
         var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
         if (schemeEnd <= 0)
-            throw new InvalidInputException($"{name}: spec.backend.rest.url '{url}' is not an http(s) URL");
+            throw new InvalidInputException($"{name}: {field} '{url}' is not an http(s) URL");
         if (string.IsNullOrEmpty(user) && string.IsNullOrEmpty(password))
             return ("rest:" + url, "rest:" + url);
         var head = url[..(schemeEnd + 3)];
@@ -194,7 +202,7 @@ internal static class ResticBackends
         var authorityEnd = rest.IndexOf('/', StringComparison.Ordinal);
         var authority = authorityEnd < 0 ? rest : rest[..authorityEnd];
         if (authority.Contains('@', StringComparison.Ordinal))
-            throw new InvalidInputException($"{name}: spec.backend.rest.url carries credentials and the Secret sets {RestUserKey}/{RestPasswordKey}; keep them in the Secret only");
+            throw new InvalidInputException($"{name}: {field} carries credentials and the Secret sets {RestUserKey}/{RestPasswordKey}; keep them in the Secret only");
         var userInfo = Uri.EscapeDataString(user ?? "");
         var shown = userInfo;
         if (!string.IsNullOrEmpty(password))
@@ -215,7 +223,7 @@ internal static class ResticBackends
     private static string JoinPath(string root, string? sub) =>
         Trim(sub) is { Length: > 0 } s ? (root == "/" ? "/" + s : root + "/" + s) : root;
 
-    private sealed class Builder(string name, IReadOnlyDictionary<string, string> secret, string scratchDirectory)
+    private sealed class Builder(string name, IReadOnlyDictionary<string, string> secret, string credentialsDirectory)
     {
         public Dictionary<string, string?> Environment { get; } = new(StringComparer.Ordinal);
 
@@ -223,7 +231,7 @@ internal static class ResticBackends
 
         public List<string> SecretValues { get; } = [];
 
-        public List<string> Files { get; } = [];
+        public List<CredentialFile> Files { get; } = [];
 
         public void Set(string key, string value, bool isSecret)
         {
@@ -251,32 +259,12 @@ internal static class ResticBackends
             Arguments.AddRange(["-o", $"{backend}.connections={connections.Value.ToString(CultureInfo.InvariantCulture)}"]);
         }
 
-        /// <summary>Writes a credential to a file only the executor's user can read; returns its path.</summary>
+        /// <summary>Plans a credential file (written 0600 when restic runs); returns its path.</summary>
         public string WriteFile(string fileName, string content)
         {
-            var directory = Path.Combine(scratchDirectory, CredentialsDirectoryName);
-            try
-            {
-                if (OperatingSystem.IsWindows())
-                    Directory.CreateDirectory(directory);
-                else
-                    Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-                var path = Path.Combine(directory, fileName);
-                // The mode is applied only when the file is created: never reuse one left behind.
-                File.Delete(path);
-                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-                if (!OperatingSystem.IsWindows())
-                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-                using (var stream = new FileStream(path, options))
-                using (var writer = new StreamWriter(stream))
-                    writer.Write(content);
-                Files.Add(path);
-                return path;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new DependencyUnavailableException($"{name}: cannot write credential file under '{directory}': {e.Message}", e);
-            }
+            var path = Path.Combine(credentialsDirectory, fileName);
+            Files.Add(new CredentialFile(path, content));
+            return path;
         }
     }
 }

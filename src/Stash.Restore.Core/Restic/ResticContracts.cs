@@ -1,13 +1,9 @@
-using Stash.Restore.Core.Model;
 using Stash.Restore.Core.Processes;
 
 namespace Stash.Restore.Core.Restic;
 
 /// <summary>The restic binary that was found, and its version (features are gated on it).</summary>
 internal sealed record ResticInstallation(string Path, Version Version);
-
-/// <summary>A restore rule resolved for one host: which rule (by index) and the source host it reads.</summary>
-internal sealed record ResolvedRule(int Index, RestoreRule Rule, string SourceHost);
 
 /// <summary>Per-run choices that shape restic's argv.</summary>
 /// <param name="TargetDirectory">Root to restore under: "/" in a pod, another directory for inspection.</param>
@@ -30,7 +26,7 @@ internal sealed record ResticRestoreOptions(
     public bool FailOnMetadataErrors { get; init; }
 }
 
-/// <summary>One restic call: one path or one snapshot of the rule.</summary>
+/// <summary>One restic call: one selection of the request.</summary>
 internal sealed record ResticInvocation(string Description, ProcessSpec Process)
 {
     /// <summary>The <c>paths</c> entry restored (with <c>latest</c>), or null for a snapshot call.</summary>
@@ -44,15 +40,19 @@ internal sealed record ResticInvocation(string Description, ProcessSpec Process)
 }
 
 /// <summary>
-/// Every restic call for one host, in order, and the secret values that must be masked in
-/// anything that leaves the process. Dispose removes credential files written for it.
+/// Every restic call for one unit, in order, the secret values that must be masked in anything
+/// that leaves the process, and what the calls need on disk (made by the runner, removed after).
 /// </summary>
 internal sealed record ResticPlan(
     string RepositoryDisplay,
     IReadOnlyList<ResticInvocation> Invocations,
-    IReadOnlyList<string> SecretValues) : IDisposable
+    IReadOnlyList<string> SecretValues)
 {
-    public IReadOnlyList<string> FilesToRemove { get; init; } = [];
+    /// <summary>Credential files restic reads; written 0600 right before the calls and removed after.</summary>
+    public IReadOnlyList<CredentialFile> CredentialFiles { get; init; } = [];
+
+    /// <summary>TMPDIR and cache folders the calls use; created when restic runs.</summary>
+    public IReadOnlyList<string> ScratchDirectories { get; init; } = [];
 
     /// <summary><c>restic snapshots --json</c> against the same repository, to explain "no snapshot found".</summary>
     public ProcessSpec? ListSnapshots { get; init; }
@@ -62,16 +62,6 @@ internal sealed record ResticPlan(
 
     /// <summary>The restic the calls run, for version-dependent parsing.</summary>
     public ResticInstallation? Installation { get; init; }
-
-    public void Dispose()
-    {
-        foreach (var file in FilesToRemove)
-        {
-            try { File.Delete(file); }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
-        }
-    }
 }
 
 /// <summary>What restic reported restoring, summed over the plan's calls.</summary>

@@ -1,51 +1,34 @@
-using System.Text.RegularExpressions;
-using Stash.Restore.Core.Model;
 using Stash.Restore.Core.Processes;
 
 namespace Stash.Restore.Core.Restic;
 
-/// <summary>Turns a host's resolved rule into the restic calls that restore it (SPEC §7).</summary>
-internal static partial class ResticPlanner
+/// <summary>Turns a restore request (a location and its selections) into the restic calls that restore it (SPEC §7). Pure: creates nothing.</summary>
+internal static class ResticPlanner
 {
     public const string CacheDirectoryName = "restic-cache";
     public const string TempDirectoryName = "tmp";
 
     /// <summary>
-    /// One call per <c>paths</c> entry (<c>restore latest --path P --host H</c>) or per
-    /// <c>snapshots</c> entry (<c>restore ID</c>). Creates the scratch TMPDIR (and cache
-    /// directory) and credential files; dispose the plan to remove the credential files.
+    /// One call per selection: <c>restore latest --path P --host H</c> or <c>restore ID</c>,
+    /// sharing include/exclude, target, cache and credentials. The scratch folders and credential
+    /// files the calls need are listed on the plan and made by the runner, not here.
     /// </summary>
-    /// <exception cref="InvalidInputException">Backend or rule cannot work as given.</exception>
-    public static ResticPlan Plan(
-        ResolvedRule rule,
-        Repository repository,
-        IReadOnlyDictionary<string, string> secret,
-        ResticRestoreOptions options,
-        ResticInstallation restic)
+    /// <exception cref="InvalidInputException">The backend or a selection cannot work as given.</exception>
+    public static ResticPlan Plan(ResticRestoreRequest request, ResticRestoreOptions options, ResticInstallation restic)
     {
-        ArgumentNullException.ThrowIfNull(rule);
-        ArgumentNullException.ThrowIfNull(repository);
+        ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(restic);
-        var where = $"rule {rule.Index}";
-        var paths = rule.Rule.Paths ?? [];
-        var snapshots = rule.Rule.Snapshots ?? [];
-        if (paths.Count > 0 && snapshots.Count > 0)
-            throw new InvalidInputException($"{where}: sets both paths and snapshots");
-        if (paths.Count == 0 && snapshots.Count == 0)
-            throw new InvalidInputException($"{where}: sets neither paths nor snapshots; it would restore nothing");
-        if (paths.Count > 0 && string.IsNullOrWhiteSpace(rule.SourceHost))
-            throw new InvalidInputException($"{where}: no source host to restore paths from (restic --host would match any host)");
+        if (request.Selections.Count == 0)
+            throw new InvalidInputException($"{request.Location.Owner}: nothing selected to restore");
         if (string.IsNullOrWhiteSpace(options.TargetDirectory))
             throw new InvalidInputException("restore target directory is empty");
 
         var tempDirectory = Path.Combine(options.ScratchDirectory, TempDirectoryName);
         var cacheDirectory = Path.Combine(options.ScratchDirectory, CacheDirectoryName);
-        CreateDirectory(tempDirectory);
-        if (options.EnableCache)
-            CreateDirectory(cacheDirectory);
+        var credentialsDirectory = Path.Combine(options.ScratchDirectory, ResticBackends.CredentialsDirectoryName);
 
-        var access = ResticBackends.Build(repository, secret, options.ScratchDirectory, options.MaxConnections);
+        var access = ResticBackends.Build(request.Location, request.Credentials, credentialsDirectory, options.MaxConnections);
         var environment = new Dictionary<string, string?>(access.Environment, StringComparer.Ordinal)
         {
             ["TMPDIR"] = tempDirectory,
@@ -56,9 +39,9 @@ internal static partial class ResticPlanner
         global.AddRange(access.GlobalArguments);
 
         var restoreFlags = new List<string> { "--target", options.TargetDirectory };
-        foreach (var include in rule.Rule.Include ?? [])
+        foreach (var include in request.Include)
             restoreFlags.AddRange(["--include", include]);
-        foreach (var exclude in rule.Rule.Exclude ?? [])
+        foreach (var exclude in request.Exclude)
             restoreFlags.AddRange(["--exclude", exclude]);
         if (options.Resume && restic.RestoreOverwrite())
             restoreFlags.AddRange(["--overwrite", "if-changed"]);
@@ -68,31 +51,31 @@ internal static partial class ResticPlanner
             restoreFlags.Add("--json");
 
         var invocations = new List<ResticInvocation>();
-        foreach (var path in paths)
+        foreach (var selection in request.Selections)
         {
-            if (string.IsNullOrWhiteSpace(path) || !path.StartsWith('/'))
-                throw new InvalidInputException($"{where}: path '{path}' is not absolute");
-            var argv = new List<string> { "restore", "latest", "--path", path, "--host", rule.SourceHost };
+            List<string> argv;
+            if (selection.SnapshotId is { } id)
+            {
+                if (string.IsNullOrWhiteSpace(id) || id.StartsWith('-'))
+                    throw new InvalidInputException($"{selection.Description}: '{id}' is not a snapshot id");
+                argv = ["restore", id];
+            }
+            else
+            {
+                var path = selection.Path ?? "";
+                if (string.IsNullOrWhiteSpace(path) || !path.StartsWith('/'))
+                    throw new InvalidInputException($"path '{path}' is not absolute");
+                if (string.IsNullOrWhiteSpace(selection.Host))
+                    throw new InvalidInputException($"path {path}: no source host to restore it from (restic --host would match any host)");
+                argv = ["restore", "latest", "--path", path, "--host", selection.Host];
+            }
             argv.AddRange(restoreFlags);
             argv.AddRange(global);
-            invocations.Add(new ResticInvocation(
-                $"path {path} of host {rule.SourceHost} (latest snapshot)",
-                new ProcessSpec(restic.Path, argv, environment) { Priority = options.Priority })
+            invocations.Add(new ResticInvocation(selection.Description, new ProcessSpec(restic.Path, argv, environment) { Priority = options.Priority })
             {
-                Path = path,
-                Host = rule.SourceHost,
-            });
-        }
-        foreach (var snapshot in snapshots)
-        {
-            var id = SnapshotId(snapshot, repository.Metadata.Name, where);
-            var argv = new List<string> { "restore", id };
-            argv.AddRange(restoreFlags);
-            argv.AddRange(global);
-            var description = id == snapshot ? $"snapshot {id}" : $"snapshot {snapshot} (restic id {id})";
-            invocations.Add(new ResticInvocation(description, new ProcessSpec(restic.Path, argv, environment) { Priority = options.Priority })
-            {
-                SnapshotId = id,
+                Path = selection.Path,
+                Host = selection.Host,
+                SnapshotId = selection.SnapshotId,
             });
         }
 
@@ -100,46 +83,11 @@ internal static partial class ResticPlanner
         list.AddRange(global);
         return new ResticPlan(access.Display, invocations, access.SecretValues)
         {
-            FilesToRemove = access.FilesWritten,
+            CredentialFiles = access.CredentialFiles,
+            ScratchDirectories = options.EnableCache ? [tempDirectory, cacheDirectory] : [tempDirectory],
             ListSnapshots = new ProcessSpec(restic.Path, list, environment),
             FailOnMetadataErrors = options.FailOnMetadataErrors,
             Installation = restic,
         };
     }
-
-    /// <summary>
-    /// A restic short/long id as is; a Stash Snapshot name <c>&lt;repository&gt;-&lt;shortid&gt;</c>
-    /// reduced to its id (Stash passed the name to restic and failed with "no matching ID").
-    /// </summary>
-    public static string SnapshotId(string snapshot, string? repositoryName, string where = "rule")
-    {
-        var value = (snapshot ?? "").Trim();
-        if (value.Length == 0)
-            throw new InvalidInputException($"{where}: empty snapshot id");
-        // restic would take a leading '-' for an option.
-        if (value.StartsWith('-'))
-            throw new InvalidInputException($"{where}: snapshot '{value}' is not a snapshot id or Stash Snapshot name");
-        if (!string.IsNullOrEmpty(repositoryName) && value.StartsWith(repositoryName + "-", StringComparison.Ordinal))
-        {
-            var rest = value[(repositoryName.Length + 1)..];
-            if (HexId().IsMatch(rest))
-                return rest;
-        }
-        return value;
-    }
-
-    private static void CreateDirectory(string path)
-    {
-        try
-        {
-            Directory.CreateDirectory(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new DependencyUnavailableException($"cannot create scratch directory '{path}': {e.Message}", e);
-        }
-    }
-
-    [GeneratedRegex("^[0-9a-fA-F]{8,64}$")]
-    private static partial Regex HexId();
 }

@@ -1,6 +1,5 @@
 using Serilog;
-using Stash.Restore.Core.Execution;
-using Stash.Restore.Core.Model;
+using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Processes;
 
 namespace Stash.Restore.Core.Restic;
@@ -11,8 +10,8 @@ internal sealed class ResticRestore(IProcessRunner runner, TimeProvider clock, I
     public Task<ResticInstallation> LocateAsync(CancellationToken cancellationToken) =>
         ResticLocator.FindAsync(runner, environment, cancellationToken);
 
-    public ResticPlan Plan(ResolvedRule rule, Repository repository, IReadOnlyDictionary<string, string> secret, ResticRestoreOptions options, ResticInstallation restic) =>
-        ResticPlanner.Plan(rule, repository, secret, options, restic);
+    public ResticPlan Plan(ResticRestoreRequest request, ResticRestoreOptions options, ResticInstallation restic) =>
+        ResticPlanner.Plan(request, options, restic);
 
     public Task<ResticRestoreSummary> RunAsync(ResticPlan plan, ILogger log, CancellationToken cancellationToken) =>
         new ResticRestoreRunner(runner, log, clock).RunAsync(plan, cancellationToken);

@@ -36,6 +36,7 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         ArgumentNullException.ThrowIfNull(plan);
         var masker = new SecretMasker();
         masker.AddRange(plan.SecretValues);
+        using var workspace = ResticWorkspace.Prepare(plan);
         var total = new ResticRestoreSummary(0, 0, 0, 0);
         foreach (var invocation in plan.Invocations)
         {

@@ -1,4 +1,5 @@
-using Stash.Restore.Core.Execution;
+using Stash.Restore.Core.Families.Stash;
+using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Hooks;
 
 namespace Stash.Restore.Core.Tests.Hooks;
@@ -39,7 +40,7 @@ public sealed class HookPolicyTests
     [Fact]
     public void A_failed_pre_restore_hook_becomes_a_false_condition_naming_the_host()
     {
-        var condition = HookPolicy.Condition(HookStage.PreRestore, new HookResult(false, "exit code 3"), "host-1", Noon);
+        var condition = StashHookConditions.Condition(HookStage.PreRestore, new HookResult(false, "exit code 3"), "host-1", Noon);
 
         Assert.Equal("PreRestoreHookExecutionSucceeded", condition.Type);
         Assert.Equal("False", condition.Status);
@@ -51,7 +52,7 @@ public sealed class HookPolicyTests
     [Fact]
     public void A_successful_post_restore_hook_becomes_a_true_condition()
     {
-        var condition = HookPolicy.Condition(HookStage.PostRestore, new HookResult(true, "HTTP 200 from GET http://x"), "db-0", Noon);
+        var condition = StashHookConditions.Condition(HookStage.PostRestore, new HookResult(true, "HTTP 200 from GET http://x"), "db-0", Noon);
 
         Assert.Equal("PostRestoreHookExecutionSucceeded", condition.Type);
         Assert.Equal("True", condition.Status);
@@ -62,7 +63,7 @@ public sealed class HookPolicyTests
     [Fact]
     public void A_failed_post_restore_hook_has_the_failed_reason()
     {
-        var condition = HookPolicy.Condition(HookStage.PostRestore, new HookResult(false, "timed out after 5m0s"), "db-0", Noon);
+        var condition = StashHookConditions.Condition(HookStage.PostRestore, new HookResult(false, "timed out after 5m0s"), "db-0", Noon);
 
         Assert.Equal("False", condition.Status);
         Assert.Equal("FailedToExecutePostRestoreHook", condition.Reason);

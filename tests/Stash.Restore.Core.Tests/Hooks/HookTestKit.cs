@@ -1,9 +1,10 @@
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
-using Stash.Restore.Core.Execution;
+using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Hooks;
-using Stash.Restore.Core.Model;
+using Stash.Restore.Core.Families.Stash;
+using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Processes;
 using Stash.Restore.Core.Secrets;
 
@@ -90,7 +91,7 @@ internal static class HookTestKit
 
     public static HookContext PostContext(string phase = HostPhase.Failed, string? error = "restic exited 1") =>
         new(HookStage.PostRestore, "demo", "restore-mysql", "host-1",
-            new HostRestoreStats { Hostname = "host-1", Phase = phase, Duration = "2m40.5s", Error = error });
+            new HookOutcome(phase, "2m40.5s", error));
 
     public static HookSpec Exec(params string[] command) => new() { Exec = new ExecAction { Command = [.. command] } };
 

@@ -1,5 +1,5 @@
+using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Input;
-using Stash.Restore.Core.Model;
 
 namespace Stash.Restore.Core.Tests.Input;
 
@@ -50,8 +50,8 @@ public sealed class ObjectSetTests : IDisposable
         Assert.Equal(
             ["RestoreSession demo/rs", "Secret demo/creds", "Repository demo/repo", "Secret prod/other"],
             set.Keys.Select(k => k.ToString()));
-        Assert.Equal("repo", set.Get(Session, ModelJsonContext.Default.RestoreSession).Spec.Repository!.Name);
-        Assert.Equal("demo", set.Get(Session, ModelJsonContext.Default.RestoreSession).Metadata.Namespace);
+        Assert.Equal("repo", set.Get(Session, StashJsonContext.Default.RestoreSession).Spec.Repository!.Name);
+        Assert.Equal("demo", set.Get(Session, StashJsonContext.Default.RestoreSession).Metadata.Namespace);
         Assert.Equal("pw from stringData", set.Secret("demo", "creds")["RESTIC_PASSWORD"]);
         Assert.Equal("value", set.Secret("prod", "other")["K"]);
         Assert.Single(set.OfKind("v1", "Secret", "prod"));

@@ -130,6 +130,19 @@ public sealed class RestoreLoggingTests
     }
 
     [Fact]
+    public void JsonErrorLineSaysTheMessageOnce()
+    {
+        var (logger, output, _) = NewLogger(LogFormat.Json);
+
+        logger.Error("{Error}", "restic restore of path /data failed: wrong password");
+
+        var line = Assert.Single(JsonLines(output));
+        Assert.Equal("restic restore of path /data failed: wrong password", line.GetProperty("msg").GetString());
+        Assert.False(line.TryGetProperty("Error", out _));
+        Assert.Equal(2, Lines(output)[0].Split("wrong password").Length);
+    }
+
+    [Fact]
     public void JsonIsOneObjectPerLineEvenForMultiLineMessagesAndExceptions()
     {
         var (logger, output, _) = NewLogger(LogFormat.Json);

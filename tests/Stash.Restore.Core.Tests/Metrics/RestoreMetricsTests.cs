@@ -1,4 +1,4 @@
-using Stash.Restore.Core.Execution;
+using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Metrics;
 
 namespace Stash.Restore.Core.Tests.Metrics;
@@ -22,7 +22,7 @@ public sealed class RestoreMetricsTests
     [Fact]
     public void SucceededHostGivesEveryMetricWithTypeLinesAndLabels()
     {
-        var report = new HostRestoreReport("host-1", "Succeeded", TimeSpan.FromMilliseconds(2500), null, 120, 1048576);
+        var report = new UnitRestoreReport("host-1", "Succeeded", TimeSpan.FromMilliseconds(2500), null, 120, 1048576);
 
         var body = RestoreMetrics.Format(Labels, report);
 
@@ -57,7 +57,7 @@ public sealed class RestoreMetricsTests
     [InlineData("Running")]
     public void AnyPhaseButSucceededIsZeroSuccess(string phase)
     {
-        var report = new HostRestoreReport("host-1", phase, TimeSpan.FromTicks(8844317), "restic exited 1", 0, 0);
+        var report = new UnitRestoreReport("host-1", phase, TimeSpan.FromTicks(8844317), "restic exited 1", 0, 0);
 
         var lines = RestoreMetrics.Format(Labels, report).Split('\n');
 
@@ -70,7 +70,7 @@ public sealed class RestoreMetricsTests
     public void LabelValuesEscapeBackslashQuoteAndNewline()
     {
         var labels = Labels with { Repository = "repo\\with\"quote\nand newline" };
-        var report = new HostRestoreReport("host-0", "Succeeded", TimeSpan.FromSeconds(1), null, 1, 1);
+        var report = new UnitRestoreReport("host-0", "Succeeded", TimeSpan.FromSeconds(1), null, 1, 1);
 
         var body = RestoreMetrics.Format(labels, report);
 

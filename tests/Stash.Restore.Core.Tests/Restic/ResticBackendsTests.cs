@@ -1,4 +1,7 @@
-using Stash.Restore.Core.Model;
+using Stash.Restore.Core.Families.Stash;
+using Stash.Restore.Core.Hooks;
+using Stash.Restore.Core.Kubernetes;
+using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Restic;
 
 namespace Stash.Restore.Core.Tests.Restic;
@@ -28,7 +31,7 @@ public sealed class ResticBackendsTests : IDisposable
     }
 
     private ResticRepositoryAccess Build(BackendSpec backend, Dictionary<string, string> secret, int? maxConnections = null) =>
-        ResticBackends.Build(Repo(backend), secret, _scratch, maxConnections);
+        ResticBackends.Build(StashBackendLocation.Of(Repo(backend)), secret, _scratch, maxConnections);
 
     private static void AssertNoSecretInArgs(ResticRepositoryAccess access, Dictionary<string, string> secret)
     {
@@ -81,10 +84,10 @@ public sealed class ResticBackendsTests : IDisposable
         Assert.Equal("proj-1", access.Environment["GOOGLE_PROJECT_ID"]);
         var file = access.Environment["GOOGLE_APPLICATION_CREDENTIALS"]!;
         Assert.StartsWith(_scratch, file, StringComparison.Ordinal);
-        Assert.Equal(key, File.ReadAllText(file));
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        // Planned, not written: the file appears only while restic runs (ResticWorkspace).
+        Assert.False(File.Exists(file));
+        Assert.Equal(new CredentialFile(file, key), Assert.Single(access.CredentialFiles));
         Assert.False(access.Environment.ContainsKey("GOOGLE_SERVICE_ACCOUNT_JSON_KEY"));
-        Assert.Contains(file, access.FilesWritten);
         Assert.Equal(["-o", "gs.connections=7"], access.GlobalArguments);
         Assert.Contains(key, access.SecretValues);
     }
@@ -153,8 +156,8 @@ public sealed class ResticBackendsTests : IDisposable
         var access = Build(new BackendSpec { S3 = new S3Spec { Endpoint = "https://minio:9000", Bucket = "b" } }, Secret(("CA_CERT_DATA", pem)));
         Assert.Equal("--cacert", access.GlobalArguments[0]);
         var file = access.GlobalArguments[1];
-        Assert.Equal(pem, File.ReadAllText(file));
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        Assert.False(File.Exists(file));
+        Assert.Equal(new CredentialFile(file, pem), Assert.Single(access.CredentialFiles));
         Assert.Equal(2, access.GlobalArguments.Count);
     }
 
@@ -188,6 +191,6 @@ public sealed class ResticBackendsTests : IDisposable
         Assert.Contains("local, s3", several.Message, StringComparison.Ordinal);
         var bucket = Assert.Throws<InvalidInputException>(() => Build(new BackendSpec { Gcs = new GcsSpec() }, Secret()));
         Assert.Contains("spec.backend.gcs.bucket", bucket.Message, StringComparison.Ordinal);
-        Assert.Throws<InvalidInputException>(() => ResticBackends.Build(new Repository(), Secret(), _scratch));
+        Assert.Throws<InvalidInputException>(() => ResticBackends.Build(StashBackendLocation.Of(new Repository()), Secret(), _scratch));
     }
 }

@@ -1,4 +1,7 @@
-using Stash.Restore.Core.Model;
+using Stash.Restore.Core.Families.Stash;
+using Stash.Restore.Core.Hooks;
+using Stash.Restore.Core.Kubernetes;
+using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Processes;
 using Stash.Restore.Core.Restic;
 
@@ -24,6 +27,9 @@ public sealed class ResticPlannerTests : IDisposable
 
     private static ResticInstallation Restic(string version) => new("/usr/bin/restic", Version.Parse(version));
 
+    private static ResticPlan Plan(ResolvedRule rule, Repository repository, Dictionary<string, string> secret, ResticRestoreOptions options, ResticInstallation restic) =>
+        ResticPlanner.Plan(StashRestoreRequest.For(rule, repository, secret), options, restic);
+
     private static ResolvedRule Paths(params string[] paths) =>
         new(0, new RestoreRule { Paths = [.. paths], Include = ["/data/keep*"], Exclude = ["*.tmp"] }, "host-3");
 
@@ -42,7 +48,7 @@ public sealed class ResticPlannerTests : IDisposable
     [MemberData(nameof(Matrix))]
     public void Argv_by_restic_version(string version, bool resume, string[] flags)
     {
-        using var plan = ResticPlanner.Plan(Paths("/data"), LocalRepo, Secret, Options(resume: resume, verify: true), Restic(version));
+        var plan = Plan(Paths("/data"), LocalRepo, Secret, Options(resume: resume, verify: true), Restic(version));
         var call = Assert.Single(plan.Invocations);
         string[] expected =
         [
@@ -66,7 +72,7 @@ public sealed class ResticPlannerTests : IDisposable
     [Fact]
     public void One_call_per_path_in_order_with_environment_and_scratch()
     {
-        using var plan = ResticPlanner.Plan(Paths("/data", "/var/lib/app data"), LocalRepo, Secret, Options(), Restic("0.18.0"));
+        var plan = Plan(Paths("/data", "/var/lib/app data"), LocalRepo, Secret, Options(), Restic("0.18.0"));
         Assert.Equal(2, plan.Invocations.Count);
         Assert.Equal("/data", plan.Invocations[0].Path);
         Assert.Equal("/var/lib/app data", plan.Invocations[1].Path);
@@ -76,8 +82,8 @@ public sealed class ResticPlannerTests : IDisposable
         Assert.Equal("/safe/data/demo", env["RESTIC_REPOSITORY"]);
         Assert.Equal(Password, env["RESTIC_PASSWORD"]);
         Assert.Equal(Path.Combine(_scratch, "tmp"), env["TMPDIR"]);
-        Assert.True(Directory.Exists(Path.Combine(_scratch, "tmp")));
-        Assert.True(Directory.Exists(Path.Combine(_scratch, "restic-cache")));
+        Assert.Equal([Path.Combine(_scratch, "tmp"), Path.Combine(_scratch, "restic-cache")], plan.ScratchDirectories);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_scratch));
         Assert.Equal(["snapshots", "--json", "--cache-dir", Path.Combine(_scratch, "restic-cache")], plan.ListSnapshots!.Arguments);
         Assert.Equal("local:/safe/data/demo", plan.RepositoryDisplay);
         Assert.Contains(Password, plan.SecretValues);
@@ -88,7 +94,7 @@ public sealed class ResticPlannerTests : IDisposable
     public void Snapshots_by_id_or_stash_snapshot_name_and_no_cache()
     {
         var rule = new ResolvedRule(1, new RestoreRule { Snapshots = ["local-repo-1a2b3c4d", "9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a0", "ab12cd34"] }, "host-0");
-        using var plan = ResticPlanner.Plan(rule, LocalRepo, Secret, Options(cache: false) with { TargetDirectory = "/tmp/inspect" }, Restic("0.17.0"));
+        var plan = Plan(rule, LocalRepo, Secret, Options(cache: false) with { TargetDirectory = "/tmp/inspect" }, Restic("0.17.0"));
         Assert.Equal(["restore", "1a2b3c4d", "--target", "/tmp/inspect", "--json", "--no-cache"], plan.Invocations[0].Process.Arguments);
         Assert.Equal("1a2b3c4d", plan.Invocations[0].SnapshotId);
         Assert.Equal("9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a0", plan.Invocations[1].Process.Arguments[1]);
@@ -105,17 +111,17 @@ public sealed class ResticPlannerTests : IDisposable
     [InlineData("other-repo-1a2b3c4d", "local-repo", "other-repo-1a2b3c4d")]
     [InlineData("gcs-1a2b3c4d5e6f", "gcs", "1a2b3c4d5e6f")]
     public void Stash_snapshot_name_is_reduced_to_the_restic_id(string snapshot, string repository, string expected) =>
-        Assert.Equal(expected, ResticPlanner.SnapshotId(snapshot, repository));
+        Assert.Equal(expected, StashRestoreRequest.SnapshotId(snapshot, repository));
 
     [Fact]
     public void Snapshot_that_looks_like_an_option_is_rejected() =>
-        Assert.Throws<InvalidInputException>(() => ResticPlanner.SnapshotId("--no-lock", "r"));
+        Assert.Throws<InvalidInputException>(() => StashRestoreRequest.SnapshotId("--no-lock", "r"));
 
     [Fact]
     public void Priority_is_carried_to_every_call()
     {
         var priority = new ProcessPriority(10, 2, 7);
-        using var plan = ResticPlanner.Plan(Paths("/a", "/b"), LocalRepo, Secret, Options() with { Priority = priority }, Restic("0.18.0"));
+        var plan = Plan(Paths("/a", "/b"), LocalRepo, Secret, Options() with { Priority = priority }, Restic("0.18.0"));
         Assert.All(plan.Invocations, i => Assert.Equal(priority, i.Process.Priority));
         Assert.Null(plan.ListSnapshots!.Priority);
     }
@@ -123,11 +129,11 @@ public sealed class ResticPlannerTests : IDisposable
     [Fact]
     public void Rules_that_cannot_work_are_invalid_input()
     {
-        Assert.Throws<InvalidInputException>(() => ResticPlanner.Plan(Paths("relative/path"), LocalRepo, Secret, Options(), Restic("0.18.0")));
-        Assert.Throws<InvalidInputException>(() => ResticPlanner.Plan(new ResolvedRule(2, new RestoreRule(), "h"), LocalRepo, Secret, Options(), Restic("0.18.0")));
-        var both = Assert.Throws<InvalidInputException>(() => ResticPlanner.Plan(new ResolvedRule(4, new RestoreRule { Paths = ["/a"], Snapshots = ["1a2b3c4d"] }, "h"), LocalRepo, Secret, Options(), Restic("0.18.0")));
+        Assert.Throws<InvalidInputException>(() => Plan(Paths("relative/path"), LocalRepo, Secret, Options(), Restic("0.18.0")));
+        Assert.Throws<InvalidInputException>(() => Plan(new ResolvedRule(2, new RestoreRule(), "h"), LocalRepo, Secret, Options(), Restic("0.18.0")));
+        var both = Assert.Throws<InvalidInputException>(() => Plan(new ResolvedRule(4, new RestoreRule { Paths = ["/a"], Snapshots = ["1a2b3c4d"] }, "h"), LocalRepo, Secret, Options(), Restic("0.18.0")));
         Assert.Contains("rule 4", both.Message, StringComparison.Ordinal);
-        var noHost = Assert.Throws<InvalidInputException>(() => ResticPlanner.Plan(new ResolvedRule(5, new RestoreRule { Paths = ["/a"] }, ""), LocalRepo, Secret, Options(), Restic("0.18.0")));
+        var noHost = Assert.Throws<InvalidInputException>(() => Plan(new ResolvedRule(5, new RestoreRule { Paths = ["/a"] }, ""), LocalRepo, Secret, Options(), Restic("0.18.0")));
         Assert.Contains("rule 5: no source host", noHost.Message, StringComparison.Ordinal);
     }
 
@@ -162,7 +168,7 @@ public sealed class ResticPlannerTests : IDisposable
             ["CA_CERT_DATA"] = "-----BEGIN CERTIFICATE-----\nsv-ca\n-----END CERTIFICATE-----",
         };
         var repository = LocalRepo with { Spec = new RepositorySpec { Backend = backend } };
-        using var plan = ResticPlanner.Plan(Paths("/data"), repository, secret, Options(), Restic("0.18.0"));
+        var plan = Plan(Paths("/data"), repository, secret, Options(), Restic("0.18.0"));
         var argv = plan.Invocations.SelectMany(i => i.Process.Arguments).Concat(plan.ListSnapshots!.Arguments).ToList();
         Assert.DoesNotContain(argv, a => a.Contains("sv-", StringComparison.Ordinal));
         Assert.DoesNotContain("sv-", plan.RepositoryDisplay, StringComparison.Ordinal);
@@ -177,14 +183,22 @@ public sealed class ResticPlannerTests : IDisposable
     }
 
     [Fact]
-    public void Dispose_removes_credential_files()
+    public void Planning_writes_nothing_and_the_workspace_removes_credential_files()
     {
         var gcs = LocalRepo with { Spec = new RepositorySpec { Backend = new BackendSpec { Gcs = new GcsSpec { Bucket = "b" } } } };
         var secret = new Dictionary<string, string>(Secret) { ["GOOGLE_SERVICE_ACCOUNT_JSON_KEY"] = "{\"k\":1}" };
-        var plan = ResticPlanner.Plan(Paths("/a"), gcs, secret, Options(), Restic("0.18.0"));
+        var plan = Plan(Paths("/a"), gcs, secret, Options(), Restic("0.18.0"));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_scratch));
+
         var file = plan.Invocations[0].Process.Environment["GOOGLE_APPLICATION_CREDENTIALS"]!;
-        Assert.True(File.Exists(file));
-        plan.Dispose();
+        using (ResticWorkspace.Prepare(plan))
+        {
+            Assert.Equal("{\"k\":1}", File.ReadAllText(file));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(file)!));
+            Assert.True(Directory.Exists(Path.Combine(_scratch, "tmp")));
+            Assert.True(Directory.Exists(Path.Combine(_scratch, "restic-cache")));
+        }
         Assert.False(File.Exists(file));
     }
 }

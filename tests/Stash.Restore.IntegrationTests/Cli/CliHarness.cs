@@ -1,5 +1,5 @@
 using Stash.Restore.Cli;
-using Stash.Restore.Core.Execution;
+using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Processes;
 
 namespace Stash.Restore.IntegrationTests.Cli;

@@ -9,6 +9,20 @@ public sealed class HelpAndLogTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
+    [Theory]
+    [InlineData(new[] { "restore", "--nope" }, "error: unknown option '--nope' (did you mean '--host'?); see 'stash-restore restore --help'")]
+    [InlineData(new[] { "restore", "--dry-rn" }, "error: unknown option '--dry-rn' (did you mean '--dry-run'?); see 'stash-restore restore --help'")]
+    [InlineData(new[] { "restore", "--output", "yaml" }, "error: argument 'yaml' not recognized. Must be one of: 'text' 'json'; see 'stash-restore restore --help'")]
+    [InlineData(new[] { "validate" }, "error: option '--file' is required; see 'stash-restore validate --help'")]
+    [InlineData(new[] { "restroe" }, "error: unexpected argument 'restroe'; see 'stash-restore --help'")]
+    public async Task A_command_line_that_does_not_parse_is_exit_2_and_one_line(string[] args, string expected)
+    {
+        var result = await CliHarness.RunAsync(args);
+        Assert.Equal(ExitCodes.InvalidInput, result.ExitCode);
+        Assert.Equal(expected, result.Error.TrimEnd());
+        Assert.Equal("", result.Output);
+    }
+
     [Fact]
     public async Task Every_restore_flag_is_described_in_help_with_examples_and_exit_codes()
     {

@@ -229,8 +229,8 @@ public sealed class OfflineRestoreTests(BackedUpHostsFixture hosts) : IClassFixt
             """), "host-0", target, status);
 
         Assert.Equal(ExitCodes.InvalidInput, result.ExitCode);
-        Assert.Contains("spec.target.rules[0].paths[0]", result.Error);
-        Assert.Contains("spec.target.rules[1]: sets both snapshots and paths", result.Error);
+        Assert.Contains("spec.rules[0].paths[0]", result.Error);
+        Assert.Contains("spec.rules[1]: sets both snapshots and paths", result.Error);
         Assert.False(File.Exists(status));
         Assert.False(Directory.Exists(target));
     }
@@ -245,7 +245,7 @@ public sealed class OfflineRestoreTests(BackedUpHostsFixture hosts) : IClassFixt
 
         Assert.Equal(ExitCodes.Success, text.ExitCode);
         Assert.Contains("host:            host-4", text.Output);
-        Assert.Contains("spec.target.rules[0] (source host host-1)", text.Output);
+        Assert.Contains("spec.rules[0] (source host host-1)", text.Output);
         Assert.Contains("--host host-1", text.Output);
         Assert.Contains("argv: nice -n 5 ionice -t -c 2 -n 4 ", text.Output);
         Assert.Contains("env:  RESTIC_PASSWORD RESTIC_REPOSITORY TMPDIR", text.Output);

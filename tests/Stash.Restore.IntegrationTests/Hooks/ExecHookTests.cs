@@ -1,5 +1,7 @@
 using Stash.Restore.Core.Hooks;
-using Stash.Restore.Core.Model;
+using Stash.Restore.Core.Families.Stash;
+using Stash.Restore.Core.Kubernetes;
+using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Processes;
 using Stash.Restore.Core.Secrets;
 using Stash.Restore.IntegrationTests.Support;

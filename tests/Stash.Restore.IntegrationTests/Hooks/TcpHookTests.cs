@@ -2,7 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Kubernetes;
-using Stash.Restore.Core.Model;
+using Stash.Restore.Core.Families.Stash;
+using Stash.Restore.Core.Input;
 using Stash.Restore.IntegrationTests.Support;
 using static Stash.Restore.IntegrationTests.Hooks.HookTestKit;
 

@@ -2,7 +2,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Stash.Restore.Core;
 using Stash.Restore.Core.Kubernetes;
-using Stash.Restore.Core.Model;
+using Stash.Restore.Core.Families.Stash;
+using Stash.Restore.Core.Hooks;
+using Stash.Restore.Core.Input;
 using Stash.Restore.TestApiServer;
 using Stash.Restore.IntegrationTests.TestApiServerTests;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Stash.Restore.Core.Execution;
+using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.TestApiServer;
 
@@ -133,7 +133,7 @@ public sealed class LeaseHostClaimsTests : IClassFixture<KubeTestCluster>
         Assert.False(second.Lost.IsCancellationRequested);
     }
 
-    private static async Task WaitForLostAsync(IHostClaim claim)
+    private static async Task WaitForLostAsync(IUnitClaim claim)
     {
         try
         {

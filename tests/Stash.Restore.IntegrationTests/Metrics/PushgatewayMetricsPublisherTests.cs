@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Serilog.Events;
-using Stash.Restore.Core.Execution;
+using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Logging;
 using Stash.Restore.Core.Metrics;
 using Stash.Restore.Core.Secrets;
@@ -27,7 +27,7 @@ public sealed class PushgatewayMetricsPublisherTests
         "{invoker_kind=\"RestoreSession\",invoker_name=\"sts-restore\",namespace=\"demo\",driver=\"Restic\","
         + "repository=\"gcs-repo\",kind=\"StatefulSet\",group=\"apps\",name=\"sts\",hostname=\"host-1\"}";
 
-    private static readonly HostRestoreReport Succeeded =
+    private static readonly UnitRestoreReport Succeeded =
         new("host-1", "Succeeded", TimeSpan.FromTicks(1_605_958_575), null, 1200, 5_000_000);
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class PushgatewayMetricsPublisherTests
         using var http = new HttpClient();
         var publisher = new PushgatewayMetricsPublisher(http, gateway.Url, Labels, new LogCapture().Logger);
 
-        await publisher.PublishAsync(Succeeded with { Hostname = "node/a" }, CancellationToken.None);
+        await publisher.PublishAsync(Succeeded with { Unit = "node/a" }, CancellationToken.None);
 
         var push = Assert.Single(gateway.Requests);
         var encoded = Convert.ToBase64String(Encoding.UTF8.GetBytes("node/a")).Replace('+', '-').Replace('/', '_');
@@ -202,7 +202,7 @@ public sealed class PushgatewayWarningThroughTheRealLoggerTests
         var labels = new RestoreMetricsLabels("RestoreSession", "sts-restore", "demo", "Restic", "repo", "StatefulSet", "apps", "sts");
         var publisher = new PushgatewayMetricsPublisher(http, gateway.Url, labels, logger.ForHost("host-2"));
 
-        await publisher.PublishAsync(new HostRestoreReport("host-2", "Succeeded", TimeSpan.FromSeconds(3), null, 1, 1), CancellationToken.None);
+        await publisher.PublishAsync(new UnitRestoreReport("host-2", "Succeeded", TimeSpan.FromSeconds(3), null, 1, 1), CancellationToken.None);
 
         Assert.DoesNotContain(secret, output.ToString(), StringComparison.Ordinal);
         var line = JsonDocument.Parse(output.ToString().Trim()).RootElement;

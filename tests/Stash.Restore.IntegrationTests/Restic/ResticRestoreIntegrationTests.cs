@@ -1,5 +1,8 @@
 using Stash.Restore.Core;
-using Stash.Restore.Core.Model;
+using Stash.Restore.Core.Families.Stash;
+using Stash.Restore.Core.Hooks;
+using Stash.Restore.Core.Kubernetes;
+using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Processes;
 using Stash.Restore.Core.Restic;
 using Stash.Restore.IntegrationTests.Support;
@@ -78,7 +81,7 @@ public sealed class ResticRestoreIntegrationTests(SnapshotHistory history) : ICl
     private async Task<ResticRestoreSummary> RestoreAsync(RestoreRule rule, string sourceHost = "host-0", Dictionary<string, string>? secret = null, Repository? repository = null)
     {
         var options = new ResticRestoreOptions(Target, Path.Combine(_work, "scratch"), EnableCache: true, MaxConnections: null, Priority: null);
-        using var plan = ResticPlanner.Plan(new ResolvedRule(0, rule, sourceHost), repository ?? history.Repository.ToRepository(), secret ?? history.Repository.Secret, options, history.Repository.Restic);
+        var plan = ResticPlanner.Plan(StashRestoreRequest.For(new ResolvedRule(0, rule, sourceHost), repository ?? history.Repository.ToRepository(), secret ?? history.Repository.Secret), options, history.Repository.Restic);
         var runner = new ResticRestoreRunner(new ProcessRunner(), _log.Logger, TimeProvider.System);
         return await runner.RunAsync(plan, CancellationToken.None);
     }
@@ -258,7 +261,7 @@ public sealed class ResticRestoreIntegrationTests(SnapshotHistory history) : ICl
         try
         {
             var options = new ResticRestoreOptions(Target, Path.Combine(_work, "scratch"), EnableCache: false, MaxConnections: null, Priority: null);
-            using var plan = ResticPlanner.Plan(new ResolvedRule(0, new RestoreRule { Paths = [data] }, "host-0"), repository.ToRepository(), repository.Secret, options, repository.Restic);
+            var plan = ResticPlanner.Plan(StashRestoreRequest.For(new ResolvedRule(0, new RestoreRule { Paths = [data] }, "host-0"), repository.ToRepository(), repository.Secret), options, repository.Restic);
             var e = await Assert.ThrowsAsync<RestoreFailedException>(() => new ResticRestoreRunner(new ProcessRunner(), _log.Logger, TimeProvider.System).RunAsync(plan, CancellationToken.None));
             Assert.Contains($"repository local:{repository.RepositoryPath} is locked (exit 11)", e.Message, StringComparison.Ordinal);
             Assert.Contains("otherhost", e.Message, StringComparison.Ordinal);
@@ -277,7 +280,7 @@ public sealed class ResticRestoreIntegrationTests(SnapshotHistory history) : ICl
         var rule = new RestoreRule { Paths = [history.DataPath] };
         await RestoreAsync(rule);
         var options = new ResticRestoreOptions(Target, Path.Combine(_work, "scratch"), EnableCache: false, MaxConnections: null, Priority: null, Resume: true);
-        using var plan = ResticPlanner.Plan(new ResolvedRule(0, rule, "host-0"), history.Repository.ToRepository(), history.Repository.Secret, options, history.Repository.Restic);
+        var plan = ResticPlanner.Plan(StashRestoreRequest.For(new ResolvedRule(0, rule, "host-0"), history.Repository.ToRepository(), history.Repository.Secret), options, history.Repository.Restic);
         var summary = await new ResticRestoreRunner(new ProcessRunner(), _log.Logger, TimeProvider.System).RunAsync(plan, CancellationToken.None);
         Assert.True(summary.FilesSkipped >= 8, $"skipped {summary.FilesSkipped}, restored {summary.FilesRestored}");
         TestTree.AssertEqual(history.Expected["v2"], RestoredData);
@@ -320,8 +323,7 @@ public sealed class ResticRestoreControlTests(BigSnapshot snapshot) : IClassFixt
 
     private ResticPlan Plan(string target, ProcessPriority? priority = null) =>
         ResticPlanner.Plan(
-            new ResolvedRule(0, new RestoreRule { Paths = [snapshot.DataPath] }, "host-0"),
-            snapshot.Repository.ToRepository(), snapshot.Repository.Secret,
+            StashRestoreRequest.For(new ResolvedRule(0, new RestoreRule { Paths = [snapshot.DataPath] }, "host-0"), snapshot.Repository.ToRepository(), snapshot.Repository.Secret),
             new ResticRestoreOptions(target, Path.Combine(_work, "scratch"), EnableCache: false, MaxConnections: null, Priority: priority),
             snapshot.Repository.Restic);
 
@@ -329,7 +331,7 @@ public sealed class ResticRestoreControlTests(BigSnapshot snapshot) : IClassFixt
     public async Task Cancelling_stops_restic_and_is_not_reported_as_success()
     {
         var target = Path.Combine(_work, "cancelled");
-        using var plan = Plan(target);
+        var plan = Plan(target);
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
         var runner = new ResticRestoreRunner(new ProcessRunner(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(2)), _log.Logger, TimeProvider.System);
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
@@ -346,7 +348,7 @@ public sealed class ResticRestoreControlTests(BigSnapshot snapshot) : IClassFixt
     public async Task Restore_under_nice_and_ionice_restores_the_data()
     {
         var target = Path.Combine(_work, "niced");
-        using var plan = Plan(target, new ProcessPriority(10, 3, null));
+        var plan = Plan(target, new ProcessPriority(10, 3, null));
         var summary = await new ResticRestoreRunner(new ProcessRunner(), _log.Logger, TimeProvider.System).RunAsync(plan, CancellationToken.None);
         Assert.Equal(BigSnapshot.TotalBytes, summary.BytesRestored);
         TestTree.AssertEqual(snapshot.DataPath, target + snapshot.DataPath);

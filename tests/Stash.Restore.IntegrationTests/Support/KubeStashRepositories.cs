@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Stash.Restore.Core.Families.KubeStash;
-using ObjectMeta = Stash.Restore.Core.Model.ObjectMeta;
+using ObjectMeta = Stash.Restore.Core.Kubernetes.ObjectMeta;
 using Stash.Restore.Core.Processes;
 using Stash.Restore.Core.Restic;
 

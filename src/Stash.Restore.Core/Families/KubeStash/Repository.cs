@@ -1,4 +1,4 @@
-using Stash.Restore.Core.Model;
+using Stash.Restore.Core.Kubernetes;
 
 namespace Stash.Restore.Core.Families.KubeStash;
 

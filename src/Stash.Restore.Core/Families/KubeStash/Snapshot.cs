@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Stash.Restore.Core.Model;
+using Stash.Restore.Core.Kubernetes;
 
 namespace Stash.Restore.Core.Families.KubeStash;
 

@@ -1,5 +1,5 @@
 using Stash.Restore.Core.Families.KubeStash;
-using Stash.Restore.Core.Model;
+using Stash.Restore.Core.Kubernetes;
 
 namespace Stash.Restore.Core.Tests.Families.KubeStash;
 

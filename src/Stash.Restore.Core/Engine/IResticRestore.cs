@@ -1,0 +1,15 @@
+using Stash.Restore.Core.Restic;
+
+namespace Stash.Restore.Core.Engine;
+
+/// <summary>The engine's view of restic: find it, plan the calls for a request, run them.</summary>
+internal interface IResticRestore
+{
+    /// <summary>Finds restic and its version; <see cref="DependencyUnavailableException"/> when missing.</summary>
+    Task<ResticInstallation> LocateAsync(CancellationToken cancellationToken);
+
+    ResticPlan Plan(ResticRestoreRequest request, ResticRestoreOptions options, ResticInstallation restic);
+
+    /// <summary>Runs the plan's calls in order; <see cref="RestoreFailedException"/> with one masked line on failure.</summary>
+    Task<ResticRestoreSummary> RunAsync(ResticPlan plan, Serilog.ILogger log, CancellationToken cancellationToken);
+}

@@ -1,0 +1,24 @@
+using Stash.Restore.Core.Processes;
+
+namespace Stash.Restore.Core.Engine;
+
+/// <summary>Per-run settings from the command line, the same for every family.</summary>
+/// <param name="TargetDirectory">Root to restore under: <c>/</c> in a pod, another directory for inspection.</param>
+/// <param name="ScratchDirectory">Cache, TMPDIR and credential files.</param>
+/// <param name="PriorityOverride">nice/ionice from the operator's environment; wins over the session's settings.</param>
+internal sealed record RestoreSettings(
+    string TargetDirectory,
+    string ScratchDirectory,
+    bool EnableCache = true,
+    int? MaxConnections = null,
+    bool Verify = false,
+    ProcessPriority? PriorityOverride = null,
+    bool FailOnMetadataErrors = false)
+{
+    /// <summary>restic's options given the session's own choices (its nice/ionice, whether it allows a cache).</summary>
+    public Restic.ResticRestoreOptions ResticOptions(ProcessPriority? sessionPriority, bool sessionAllowsCache) =>
+        new(TargetDirectory, ScratchDirectory, EnableCache && sessionAllowsCache, MaxConnections, PriorityOverride ?? sessionPriority, Resume: false, Verify)
+        {
+            FailOnMetadataErrors = FailOnMetadataErrors,
+        };
+}

@@ -1,0 +1,193 @@
+using System.Globalization;
+using Serilog;
+using Stash.Restore.Core.Hooks;
+using Stash.Restore.Core.Restic;
+using Stash.Restore.Core.Secrets;
+using Stash.Restore.Core.Status;
+
+namespace Stash.Restore.Core.Engine;
+
+/// <summary>The parts one unit's restore is made of; the CLI wires real ones, tests fakes.</summary>
+internal sealed record RestoreDependencies(
+    IResticRestore Restic,
+    IHookExecutor Hooks,
+    IUnitStatus Status,
+    IRestoreEventRecorder Events,
+    IUnitClaims Claims,
+    IRestoreMetricsPublisher? Metrics,
+    SecretMasker Masker,
+    ILogger Log,
+    TimeProvider Clock);
+
+/// <summary>
+/// The restore of one unit, top to bottom, the same for every API family: claim the unit → skip it
+/// if already restored → Running → pre hook → restic → post hook → report. Data flows forward;
+/// each step is a named call.
+/// </summary>
+internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruption interruption)
+{
+    // Status writes after an interruption get their own deadline, well inside a 30 s grace period.
+    private static readonly TimeSpan FinalWriteBudget = TimeSpan.FromSeconds(8);
+
+    public async Task<UnitOutcome> RestoreAsync(UnitRestoreJob job, ILogger log, CancellationToken cancellationToken)
+    {
+        var unit = job.Unit;
+        var restic = await parts.Restic.LocateAsync(cancellationToken);
+        await using var claim = await parts.Claims.AcquireAsync(unit.Name, cancellationToken);
+        var previous = await parts.Status.GetPhaseAsync(cancellationToken);
+        if (previous == UnitPhase.Succeeded)
+            return AlreadyRestored(unit, log);
+
+        var plan = parts.Restic.Plan(job.Restic, job.Options with { Resume = previous == UnitPhase.Failed }, restic);
+        // Forms of the credentials that only planning derives (URL-encoded userinfo of a REST URL).
+        parts.Masker.AddRange(plan.SecretValues);
+        log.Information("Restoring {Unit:l} {Origin:l} ({Calls} restic call(s), restic {ResticVersion})",
+            unit.ToString(), job.Origin, plan.Invocations.Count, restic.Version);
+
+        var started = parts.Clock.GetTimestamp();
+        await parts.Status.WriteAsync(new UnitStatusEntry(UnitPhase.Running), cancellationToken);
+
+        using var deadline = DeadlineSource(job.Deadline, log);
+        using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, claim.Lost, deadline.Token);
+
+        string? error = null;
+        var failureExitCode = ExitCodes.RestoreFailed;
+        ResticRestoreSummary? summary = null;
+        try
+        {
+            await RunPreRestoreHookAsync(job.Hooks, run.Token);
+            summary = await parts.Restic.RunAsync(plan, log, run.Token);
+        }
+        catch (Exception e) when (e is RestoreFailedException or OperationCanceledException)
+        {
+            error = CauseOfStop(run.Token, claim, deadline, cancellationToken) ?? e.Message;
+        }
+        catch (Exception e)
+        {
+            // Once Running is written, any failure must end in a Failed entry, never a unit left Running
+            // (nice/ionice missing, the target not writable, a bug): record it, keep its exit code.
+            log.Debug(e, "Restore of {Unit:l} stopped by an unexpected error", unit.ToString());
+            error = e.Message;
+            failureExitCode = e is RestoreException known ? known.ExitCode : ExitCodes.RestoreFailed;
+        }
+
+        var restoreSucceeded = error is null;
+        if (interruption.Reason is null)
+            error = await RunPostRestoreHookAsync(job.Hooks, restoreSucceeded, error, started, run.Token) ?? error;
+
+        return await ReportAsync(job, log, error, failureExitCode, summary, started);
+    }
+
+    private async Task RunPreRestoreHookAsync(UnitHooks hooks, CancellationToken cancellationToken)
+    {
+        if (hooks.PreRestore is not { } hook)
+            return;
+        var result = Masked(await parts.Hooks.ExecuteAsync(hook, hooks.Context with { Stage = HookStage.PreRestore }, cancellationToken));
+        await parts.Status.RecordHookAsync(HookStage.PreRestore, result, cancellationToken);
+        if (!result.Succeeded)
+            throw new RestoreFailedException($"preRestore hook failed: {result.Message}");
+    }
+
+    private HookResult Masked(HookResult result) => result with { Message = parts.Masker.Apply(result.Message) };
+
+    /// <summary>Runs postRestore per its policy; returns the error it causes, if any.</summary>
+    private async Task<string?> RunPostRestoreHookAsync(UnitHooks hooks, bool restoreSucceeded, string? restoreError, long started, CancellationToken cancellationToken)
+    {
+        if (hooks.PostRestore is not { } hook || !HookPolicy.ShouldRunPostRestore(hook.ExecutionPolicy, restoreSucceeded))
+            return null;
+        // The template sees the outcome as the status will record it: masked, with a Go duration.
+        var outcome = new HookOutcome(
+            restoreSucceeded ? UnitPhase.Succeeded : UnitPhase.Failed,
+            GoDuration.Format(parts.Clock.GetElapsedTime(started)),
+            restoreError is null ? null : parts.Masker.Apply(restoreError));
+        var context = hooks.Context with { Stage = HookStage.PostRestore, Outcome = outcome };
+        HookResult result;
+        try
+        {
+            result = Masked(await parts.Hooks.ExecuteAsync(hook, context, cancellationToken));
+        }
+        catch (OperationCanceledException) when (interruption.Reason is not null)
+        {
+            return null;
+        }
+        using var write = new CancellationTokenSource(FinalWriteBudget, parts.Clock);
+        await parts.Status.RecordHookAsync(HookStage.PostRestore, result, write.Token);
+        if (result.Succeeded)
+            return null;
+        var message = $"postRestore hook failed: {result.Message}";
+        return restoreSucceeded ? message + " (the data was restored)" : $"{restoreError}; {message}";
+    }
+
+    private string? CauseOfStop(CancellationToken run, IUnitClaim claim, CancellationTokenSource deadline, CancellationToken outer)
+    {
+        if (!run.IsCancellationRequested)
+            return null;
+        if (interruption.Reason is { } reason)
+            return reason;
+        if (claim.Lost.IsCancellationRequested)
+            return "lost the claim on this unit to another executor; restic was stopped";
+        if (deadline.IsCancellationRequested)
+            return "deadline exceeded; restic was stopped";
+        return outer.IsCancellationRequested ? "cancelled" : null;
+    }
+
+    private CancellationTokenSource DeadlineSource(DateTimeOffset? until, ILogger log)
+    {
+        if (until is null)
+            return new CancellationTokenSource();
+        var left = until.Value - parts.Clock.GetUtcNow();
+        log.Debug("Restore deadline {Deadline:O} ({Left} left)", until, left);
+        return new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.Zero, parts.Clock);
+    }
+
+    private async Task<UnitOutcome> ReportAsync(UnitRestoreJob job, ILogger log, string? error, int failureExitCode, ResticRestoreSummary? summary, long started)
+    {
+        var unit = job.Unit;
+        var elapsed = parts.Clock.GetElapsedTime(started);
+        error = error is null ? null : parts.Masker.Apply(error);
+        var phase = error is null ? UnitPhase.Succeeded : UnitPhase.Failed;
+        var duration = GoDuration.Format(elapsed);
+        var restored = summary is null ? "" : Describe(summary);
+
+        using var write = new CancellationTokenSource(FinalWriteBudget, parts.Clock);
+        await parts.Status.WriteAsync(new UnitStatusEntry(phase, duration, error), write.Token);
+        if (error is null)
+        {
+            var message = $"Restored {unit} {job.Origin} in {duration}: {restored}";
+            log.Information("{Message:l}", message);
+            await parts.Events.RecordAsync(new RestoreEvent(RestoreEventType.Normal, job.Reasons.Succeeded, message), write.Token);
+        }
+        else
+        {
+            log.Error("Restore of {Unit:l} failed after {Duration:l}: {Error:l}", unit.ToString(), duration, error);
+            await parts.Events.RecordAsync(new RestoreEvent(RestoreEventType.Warning, job.Reasons.Failed, $"Failed to restore {unit}: {error}"), write.Token);
+        }
+        await PublishMetricsAsync(new UnitRestoreReport(unit.Name, phase, elapsed, error, summary?.FilesRestored ?? 0, summary?.BytesRestored ?? 0), log, write.Token);
+
+        var exitCode = error is null ? ExitCodes.Success : interruption.Reason is not null ? interruption.ExitCode : failureExitCode;
+        return new UnitOutcome(unit, phase, exitCode, error, restored);
+    }
+
+    private static string Describe(ResticRestoreSummary summary) =>
+        string.Create(CultureInfo.InvariantCulture, $"{summary.FilesRestored} file(s), {summary.BytesRestored} byte(s) restored, {summary.FilesSkipped} unchanged file(s) skipped");
+
+    private async Task PublishMetricsAsync(UnitRestoreReport report, ILogger log, CancellationToken cancellationToken)
+    {
+        if (parts.Metrics is null)
+            return;
+        try
+        {
+            await parts.Metrics.PublishAsync(report, cancellationToken);
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
+        {
+            log.Warning("Could not push metrics: {Error}", e.Message);
+        }
+    }
+
+    private static UnitOutcome AlreadyRestored(RestoreUnit unit, ILogger log)
+    {
+        log.Information("{Unit:l} is already restored (status Succeeded); nothing to do", unit.ToString());
+        return new UnitOutcome(unit, UnitPhase.Succeeded, ExitCodes.Success, null, "already restored");
+    }
+}

@@ -1,0 +1,56 @@
+using System.Globalization;
+using Stash.Restore.Core.Engine;
+using Stash.Restore.Core.Hooks;
+using Stash.Restore.Core.Processes;
+using Stash.Restore.Core.Status;
+
+namespace Stash.Restore.Core.Families.Stash;
+
+/// <summary>
+/// A Stash host's restore as the engine's job: the rule's restic request, restic's options from the
+/// command line and the session (nice/ionice, caching), the hooks and their template data, and the
+/// deadline from <c>spec.timeOut</c> and <c>status.sessionDeadline</c>.
+/// </summary>
+internal static class StashHostJob
+{
+    /// <summary>The engine's job for <paramref name="unit"/>: restic request and options, hooks, deadline.</summary>
+    public static UnitRestoreJob For(RestoreInputs inputs, RestoreUnit unit, ResolvedRule rule, RestoreSettings settings, TimeProvider clock)
+    {
+        var session = inputs.Session;
+        var request = StashRestoreRequest.For(rule, inputs.Repository, inputs.RepositorySecret);
+        var options = settings.ResticOptions(SessionPriority(session), sessionAllowsCache: session.Spec.TempDir?.DisableCaching != true);
+        var hooks = new UnitHooks(session.Spec.Hooks?.PreRestore, session.Spec.Hooks?.PostRestore, HookContextFor(session, unit.Name));
+        return new UnitRestoreJob(unit, request, options, $"by {rule.Name} from source host \"{rule.SourceHost}\"", hooks, Deadline(session, clock), StashHostRestore.Reasons);
+    }
+
+    /// <summary>What the hook templates read for this session and host.</summary>
+    public static HookContext HookContextFor(RestoreSession session, string host)
+    {
+        var target = session.Spec.Target?.Ref;
+        return new HookContext(HookStage.PreRestore, session.Metadata.Namespace ?? "", session.Metadata.Name ?? "", host, null)
+        {
+            Invoker = new HookObjectReference(RestoreSession.KindName, session.Metadata.Name ?? "", session.Metadata.Namespace, RestoreSession.ApiVersionV1Beta1),
+            Target = target is null ? null : new HookObjectReference(target.Kind ?? "", target.Name ?? "", target.Namespace ?? session.Metadata.Namespace, target.ApiVersion),
+        };
+    }
+
+    private static ProcessPriority? SessionPriority(RestoreSession session)
+    {
+        var container = session.Spec.RuntimeSettings?.Container;
+        return container?.Nice is null && container?.Ionice is null
+            ? null
+            : new ProcessPriority(container.Nice?.Adjustment, container.Ionice?.Class, container.Ionice?.ClassData);
+    }
+
+    /// <summary>The earlier of <c>spec.timeOut</c> from now and <c>status.sessionDeadline</c>.</summary>
+    private static DateTimeOffset? Deadline(RestoreSession session, TimeProvider clock)
+    {
+        DateTimeOffset? until = null;
+        if (GoDuration.TryParse(session.Spec.TimeOut, out var timeOut) && timeOut > TimeSpan.Zero)
+            until = clock.GetUtcNow() + timeOut;
+        if (DateTimeOffset.TryParse(session.Status?.SessionDeadline, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var sessionDeadline)
+            && (until is null || sessionDeadline < until))
+            until = sessionDeadline;
+        return until;
+    }
+}

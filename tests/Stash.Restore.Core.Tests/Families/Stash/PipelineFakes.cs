@@ -1,0 +1,137 @@
+using Serilog;
+using Stash.Restore.Core.Engine;
+using Stash.Restore.Core.Families.Stash;
+using Stash.Restore.Core.Hooks;
+using Stash.Restore.Core.Kubernetes;
+using Stash.Restore.Core.Input;
+using Stash.Restore.Core.Processes;
+using Stash.Restore.Core.Restic;
+using Stash.Restore.Core.Secrets;
+
+namespace Stash.Restore.Core.Tests.Families.Stash;
+
+/// <summary>restic as the pipeline sees it: records plans and runs, answers as told.</summary>
+internal sealed class FakeResticRestore : IResticRestore
+{
+    public List<ResticRestoreOptions> PlannedOptions { get; } = [];
+    public List<ResticRestoreRequest> PlannedRequests { get; } = [];
+    public int Runs { get; private set; }
+    public Func<CancellationToken, Task<ResticRestoreSummary>> OnRun { get; set; } = _ => Task.FromResult(new ResticRestoreSummary(3, 0, 300, 0));
+
+    public Task<ResticInstallation> LocateAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(new ResticInstallation("/usr/bin/restic", new Version(0, 18, 0)));
+
+    public ResticPlan Plan(ResticRestoreRequest request, ResticRestoreOptions options, ResticInstallation restic)
+    {
+        PlannedRequests.Add(request);
+        PlannedOptions.Add(options);
+        var spec = new ProcessSpec("restic", ["restore", "latest", "--host", request.Selections[0].Host ?? ""], new Dictionary<string, string?> { ["RESTIC_PASSWORD"] = request.Credentials["RESTIC_PASSWORD"] });
+        return new ResticPlan("local:/repo", [new ResticInvocation("latest of /data", spec)], []);
+    }
+
+    public Task<ResticRestoreSummary> RunAsync(ResticPlan plan, ILogger log, CancellationToken cancellationToken)
+    {
+        Runs++;
+        return OnRun(cancellationToken);
+    }
+}
+
+internal sealed class FakeHookExecutor : IHookExecutor
+{
+    public List<HookContext> Calls { get; } = [];
+    public Func<HookContext, HookResult> Answer { get; set; } = _ => new HookResult(true, "ok");
+
+    public Task<HookResult> ExecuteAsync(HookSpec hook, HookContext context, CancellationToken cancellationToken)
+    {
+        Calls.Add(context);
+        return Task.FromResult(Answer(context));
+    }
+}
+
+/// <summary>An in-memory status store that also keeps every write, in order.</summary>
+internal sealed class RecordingStatusStore : IHostStatusStore
+{
+    private readonly InMemoryStatusStore _inner;
+
+    public RecordingStatusStore(RestoreSessionStatus? initial = null) => _inner = new InMemoryStatusStore(initial);
+
+    public List<HostRestoreStats> Writes { get; } = [];
+    public RestoreSessionStatus? Current => _inner.Current;
+
+    public Task<HostRestoreStats?> GetAsync(string hostname, CancellationToken cancellationToken) => _inner.GetAsync(hostname, cancellationToken);
+
+    public Task UpsertAsync(HostRestoreStats entry, CancellationToken cancellationToken)
+    {
+        Writes.Add(entry);
+        return _inner.UpsertAsync(entry, cancellationToken);
+    }
+
+    public Task SetConditionAsync(Condition condition, CancellationToken cancellationToken) => _inner.SetConditionAsync(condition, cancellationToken);
+}
+
+internal sealed class RecordingEvents : IRestoreEventRecorder
+{
+    public List<RestoreEvent> Events { get; } = [];
+
+    public Task RecordAsync(RestoreEvent restoreEvent, CancellationToken cancellationToken)
+    {
+        Events.Add(restoreEvent);
+        return Task.CompletedTask;
+    }
+}
+
+internal sealed class LosableClaims : IUnitClaims
+{
+    public CancellationTokenSource LoseIt { get; } = new();
+
+    public Task<IUnitClaim> AcquireAsync(string hostname, CancellationToken cancellationToken) => Task.FromResult<IUnitClaim>(new Claim(LoseIt.Token));
+
+    private sealed class Claim(CancellationToken lost) : IUnitClaim
+    {
+        public CancellationToken Lost => lost;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>One pipeline with fakes around it, and the session it restores.</summary>
+internal sealed class PipelineRig
+{
+    public const string Password = "correct-horse-battery";
+
+    public FakeResticRestore Restic { get; } = new();
+    public FakeHookExecutor Hooks { get; } = new();
+    public RecordingStatusStore Status { get; init; } = new();
+    public RecordingEvents Events { get; } = new();
+    public LosableClaims Claims { get; } = new();
+    public Interruption Interruption { get; } = new();
+    public SecretMasker Masker { get; } = new();
+
+    public RestoreSession Session { get; set; } = new()
+    {
+        ApiVersion = RestoreSession.ApiVersionV1Beta1,
+        Kind = RestoreSession.KindName,
+        Metadata = new ObjectMeta { Name = "sts-restore", Namespace = "demo" },
+        Spec = new RestoreSessionSpec
+        {
+            Target = new RestoreTarget
+            {
+                Ref = new TargetReference { Kind = "StatefulSet", Name = "db" },
+                Rules = [new RestoreRule { TargetHosts = ["host-3"], SourceHost = "host-1", Paths = ["/data"] }, new RestoreRule { Paths = ["/data"] }],
+            },
+        },
+    };
+
+    public Task<UnitOutcome> RunAsync(string podName = "db-2", CancellationToken cancellationToken = default)
+    {
+        var parts = new StashRestoreParts(Restic, Hooks, Status, Events, Claims, null, Masker, new LoggerConfiguration().CreateLogger(), TimeProvider.System);
+        var pipeline = new StashHostRestore(parts, new RestoreSettings("/restore", "/tmp/scratch"), Interruption);
+        // The loader registers the Secret's values where it reads them.
+        Masker.Add(Password);
+        var inputs = new RestoreInputs(Session, new Repository { Metadata = new ObjectMeta { Name = "repo" }, Spec = new RepositorySpec { Backend = new BackendSpec { Local = new LocalSpec { MountPath = "/repo" } } } },
+            new Dictionary<string, string> { ["RESTIC_PASSWORD"] = Password }, new PodIdentity(podName, "demo", null, null, null), null);
+        return pipeline.RestoreAsync(inputs, cancellationToken);
+    }
+
+    public RestoreSession WithSpec(Func<RestoreSessionSpec, RestoreSessionSpec> change) => Session = Session with { Spec = change(Session.Spec) };
+}

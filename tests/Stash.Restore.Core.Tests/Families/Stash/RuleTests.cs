@@ -1,0 +1,90 @@
+using Stash.Restore.Core;
+using Stash.Restore.Core.Families.Stash;
+using Stash.Restore.Core.Hooks;
+using Stash.Restore.Core.Kubernetes;
+using Stash.Restore.Core.Input;
+
+namespace Stash.Restore.Core.Tests.Families.Stash;
+
+public class RuleTests
+{
+    private static RestoreRule Rule(string[]? hosts = null, string? source = null, string[]? paths = null, string[]? snapshots = null) =>
+        new() { TargetHosts = hosts?.ToList(), SourceHost = source, Paths = paths?.ToList(), Snapshots = snapshots?.ToList() };
+
+    private static RestoreSession Session(params RestoreRule[] rules) => new()
+    {
+        ApiVersion = RestoreSession.ApiVersionV1Beta1,
+        Kind = RestoreSession.KindName,
+        Metadata = new ObjectMeta { Name = "rs", Namespace = "demo" },
+        Spec = new RestoreSessionSpec { Target = new RestoreTarget { Rules = [.. rules] } },
+    };
+
+    [Fact]
+    public void A_specific_rule_beats_the_catch_all_whatever_the_order()
+    {
+        var specific = Rule(["host-3", "host-4"], "host-1", ["/data"]);
+        var catchAll = Rule([], "", ["/data"]);
+        foreach (var rules in new[] { new[] { specific, catchAll }, new[] { catchAll, specific } })
+        {
+            var resolved = RuleResolver.Resolve(rules, "host-3");
+            Assert.NotNull(resolved);
+            Assert.Same(specific, resolved.Rule);
+            Assert.Equal("host-1", resolved.SourceHost);
+            Assert.Equal(Array.IndexOf(rules, specific), resolved.Index);
+        }
+    }
+
+    [Fact]
+    public void Catch_all_applies_to_other_hosts_and_empty_sourceHost_means_the_host_itself()
+    {
+        var resolved = RuleResolver.Resolve([Rule(["host-3"], "host-1", ["/a"]), Rule(null, "", ["/b"])], "host-2");
+        Assert.NotNull(resolved);
+        Assert.Equal(1, resolved.Index);
+        Assert.Equal("host-2", resolved.SourceHost);
+    }
+
+    [Fact]
+    public void No_matching_rule_resolves_to_nothing() =>
+        Assert.Null(RuleResolver.Resolve([Rule(["host-3"], null, ["/a"])], "host-0"));
+
+    [Fact]
+    public void Valid_rules_have_no_problems() =>
+        Assert.Empty(RestoreSessionValidator.Problems(Session(Rule(["host-1"], "host-0", ["/a"]), Rule(null, null, snapshots: ["1a2b3c4d"]))));
+
+    [Theory]
+    [InlineData("two catch-alls", "spec.target.rules[1]: a second rule with empty targetHosts")]
+    [InlineData("host twice", "spec.target.rules[1].targetHosts: host \"host-1\" is also in rules[0]")]
+    [InlineData("both", "spec.target.rules[0]: sets both snapshots and paths")]
+    [InlineData("neither", "spec.target.rules[0]: has neither paths nor snapshots")]
+    [InlineData("relative path", "spec.target.rules[0].paths[1]: \"data\" is not an absolute path")]
+    [InlineData("empty host", "spec.target.rules[0].targetHosts: contains an empty host name")]
+    public void Every_invalid_rule_shape_is_rejected_with_the_rule_index(string shape, string expected)
+    {
+        var session = shape switch
+        {
+            "two catch-alls" => Session(Rule(null, null, ["/a"]), Rule([], null, ["/b"])),
+            "host twice" => Session(Rule(["host-1"], null, ["/a"]), Rule(["host-2", "host-1"], null, ["/b"])),
+            "both" => Session(Rule(null, null, ["/a"], ["1a2b3c4d"])),
+            "neither" => Session(Rule(["host-1"])),
+            "relative path" => Session(Rule(null, null, ["/a", "data"])),
+            "empty host" => Session(Rule([""], null, ["/a"])),
+            _ => throw new ArgumentOutOfRangeException(nameof(shape)),
+        };
+        var e = Assert.Throws<InvalidInputException>(() => RestoreSessionValidator.EnsureValid(session, "RestoreSession demo/rs"));
+        Assert.Contains(expected, e.Message);
+        Assert.StartsWith("RestoreSession demo/rs is invalid: ", e.Message);
+        Assert.Equal(ExitCodes.InvalidInput, e.ExitCode);
+    }
+
+    [Fact]
+    public void Unsupported_driver_and_bad_timeout_are_reported_together()
+    {
+        var session = Session(Rule(null, null, ["/a"])) with
+        {
+            Spec = Session(Rule(null, null, ["/a"])).Spec with { Driver = "VolumeSnapshotter", TimeOut = "soon" },
+        };
+        var problems = RestoreSessionValidator.Problems(session);
+        Assert.Contains(problems, p => p.Contains("spec.driver \"VolumeSnapshotter\""));
+        Assert.Contains(problems, p => p.Contains("spec.timeOut \"soon\""));
+    }
+}

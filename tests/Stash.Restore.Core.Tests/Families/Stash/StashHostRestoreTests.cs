@@ -1,0 +1,204 @@
+using Stash.Restore.Core;
+using Stash.Restore.Core.Engine;
+using Stash.Restore.Core.Families.Stash;
+using Stash.Restore.Core.Hooks;
+using Stash.Restore.Core.Kubernetes;
+using Stash.Restore.Core.Input;
+using Stash.Restore.Core.Restic;
+
+namespace Stash.Restore.Core.Tests.Families.Stash;
+
+public class StashHostRestoreTests
+{
+    private static readonly HookSpec ExecHook = new() { Exec = new ExecAction { Command = ["/bin/true"] } };
+
+    [Fact]
+    public async Task Restores_and_records_running_then_succeeded_with_a_go_duration_and_an_event()
+    {
+        var rig = new PipelineRig();
+        var outcome = await rig.RunAsync(podName: "db-3");
+
+        Assert.Equal((ExitCodes.Success, HostPhase.Succeeded, "host-3"), (outcome.ExitCode, outcome.Phase, outcome.Unit.Name));
+        Assert.Equal(1, rig.Restic.Runs);
+        Assert.Equal("host-1", rig.Restic.PlannedRequests.Single().Selections.Single().Host);
+        Assert.Equal([HostPhase.Running, HostPhase.Succeeded], rig.Status.Writes.Select(w => w.Phase));
+        Assert.All(rig.Status.Writes, w => Assert.Equal("host-3", w.Hostname));
+        Assert.Matches(@"^\d+(\.\d+)?(ns|µs|ms|s)$", rig.Status.Writes[^1].Duration);
+        Assert.Null(rig.Status.Writes[^1].Error);
+        var restoreEvent = Assert.Single(rig.Events.Events);
+        Assert.Equal((RestoreEventType.Normal, "HostRestoreSucceeded"), (restoreEvent.Type, restoreEvent.Reason));
+        Assert.Contains("host-3", restoreEvent.Message);
+        Assert.Contains("3 file(s), 300 byte(s)", restoreEvent.Message);
+    }
+
+    [Fact]
+    public async Task No_matching_rule_restores_nothing_and_records_the_real_host_as_succeeded()
+    {
+        var rig = new PipelineRig();
+        rig.WithSpec(s => s with { Target = s.Target! with { Rules = [new RestoreRule { TargetHosts = ["host-3"], Paths = ["/data"] }] } });
+        var outcome = await rig.RunAsync(podName: "db-0");
+
+        Assert.Equal(ExitCodes.Success, outcome.ExitCode);
+        Assert.Equal(0, rig.Restic.Runs);
+        var entry = Assert.Single(rig.Status.Current!.Stats!);
+        Assert.Equal(("host-0", HostPhase.Succeeded), (entry.Hostname, entry.Phase));
+        Assert.Contains(rig.Events.Events, e => e.Reason == "NoRuleMatched" && e.Message.Contains("host-0"));
+    }
+
+    [Fact]
+    public async Task Restic_failure_is_recorded_failed_and_exits_1()
+    {
+        var rig = new PipelineRig();
+        rig.Restic.OnRun = _ => throw new RestoreFailedException("restic: wrong password for repository local:/repo");
+        var outcome = await rig.RunAsync();
+
+        Assert.Equal((ExitCodes.RestoreFailed, HostPhase.Failed), (outcome.ExitCode, outcome.Phase));
+        Assert.Equal("restic: wrong password for repository local:/repo", rig.Status.Current!.Stats!.Single().Error);
+        Assert.Contains(rig.Events.Events, e => e.Type == RestoreEventType.Warning && e.Message.Contains("wrong password"));
+    }
+
+    [Theory]
+    [InlineData("nice")]
+    [InlineData("io")]
+    public async Task An_unexpected_error_after_running_is_recorded_failed_never_left_running(string kind)
+    {
+        var rig = new PipelineRig();
+        rig.Restic.OnRun = _ => kind == "nice"
+            ? throw new DependencyUnavailableException("nice not found on PATH")
+            : throw new UnauthorizedAccessException("Access to the path '/restore/data' is denied.");
+        var outcome = await rig.RunAsync();
+
+        Assert.Equal(kind == "nice" ? ExitCodes.DependencyUnavailable : ExitCodes.RestoreFailed, outcome.ExitCode);
+        var entry = rig.Status.Current!.Stats!.Single();
+        Assert.Equal(HostPhase.Failed, entry.Phase);
+        Assert.Contains(kind == "nice" ? "nice not found" : "is denied", entry.Error);
+    }
+
+    [Fact]
+    public async Task A_host_already_succeeded_is_skipped_without_running_restic()
+    {
+        var rig = new PipelineRig { Status = new RecordingStatusStore(new RestoreSessionStatus { Stats = [new HostRestoreStats { Hostname = "host-2", Phase = HostPhase.Succeeded, Duration = "3s" }] }) };
+        var outcome = await rig.RunAsync(podName: "db-2");
+        Assert.Equal(ExitCodes.Success, outcome.ExitCode);
+        Assert.Equal(0, rig.Restic.Runs);
+        Assert.Empty(rig.Status.Writes);
+    }
+
+    [Fact]
+    public async Task A_host_that_failed_before_is_retried_with_resume()
+    {
+        var rig = new PipelineRig { Status = new RecordingStatusStore(new RestoreSessionStatus { Stats = [new HostRestoreStats { Hostname = "host-2", Phase = HostPhase.Failed, Error = "x" }] }) };
+        var outcome = await rig.RunAsync(podName: "db-2");
+        Assert.Equal(ExitCodes.Success, outcome.ExitCode);
+        Assert.True(rig.Restic.PlannedOptions.Single().Resume);
+        Assert.Null(rig.Status.Current!.Stats!.Single().Error);
+    }
+
+    [Fact]
+    public async Task PreRestore_failure_skips_restic_and_fails_the_host_with_a_false_condition()
+    {
+        var rig = new PipelineRig();
+        rig.WithSpec(s => s with { Hooks = new RestoreHooks { PreRestore = ExecHook, PostRestore = ExecHook } });
+        rig.Hooks.Answer = c => new HookResult(c.Stage != HookStage.PreRestore, "exit code 3");
+        var outcome = await rig.RunAsync();
+
+        Assert.Equal(ExitCodes.RestoreFailed, outcome.ExitCode);
+        Assert.Equal(0, rig.Restic.Runs);
+        Assert.Equal("preRestore hook failed: exit code 3", rig.Status.Current!.Stats!.Single().Error);
+        var condition = rig.Status.Current.Conditions!.Single(c => c.Type == "PreRestoreHookExecutionSucceeded");
+        Assert.Equal(("False", "FailedToExecutePreRestoreHook"), (condition.Status, condition.Reason));
+        Assert.Contains("host-2", condition.Message);
+    }
+
+    [Theory]
+    [InlineData(null, true, true)]
+    [InlineData("Always", false, true)]
+    [InlineData("OnSuccess", true, true)]
+    [InlineData("OnSuccess", false, false)]
+    [InlineData("OnFailure", true, false)]
+    [InlineData("OnFailure", false, true)]
+    public async Task PostRestore_runs_per_its_execution_policy(string? policy, bool restoreSucceeds, bool expectRun)
+    {
+        var rig = new PipelineRig();
+        rig.WithSpec(s => s with { Hooks = new RestoreHooks { PostRestore = ExecHook with { ExecutionPolicy = policy } } });
+        if (!restoreSucceeds)
+            rig.Restic.OnRun = _ => throw new RestoreFailedException("restic failed");
+        await rig.RunAsync();
+
+        var post = rig.Hooks.Calls.Where(c => c.Stage == HookStage.PostRestore).ToList();
+        Assert.Equal(expectRun, post.Count == 1);
+        if (expectRun)
+            Assert.Equal(restoreSucceeds ? HostPhase.Succeeded : HostPhase.Failed, post[0].Outcome!.Phase);
+    }
+
+    [Fact]
+    public async Task PostRestore_failure_after_a_good_restore_fails_the_host_and_says_the_data_was_restored()
+    {
+        var rig = new PipelineRig();
+        rig.WithSpec(s => s with { Hooks = new RestoreHooks { PostRestore = ExecHook } });
+        rig.Hooks.Answer = _ => new HookResult(false, "exit code 1");
+        var outcome = await rig.RunAsync();
+
+        Assert.Equal(ExitCodes.RestoreFailed, outcome.ExitCode);
+        Assert.Equal("postRestore hook failed: exit code 1 (the data was restored)", rig.Status.Current!.Stats!.Single().Error);
+    }
+
+    [Fact]
+    public async Task Sigterm_during_restic_records_terminated_and_exits_143()
+    {
+        var rig = new PipelineRig();
+        using var stop = new CancellationTokenSource();
+        rig.Restic.OnRun = async ct =>
+        {
+            rig.Interruption.Record("terminated by SIGTERM", ExitCodes.Terminated);
+            await stop.CancelAsync();
+            await Task.Delay(Timeout.Infinite, ct);
+            return null!;
+        };
+        var outcome = await rig.RunAsync(cancellationToken: stop.Token);
+
+        Assert.Equal((ExitCodes.Terminated, HostPhase.Failed), (outcome.ExitCode, outcome.Phase));
+        Assert.Equal("terminated by SIGTERM", rig.Status.Current!.Stats!.Single().Error);
+    }
+
+    [Fact]
+    public async Task A_past_session_deadline_stops_restic_and_fails_the_host()
+    {
+        var rig = new PipelineRig();
+        rig.Session = rig.Session with { Status = new RestoreSessionStatus { SessionDeadline = "2020-01-01T00:00:00Z" } };
+        rig.Restic.OnRun = async ct =>
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+            return null!;
+        };
+        var outcome = await rig.RunAsync();
+        Assert.Equal(ExitCodes.RestoreFailed, outcome.ExitCode);
+        Assert.Equal("deadline exceeded; restic was stopped", rig.Status.Current!.Stats!.Single().Error);
+    }
+
+    [Fact]
+    public async Task Losing_the_host_claim_stops_restic_and_fails_the_host()
+    {
+        var rig = new PipelineRig();
+        rig.Restic.OnRun = async ct =>
+        {
+            await rig.Claims.LoseIt.CancelAsync();
+            await Task.Delay(Timeout.Infinite, ct);
+            return null!;
+        };
+        var outcome = await rig.RunAsync();
+        Assert.Equal(ExitCodes.RestoreFailed, outcome.ExitCode);
+        Assert.Contains("lost the claim", rig.Status.Current!.Stats!.Single().Error);
+    }
+
+    [Fact]
+    public async Task A_secret_in_an_error_is_masked_in_status_and_events()
+    {
+        var rig = new PipelineRig();
+        rig.Restic.OnRun = _ => throw new RestoreFailedException($"Fatal: rest:https://user:{PipelineRig.Password}@backup/ unreachable");
+        await rig.RunAsync();
+        Assert.DoesNotContain(PipelineRig.Password, rig.Status.Current!.Stats!.Single().Error);
+        Assert.Contains("***", rig.Status.Current.Stats!.Single().Error);
+        Assert.All(rig.Events.Events, e => Assert.DoesNotContain(PipelineRig.Password, e.Message));
+    }
+}
