@@ -199,27 +199,26 @@ public sealed class KubeStashResticRestoreTests(KubeStashStatefulSetBackups back
         var storage = objects.Get(new ObjectKey(BackupStorage.ApiVersionV1Alpha1, BackupStorage.KindName, storageRef.Namespace, storageRef.Name), KubeStashJsonContext.Default.BackupStorage);
         var location = DataSourceLocation.ForComponent(storage, repository, selection.Path);
         var encryption = DataSourceLocation.EncryptionSecret(session, repository);
-        var password = objects.Secret(encryption.Namespace, encryption.Name)[ResticBackends.PasswordKey];
+        var credentials = DataSourceLocation.CredentialsSecret(storage) is { } c ? objects.Secret(c.Namespace, c.Name) : new Dictionary<string, string>();
         var filters = RestoreFilters.Resolve(includeFlag, excludeFlag, session);
+        var request = KubeStashResticRequest.Build(location, credentials, encryption, objects.Secret(encryption.Namespace, encryption.Name), selection, filters);
 
-        var resticRepository = location.Local!.MountPath + "/" + location.Local.SubPath;
-        Assert.Equal(backups.Repositories.ComponentRepository(snapshot.Spec.Session!, component.Name), resticRepository);
-        foreach (var restic in selection.Snapshots)
+        // The neutral planner turns it into argv/env; the restic repository is the component's own.
+        var scratch = Path.Combine(_work, "scratch");
+        var plan = ResticPlanner.Plan(request, new ResticRestoreOptions(target, scratch, EnableCache: true, MaxConnections: null, Priority: null), backups.Repositories.Restic);
+        foreach (var directory in plan.ScratchDirectories)
+            Directory.CreateDirectory(directory);
+        Assert.Equal(selection.Snapshots.Count, plan.Invocations.Count);
+        foreach (var invocation in plan.Invocations)
         {
-            var arguments = new List<string> { "restore", restic.Id, "--target", target, "--json", "--no-cache" };
-            arguments.AddRange(filters.Include.SelectMany(i => new[] { "--include", i }));
-            arguments.AddRange(filters.Exclude.SelectMany(e => new[] { "--exclude", e }));
+            Assert.Equal(backups.Repositories.ComponentRepository(snapshot.Spec.Session!, component.Name), invocation.Process.Environment["RESTIC_REPOSITORY"]);
+            Assert.DoesNotContain(backups.Repositories.Password, invocation.Process.Arguments);
             var stderr = new StringBuilder();
             var result = await new ProcessRunner().RunAsync(
-                new ProcessSpec(backups.Repositories.Restic.Path, arguments, new Dictionary<string, string?>
-                {
-                    ["RESTIC_REPOSITORY"] = resticRepository,
-                    ["RESTIC_PASSWORD"] = password,
-                    ["RESTIC_PASSWORD_FILE"] = null,
-                }),
+                invocation.Process,
                 (stream, line) => { if (stream == OutputStream.StandardError) stderr.AppendLine(line); },
                 CancellationToken.None);
-            Assert.True(result.ExitCode == 0, $"restic restore {restic.Id} exited {result.ExitCode}: {stderr}");
+            Assert.True(result.ExitCode == 0, $"{invocation.Description}: restic exited {result.ExitCode}: {stderr}");
         }
         return new Restored(snapshot.Metadata.Name!, component.Name, component.ChosenBy, selection.Snapshots.Count);
     }
