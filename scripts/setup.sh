@@ -102,4 +102,17 @@ ensure_tool() {
 ensure_restic
 ensure_tool ionice util-linux
 ensure_tool nice coreutils
+
+# The hook-template tests compare our Go text/template interpreter with Go's own (plus sprig, as Stash
+# uses it): Debian's Go 1.19 and sprig 3.2.3 are built in GOPATH mode (GO111MODULE=off GOPATH=/usr/share/gocode).
+# Without them those tests skip and say so; the executor itself never needs Go.
+ensure_go_template_oracle() {
+    if command -v go >/dev/null 2>&1 && [ -d /usr/share/gocode/src/github.com/Masterminds/sprig ]; then
+        say "go and sprig already installed (template tests' oracle)"
+        return
+    fi
+    say "installing golang-go and golang-github-masterminds-sprig-dev (template tests' oracle)"
+    apt_install golang-go golang-github-masterminds-sprig-dev
+}
+ensure_go_template_oracle
 say "ok"

@@ -56,6 +56,13 @@ internal static class RestoreCommand
                 : await RestoreWiring.ClusterAsync(flags, parse, pod, host, masker, log, cancellationToken);
             var session = wiring.Inputs.Session;
             log = log.ForSession(session.Metadata.Namespace, session.Metadata.Name);
+            if (parse.GetValue(flags.Hosts) is { } hosts)
+            {
+                if (!parse.GetValue(flags.DryRun))
+                    throw new InvalidInputException("--hosts previews several hosts and needs --dry-run");
+                return await PrintPreviewAsync(host, flags, parse, new StashHostsPreview(restic, settings, masker, host.Clock), wiring.Inputs,
+                    StashHostsPreview.Hosts(hosts, session, parse.GetValue(flags.Replicas)), cancellationToken);
+            }
             if (parse.GetValue(flags.DryRun))
                 return await PrintPlanAsync(host, flags, parse, new StashDryRun(restic, settings, masker, host.Clock), wiring.Inputs, cancellationToken);
 
@@ -118,6 +125,17 @@ internal static class RestoreCommand
         var text = parse.GetValue(flags.Output) == "json"
             ? JsonSerializer.Serialize(plan, StashPlanJsonContext.Default.RestorePlanReport)
             : StashPlanText.Render(plan);
+        await host.Output.WriteLineAsync(text.TrimEnd());
+        return ExitCodes.Success;
+    }
+
+    private static async Task<int> PrintPreviewAsync(
+        CliHost host, RestoreFlags flags, ParseResult parse, StashHostsPreview preview, RestoreInputs inputs, IReadOnlyList<string> hosts, CancellationToken cancellationToken)
+    {
+        var report = await preview.PreviewAsync(inputs, hosts, cancellationToken);
+        var text = parse.GetValue(flags.Output) == "json"
+            ? JsonSerializer.Serialize(report, StashPlanJsonContext.Default.HostsPreviewReport)
+            : StashPlanText.Render(report);
         await host.Output.WriteLineAsync(text.TrimEnd());
         return ExitCodes.Success;
     }

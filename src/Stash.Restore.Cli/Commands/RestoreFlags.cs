@@ -27,6 +27,8 @@ internal sealed class RestoreFlags
     public Option<string?> ScratchDir { get; } = new("--scratch-dir") { Description = "Cache, temp files and credential files. Default: /stash-tmp if it exists, else the system temp dir." };
     public Option<string?> TargetDir { get; } = new("--target-dir") { Description = "Restore under this root instead of / (for inspection)." };
     public Option<bool> DryRun { get; } = new("--dry-run") { Description = "Resolve everything and print the plan; restore and write nothing." };
+    public Option<string?> Hosts { get; } = new("--hosts") { Description = "With --dry-run: preview these hosts at once (host-0,host-1 or all): rule, source host, and the snapshot each restic call resolves to now." };
+    public Option<int?> Replicas { get; } = new("--replicas") { Description = "With --hosts all: the target's number of replicas (default: spec.target.replicas)." };
     public Option<string> Output { get; } = new("--output", "-o") { Description = "Plan format for --dry-run: text or json.", DefaultValueFactory = _ => "text" };
     public Option<string?> RestoreSessionFile { get; } = new("--restoresession-file") { Description = "Offline: read the RestoreSession from this YAML/JSON file instead of the API." };
     public Option<string?> RepositoryFile { get; } = new("--repository-file") { Description = "Offline: read the Repository from this YAML/JSON file." };
@@ -56,7 +58,7 @@ internal sealed class RestoreFlags
         [
             RestoreSession, Namespace, Kubeconfig, Master, InvokerKind, InvokerName, TargetKind, TargetName, TargetNamespace,
             SecretDir, EnableCache, MaxConnections, MetricsEnabled, PushgatewayUrl, RestoreModel, Host, ScratchDir, TargetDir,
-            DryRun, Output, RestoreSessionFile, RepositoryFile, StatusFile, Verify, FailOnMetadataErrors, HookTimeout, OwnContainer, LogFormat, LogLevel, Verbosity,
+            DryRun, Hosts, Replicas, Output, RestoreSessionFile, RepositoryFile, StatusFile, Verify, FailOnMetadataErrors, HookTimeout, OwnContainer, LogFormat, LogLevel, Verbosity,
         ];
         foreach (var option in all.Concat(Ignored))
             command.Options.Add(option);

@@ -12,4 +12,7 @@ internal interface IResticRestore
 
     /// <summary>Runs the plan's calls in order; <see cref="RestoreFailedException"/> with one masked line on failure.</summary>
     Task<ResticRestoreSummary> RunAsync(ResticPlan plan, Serilog.ILogger log, CancellationToken cancellationToken);
+
+    /// <summary>The repository's snapshots, read-only; <see cref="RestoreFailedException"/> with one masked line on failure.</summary>
+    Task<IReadOnlyList<ResticSnapshot>> ListSnapshotsAsync(ResticPlan plan, Secrets.SecretMasker masker, CancellationToken cancellationToken);
 }

@@ -1,126 +1,87 @@
-using System.Text;
-using Stash.Restore.Core.Engine;
+using Stash.Restore.Core.Hooks.Templates;
 
 namespace Stash.Restore.Core.Hooks;
 
-/// <summary>A template that cannot be rendered: unknown field, unclosed action, unsupported syntax.</summary>
+/// <summary>A template that cannot be rendered: a syntax error, unknown function or field, a failing function.</summary>
 internal sealed class HookTemplateException(string message) : Exception(message);
 
 /// <summary>
-/// Renders the few Go-template actions Stash hooks use (<c>{{ .Namespace }}</c>, <c>{{ .Name }}</c>,
-/// <c>{{ .Hostname }}</c>, <c>{{ .Status.Phase }}</c>, <c>{{ .Status.Duration }}</c>,
-/// <c>{{ .Status.Error }}</c>) with Go's whitespace rules, including the <c>{{-</c>/<c>-}}</c>
-/// trim markers. Deliberately not a template engine: anything else is an error, never silently empty.
+/// Hook commands, paths, headers and bodies are Go <c>text/template</c> with sprig, as in Stash
+/// (interpreted by <see cref="GoTemplate"/>), over <c>.Name .Namespace .Invoker.{Kind,Name}
+/// .Target.{Kind,Name,Namespace,APIVersion} .Status.{Phase,Duration,Error}</c> and <c>.Hostname</c>.
 /// </summary>
 internal static class HookTemplate
 {
-    public static readonly IReadOnlyList<string> Fields =
-        [".Namespace", ".Name", ".Hostname", ".Status.Phase", ".Status.Duration", ".Status.Error"];
+    /// <summary>The invoker kind hooks run by this executor see: Stash runs them for a RestoreSession.</summary>
+    public const string InvokerKind = "RestoreSession";
 
-    private const string Open = "{{";
-    private const string Close = "}}";
+    // .Status exists before the restore (empty, as in Stash) but reading it there is always a mistake.
+    private static readonly Dictionary<string, string> UnavailableBeforeRestore = new(StringComparer.Ordinal)
+    {
+        ["Status"] = "is only available to postRestore hooks: the restore has not run yet",
+    };
+
+    private static readonly Dictionary<string, string> NothingUnavailable = new(StringComparer.Ordinal);
 
     /// <summary>Renders <paramref name="template"/> for <paramref name="context"/>.</summary>
-    /// <exception cref="HookTemplateException">Unknown field, unclosed action, or a field not available at this stage.</exception>
-    public static string Render(string template, HookContext context) =>
-        Expand(template, field => Resolve(field, context));
-
-    /// <summary>Checks a template without rendering it (fields known, <c>.Status</c> only for postRestore).</summary>
-    /// <exception cref="HookTemplateException">As <see cref="Render"/>.</exception>
-    public static void Check(string template, HookStage stage) =>
-        Expand(template, field =>
-        {
-            EnsureKnown(field);
-            EnsureAvailable(field, stage);
-            return "";
-        });
-
-    private static string Expand(string template, Func<string, string> value)
+    /// <param name="clock">Serves sprig's <c>now</c> and <c>date</c>; the system clock when null.</param>
+    /// <param name="place">Where the template comes from, named in errors (<c>template: httpPost.body:1: …</c>).</param>
+    /// <exception cref="HookTemplateException">The template does not parse or fails while executing.</exception>
+    public static string Render(string template, HookContext context, TimeProvider? clock = null, string place = "hook")
     {
-        if (!template.Contains(Open, StringComparison.Ordinal))
+        // Text without an action renders as itself in Go too; skip the parser for the common case.
+        if (!template.Contains("{{", StringComparison.Ordinal))
             return template;
-        var output = new StringBuilder(template.Length);
-        var position = 0;
-        while (position < template.Length)
+        try
         {
-            var start = template.IndexOf(Open, position, StringComparison.Ordinal);
-            if (start < 0)
-            {
-                output.Append(template, position, template.Length - position);
-                break;
-            }
-            var end = template.IndexOf(Close, start + Open.Length, StringComparison.Ordinal);
-            if (end < 0)
-                throw new HookTemplateException($"unclosed action at offset {start} in template \"{template}\"");
-
-            var inner = template[(start + Open.Length)..end];
-            // Go: "{{- " trims whitespace before the action, " -}}" after; the marker needs the space.
-            var trimLeft = inner.StartsWith("- ", StringComparison.Ordinal) || inner == "-";
-            var trimRight = inner.EndsWith(" -", StringComparison.Ordinal);
-            if (trimLeft)
-                inner = inner[1..];
-            if (trimRight)
-                inner = inner[..^1];
-
-            output.Append(template, position, start - position);
-            if (trimLeft)
-                TrimEndWhitespace(output);
-            output.Append(value(ParseField(inner.Trim(), template)));
-
-            position = end + Close.Length;
-            if (trimRight)
-            {
-                while (position < template.Length && char.IsWhiteSpace(template[position]))
-                    position++;
-            }
+            return GoTemplate.Parse(place, template).Execute(Data(context).ToValue(), clock ?? TimeProvider.System);
         }
-        return output.ToString();
-    }
-
-    private static string ParseField(string action, string template)
-    {
-        if (action.Length == 0)
-            throw new HookTemplateException($"empty action {{{{}}}} in template \"{template}\"");
-        if (action[0] != '.' || action.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '.' or '_')))
-            throw new HookTemplateException(
-                $"unsupported action {{{{ {action} }}}} in template \"{template}\": only fields are supported ({string.Join(", ", Fields)})");
-        return action;
-    }
-
-    private static string Resolve(string field, HookContext context)
-    {
-        EnsureKnown(field);
-        EnsureAvailable(field, context.Stage);
-        var outcome = context.Outcome;
-        return field switch
+        catch (TemplateException e)
         {
-            ".Namespace" => context.Namespace,
-            ".Name" => context.SessionName,
-            ".Hostname" => context.Hostname,
-            ".Status.Phase" => outcome?.Phase ?? "",
-            ".Status.Duration" => outcome?.Duration ?? "",
-            ".Status.Error" => outcome?.Error ?? "",
-            _ => throw new HookTemplateException($"unknown field {field}"),
-        };
+            throw new HookTemplateException(e.Message);
+        }
     }
 
-    private static void EnsureKnown(string field)
+    /// <summary>
+    /// Every problem of a template found without running it: syntax, unknown functions (Go's parse errors)
+    /// and fields the hook data does not have (Go finds those only when executing), each with its position.
+    /// </summary>
+    public static IReadOnlyList<string> Problems(string template, HookStage stage, string place = "hook")
     {
-        if (!Fields.Contains(field, StringComparer.Ordinal))
-            throw new HookTemplateException($"unknown field {field} in hook template (known: {string.Join(", ", Fields)})");
+        if (!template.Contains("{{", StringComparison.Ordinal))
+            return [];
+        GoTemplate parsed;
+        try
+        {
+            parsed = GoTemplate.Parse(place, template);
+        }
+        catch (TemplateException e)
+        {
+            return [e.Message];
+        }
+        return TemplateFieldCheck.Check(parsed, HookTemplateData.Empty.ToValue(),
+            stage == HookStage.PreRestore ? UnavailableBeforeRestore : NothingUnavailable);
     }
 
-    private static void EnsureAvailable(string field, HookStage stage)
+    /// <summary>Checks a template without rendering it.</summary>
+    /// <exception cref="HookTemplateException">The first of <see cref="Problems"/>.</exception>
+    public static void Check(string template, HookStage stage)
     {
-        if (stage == HookStage.PreRestore && field.StartsWith(".Status.", StringComparison.Ordinal))
-            throw new HookTemplateException($"field {field} is only available to postRestore hooks: the restore has not run yet");
+        if (Problems(template, stage) is [var first, ..])
+            throw new HookTemplateException(first);
     }
 
-    private static void TrimEndWhitespace(StringBuilder builder)
+    /// <summary>The data a hook's templates see for <paramref name="context"/>.</summary>
+    public static HookTemplateData Data(HookContext context)
     {
-        var length = builder.Length;
-        while (length > 0 && char.IsWhiteSpace(builder[length - 1]))
-            length--;
-        builder.Length = length;
+        var outcome = context.Outcome;
+        var target = context.Target ?? new HookTarget("", "", "", "");
+        return new HookTemplateData(
+            context.SessionName,
+            context.Namespace,
+            new HookInvoker(InvokerKind, context.SessionName),
+            target,
+            new HookStatus(outcome?.Phase ?? "", outcome?.Duration ?? "", outcome?.Error ?? ""),
+            context.Hostname);
     }
 }

@@ -83,44 +83,48 @@ internal static class HookValidation
         _ => null,
     };
 
+    // Every template problem of the hook, each with its place: "template: httpPost.body:1:12: unknown field .Foo: …".
     private static string? Templates(HookSpec hook, HookStage stage)
     {
-        try
-        {
-            foreach (var template in TemplatedStrings(hook))
-                HookTemplate.Check(template, stage);
-            return null;
-        }
-        catch (HookTemplateException e)
-        {
-            return e.Message;
-        }
+        var problems = TemplatedPlaces(hook)
+            .SelectMany(t => HookTemplate.Problems(t.Text, stage, t.Place))
+            .ToList();
+        return problems.Count == 0 ? null : string.Join("; ", problems);
     }
 
     /// <summary>Every string of the hook that is rendered as a template before use.</summary>
-    public static IEnumerable<string> TemplatedStrings(HookSpec hook)
+    public static IEnumerable<string> TemplatedStrings(HookSpec hook) => TemplatedPlaces(hook).Select(t => t.Text);
+
+    /// <summary>Every templated string with its place in the hook (<c>exec.command[1]</c>, <c>httpPost.body</c>).</summary>
+    public static IEnumerable<(string Place, string Text)> TemplatedPlaces(HookSpec hook)
     {
-        var strings = new List<string?>();
-        strings.AddRange(hook.Exec?.Command ?? []);
-        foreach (var action in new HttpGetAction?[] { hook.HttpGet, hook.HttpPost })
+        var strings = new List<(string, string?)>();
+        var command = hook.Exec?.Command ?? [];
+        for (var i = 0; i < command.Count; i++)
+            strings.Add(($"exec.command[{i}]", command[i]));
+        foreach (var (kind, action) in new (string, HttpGetAction?)[] { ("httpGet", hook.HttpGet), ("httpPost", hook.HttpPost) })
         {
             if (action is null)
                 continue;
-            strings.Add(action.Host);
-            strings.Add(action.Path);
-            foreach (var header in action.HttpHeaders ?? [])
+            strings.Add(($"{kind}.host", action.Host));
+            strings.Add(($"{kind}.path", action.Path));
+            var headers = action.HttpHeaders ?? [];
+            for (var i = 0; i < headers.Count; i++)
             {
-                strings.Add(header.Name);
-                strings.Add(header.Value);
+                strings.Add(($"{kind}.httpHeaders[{i}].name", headers[i].Name));
+                strings.Add(($"{kind}.httpHeaders[{i}].value", headers[i].Value));
             }
         }
-        strings.Add(hook.HttpPost?.Body);
-        foreach (var entry in hook.HttpPost?.Form ?? [])
+        strings.Add(("httpPost.body", hook.HttpPost?.Body));
+        var form = hook.HttpPost?.Form ?? [];
+        for (var i = 0; i < form.Count; i++)
         {
-            strings.Add(entry.Key);
-            strings.AddRange(entry.Values ?? []);
+            strings.Add(($"httpPost.form[{i}].key", form[i].Key));
+            var values = form[i].Values ?? [];
+            for (var v = 0; v < values.Count; v++)
+                strings.Add(($"httpPost.form[{i}].values[{v}]", values[v]));
         }
-        strings.Add(hook.TcpSocket?.Host);
-        return strings.OfType<string>();
+        strings.Add(("tcpSocket.host", hook.TcpSocket?.Host));
+        return strings.Where(s => s.Item2 is not null).Select(s => (s.Item1, s.Item2!));
     }
 }

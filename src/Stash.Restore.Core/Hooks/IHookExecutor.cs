@@ -18,18 +18,12 @@ internal sealed record HookContext(
     string Hostname,
     HookOutcome? Outcome)
 {
-    /// <summary>The object that invoked the restore (<c>.Invoker.Kind</c>, <c>.Invoker.Name</c>).</summary>
-    public HookObjectReference? Invoker { get; init; }
-
-    /// <summary>The restore target (<c>.Target.Kind/Name/Namespace/APIVersion</c>).</summary>
-    public HookObjectReference? Target { get; init; }
+    /// <summary>The restore target (<c>.Target.Kind/Name/Namespace/APIVersion</c>); empty fields when null.</summary>
+    public Templates.HookTarget? Target { get; init; }
 }
 
 /// <summary>How the restore ended, as a postRestore hook's template sees it.</summary>
 internal sealed record HookOutcome(string Phase, string? Duration, string? Error);
-
-/// <summary>An object a hook template may name.</summary>
-internal sealed record HookObjectReference(string Kind, string Name, string? Namespace = null, string? ApiVersion = null);
 
 internal sealed record HookResult(bool Succeeded, string Message);
 

@@ -13,6 +13,9 @@ internal sealed class ResticRestore(IProcessRunner runner, TimeProvider clock, I
     public ResticPlan Plan(ResticRestoreRequest request, ResticRestoreOptions options, ResticInstallation restic) =>
         ResticPlanner.Plan(request, options, restic);
 
+    public Task<IReadOnlyList<ResticSnapshot>> ListSnapshotsAsync(ResticPlan plan, Secrets.SecretMasker masker, CancellationToken cancellationToken) =>
+        ResticSnapshotList.ReadAsync(runner, plan, masker, cancellationToken);
+
     public Task<ResticRestoreSummary> RunAsync(ResticPlan plan, ILogger log, CancellationToken cancellationToken) =>
         new ResticRestoreRunner(runner, log, clock).RunAsync(plan, cancellationToken);
 }

@@ -215,7 +215,7 @@ public sealed class HookExecutorExecTests
 
         Assert.False(result.Succeeded);
         Assert.Empty(runner.Started);
-        Assert.StartsWith("invalid hook: unknown field .Foo", result.Message, StringComparison.Ordinal);
+        Assert.StartsWith("invalid hook: template: exec.command[1]:1:3: unknown field .Foo", result.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Hooks;
+using Stash.Restore.Core.Hooks.Templates;
 using Stash.Restore.Core.Processes;
 using Stash.Restore.Core.Status;
 
@@ -27,10 +28,10 @@ internal static class StashHostJob
     public static HookContext HookContextFor(RestoreSession session, string host)
     {
         var target = session.Spec.Target?.Ref;
+        // .Target's namespace defaults to the session's, as Stash fills it.
         return new HookContext(HookStage.PreRestore, session.Metadata.Namespace ?? "", session.Metadata.Name ?? "", host, null)
         {
-            Invoker = new HookObjectReference(RestoreSession.KindName, session.Metadata.Name ?? "", session.Metadata.Namespace, RestoreSession.ApiVersionV1Beta1),
-            Target = target is null ? null : new HookObjectReference(target.Kind ?? "", target.Name ?? "", target.Namespace ?? session.Metadata.Namespace, target.ApiVersion),
+            Target = new HookTarget(target?.Kind ?? "", target?.Name ?? "", target?.Namespace ?? session.Metadata.Namespace ?? "", target?.ApiVersion ?? ""),
         };
     }
 

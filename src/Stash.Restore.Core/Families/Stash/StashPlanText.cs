@@ -31,6 +31,31 @@ internal static class StashPlanText
         return text.ToString();
     }
 
+    /// <summary>One row per host and call: rule, source host, what it restores, and the snapshot it resolves to now.</summary>
+    public static string Render(HostsPreviewReport preview)
+    {
+        var rows = new List<string[]> { new[] { "HOST", "RULE", "SOURCE HOST", "RESTORES", "SNAPSHOT NOW" } };
+        foreach (var host in preview.Hosts)
+        {
+            if (host.Note is not null)
+            {
+                rows.Add([host.Hostname, "-", "-", "-", host.Note]);
+                continue;
+            }
+            foreach (var call in host.Calls)
+            {
+                var snapshot = call.Snapshot is { } s ? $"{s.ShortId} of {s.Host} at {s.Time}" : call.Problem ?? "-";
+                rows.Add([host.Hostname, host.Rule ?? "-", host.SourceHost ?? "-", call.Restores, snapshot]);
+            }
+        }
+        var widths = Enumerable.Range(0, 5).Select(c => rows.Max(r => r[c].Length)).ToArray();
+        var text = new StringBuilder();
+        text.AppendLine($"Dry run for {preview.Session}, {preview.Hosts.Count} host(s), repository {preview.Repository} — nothing will be restored or written.");
+        foreach (var row in rows)
+            text.AppendLine(string.Join("  ", row.Select((cell, c) => c == row.Length - 1 ? cell : cell.PadRight(widths[c]))).TrimEnd());
+        return text.ToString();
+    }
+
     private static string Quote(string arg) =>
         arg.Length > 0 && arg.All(c => char.IsAsciiLetterOrDigit(c) || "-_./:=@,+%*".Contains(c)) ? arg : $"'{arg.Replace("'", "'\\''")}'";
 }

@@ -29,6 +29,9 @@ internal sealed class FakeResticRestore : IResticRestore
         return new ResticPlan("local:/repo", [new ResticInvocation("latest of /data", spec)], []);
     }
 
+    public Task<IReadOnlyList<ResticSnapshot>> ListSnapshotsAsync(ResticPlan plan, SecretMasker masker, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("a restore never lists snapshots up front");
+
     public Task<ResticRestoreSummary> RunAsync(ResticPlan plan, ILogger log, CancellationToken cancellationToken)
     {
         Runs++;

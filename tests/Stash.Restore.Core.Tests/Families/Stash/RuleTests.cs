@@ -81,10 +81,10 @@ public class RuleTests
     {
         var session = Session(Rule(null, null, ["/a"])) with
         {
-            Spec = Session(Rule(null, null, ["/a"])).Spec with { Driver = "VolumeSnapshotter", TimeOut = "soon" },
+            Spec = Session(Rule(null, null, ["/a"])).Spec with { Driver = "Velero", TimeOut = "soon" },
         };
         var problems = RestoreSessionValidator.Problems(session);
-        Assert.Contains(problems, p => p.Contains("spec.driver \"VolumeSnapshotter\""));
+        Assert.Contains(problems, p => p.Contains("spec.driver \"Velero\" is not one of Restic, VolumeSnapshotter"));
         Assert.Contains(problems, p => p.Contains("spec.timeOut \"soon\""));
     }
 }
