@@ -6,7 +6,6 @@ using System.Net.Sockets;
 using System.Text;
 using Serilog;
 using Stash.Restore.Core.Engine;
-using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Processes;

@@ -1,5 +1,4 @@
 using Stash.Restore.Core.Engine;
-using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Input;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Serilog;
 using Stash.Restore.Core.Engine;
-using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Secrets;
@@ -9,7 +8,7 @@ using Stash.Restore.Core.Secrets;
 namespace Stash.Restore.Core.Kubernetes;
 
 /// <summary>
-/// core/v1 Events on the RestoreSession (involvedObject carries its uid so
+/// core/v1 Events on the session (involvedObject carries its uid so
 /// <c>kubectl describe</c> shows them). Best effort: a failure is a warning.
 /// </summary>
 internal sealed class KubernetesEventRecorder : IRestoreEventRecorder
@@ -22,17 +21,17 @@ internal sealed class KubernetesEventRecorder : IRestoreEventRecorder
     private static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(20);
 
     private readonly IKubernetesApi _api;
-    private readonly RestoreSession _session;
+    private readonly EventTarget _target;
     private readonly string? _reportingInstance;
     private readonly SecretMasker? _masker;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
 
     /// <param name="reportingInstance">This pod's name, shown as the event's source host.</param>
-    public KubernetesEventRecorder(IKubernetesApi api, RestoreSession session, string? reportingInstance, SecretMasker? masker, TimeProvider timeProvider, ILogger logger)
+    public KubernetesEventRecorder(IKubernetesApi api, EventTarget target, string? reportingInstance, SecretMasker? masker, TimeProvider timeProvider, ILogger logger)
     {
         _api = api;
-        _session = session;
+        _target = target;
         _reportingInstance = reportingInstance;
         _masker = masker;
         _timeProvider = timeProvider;
@@ -61,8 +60,8 @@ internal sealed class KubernetesEventRecorder : IRestoreEventRecorder
 
     internal EventObject Build(RestoreEvent restoreEvent)
     {
-        var ns = _session.Metadata.Namespace ?? throw new InvalidOperationException("the RestoreSession has no namespace");
-        var name = _session.Metadata.Name ?? throw new InvalidOperationException("the RestoreSession has no name");
+        var ns = _target.Namespace;
+        var name = _target.Name;
         var now = _timeProvider.GetUtcNow();
         var message = _masker?.Apply(restoreEvent.Message) ?? restoreEvent.Message;
         if (message.Length > MaxMessageLength)
@@ -73,18 +72,18 @@ internal sealed class KubernetesEventRecorder : IRestoreEventRecorder
             Metadata = new ObjectMeta { Name = EventName(name, now), Namespace = ns },
             InvolvedObject = new ObjectReference
             {
-                ApiVersion = RestoreSession.ApiVersionV1Beta1,
-                Kind = RestoreSession.KindName,
+                ApiVersion = _target.ApiVersion,
+                Kind = _target.Kind,
                 Name = name,
                 Namespace = ns,
-                Uid = _session.Metadata.Uid,
+                Uid = _target.Uid,
             },
             Reason = restoreEvent.Reason,
             Message = message,
             Type = restoreEvent.Type == RestoreEventType.Warning ? "Warning" : "Normal",
             Source = new EventSource { Component = Component, Host = _reportingInstance },
-            FirstTimestamp = KubernetesHostStatusStore.Rfc3339(now),
-            LastTimestamp = KubernetesHostStatusStore.Rfc3339(now),
+            FirstTimestamp = KubernetesTime.Rfc3339(now),
+            LastTimestamp = KubernetesTime.Rfc3339(now),
             Count = 1,
             ReportingComponent = Component,
             ReportingInstance = _reportingInstance,
@@ -99,6 +98,5 @@ internal sealed class KubernetesEventRecorder : IRestoreEventRecorder
         return prefix + suffix;
     }
 
-    private string Describe() =>
-        string.Create(CultureInfo.InvariantCulture, $"RestoreSession {_session.Metadata.Namespace}/{_session.Metadata.Name}");
+    private string Describe() => _target.ToString();
 }

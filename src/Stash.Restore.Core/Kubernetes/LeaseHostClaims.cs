@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Serilog;
 using Stash.Restore.Core.Engine;
-using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Input;
 

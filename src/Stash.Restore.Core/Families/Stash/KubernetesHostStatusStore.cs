@@ -2,12 +2,12 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Serilog;
+using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Input;
-using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Hooks;
 
-namespace Stash.Restore.Core.Kubernetes;
+namespace Stash.Restore.Core.Families.Stash;
 
 /// <summary>
 /// This host's entry in one RestoreSession's <c>status.stats[]</c>, written through the
@@ -54,7 +54,7 @@ internal sealed class KubernetesHostStatusStore : IHostStatusStore
         var session = await _api.GetStatusAsync(StashApi.RestoreSessions, _namespace, _sessionName, cancellationToken).ConfigureAwait(false);
         var stats = session["status"]?["stats"] as JsonArray;
         var index = IndexOf(stats, "hostname", hostname);
-        var entry = index < 0 ? null : stats![index].Deserialize(KubernetesJsonContext.Default.HostRestoreStats);
+        var entry = index < 0 ? null : stats![index].Deserialize(StashJsonContext.Default.HostRestoreStats);
         Volatile.Write(ref _latest, session);
         return entry;
     }
@@ -66,7 +66,7 @@ internal sealed class KubernetesHostStatusStore : IHostStatusStore
         // Only the schema's fields, so nothing is pruned and nothing foreign is written.
         var value = JsonSerializer.SerializeToNode(
             new HostRestoreStats { Hostname = entry.Hostname, Phase = entry.Phase, Duration = entry.Duration, Error = entry.Error },
-            KubernetesJsonContext.Default.HostRestoreStats)!;
+            StashJsonContext.Default.HostRestoreStats)!;
         return WriteAsync($"status of host \"{entry.Hostname}\"", session => PlanStatsUpsert(session, entry.Hostname, value), cancellationToken);
     }
 
@@ -213,8 +213,8 @@ internal sealed class KubernetesHostStatusStore : IHostStatusStore
     private StatusPatch? PlanConditionUpsert(JsonObject session, Condition condition)
     {
         var value = JsonSerializer.SerializeToNode(
-            condition with { LastTransitionTime = condition.LastTransitionTime ?? Rfc3339(_timeProvider.GetUtcNow()) },
-            KubernetesJsonContext.Default.Condition)!;
+            condition with { LastTransitionTime = condition.LastTransitionTime ?? KubernetesTime.Rfc3339(_timeProvider.GetUtcNow()) },
+            StashJsonContext.Default.Condition)!;
         var status = session["status"] as JsonObject;
         if (status is null)
             return new(GuardedByVersion(session, Op("add", "/status", new JsonObject { ["conditions"] = new JsonArray(value) })), SelfGuarded: false);
@@ -278,8 +278,6 @@ internal sealed class KubernetesHostStatusStore : IHostStatusStore
     private static string? ResourceVersion(JsonObject session) =>
         session["metadata"]?["resourceVersion"]?.GetValue<string>();
 
-    internal static string Rfc3339(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }
 
 /// <summary>A JSON patch for <c>/status</c> and what it relies on.</summary>
