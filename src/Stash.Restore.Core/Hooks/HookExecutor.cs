@@ -5,8 +5,6 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
 using Serilog;
-using Stash.Restore.Core.Engine;
-using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Processes;
 using Stash.Restore.Core.Secrets;

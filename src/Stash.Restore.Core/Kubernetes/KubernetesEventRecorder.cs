@@ -4,6 +4,7 @@ using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Secrets;
+using Stash.Restore.Core.Platform;
 
 namespace Stash.Restore.Core.Kubernetes;
 
@@ -92,7 +93,7 @@ internal sealed class KubernetesEventRecorder : IRestoreEventRecorder
 
     private static string EventName(string objectName, DateTimeOffset now)
     {
-        var suffix = $".{now.UtcDateTime.Ticks:x}{Random.Shared.Next(0x1000, 0xffff):x}";
+        var suffix = $".{now.UtcDateTime.Ticks:x}{SystemRandomSource.Instance.HexDigits(4)}";
         // An object name may use all 253 characters a name may have; the event's must still fit.
         var prefix = objectName.Length + suffix.Length > 253 ? objectName[..(253 - suffix.Length)] : objectName;
         return prefix + suffix;

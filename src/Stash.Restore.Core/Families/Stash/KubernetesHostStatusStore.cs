@@ -6,6 +6,7 @@ using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Hooks;
+using Stash.Restore.Core.Platform;
 
 namespace Stash.Restore.Core.Families.Stash;
 
@@ -175,7 +176,7 @@ internal sealed class KubernetesHostStatusStore : IHostStatusStore
         var baseDelay = code is 409 or 422 ? TimeSpan.FromMilliseconds(Math.Min(5 * attempt, 100)) : _options.BaseDelay * Math.Pow(2, Math.Min(attempt - 1, 10));
         if (baseDelay > _options.MaxDelay)
             baseDelay = _options.MaxDelay;
-        return baseDelay * (0.5 + Random.Shared.NextDouble());
+        return baseDelay * (0.5 + SystemRandomSource.Instance.NextDouble());
     }
 
     /// <summary>The patch for upserting one host's entry into <paramref name="session"/>; null when it is already there.</summary>
