@@ -115,6 +115,8 @@ internal sealed class ObjectStore(ResourceCatalog catalog, TimeProvider time)
                 throw ApiErrors.AlreadyExists(type, name);
             if (type.HasStatus && type.IsCustom && !seeding)
                 obj.Remove("status");
+            if (type is { Group: "", Plural: "namespaces" })
+                DefaultNamespace(obj);
             var warnings = Admit(type, obj, name, validation);
             // Seeding may fix uid and creationTimestamp (to match ownerReferences or events); the API never can.
             if (!seeding || string.IsNullOrEmpty((string?)meta["uid"]))
@@ -469,6 +471,20 @@ internal sealed class ObjectStore(ResourceCatalog catalog, TimeProvider time)
                 throw ApiErrors.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({nameFromUrl})");
         }
         return obj;
+    }
+
+    /// <summary>What the namespace strategy sets on create: the kubernetes finalizer and phase Active.</summary>
+    private static void DefaultNamespace(JsonObject obj)
+    {
+        if (obj["spec"] is not JsonObject spec)
+            obj["spec"] = spec = new JsonObject();
+        if (spec["finalizers"] is not JsonArray { Count: > 0 })
+            spec["finalizers"] = new JsonArray("kubernetes");
+        obj["status"] = new JsonObject { ["phase"] = "Active" };
+        var meta = obj["metadata"]!.AsObject();
+        if (meta["labels"] is not JsonObject labels)
+            meta["labels"] = labels = new JsonObject();
+        labels["kubernetes.io/metadata.name"] = (string?)meta["name"];
     }
 
     private void EnsureNamespace(string ns, bool create)

@@ -278,15 +278,17 @@ public sealed class TestApiServer : IAsyncDisposable
         var code = 0;
         try
         {
+            byte[]? bytes = null;
             if (!context.WebSockets.IsWebSocketRequest)
-            {
-                using var reader = new StreamReader(request.Body, Encoding.UTF8);
-                body = await reader.ReadToEndAsync(context.RequestAborted);
-                if (body.Length == 0)
-                    body = null;
-            }
+                bytes = await ReadBodyAsync(request, context.RequestAborted);
+            var protobuf = KubernetesProtobuf.Is(request.ContentType);
+            if (bytes is not null && !protobuf)
+                body = Encoding.UTF8.GetString(bytes);
             var path = request.Path.Value ?? "/";
             user = Authenticate(request, path, out var principal);
+            // kubectl sends typed built-ins as protobuf: decoded to the JSON they stand for, once authenticated.
+            if (bytes is not null && protobuf)
+                body = KubernetesProtobuf.Decode(bytes).ToJsonString(JsonText.Compact);
             var watch = request.Query["watch"] is var w && (w == "true" || w == "1");
             var info = RequestInfo.Parse(request.Method, path, watch);
 
@@ -333,6 +335,14 @@ public sealed class TestApiServer : IAsyncDisposable
         }
     }
 
+    /// <summary>The body's bytes; null when empty.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellationToken);
+        return buffer.Length == 0 ? null : buffer.ToArray();
+    }
+
     private string? Authenticate(HttpRequest request, string path, out Principal? principal)
     {
         principal = null;
@@ -371,6 +381,14 @@ public sealed class TestApiServer : IAsyncDisposable
             return 200;
         }
         var catalog = _store.Catalog;
+        if (parts is ["openapi", "v2"])
+        {
+            // kubectl asks for protobuf only (client-side validation, e.g. of a List's items).
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = OpenApiV2.ProtobufMediaType;
+            await context.Response.Body.WriteAsync(OpenApiV2.Document(catalog), context.RequestAborted);
+            return 200;
+        }
         JsonObject document = parts switch
         {
             ["version"] => Discovery.Version(),
@@ -482,7 +500,8 @@ public sealed class TestApiServer : IAsyncDisposable
         if (body is null)
             throw ApiErrors.BadRequest("the body of the request was empty");
         var contentType = context.Request.ContentType ?? "application/json";
-        if (contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        // A protobuf body arrives here already decoded to JSON (ReadBodyAsync).
+        if (contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) || KubernetesProtobuf.Is(contentType))
             return JsonNode.Parse(body) as JsonObject ?? throw ApiErrors.BadRequest("the body of the request was not a JSON object");
         if (contentType.StartsWith("application/yaml", StringComparison.OrdinalIgnoreCase))
             return Yaml.ParseSingle(body);
