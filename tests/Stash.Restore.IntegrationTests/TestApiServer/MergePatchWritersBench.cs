@@ -14,9 +14,10 @@ using Stash.Restore.TestApiServer;
 /// The test API server under the load KubeStash puts on it: N components of one RestoreSession,
 /// each from its own HTTPS connection (as separate pods would), merge-patch their own
 /// <c>status.components[c]</c> entry — Running, then Succeeded — at the same moment. No executor
-/// code is involved, so the time measures the server alone. <c>bench/apiserver-throughput.sh</c>
-/// runs it with 1,000 writers and prints the report; in the normal suite it runs small and checks
-/// that every entry is exact and the operator's fields are untouched.
+/// code is involved, so the time measures the server alone (and the test's own HTTPS clients).
+/// <c>STASH_BENCH_UNITS=1000</c> runs it at full size (report in the test output, and appended to
+/// <c>STASH_BENCH_REPORT</c> when set); in the normal suite it runs with 100 writers and checks that
+/// every entry is exact and the operator's fields are untouched.
 /// </summary>
 [Collection(KubernetesLoadCollection.Name)]
 public sealed class MergePatchWritersBench(ITestOutputHelper output)
