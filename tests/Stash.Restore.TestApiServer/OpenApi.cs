@@ -96,7 +96,7 @@ internal static class OpenApi
     };
 
     /// <summary>Like the real ids (<c>com.appscode.stash.v1beta1.RestoreSession</c>): reversed group, version, kind.</summary>
-    private static string SchemaId(ResourceType t)
+    internal static string SchemaId(ResourceType t)
     {
         var group = t.Group.Length == 0 ? "io.k8s.api.core" : string.Join('.', t.Group.Split('.').Reverse());
         return $"{group}.{t.Version}.{t.Kind}";

@@ -14,12 +14,17 @@ internal static class Patches
         foreach (var (key, value) in patchObject)
         {
             if (value is null)
+            {
                 result.Remove(key);
+            }
             else
             {
-                var merged = MergePatch(result[key], value);
-                result.Remove(key);
-                result[key] = merged;
+                var existing = result[key];
+                var merged = MergePatch(existing, value);
+                // A merged object is the existing node changed in place; anything else replaces the
+                // value where it stands, so a patch never reorders the object.
+                if (!ReferenceEquals(merged, existing))
+                    result[key] = merged;
             }
         }
         return result;
@@ -182,4 +187,15 @@ internal static class JsonText
 
     /// <summary>Like Go's encoding/json closely enough: no escaping of '+' and friends.</summary>
     public static readonly JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static readonly JsonWriterOptions _compactWriter = new() { Encoder = Compact.Encoder, SkipValidation = true };
+
+    /// <summary>Compact UTF-8 JSON, written straight to bytes (no intermediate string).</summary>
+    public static byte[] ToUtf8(JsonNode node, int sizeHint = 0)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(Math.Max(sizeHint, 4096));
+        using (var writer = new Utf8JsonWriter(buffer, _compactWriter))
+            node.WriteTo(writer);
+        return buffer.WrittenSpan.ToArray();
+    }
 }

@@ -15,23 +15,31 @@ namespace Stash.Restore.TestApiServer;
 /// </summary>
 internal static class StructuralSchema
 {
-    /// <summary>Prunes and defaults <paramref name="obj"/> in place; returns the pruned field paths.</summary>
-    public static List<string> PruneAndDefault(JsonObject obj, JsonObject schema)
+    /// <summary>
+    /// Prunes and defaults <paramref name="obj"/> in place; returns the pruned field paths.
+    /// With <paramref name="touched"/> (the keys a write may have changed, as a tree: an object
+    /// names the keys below it that may differ, anything else means "replaced"), only those parts
+    /// are visited: the rest came unchanged from an object that was admitted before, and pruning
+    /// and defaulting it again would change nothing.
+    /// </summary>
+    public static List<string> PruneAndDefault(JsonObject obj, JsonObject schema, JsonObject? touched = null)
     {
         var unknown = new List<string>();
-        PruneObject(obj, schema, "", unknown, isRoot: true);
+        PruneObject(obj, schema, "", unknown, isRoot: true, touched);
         return unknown;
     }
 
-    public static List<FieldError> Validate(JsonObject obj, JsonObject schema)
+    /// <summary>Validation errors of <paramref name="obj"/>; with <paramref name="touched"/>, of the parts it names
+    /// (see <see cref="PruneAndDefault"/>) and of <c>required</c> on the objects above them.</summary>
+    public static List<FieldError> Validate(JsonObject obj, JsonObject schema, JsonObject? touched = null)
     {
         var errors = new List<FieldError>();
-        foreach (var (key, value) in obj)
+        foreach (var (key, value) in Visited(obj, touched))
         {
             if (key is "metadata" or "apiVersion" or "kind")
                 continue;
             if (schema["properties"]?[key] is JsonObject child)
-                ValidateNode(value, child, key, errors);
+                ValidateNode(value, child, key, errors, touched?[key] as JsonObject);
         }
         if (schema["required"] is JsonArray required)
         {
@@ -49,14 +57,28 @@ internal static class StructuralSchema
 
     private static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
 
-    private static void PruneNode(JsonNode? node, JsonObject? schema, string path, List<string> unknown)
+    /// <summary>The properties of <paramref name="obj"/> to visit: all, or those <paramref name="touched"/> names.</summary>
+    private static List<KeyValuePair<string, JsonNode?>> Visited(JsonObject obj, JsonObject? touched)
+    {
+        if (touched is null)
+            return [.. obj];
+        var visited = new List<KeyValuePair<string, JsonNode?>>(touched.Count);
+        foreach (var (key, _) in touched)
+        {
+            if (obj.TryGetPropertyValue(key, out var value))
+                visited.Add(KeyValuePair.Create(key, value));
+        }
+        return visited;
+    }
+
+    private static void PruneNode(JsonNode? node, JsonObject? schema, string path, List<string> unknown, JsonObject? touched = null)
     {
         if (schema is null)
             return;
         switch (node)
         {
             case JsonObject obj:
-                PruneObject(obj, schema, path, unknown, isRoot: false);
+                PruneObject(obj, schema, path, unknown, isRoot: false, touched);
                 break;
             case JsonArray array when schema["items"] is JsonObject items:
                 for (var i = 0; i < array.Count; i++)
@@ -65,15 +87,14 @@ internal static class StructuralSchema
         }
     }
 
-    private static void PruneObject(JsonObject obj, JsonObject schema, string path, List<string> unknown, bool isRoot)
+    private static void PruneObject(JsonObject obj, JsonObject schema, string path, List<string> unknown, bool isRoot, JsonObject? touched)
     {
         var properties = schema["properties"] as JsonObject;
         var additional = schema["additionalProperties"];
         var preserve = Flag(schema, "x-kubernetes-preserve-unknown-fields");
         var embedded = Flag(schema, "x-kubernetes-embedded-resource");
-        foreach (var key in obj.Select(kv => kv.Key).ToList())
+        foreach (var (key, value) in Visited(obj, touched))
         {
-            var value = obj[key];
             if ((isRoot || embedded) && key is "apiVersion" or "kind" or "metadata")
                 continue;
             var childSchema = properties?[key] as JsonObject ?? additional as JsonObject;
@@ -84,7 +105,7 @@ internal static class StructuralSchema
                     obj.Remove(key);
                     continue;
                 }
-                PruneNode(value, childSchema, isRoot || properties?[key] is not null ? Join(path, key) : $"{path}[{key}]", unknown);
+                PruneNode(value, childSchema, isRoot || properties?[key] is not null ? Join(path, key) : $"{path}[{key}]", unknown, touched?[key] as JsonObject);
                 continue;
             }
             if (preserve || additional is JsonValue a && a.TryGetValue<bool>(out var allowed) && allowed)
@@ -104,7 +125,7 @@ internal static class StructuralSchema
         }
     }
 
-    private static void ValidateNode(JsonNode? node, JsonObject schema, string path, List<FieldError> errors)
+    private static void ValidateNode(JsonNode? node, JsonObject schema, string path, List<FieldError> errors, JsonObject? touched = null)
     {
         if (node is null)
         {
@@ -134,12 +155,12 @@ internal static class StructuralSchema
         {
             case JsonObject obj:
                 var properties = schema["properties"] as JsonObject;
-                foreach (var (key, value) in obj)
+                foreach (var (key, value) in Visited(obj, touched))
                 {
                     if (properties?[key] is JsonObject child)
-                        ValidateNode(value, child, Join(path, key), errors);
+                        ValidateNode(value, child, Join(path, key), errors, touched?[key] as JsonObject);
                     else if (schema["additionalProperties"] is JsonObject additional)
-                        ValidateNode(value, additional, $"{path}[{key}]", errors);
+                        ValidateNode(value, additional, $"{path}[{key}]", errors, touched?[key] as JsonObject);
                 }
                 if (schema["required"] is JsonArray required)
                 {

@@ -33,6 +33,7 @@ public sealed class TestApiServer : IAsyncDisposable
     private readonly Lock _requestsLock = new();
     private readonly List<RequestRecord> _requests = [];
     private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _writes = new(1, 1);
     private Uri? _baseAddress;
 
     private TestApiServer(WebApplication app, Certificates certificates, ObjectStore store, string? crdDirectory)
@@ -90,13 +91,26 @@ public sealed class TestApiServer : IAsyncDisposable
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore();
         builder.WebHost.UseKestrelHttpsConfiguration();
+        // A thousand pods connecting at once must queue, not be refused or cut off: the default
+        // accept backlog (512) overflows into SYN retries of 1 s and more, and the 10 s TLS
+        // handshake timeout and minimum data rates drop connections that only waited for CPU.
+        // kube-apiserver has none of these limits in the way, so neither does the test server.
+        builder.WebHost.UseSockets(sockets => sockets.Backlog = 4096);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = 16 * 1024 * 1024;
+            kestrel.Limits.MinRequestBodyDataRate = null;
+            kestrel.Limits.MinResponseDataRate = null;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromMinutes(2);
+            kestrel.Limits.Http2.MaxStreamsPerConnection = 1000;
             kestrel.Listen(IPAddress.Loopback, options.Port, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
-                listen.UseHttps(certificates.Server);
+                listen.UseHttps(https =>
+                {
+                    https.ServerCertificate = certificates.Server;
+                    https.HandshakeTimeout = TimeSpan.FromMinutes(2);
+                });
             });
         });
         builder.Services.AddRoutingCore();
@@ -243,6 +257,7 @@ public sealed class TestApiServer : IAsyncDisposable
         await _app.StopAsync();
         _stopping.Dispose();
         await _app.DisposeAsync();
+        _writes.Dispose();
         _certificates.Dispose();
     }
 
@@ -263,15 +278,17 @@ public sealed class TestApiServer : IAsyncDisposable
         var code = 0;
         try
         {
+            byte[]? bytes = null;
             if (!context.WebSockets.IsWebSocketRequest)
-            {
-                using var reader = new StreamReader(request.Body, Encoding.UTF8);
-                body = await reader.ReadToEndAsync(context.RequestAborted);
-                if (body.Length == 0)
-                    body = null;
-            }
+                bytes = await ReadBodyAsync(request, context.RequestAborted);
+            var protobuf = KubernetesProtobuf.Is(request.ContentType);
+            if (bytes is not null && !protobuf)
+                body = Encoding.UTF8.GetString(bytes);
             var path = request.Path.Value ?? "/";
             user = Authenticate(request, path, out var principal);
+            // kubectl sends typed built-ins as protobuf: decoded to the JSON they stand for, once authenticated.
+            if (bytes is not null && protobuf)
+                body = KubernetesProtobuf.Decode(bytes).ToJsonString(JsonText.Compact);
             var watch = request.Query["watch"] is var w && (w == "true" || w == "1");
             var info = RequestInfo.Parse(request.Method, path, watch);
 
@@ -318,6 +335,14 @@ public sealed class TestApiServer : IAsyncDisposable
         }
     }
 
+    /// <summary>The body's bytes; null when empty.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellationToken);
+        return buffer.Length == 0 ? null : buffer.ToArray();
+    }
+
     private string? Authenticate(HttpRequest request, string path, out Principal? principal)
     {
         principal = null;
@@ -356,6 +381,14 @@ public sealed class TestApiServer : IAsyncDisposable
             return 200;
         }
         var catalog = _store.Catalog;
+        if (parts is ["openapi", "v2"])
+        {
+            // kubectl asks for protobuf only (client-side validation, e.g. of a List's items).
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = OpenApiV2.ProtobufMediaType;
+            await context.Response.Body.WriteAsync(OpenApiV2.Document(catalog), context.RequestAborted);
+            return 200;
+        }
         JsonObject document = parts switch
         {
             ["version"] => Discovery.Version(),
@@ -399,34 +432,58 @@ public sealed class TestApiServer : IAsyncDisposable
         switch (info.Verb)
         {
             case "get":
-                return await WriteObjectAsync(context, 200, type, _store.Get(type, ns, name!) ?? throw ApiErrors.NotFound(type, name!), []);
+                return await WriteObjectAsync(context, 200, type, _store.GetServed(type, ns, name!) ?? throw ApiErrors.NotFound(type, name!), []);
             case "list":
                 return await WriteListAsync(context, type, ns);
             case "watch" when subresource is null:
                 return await WatchAsync(context, type, ns, name);
             case "create" when subresource is null:
                 {
-                    var result = _store.Create(type, ns, ParseBody(context, body), FieldValidationOf(context));
-                    return await WriteObjectAsync(context, 201, type, result.Object, result.Warnings);
+                    var parsed = ParseBody(context, body);
+                    var validation = FieldValidationOf(context);
+                    var result = await WriteAsync(() => _store.Create(type, ns, parsed, validation), context.RequestAborted);
+                    return await WriteObjectAsync(context, 201, type, result.Served, result.Warnings);
                 }
             case "update":
                 {
-                    var result = _store.Update(type, ns, name!, ParseBody(context, body), isStatus, FieldValidationOf(context));
-                    return await WriteObjectAsync(context, 200, type, result.Object, result.Warnings);
+                    var parsed = ParseBody(context, body);
+                    var validation = FieldValidationOf(context);
+                    var result = await WriteAsync(() => _store.Update(type, ns, name!, parsed, isStatus, validation), context.RequestAborted);
+                    return await WriteObjectAsync(context, 200, type, result.Served, result.Warnings);
                 }
             case "patch":
                 {
-                    var apply = PatchFunction(type, context.Request.ContentType, body);
-                    var result = _store.Patch(type, ns, name!, apply, isStatus, FieldValidationOf(context));
-                    return await WriteObjectAsync(context, 200, type, result.Object, result.Warnings);
+                    var (apply, touched) = PatchFunction(type, context.Request.ContentType, body);
+                    var validation = FieldValidationOf(context);
+                    var result = await WriteAsync(() => _store.Patch(type, ns, name!, apply, isStatus, validation, touched), context.RequestAborted);
+                    return await WriteObjectAsync(context, 200, type, result.Served, result.Warnings);
                 }
             case "delete" when subresource is null:
                 {
                     var options = body is null ? null : JsonNode.Parse(body) as JsonObject;
-                    return await WriteObjectAsync(context, 200, type, _store.Delete(type, ns, name!, options), []);
+                    var deleted = await WriteAsync(() => _store.Delete(type, ns, name!, options), context.RequestAborted);
+                    return await WriteObjectAsync(context, 200, type, deleted, []);
                 }
             default:
                 throw ApiErrors.MethodNotAllowed();
+        }
+    }
+
+    /// <summary>
+    /// Runs one store write with no other API write in progress. Writers queue here without a
+    /// thread each: a thousand requests blocking pool threads on the store's lock starve the thread
+    /// pool, and then TLS handshakes and every other request wait for threads instead of CPU.
+    /// </summary>
+    private async Task<T> WriteAsync<T>(Func<T> write, CancellationToken cancellationToken)
+    {
+        await _writes.WaitAsync(cancellationToken);
+        try
+        {
+            return write();
+        }
+        finally
+        {
+            _writes.Release();
         }
     }
 
@@ -443,14 +500,16 @@ public sealed class TestApiServer : IAsyncDisposable
         if (body is null)
             throw ApiErrors.BadRequest("the body of the request was empty");
         var contentType = context.Request.ContentType ?? "application/json";
-        if (contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        // A protobuf body arrives here already decoded to JSON (ReadBodyAsync).
+        if (contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) || KubernetesProtobuf.Is(contentType))
             return JsonNode.Parse(body) as JsonObject ?? throw ApiErrors.BadRequest("the body of the request was not a JSON object");
         if (contentType.StartsWith("application/yaml", StringComparison.OrdinalIgnoreCase))
             return Yaml.ParseSingle(body);
         throw ApiErrors.UnsupportedMediaType();
     }
 
-    private static Func<JsonObject, JsonNode?> PatchFunction(ResourceType type, string? contentType, string? body)
+    /// <summary>The patch as a function of the current object, and for a JSON merge patch what it can change.</summary>
+    private static (Func<JsonObject, JsonNode?> Apply, JsonObject? Touched) PatchFunction(ResourceType type, string? contentType, string? body)
     {
         var mediaType = (contentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
         if (body is null)
@@ -462,13 +521,13 @@ public sealed class TestApiServer : IAsyncDisposable
                 {
                     // Built-in types: strategic merge is approximated by a JSON merge patch (lists are replaced).
                     var patch = JsonNode.Parse(body);
-                    return current => Patches.MergePatch(current, patch);
+                    return (current => Patches.MergePatch(current, patch), patch as JsonObject);
                 }
             case "application/json-patch+json":
                 {
                     var operations = JsonNode.Parse(body) as JsonArray
                         ?? throw ApiErrors.BadRequest("json: cannot unmarshal object into Go value of type jsonpatch.Patch");
-                    return current =>
+                    return (current =>
                     {
                         try
                         {
@@ -478,7 +537,7 @@ public sealed class TestApiServer : IAsyncDisposable
                         {
                             throw ApiErrors.PatchRejected(e.Message);
                         }
-                    };
+                    }, null);
                 }
             default:
                 throw ApiErrors.UnsupportedMediaType();
@@ -602,13 +661,16 @@ public sealed class TestApiServer : IAsyncDisposable
         }
     }
 
-    private static async Task<int> WriteObjectAsync(HttpContext context, int code, ResourceType type, JsonObject obj, IReadOnlyList<string> warnings)
+    private static async Task<int> WriteObjectAsync(HttpContext context, int code, ResourceType type, ServedObject served, IReadOnlyList<string> warnings)
     {
         foreach (var warning in warnings)
             context.Response.Headers.Append("Warning", WarningHeader(warning));
         if (Tables.Wanted(context.Request))
+        {
+            var obj = served.ToNode();
             return await WriteJsonAsync(context, code, Tables.Build(type, [obj], (string?)obj["metadata"]?["resourceVersion"] ?? ""));
-        return await WriteJsonAsync(context, code, obj);
+        }
+        return await WriteBytesAsync(context, code, served.Json);
     }
 
     /// <summary>RFC 7234 warning, 299 like the real server; header values must be ASCII.</summary>
@@ -618,11 +680,15 @@ public sealed class TestApiServer : IAsyncDisposable
         return $"299 - \"{ascii.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"";
     }
 
-    private static async Task<int> WriteJsonAsync(HttpContext context, int code, JsonObject document)
+    private static Task<int> WriteJsonAsync(HttpContext context, int code, JsonObject document) =>
+        WriteBytesAsync(context, code, JsonText.ToUtf8(document));
+
+    private static async Task<int> WriteBytesAsync(HttpContext context, int code, ReadOnlyMemory<byte> json)
     {
         context.Response.StatusCode = code;
         context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(document.ToJsonString(JsonText.Compact), context.RequestAborted);
+        context.Response.ContentLength = json.Length;
+        await context.Response.Body.WriteAsync(json, context.RequestAborted);
         return code;
     }
 

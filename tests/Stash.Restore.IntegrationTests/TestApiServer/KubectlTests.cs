@@ -137,4 +137,121 @@ public sealed class KubectlTests : IAsyncLifetime
         Assert.True(code == 0, stderr);
         Assert.Contains("hostname\t<string>", stdout, StringComparison.Ordinal);
     }
+
+    [RequiresKubectlFact]
+    public async Task The_docs_create_a_namespace_and_secrets_from_files_sent_as_protobuf()
+    {
+        var password = Path.Combine(_dir.Path, "RESTIC_PASSWORD");
+        File.WriteAllText(password, "not-the-real-one");
+        var key = Path.Combine(_dir.Path, "GOOGLE_SERVICE_ACCOUNT_JSON_KEY");
+        File.WriteAllBytes(key, [0x7b, 0x0a, 0xff, 0x00, 0x7d]);
+
+        var ns = await Kubectl.RunAsync(_kubeconfig, "create", "namespace", "docs-demo");
+        var secret = await Kubectl.RunAsync(_kubeconfig, "create", "secret", "generic", "-n", "docs-demo", "gcs-secret",
+            "--from-file=" + password, "--from-file=" + key, "--from-literal=GOOGLE_PROJECT_ID=appscode-qa");
+        var config = await Kubectl.RunAsync(_kubeconfig, "create", "configmap", "-n", "docs-demo", "settings", "--from-literal=mode=restore");
+        var again = await Kubectl.RunAsync(_kubeconfig, "create", "namespace", "docs-demo");
+
+        Assert.True(ns.ExitCode == 0, ns.Stderr);
+        Assert.Equal("namespace/docs-demo created\n", ns.Stdout);
+        Assert.True(secret.ExitCode == 0, secret.Stderr);
+        Assert.True(config.ExitCode == 0, config.Stderr);
+        Assert.Contains(_server.Requests, r => r.Method == "POST" && r.PathAndQuery.StartsWith("/api/v1/namespaces/docs-demo/secrets", StringComparison.Ordinal)
+            && r.ContentType == "application/vnd.kubernetes.protobuf" && r.StatusCode == 201);
+        var storedNamespace = _server.Get("v1", "Namespace", null, "docs-demo")!;
+        Assert.Equal("Active", (string?)storedNamespace["status"]!["phase"]);
+        var stored = _server.Get("v1", "Secret", "docs-demo", "gcs-secret")!;
+        Assert.Equal("Opaque", (string?)stored["type"]);
+        Assert.Equal("not-the-real-one", System.Text.Encoding.UTF8.GetString(Convert.FromBase64String((string)stored["data"]!["RESTIC_PASSWORD"]!)));
+        Assert.Equal([0x7b, 0x0a, 0xff, 0x00, 0x7d], Convert.FromBase64String((string)stored["data"]!["GOOGLE_SERVICE_ACCOUNT_JSON_KEY"]!));
+        Assert.Equal("appscode-qa", System.Text.Encoding.UTF8.GetString(Convert.FromBase64String((string)stored["data"]!["GOOGLE_PROJECT_ID"]!)));
+        Assert.Equal("restore", (string?)_server.Get("v1", "ConfigMap", "docs-demo", "settings")!["data"]!["mode"]);
+        Assert.NotEqual(0, again.ExitCode);
+        Assert.Contains("Error from server (AlreadyExists): namespaces \"docs-demo\" already exists", again.Stderr, StringComparison.Ordinal);
+    }
+
+    private const string KubeStashList = """
+        apiVersion: v1
+        kind: List
+        items:
+        - apiVersion: v1
+          kind: Namespace
+          metadata: {name: list-demo}
+        - apiVersion: v1
+          kind: Secret
+          metadata: {name: encrypt-secret, namespace: list-demo}
+          stringData: {RESTIC_PASSWORD: not-the-real-one}
+        - apiVersion: core.kubestash.com/v1alpha1
+          kind: RestoreSession
+          metadata: {name: sample-restore, namespace: list-demo}
+          spec:
+            dataSource:
+              repository: gcs-repo
+              snapshot: latest
+              encryptionSecret: {name: encrypt-secret, namespace: list-demo}
+            addon:
+              name: workload-addon
+              tasks: [{name: logical-backup-restore}]
+        """;
+
+    [RequiresKubectlFact]
+    public async Task Create_of_a_list_validates_its_items_client_side_against_the_crd_schemas()
+    {
+        var good = Path.Combine(_dir.Path, "list.yaml");
+        File.WriteAllText(good, KubeStashList);
+        var bad = Path.Combine(_dir.Path, "bad-list.yaml");
+        File.WriteAllText(bad, KubeStashList.Replace("list-demo", "bad-demo", StringComparison.Ordinal)
+            .Replace("snapshot: latest", "snapshot: latest\n      bogus: 1", StringComparison.Ordinal));
+
+        var created = await Kubectl.RunAsync(_kubeconfig, "create", "-f", good);
+        var rejected = await Kubectl.RunAsync(_kubeconfig, "create", "-f", bad);
+
+        Assert.True(created.ExitCode == 0, created.Stderr);
+        Assert.Equal("namespace/list-demo created\nsecret/encrypt-secret created\nrestoresession.core.kubestash.com/sample-restore created\n", created.Stdout);
+        Assert.Contains(_server.Requests, r => r.PathAndQuery.StartsWith("/openapi/v2", StringComparison.Ordinal) && r.StatusCode == 200);
+        Assert.Equal("workload-addon", (string?)_server.Get("core.kubestash.com/v1alpha1", "RestoreSession", "list-demo", "sample-restore")!["spec"]!["addon"]!["name"]);
+        Assert.NotEqual(0, rejected.ExitCode);
+        Assert.Contains("unknown field \"bogus\" in com.kubestash.core.v1alpha1.RestoreSession.spec.dataSource", rejected.Stderr, StringComparison.Ordinal);
+        Assert.Null(_server.Get("v1", "Namespace", null, "bad-demo")); // kubectl validated before creating anything
+    }
+
+    [RequiresKubectlFact]
+    public async Task KubeStash_kinds_are_got_applied_and_status_patched_by_their_full_names()
+    {
+        var file = Path.Combine(_dir.Path, "storage.yaml");
+        File.WriteAllText(file, """
+            apiVersion: storage.kubestash.com/v1alpha1
+            kind: BackupStorage
+            metadata: {name: gcs-storage, namespace: demo}
+            spec:
+              storage: {provider: gcs, gcs: {bucket: kubestash-qa, prefix: demo, secretName: gcs-secret}}
+              usagePolicy: {allowedNamespaces: {from: All}}
+              default: true
+              deletionPolicy: WipeOut
+            ---
+            apiVersion: storage.kubestash.com/v1alpha1
+            kind: Repository
+            metadata: {name: gcs-repo, namespace: demo}
+            spec:
+              storageRef: {name: gcs-storage, namespace: demo}
+              path: /demo/app
+              encryptionSecret: {name: encrypt-secret, namespace: demo}
+            """);
+
+        var applied = await Kubectl.RunAsync(_kubeconfig, "apply", "-f", file);
+        var reapplied = await Kubectl.RunAsync(_kubeconfig, "apply", "-f", file);
+        // Full names: the short name "repo" is Stash's too, and means stash.appscode.com here (see README).
+        var repos = await Kubectl.RunAsync(_kubeconfig, "get", "repositories.storage.kubestash.com", "-n", "demo", "-o", "name");
+        var patched = await Kubectl.RunAsync(_kubeconfig, "patch", "repositories.storage.kubestash.com", "gcs-repo", "-n", "demo",
+            "--subresource=status", "--type=merge", "-p", """{"status":{"phase":"Ready","snapshotCount":3}}""");
+        var printed = await Kubectl.RunAsync(_kubeconfig, "get", "repositories.storage.kubestash.com", "gcs-repo", "-n", "demo");
+
+        Assert.True(applied.ExitCode == 0, applied.Stderr);
+        Assert.Equal("backupstorage.storage.kubestash.com/gcs-storage created\nrepository.storage.kubestash.com/gcs-repo created\n", applied.Stdout);
+        Assert.True(reapplied.ExitCode == 0, reapplied.Stderr);
+        Assert.Equal("backupstorage.storage.kubestash.com/gcs-storage unchanged\nrepository.storage.kubestash.com/gcs-repo unchanged\n", reapplied.Stdout);
+        Assert.Equal("repository.storage.kubestash.com/gcs-repo\n", repos.Stdout);
+        Assert.True(patched.ExitCode == 0, patched.Stderr);
+        Assert.Matches(@"gcs-repo\s+\S*\s+3\s", printed.Stdout);
+    }
 }
