@@ -237,7 +237,7 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
                 if (stream == OutputStream.StandardOutput)
                     output.AppendLine(line);
                 else if (!string.IsNullOrWhiteSpace(line))
-                    lastError = line;
+                    lastError = ResticOutput.Clean(line);
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (ProgramNotFoundException e)
@@ -290,7 +290,7 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
                 if (stream == OutputStream.StandardError)
                 {
                     if (!string.IsNullOrWhiteSpace(line))
-                        lastError = line;
+                        lastError = ResticOutput.Clean(line);
                 }
                 else if (RestoredNode(options.TargetDirectory, line) is { } size)
                 {
