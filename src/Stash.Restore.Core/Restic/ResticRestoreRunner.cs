@@ -186,6 +186,10 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
 
         if (code == ResticExitCodes.Error && said is not null && NoSnapshot().IsMatch(said))
             return await NoSnapshotAsync(plan, invocation, masker, cancellationToken).ConfigureAwait(false);
+        // restic wraps a refused login in "unable to open config file … Is there a repository at …?":
+        // checked first, so a wrong REST password is not reported as a missing repository.
+        if (code is ResticExitCodes.Error or ResticExitCodes.NoRepository && said is not null && AuthenticationFailed().IsMatch(said))
+            return $"authentication failed for repository {plan.RepositoryDisplay} (exit {code}): {RepositoryHint().Replace(said, "")}; check the credentials in the backend Secret (REST_SERVER_USERNAME/REST_SERVER_PASSWORD for a REST server)";
         if (code == ResticExitCodes.NoRepository || (code == ResticExitCodes.Error && said is not null && NoRepository().IsMatch(said)))
             return $"no repository at {plan.RepositoryDisplay} (exit {code}): {said ?? "restic found no repository"}";
         if (code == ResticExitCodes.Locked || (code == ResticExitCodes.Error && said is not null && Locked().IsMatch(said)))
@@ -408,6 +412,13 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
 
     [GeneratedRegex("repository does not exist|unable to open config file|Is there a repository at", RegexOptions.IgnoreCase)]
     private static partial Regex NoRepository();
+
+    // rest-server: "unexpected HTTP response (401): 401 Unauthorized".
+    [GeneratedRegex(@"\(401\)|\b401 Unauthorized\b", RegexOptions.IgnoreCase)]
+    private static partial Regex AuthenticationFailed();
+
+    [GeneratedRegex(@"\s*Is there a repository at the following location\?.*$", RegexOptions.IgnoreCase)]
+    private static partial Regex RepositoryHint();
 
     [GeneratedRegex("repository is already locked|unable to create lock", RegexOptions.IgnoreCase)]
     private static partial Regex Locked();
