@@ -1,5 +1,8 @@
 using System.Text.Json.Nodes;
 using Stash.Restore.Core;
+using Stash.Restore.Core.Processes;
+using Stash.Restore.Core.Restic;
+using Stash.Restore.IntegrationTests.Backends;
 using Stash.Restore.IntegrationTests.Cli;
 
 namespace Stash.Restore.IntegrationTests.Restic;
@@ -76,5 +79,66 @@ public sealed class ResticSaidRightTests : IDisposable
             Assert.DoesNotContain('\r', text);
             Assert.DoesNotContain("[2K", text, StringComparison.Ordinal);
         }
+    }
+
+    private string AzureBackend => "    azure:\n      container: stash-backup\n      prefix: demo/app\n";
+
+    private string PreHookMarking(string marker) => $"  hooks:\n    preRestore:\n      exec:\n        command: [touch, \"{marker}\"]\n";
+
+    [Fact]
+    public async Task An_azure_repository_with_a_restic_built_without_azure_exits_3_before_hooks_and_status()
+    {
+        var system = await ResticLocator.FindAsync(new ProcessRunner(), new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin" }, CancellationToken.None);
+        // This machine's restic is Debian's (scripts/setup.sh), built without azure.
+        Assert.False(system.Backends?.Contains("azure") != false, $"restic at {system.Path} has the azure backend (or lists none)");
+        var marker = Path.Combine(_dir, "pre-hook-ran");
+
+        var result = await Restore(new Dictionary<string, string> { ["PATH"] = "/usr/bin:/bin" }, AzureBackend, PreHookMarking(marker));
+
+        Assert.True(result.ExitCode == ExitCodes.DependencyUnavailable, result.ToString());
+        Assert.Contains(
+            $"restic {system.Version.ToString(3)} at {system.Path} was built without the azure backend (Debian's package disables it); use an upstream restic release",
+            result.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(marker), "the preRestore hook ran");
+        Assert.False(File.Exists(StatusPath), "a status was written");
+        Assert.DoesNotContain("azure-key-secret", result.Output + result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_restic_without_azure_is_asked_only_version_and_options()
+    {
+        // The system restic behind a script that records every call.
+        var bin = Directory.CreateDirectory(Path.Combine(_dir, "wrapped")).FullName;
+        var log = Path.Combine(_dir, "calls.log");
+        var wrapper = Path.Combine(bin, "restic");
+        File.WriteAllText(wrapper, $"#!/bin/sh\necho \"$1\" >> '{log}'\nexec /usr/bin/restic \"$@\"\n");
+        File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var backends = await ResticLocator.ReadBackendsAsync(new ProcessRunner(), "/usr/bin/restic", CancellationToken.None);
+        Assert.False(backends?.Contains("azure") != false, "/usr/bin/restic has the azure backend (or lists none)");
+        File.Delete(log);
+
+        var result = await Restore(new Dictionary<string, string> { ["PATH"] = $"{bin}:/usr/bin:/bin" }, AzureBackend);
+
+        Assert.True(result.ExitCode == ExitCodes.DependencyUnavailable, result.ToString());
+        Assert.Contains($"at {wrapper} was built without the azure backend", result.Error, StringComparison.Ordinal);
+        Assert.Equal(["version", "options"], File.ReadAllLines(log));
+    }
+
+    [Fact]
+    public async Task Restic_options_tells_the_backends_of_debians_0_18_build()
+    {
+        var system = await ResticLocator.ReadBackendsAsync(new ProcessRunner(), "/usr/bin/restic", CancellationToken.None);
+        Assert.NotNull(system);
+        Assert.Superset(new HashSet<string> { "b2", "gs", "local", "rest", "s3", "swift" }, new HashSet<string>(system));
+        Assert.DoesNotContain("azure", system); // Debian's 0.18 (trixie) drops it
+    }
+
+    [RequiresToolFact(TestTool.Restic014)]
+    public async Task Restic_options_tells_the_backends_of_debians_0_14_build_azure_included()
+    {
+        var old = await ResticLocator.ReadBackendsAsync(new ProcessRunner(), TestTools.Restic014, CancellationToken.None);
+        Assert.NotNull(old);
+        Assert.Contains("azure", old);
+        Assert.Contains("gs", old);
     }
 }
