@@ -31,6 +31,13 @@ internal sealed record ResticRestoreOptions(
     /// not fail the restore; data errors always do.
     /// </summary>
     public bool FailOnMetadataErrors { get; init; }
+
+    /// <summary>
+    /// How long restic may keep retrying to read the repository's <c>config</c> (server unreachable,
+    /// certificate refused) before it is stopped and the unit fails with restic's last error; null or
+    /// zero leaves restic to its own retries. Once the config is read it no longer applies.
+    /// </summary>
+    public TimeSpan? RepositoryTimeout { get; init; }
 }
 
 /// <summary>One restic call: one selection of the request.</summary>
