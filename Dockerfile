@@ -11,6 +11,12 @@ ARG RUNTIME_BASE_IMAGE=debian:trixie-slim
 # VERSION sets both the program's version (`stash-restore version`) and the image label;
 # empty = the <Version> of Directory.Build.props for the program, no version label value.
 ARG VERSION=
+# restic: "upstream" (default; the release binary, every backend) or "debian" (Debian 13's
+# package, no azure backend). The pin is restic 0.18.0's published SHA256SUMS entry for
+# restic_0.18.0_linux_amd64.bz2; change both together (README, Container image).
+ARG RESTIC_SOURCE=upstream
+ARG RESTIC_VERSION=0.18.0
+ARG RESTIC_SHA256=98f6dd8bf5b59058d04bfd8dab58e196cc2a680666ccee90275a3b722374438e
 
 # ---------------------------------------------------------------------------------------
 FROM ${SDK_IMAGE} AS build
@@ -41,19 +47,59 @@ RUN --mount=type=cache,id=stash-restore-nuget,target=/root/.nuget/packages \
  && test ! -e /out/stash-restore/stash-restore.dll
 
 # ---------------------------------------------------------------------------------------
-FROM ${RUNTIME_BASE_IMAGE}
+# restic. RESTIC_SOURCE=upstream (default): restic's own release binary, which has every
+# backend (local, s3, gcs, azure, swift, b2, rest). RESTIC_SOURCE=debian: Debian 13's package,
+# built WITHOUT the azure backend (Debian disables it since 0.16) — for builds with no route
+# to github.com, such as scripts/image-check.sh. The executor refuses an azure Repository with
+# that restic (exit 3, naming the missing backend).
+FROM ${RUNTIME_BASE_IMAGE} AS restic-download
+ARG RESTIC_VERSION
+ARG RESTIC_SHA256
+# The release asset, checked against RESTIC_SHA256 before it is unpacked.
+RUN set -eux; \
+    if [ -z "${RESTIC_VERSION}" ] || [ -z "${RESTIC_SHA256}" ]; then \
+        echo "RESTIC_VERSION and RESTIC_SHA256 are required with RESTIC_SOURCE=upstream: take the restic_<version>_linux_amd64.bz2 line of https://github.com/restic/restic/releases/download/v<version>/SHA256SUMS (see README, Container image)" >&2; \
+        exit 1; \
+    fi; \
+    apt-get update; \
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl ca-certificates bzip2; \
+    curl -fsSL --proto '=https' -o /tmp/restic.bz2 \
+        "https://github.com/restic/restic/releases/download/v${RESTIC_VERSION}/restic_${RESTIC_VERSION}_linux_amd64.bz2"; \
+    echo "${RESTIC_SHA256}  /tmp/restic.bz2" | sha256sum -c -; \
+    bunzip2 -c /tmp/restic.bz2 > /tmp/restic; \
+    install -D -m 0755 /tmp/restic /out/restic; \
+    /out/restic version | grep -q "^restic ${RESTIC_VERSION} "
 
-# restic 0.18 (Debian 13 ships 0.18.x), CA roots for S3/GCS/Azure/API server TLS (pulls in
-# libssl, which .NET loads for TLS), util-linux for ionice (nice is in coreutils). Nothing else.
+# What every runtime needs: CA roots for S3/GCS/Azure/API server TLS (pulls in libssl, which
+# .NET loads for TLS), util-linux for ionice (nice is in coreutils). Nothing else.
+FROM ${RUNTIME_BASE_IMAGE} AS runtime-common
 RUN set -eux; \
     apt-get update; \
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        'restic=0.18.*' ca-certificates util-linux; \
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ca-certificates util-linux; \
     apt-get clean; \
     rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/cache/debconf/*-old \
            /var/log/apt /var/log/dpkg.log /var/log/alternatives.log; \
-    restic version | grep -q '^restic 0\.18\.'; \
     command -v ionice; command -v nice
+
+FROM runtime-common AS runtime-upstream
+COPY --from=restic-download /out/restic /usr/local/bin/restic
+# The release binary must have the backend Debian's lacks.
+RUN restic options | grep -q '^ *azure\.'
+
+# restic 0.18 (Debian 13 ships 0.18.x); no azure backend.
+FROM runtime-common AS runtime-debian
+RUN set -eux; \
+    apt-get update; \
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends 'restic=0.18.*'; \
+    apt-get clean; \
+    rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/cache/debconf/*-old \
+           /var/log/apt /var/log/dpkg.log /var/log/alternatives.log; \
+    restic version | grep -q '^restic 0\.18\.'
+
+# ---------------------------------------------------------------------------------------
+# Only the chosen runtime-* stage (and what it copies from) is built: with RESTIC_SOURCE=debian
+# nothing is downloaded (BuildKit and buildah skip unused stages).
+FROM runtime-${RESTIC_SOURCE}
 
 # Non-root by default (uid/gid 2000); the pod may still run it as root (restoring
 # ownership needs root). Written directly: useradd is not in every slim base.

@@ -164,6 +164,7 @@ build_start=$SECONDS
 "${BUILDAH[@]}" bud --isolation chroot --pull=never --layers --force-rm \
   --build-arg SDK_IMAGE="$SDK_BASE" \
   --build-arg RUNTIME_BASE_IMAGE="$RUNTIME_BASE" \
+  --build-arg RESTIC_SOURCE=debian \
   --build-arg VERSION="$VERSION" --build-arg REVISION="$REVISION" \
   -f "$REPO_ROOT/Dockerfile" -t "$IMAGE" "$REPO_ROOT" >"$WORK/build.log" 2>&1 \
   || { tail -40 "$WORK/build.log" >&2; fail "buildah bud"; }
@@ -234,6 +235,13 @@ echo "$out" | sed 's/^/    /' >&2
 grep -q "^stash-restore $VERSION" <<<"$out" || fail "version output does not name stash-restore $VERSION"
 grep -q "^restic 0\.18\." <<<"$out" || fail "version output does not name restic 0.18"
 pass "version reports stash-restore $VERSION and restic 0.18"
+
+# RESTIC_SOURCE=debian (no route to the upstream release here): Debian's restic has no azure
+# backend, and the executor says so for an azure Repository instead of failing mid-restore.
+opts="$("${BUILDAH[@]}" run --isolation chroot "$ctr" -- restic options 2>&1)" || fail "restic options exited $?"
+grep -q '^ *s3\.' <<<"$opts" || fail "restic options lists no s3.* options: cannot tell the backends"
+! grep -q '^ *azure\.' <<<"$opts" || fail "Debian's restic unexpectedly lists azure.* options"
+pass "RESTIC_SOURCE=debian: restic options lists no azure backend (the default upstream build has it)"
 
 # --- 4b. the offline demo ----------------------------------------------------------------
 log "offline restore demo (restic repository on the host, mounted in)"

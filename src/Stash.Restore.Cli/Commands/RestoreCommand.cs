@@ -163,7 +163,11 @@ internal static class RestoreCommand
             MaxConnections: maxConnections > 0 ? maxConnections : null,
             Verify: parse.GetValue(flags.Verify),
             PriorityOverride: PriorityEnvironment.Read(host.Environment),
-            FailOnMetadataErrors: parse.GetValue(flags.FailOnMetadataErrors));
+            FailOnMetadataErrors: parse.GetValue(flags.FailOnMetadataErrors))
+        {
+            // Validated by the flag: a Go duration, 0 = restic's own retries.
+            RepositoryTimeout = Core.Status.GoDuration.TryParse(parse.GetValue(flags.RepositoryTimeout), out var timeout) && timeout > TimeSpan.Zero ? timeout : null,
+        };
     }
 
     private static HookExecutorOptions HookOptionsFrom(RestoreFlags flags, ParseResult parse, RestoreWiring wiring)

@@ -36,6 +36,7 @@ internal sealed class RestoreFlags
     public Option<string?> StatusFile { get; } = new("--status-file") { Description = "Offline: keep status in this JSON file (upserted per host). Default: print it to stdout." };
     public Option<bool> Verify { get; } = new("--verify") { Description = "Verify restored file contents (restic --verify); a mismatch fails the host." };
     public Option<bool> FailOnMetadataErrors { get; } = new("--fail-on-metadata-errors") { Description = "Fail the host when restic could not restore owners or permissions (by default these are counted as warnings; data errors always fail)." };
+    public Option<string> RepositoryTimeout { get; } = new("--repository-timeout") { Description = "Give up when restic has not read the repository's config after this long (server unreachable, certificate refused), e.g. 2m, 30s; 0 leaves restic to its own retries (about 15 minutes). A reachable but slow repository is bounded only by spec.timeOut.", DefaultValueFactory = _ => "2m" };
     public Option<TimeSpan> HookTimeout { get; } = new("--hook-timeout") { Description = "Time limit for each preRestore/postRestore hook, e.g. 00:05:00.", DefaultValueFactory = _ => Core.Hooks.HookExecutorOptions.DefaultTimeout };
     public Option<string> OwnContainer { get; } = new("--own-container") { Description = "Name of the executor's own container: exec hooks for it (or with no containerName) run locally.", DefaultValueFactory = _ => Core.Hooks.HookExecutorOptions.DefaultOwnContainerName };
     public Option<string> LogFormat { get; } = new("--log-format") { Description = "Log format: text, json or auto (text on a terminal, else JSON).", DefaultValueFactory = _ => "auto" };
@@ -59,11 +60,16 @@ internal sealed class RestoreFlags
         [
             RestoreSession, Namespace, Kubeconfig, Master, InvokerKind, InvokerName, TargetKind, TargetName, TargetNamespace,
             SecretDir, EnableCache, MaxConnections, MetricsEnabled, PushgatewayUrl, PushgatewayCredentialsFile, RestoreModel, Host, ScratchDir, TargetDir,
-            DryRun, Hosts, Replicas, Output, RestoreSessionFile, RepositoryFile, StatusFile, Verify, FailOnMetadataErrors, HookTimeout, OwnContainer, LogFormat, LogLevel, Verbosity,
+            DryRun, Hosts, Replicas, Output, RestoreSessionFile, RepositoryFile, StatusFile, Verify, FailOnMetadataErrors, RepositoryTimeout, HookTimeout, OwnContainer, LogFormat, LogLevel, Verbosity,
         ];
         foreach (var option in all.Concat(Ignored))
             command.Options.Add(option);
         Output.AcceptOnlyFromAmong("text", "json");
+        RepositoryTimeout.Validators.Add(result =>
+        {
+            if (!Core.Status.GoDuration.TryParse(result.GetValueOrDefault<string>(), out var timeout) || timeout < TimeSpan.Zero)
+                result.AddError($"--repository-timeout: '{result.GetValueOrDefault<string>()}' is not a duration such as 2m, 30s or 0");
+        });
         LogFormat.AcceptOnlyFromAmong("text", "json", "auto");
         RestoreModel.AcceptOnlyFromAmong("init-container", "job");
     }

@@ -15,10 +15,14 @@ internal sealed record RestoreSettings(
     ProcessPriority? PriorityOverride = null,
     bool FailOnMetadataErrors = false)
 {
+    /// <summary>See <see cref="Restic.ResticRestoreOptions.RepositoryTimeout"/> (<c>--repository-timeout</c>).</summary>
+    public TimeSpan? RepositoryTimeout { get; init; }
+
     /// <summary>restic's options given the session's own choices (its nice/ionice, whether it allows a cache).</summary>
     public Restic.ResticRestoreOptions ResticOptions(ProcessPriority? sessionPriority, bool sessionAllowsCache) =>
         new(TargetDirectory, ScratchDirectory, EnableCache && sessionAllowsCache, MaxConnections, PriorityOverride ?? sessionPriority, Resume: false, Verify)
         {
             FailOnMetadataErrors = FailOnMetadataErrors,
+            RepositoryTimeout = RepositoryTimeout,
         };
 }

@@ -3,7 +3,14 @@ using Stash.Restore.Core.Processes;
 namespace Stash.Restore.Core.Restic;
 
 /// <summary>The restic binary that was found, and its version (features are gated on it).</summary>
-internal sealed record ResticInstallation(string Path, Version Version);
+internal sealed record ResticInstallation(string Path, Version Version)
+{
+    /// <summary>
+    /// The backends this build has (restic's own prefixes: <c>azure</c>, <c>gs</c>, <c>s3</c>…), read
+    /// from <c>restic options</c>; null when restic did not say, and then nothing is refused.
+    /// </summary>
+    public IReadOnlySet<string>? Backends { get; init; }
+}
 
 /// <summary>Per-run choices that shape restic's argv.</summary>
 /// <param name="TargetDirectory">Root to restore under: "/" in a pod, another directory for inspection.</param>
@@ -24,6 +31,13 @@ internal sealed record ResticRestoreOptions(
     /// not fail the restore; data errors always do.
     /// </summary>
     public bool FailOnMetadataErrors { get; init; }
+
+    /// <summary>
+    /// How long restic may keep retrying to read the repository's <c>config</c> (server unreachable,
+    /// certificate refused) before it is stopped and the unit fails with restic's last error; null or
+    /// zero leaves restic to its own retries. Once the config is read it no longer applies.
+    /// </summary>
+    public TimeSpan? RepositoryTimeout { get; init; }
 }
 
 /// <summary>One restic call: one selection of the request.</summary>

@@ -50,8 +50,50 @@ internal static partial class ResticLocator
         }
         if (version < ResticFeatures.MinimumSupported)
             throw new DependencyUnavailableException($"restic {version} at {path} is too old: the oldest supported release is {ResticFeatures.MinimumSupported} (0.17 or newer recommended)");
-        return new ResticInstallation(path, version);
+        return new ResticInstallation(path, version) { Backends = await ReadBackendsAsync(runner, path, cancellationToken).ConfigureAwait(false) };
     }
+
+    /// <summary>
+    /// The backends compiled in, from <c>restic options</c>: it lists the extended options of every
+    /// backend the build has (<c>azure.connections</c>, <c>gs.region</c>…), and a backend left out
+    /// of the build (Debian's restic ≥ 0.16 drops azure) has none. Local, offline, no repository
+    /// touched. Null when restic gives no such list (then nothing is refused on its account).
+    /// </summary>
+    internal static async Task<IReadOnlySet<string>?> ReadBackendsAsync(IProcessRunner runner, string path, CancellationToken cancellationToken)
+    {
+        var output = new List<string>();
+        ProcessResult result;
+        try
+        {
+            result = await runner.RunAsync(
+                new ProcessSpec(path, ["options"], new Dictionary<string, string?>()),
+                (stream, line) =>
+                {
+                    if (stream == OutputStream.StandardOutput)
+                        output.Add(line);
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProgramNotFoundException)
+        {
+            return null;
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        return result.ExitCode == 0 ? ParseBackends(output) : null;
+    }
+
+    /// <summary>"  azure.connections   set a limit…" → "azure"; null unless restic's "All Extended Options:" list is there.</summary>
+    public static IReadOnlySet<string>? ParseBackends(IEnumerable<string> lines)
+    {
+        var list = lines.Select(l => ResticOutput.Clean(l)).ToList();
+        if (!list.Any(l => l.Trim().StartsWith("All Extended Options", StringComparison.OrdinalIgnoreCase)))
+            return null;
+        var backends = list.Select(l => OptionLine().Match(l)).Where(m => m.Success).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+        return backends.Count > 0 ? backends : null;
+    }
+
+    [GeneratedRegex(@"^\s+([a-z0-9]+)\.[a-z0-9-]+\s")]
+    private static partial Regex OptionLine();
 
     /// <summary>Reads "restic 0.18.0 compiled with go1.24.4 on linux/amd64" (also "0.18.0-dev (compiled manually)").</summary>
     public static Version? ParseVersion(string line)

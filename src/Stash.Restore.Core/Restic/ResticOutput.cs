@@ -32,9 +32,28 @@ internal abstract record ResticMessage
 /// <summary>Reads restic's stdout/stderr lines, JSON (0.16+) or text (all versions).</summary>
 internal static partial class ResticOutput
 {
+    /// <summary>
+    /// restic's terminal redraws as plain text: CSI/OSC escape sequences (<c>ESC[2K</c>, colours,
+    /// cursor moves) removed, and of a line redrawn with <c>\r</c> only the last drawing kept —
+    /// what a person saw on the terminal, so none of it reaches logs, status or events.
+    /// </summary>
+    public static string Clean(string? line)
+    {
+        if (string.IsNullOrEmpty(line))
+            return "";
+        var text = line.Contains('\u001b', StringComparison.Ordinal) ? EscapeSequence().Replace(line, "") : line;
+        var lastReturn = text.TrimEnd('\r').LastIndexOf('\r');
+        if (lastReturn >= 0)
+            text = text[(lastReturn + 1)..];
+        text = text.TrimEnd('\r');
+        // Other C0 controls (BEL, backspace…) carry nothing readable either; tabs stay.
+        return text.Any(c => char.IsControl(c) && c != '\t') ? new string(text.Where(c => !char.IsControl(c) || c == '\t').ToArray()) : text;
+    }
+
     public static ResticMessage Parse(string line)
     {
-        var trimmed = (line ?? "").Trim();
+        line = Clean(line);
+        var trimmed = line.Trim();
         if (trimmed.StartsWith('{') && TryParseJson(trimmed, out var message))
             return message;
         var error = ItemErrorLine().Match(trimmed);
@@ -132,6 +151,10 @@ internal static partial class ResticOutput
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
 
     private static long Long(string text) => long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 0;
+
+    // CSI (ESC [ params final), OSC (ESC ] … BEL or ESC \\), and two-character escapes (ESC 7, ESC =).
+    [GeneratedRegex(@"\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|[@-Z\\-_]|[ -/]*[0-~])")]
+    private static partial Regex EscapeSequence();
 
     [GeneratedRegex(@"^restoring <Snapshot ([0-9a-f]{8,64}) of ")]
     private static partial Regex RestoringLine();

@@ -14,6 +14,30 @@ internal static class ResticPlanner
     /// files the calls need are listed on the plan and made by the runner, not here.
     /// </summary>
     /// <exception cref="InvalidInputException">The backend or a selection cannot work as given.</exception>
+    /// <summary>
+    /// A restic built without the location's backend would fail only after the hooks ran, with a
+    /// puzzling "invalid backend" — refuse it up front instead.
+    /// </summary>
+    /// <exception cref="DependencyUnavailableException">The build lacks the backend.</exception>
+    private static void RequireBackend(BackendLocation location, ResticInstallation restic)
+    {
+        var needed = location switch
+        {
+            { Azure: not null } => "azure",
+            { Gcs: not null } => "gs",
+            { S3: not null } => "s3",
+            { Swift: not null } => "swift",
+            { B2: not null } => "b2",
+            { Rest: not null } => "rest",
+            _ => null, // local: every build has it
+        };
+        if (needed is null || restic.Backends is not { } backends || backends.Contains(needed))
+            return;
+        var why = needed == "azure" ? " (Debian's package disables it)" : "";
+        throw new DependencyUnavailableException(
+            $"restic {restic.Version.ToString(3)} at {restic.Path} was built without the {needed} backend{why}; use an upstream restic release");
+    }
+
     public static ResticPlan Plan(ResticRestoreRequest request, ResticRestoreOptions options, ResticInstallation restic)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -29,6 +53,7 @@ internal static class ResticPlanner
         var credentialsDirectory = Path.Combine(options.ScratchDirectory, ResticBackends.CredentialsDirectoryName);
 
         var access = ResticBackends.Build(request.Location, request.Credentials, credentialsDirectory, options.MaxConnections);
+        RequireBackend(request.Location, restic);
         var environment = new Dictionary<string, string?>(access.Environment, StringComparer.Ordinal)
         {
             ["TMPDIR"] = tempDirectory,

@@ -65,7 +65,30 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         var state = new CallState(_time.GetTimestamp(), cancellationToken);
         _logger.Information("restic: restoring {What:l} from {Repository:l}", masker.Apply(invocation.Description), masker.Apply(plan.RepositoryDisplay));
 
-        var result = await _processes.RunAsync(invocation.Process, (stream, line) => OnLine(state, stream, line, masker), cancellationToken).ConfigureAwait(false);
+        ProcessResult result;
+        using (var restic = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        using (var finished = new CancellationTokenSource())
+        {
+            var watchdog = plan.Options?.RepositoryTimeout is { } timeout && timeout > TimeSpan.Zero
+                ? WatchRepositoryAsync(state, timeout, restic, finished.Token)
+                : Task.CompletedTask;
+            try
+            {
+                result = await _processes.RunAsync(invocation.Process, (stream, line) => OnLine(state, stream, line, masker), restic.Token).ConfigureAwait(false);
+            }
+            finally
+            {
+                await finished.CancelAsync().ConfigureAwait(false);
+                await watchdog.ConfigureAwait(false);
+            }
+        }
+
+        if (state.RepositoryTimedOut is { } gaveUp && !cancellationToken.IsCancellationRequested)
+        {
+            var last = state.LastTroubleBeforeStop ?? "no error message";
+            throw new RestoreFailedException(OneLine(masker.Apply(
+                $"restic restore of {invocation.Description} from {plan.RepositoryDisplay} failed: repository not reachable within --repository-timeout {Status.GoDuration.Format(gaveUp)} (restic had not read its config; restic was stopped): {last}")));
+        }
 
         if (result.WasCancelled || cancellationToken.IsCancellationRequested)
             throw new ResticStoppedException($"restic restore of {masker.Apply(invocation.Description)} was stopped", state.LastTroubleBeforeStop, cancellationToken);
@@ -96,8 +119,54 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         throw new RestoreFailedException(message);
     }
 
+    /// <summary>
+    /// Stops restic once <paramref name="timeout"/> has passed while it is still retrying to read the
+    /// repository's <c>config</c>. restic 0.18 says nothing when that read succeeds (with
+    /// <c>--json</c> the next line may be minutes away, after a large index loads), so "read" is
+    /// inferred from its output: any line other than a config retry, or a retry whose announced
+    /// wait plus <see cref="RetryAttemptGrace"/> passed without a new complaint (the attempt
+    /// worked). Until one of those, or while restic is silent from the start, it keeps watching;
+    /// it never cuts a restic that got past the config.
+    /// </summary>
+    private async Task WatchRepositoryAsync(CallState state, TimeSpan timeout, CancellationTokenSource restic, CancellationToken finished)
+    {
+        try
+        {
+            await Task.Delay(timeout, _time, finished).ConfigureAwait(false);
+            while (!finished.IsCancellationRequested && !state.ConfigSettled)
+            {
+                if (state.ConfigPending(_time.GetTimestamp(), _time))
+                {
+                    state.RepositoryTimedOut = timeout;
+                    _logger.Warning("restic has not read the repository's config after {Timeout:l} (--repository-timeout): stopping it", Status.GoDuration.Format(timeout));
+                    await restic.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
+                await Task.Delay(WatchInterval, _time, finished).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (finished.IsCancellationRequested)
+        {
+            // restic ended first.
+        }
+    }
+
+    /// <summary>How long after a retry's announced wait its attempt may take to fail (connection refused and TLS errors take milliseconds).</summary>
+    internal static readonly TimeSpan RetryAttemptGrace = TimeSpan.FromSeconds(10);
+
+    private static readonly TimeSpan WatchInterval = TimeSpan.FromMilliseconds(250);
+
     private void OnLine(CallState state, OutputStream stream, string line, SecretMasker masker)
     {
+        line = ResticOutput.Clean(line);
+        if (!string.IsNullOrWhiteSpace(line))
+        {
+            var retry = ConfigRetry().Match(line);
+            if (retry.Success && Status.GoDuration.TryParse(retry.Groups[1].Value, out var wait))
+                state.NoteConfigRetry(_time.GetTimestamp(), wait);
+            else
+                state.ConfigSettled = true;
+        }
         switch (ResticOutput.Parse(line))
         {
             case ResticMessage.Status status:
@@ -186,6 +255,10 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
 
         if (code == ResticExitCodes.Error && said is not null && NoSnapshot().IsMatch(said))
             return await NoSnapshotAsync(plan, invocation, masker, cancellationToken).ConfigureAwait(false);
+        // restic wraps a refused login in "unable to open config file … Is there a repository at …?":
+        // checked first, so a wrong REST password is not reported as a missing repository.
+        if (code is ResticExitCodes.Error or ResticExitCodes.NoRepository && said is not null && AuthenticationFailed().IsMatch(said))
+            return $"authentication failed for repository {plan.RepositoryDisplay} (exit {code}): {RepositoryHint().Replace(said, "")}; check the credentials in the backend Secret (REST_SERVER_USERNAME/REST_SERVER_PASSWORD for a REST server)";
         if (code == ResticExitCodes.NoRepository || (code == ResticExitCodes.Error && said is not null && NoRepository().IsMatch(said)))
             return $"no repository at {plan.RepositoryDisplay} (exit {code}): {said ?? "restic found no repository"}";
         if (code == ResticExitCodes.Locked || (code == ResticExitCodes.Error && said is not null && Locked().IsMatch(said)))
@@ -237,7 +310,7 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
                 if (stream == OutputStream.StandardOutput)
                     output.AppendLine(line);
                 else if (!string.IsNullOrWhiteSpace(line))
-                    lastError = line;
+                    lastError = ResticOutput.Clean(line);
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (ProgramNotFoundException e)
@@ -290,7 +363,7 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
                 if (stream == OutputStream.StandardError)
                 {
                     if (!string.IsNullOrWhiteSpace(line))
-                        lastError = line;
+                        lastError = ResticOutput.Clean(line);
                 }
                 else if (RestoredNode(options.TargetDirectory, line) is { } size)
                 {
@@ -409,6 +482,13 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
     [GeneratedRegex("repository does not exist|unable to open config file|Is there a repository at", RegexOptions.IgnoreCase)]
     private static partial Regex NoRepository();
 
+    // rest-server: "unexpected HTTP response (401): 401 Unauthorized".
+    [GeneratedRegex(@"\(401\)|\b401 Unauthorized\b", RegexOptions.IgnoreCase)]
+    private static partial Regex AuthenticationFailed();
+
+    [GeneratedRegex(@"\s*Is there a repository at the following location\?.*$", RegexOptions.IgnoreCase)]
+    private static partial Regex RepositoryHint();
+
     [GeneratedRegex("repository is already locked|unable to create lock", RegexOptions.IgnoreCase)]
     private static partial Regex Locked();
 
@@ -421,6 +501,11 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
     // "Stat(<config/>) returned error, retrying after 708.99ms: " before the error itself.
     [GeneratedRegex(@"^.*? returned error, retrying after [^:]+: ")]
     private static partial Regex RetryPrefix();
+
+    // restic 0.18: "Stat(<config/>) returned error, retrying after 2.59812248s: Head …" and
+    // "Load(<config/0000000000>, 0, 0) returned error, retrying after 1.2s: …".
+    [GeneratedRegex(@"^(?:Stat|Load)\(<config/[^>]*>[^)]*\) returned error, retrying after ([0-9.hmsµnu]+): ")]
+    private static partial Regex ConfigRetry();
 
     [GeneratedRegex(@"^There were \d+ errors?$", RegexOptions.IgnoreCase)]
     private static partial Regex ErrorCount();
@@ -451,5 +536,36 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         public List<string> DataErrors { get; } = [];
 
         public long MetadataWarnings { get; set; }
+
+        // Written by the output readers, read by the repository watchdog.
+        private readonly Lock _configLock = new();
+        private long? _lastConfigRetry;
+        private TimeSpan _lastConfigRetryWait;
+        private volatile bool _configSettled;
+
+        /// <summary>restic printed something other than a config retry: it is past the config.</summary>
+        public bool ConfigSettled { get => _configSettled; set => _configSettled = value; }
+
+        /// <summary>Set when the watchdog stopped restic: the <c>--repository-timeout</c> that ran out.</summary>
+        public TimeSpan? RepositoryTimedOut { get; set; }
+
+        public void NoteConfigRetry(long now, TimeSpan wait)
+        {
+            lock (_configLock)
+            {
+                _lastConfigRetry = now;
+                _lastConfigRetryWait = wait;
+            }
+        }
+
+        /// <summary>restic's last word is a config retry whose next attempt has not had time to succeed.</summary>
+        public bool ConfigPending(long now, TimeProvider time)
+        {
+            lock (_configLock)
+            {
+                return !_configSettled && _lastConfigRetry is { } at
+                    && time.GetElapsedTime(at, now) <= _lastConfigRetryWait + RetryAttemptGrace;
+            }
+        }
     }
 }

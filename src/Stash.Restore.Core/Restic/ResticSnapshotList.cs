@@ -35,7 +35,7 @@ internal static class ResticSnapshotList
                 if (stream == OutputStream.StandardOutput)
                     output.AppendLine(line);
                 else if (!string.IsNullOrWhiteSpace(line))
-                    lastError = line;
+                    lastError = ResticOutput.Clean(line);
             }, cancellationToken).ConfigureAwait(false);
         }
         if (result.ExitCode != 0)

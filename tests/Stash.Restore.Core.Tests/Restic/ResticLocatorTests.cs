@@ -43,11 +43,17 @@ public sealed class ResticLocatorTests
             var path = Path.Combine(dir, "restic");
             await File.WriteAllTextAsync(path, "");
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserExecute);
-            var runner = new FakeProcessRunner().Then(new FakeRun(0, FakeRun.Out("restic 0.16.4 compiled with go1.21 on linux/amd64")));
+            var runner = new FakeProcessRunner()
+                .Then(new FakeRun(0, FakeRun.Out("restic 0.16.4 compiled with go1.21 on linux/amd64")))
+                .Then(new FakeRun(0, FakeRun.Out("All Extended Options:"),
+                    FakeRun.Out("  b2.connections            set a limit for the number of concurrent connections (default: 5)"),
+                    FakeRun.Out("  s3.bucket-lookup          bucket lookup style: 'auto', 'dns', or 'path'")));
             var restic = await ResticLocator.FindAsync(runner, new Dictionary<string, string> { ["PATH"] = "/nonexistent:" + dir }, CancellationToken.None);
             Assert.Equal(path, restic.Path);
             Assert.Equal(new Version(0, 16, 4), restic.Version);
             Assert.Equal(["version"], runner.Calls[0].Arguments);
+            Assert.Equal(["options"], runner.Calls[1].Arguments);
+            Assert.Equal(["b2", "s3"], restic.Backends!.Order(StringComparer.Ordinal));
 
             var old = new FakeProcessRunner().Then(new FakeRun(0, FakeRun.Out("restic 0.9.6 compiled with go1.13")));
             var e = await Assert.ThrowsAsync<DependencyUnavailableException>(() =>
@@ -58,5 +64,12 @@ public sealed class ResticLocatorTests
         {
             Directory.Delete(dir, true);
         }
+    }
+
+    [Fact]
+    public void A_restic_that_prints_no_option_list_refuses_no_backend()
+    {
+        Assert.Null(ResticLocator.ParseBackends(["restic 0.18.0 compiled with go1.24.4 on linux/amd64"]));
+        Assert.Null(ResticLocator.ParseBackends(["All Extended Options:"]));
     }
 }

@@ -62,6 +62,11 @@ public sealed class RestBackendTests(RestServerFixture server) : IClassFixture<R
         var run = await server.Kit.RestoreAsync(Backend($"http://127.0.0.1:{server.HttpPort}/{RestServerFixture.RepositoryName}"), Secret(wrong), timeOut: "60s");
 
         BackendRestoreKit.AssertFailedWithoutSecrets(run, "401", wrong, Uri.EscapeDataString(wrong), RestServerFixture.RepositoryPassword);
+        var error = (string)run.Entry["error"]!;
+        Assert.Contains($"authentication failed for repository rest:http://{RestServerFixture.User}:***@127.0.0.1:{server.HttpPort}/{RestServerFixture.RepositoryName}", error, StringComparison.Ordinal);
+        Assert.Contains("unexpected HTTP response (401): 401 Unauthorized", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("no repository at", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Is there a repository", error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(run.Target, server.Kit.DataPath.TrimStart('/'))), "something was restored");
     }
 

@@ -34,6 +34,8 @@ internal sealed class FakeRestic
         var argvLog = Path.Combine(directory, "fake-restic-argv.log");
         var script = new System.Text.StringBuilder("#!/bin/sh\n");
         script.Append("if [ \"$1\" = version ]; then echo 'restic 0.18.0 compiled with go1.24.4 on linux/amd64'; exit 0; fi\n");
+        // An upstream build's option list (every backend), as restic 0.18 prints it.
+        script.Append("if [ \"$1\" = options ]; then printf 'All Extended Options:\\n  azure.connections  x\\n  b2.connections  x\\n  gs.connections  x\\n  local.connections  x\\n  rest.connections  x\\n  s3.connections  x\\n  swift.connections  x\\n'; exit 0; fi\n");
         script.Append($"echo \"$*\" >> '{argvLog}'\n");
         script.Append($"echo \"$RESTIC_REPOSITORY\" >> '{argvLog}.repository'\n");
         foreach (var line in stdout)
