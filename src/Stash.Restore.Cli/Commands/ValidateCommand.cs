@@ -32,7 +32,11 @@ internal static class ValidateCommand
                 var problems = Check(path);
                 invalid += problems.Count > 0 ? 1 : 0;
                 if (problems.Count == 0)
+                {
                     await host.Output.WriteLineAsync(NotOurs(path) is { } note ? $"{path}: valid; note: {note}" : $"{path}: valid");
+                    foreach (var warning in Warnings(path))
+                        await host.Output.WriteLineAsync($"{path}: warning: {warning}");
+                }
                 foreach (var problem in problems)
                     await host.Output.WriteLineAsync(problem.Position is null ? $"{path}: {problem.Describe()}" : problem.Render(path));
             }
@@ -53,6 +57,19 @@ internal static class ValidateCommand
         {
             // The file could not be read at all.
             return [new ManifestProblem(null, e.Message)];
+        }
+    }
+
+    /// <summary>For a valid file: what is allowed but risky (a shell hook pasting restic's error unquoted).</summary>
+    private static IReadOnlyList<string> Warnings(string path)
+    {
+        try
+        {
+            return RestoreSessionValidator.Warnings(StashObjects.ReadRestoreSession(path));
+        }
+        catch (RestoreException)
+        {
+            return [];
         }
     }
 

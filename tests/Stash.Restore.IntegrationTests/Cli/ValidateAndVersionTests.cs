@@ -46,4 +46,24 @@ public sealed class ValidateAndVersionTests : IDisposable
         Assert.Matches(@"^stash-restore \d+\.\d+\.\d+", result.Output);
         Assert.Matches(@"restic 0\.\d+\.\d+", result.Output);
     }
+
+    [Theory]
+    [InlineData("""["/bin/sh", "-c", "notify 'restore of {{ .Name }} failed: {{ .Status.Error }}'"]""", true)]
+    [InlineData("""["bash", "-ec", "notify {{ .Status.Error }}"]""", true)]
+    [InlineData("""["/bin/sh", "-c", "notify {{ .Status.Error | squote }}"]""", false)]
+    [InlineData("""["/bin/sh", "-c", "notify {{ squote .Status.Error }}"]""", false)]
+    [InlineData("""["/usr/local/bin/notify", "{{ .Status.Error }}"]""", false)]
+    public async Task Validate_warns_when_a_shell_hook_pastes_the_restore_error_unquoted(string command, bool warns)
+    {
+        var file = Path.Combine(_dir, "hook.yaml");
+        File.WriteAllText(file, Header + "    - paths: [/data]\n  hooks:\n    postRestore:\n      exec:\n        command: " + command + "\n");
+
+        var result = await CliHarness.RunAsync("validate", "-f", file);
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        if (warns)
+            Assert.Matches(@"hook\.yaml: warning: spec\.hooks\.postRestore\.exec\.command\[2\] pastes \{\{.*\.Status\.Error.*\}\} into a shell script unquoted; .* write \{\{ \.Status\.Error \| squote \}\}", result.Output);
+        else
+            Assert.DoesNotContain("warning:", result.Output);
+    }
 }

@@ -28,6 +28,17 @@ internal static class RestoreSessionValidator
         return problems;
     }
 
+    /// <summary>What is allowed but risky: hooks that paste restic's error into a shell script unquoted.</summary>
+    public static IReadOnlyList<string> Warnings(RestoreSession session)
+    {
+        var warnings = new List<string>();
+        if (session.Spec.Hooks?.PreRestore is { } pre)
+            warnings.AddRange(ShellInjectionCheck.Warnings(pre).Select(w => $"spec.hooks.preRestore.{w}"));
+        if (session.Spec.Hooks?.PostRestore is { } post)
+            warnings.AddRange(ShellInjectionCheck.Warnings(post).Select(w => $"spec.hooks.postRestore.{w}"));
+        return warnings;
+    }
+
     /// <summary>Throws <see cref="InvalidInputException"/> listing every problem, or returns the session.</summary>
     public static RestoreSession EnsureValid(RestoreSession session, string source)
     {
