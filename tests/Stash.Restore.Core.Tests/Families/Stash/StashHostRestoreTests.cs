@@ -201,4 +201,22 @@ public class StashHostRestoreTests
         Assert.Contains("***", rig.Status.Current.Stats!.Single().Error);
         Assert.All(rig.Events.Events, e => Assert.DoesNotContain(PipelineRig.Password, e.Message));
     }
+
+    [Fact]
+    public async Task The_restore_error_a_postRestore_hook_sees_is_masked()
+    {
+        // restic's message can carry a credential (a SAS in an Azure URL); the hook's template gets
+        // .Status.Error as the status records it, never the raw text.
+        var rig = new PipelineRig();
+        rig.WithSpec(s => s with { Hooks = new RestoreHooks { PostRestore = ExecHook } });
+        rig.Restic.OnRun = _ => throw new RestoreFailedException($"Fatal: unable to open repository at azure:c:/?sig={PipelineRig.Password}: 403");
+
+        await rig.RunAsync();
+
+        var post = Assert.Single(rig.Hooks.Calls, c => c.Stage == HookStage.PostRestore);
+        Assert.Equal(HostPhase.Failed, post.Outcome!.Phase);
+        Assert.DoesNotContain(PipelineRig.Password, post.Outcome.Error);
+        Assert.Contains("sig=***", post.Outcome.Error);
+        Assert.Equal("db", post.Target?.Name);
+    }
 }
