@@ -64,6 +64,8 @@ internal static class RestoreCommand
 
             await using var wiring = parse.GetValue(flags.RestoreSessionFile) is { } sessionFile
                 ? RestoreWiring.Offline(sessionFile, flags, parse, pod, host, masker, log)
+                : parse.GetValue(flags.Objects) is { Length: > 0 } objectFiles
+                ? RestoreWiring.FromObjects(objectFiles, flags, parse, pod, host, masker, log)
                 : await RestoreWiring.ClusterAsync(flags, parse, pod, host, masker, log, cancellationToken);
             var session = wiring.Inputs.Session;
             log = log.ForSession(session.Metadata.Namespace, session.Metadata.Name);
