@@ -6,6 +6,7 @@ using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Kubernetes;
+using Stash.Restore.Core.Logging;
 using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Secrets;
 using Stash.Restore.Core.Status;
@@ -86,14 +87,16 @@ internal sealed class RestoreWiring : IAsyncDisposable
         try
         {
             var selector = Selector(flags, parse, host, client.Configuration);
-            var inputs = await ClusterInputs.LoadAsync(client.Api, selector, parse.GetValue(flags.SecretDir), pod, parse.GetValue(flags.Host), masker, cancellationToken);
+            var inputs = await StashClusterInputs.LoadAsync(client.Api, selector, parse.GetValue(flags.SecretDir), pod, parse.GetValue(flags.Host), masker, cancellationToken);
             var podName = pod.PodName ?? host.OsHostName ?? "stash-restore";
+            // What these parts log names the session (the client was made before the session was known).
+            var sessionLog = log.ForSession(selector.Namespace, selector.Name);
             return new RestoreWiring
             {
                 Inputs = inputs,
-                Status = client.StatusStore(selector.Namespace, selector.Name),
-                Events = client.EventRecorder(inputs.Session, pod.PodName),
-                Claims = client.HostClaims(selector.Namespace, selector.Name, podName),
+                Status = new KubernetesHostStatusStore(client.Api, selector.Namespace, selector.Name, client.RetryOptions, host.Clock, sessionLog),
+                Events = client.EventRecorder(StashObjects.EventTarget(inputs.Session), pod.PodName, sessionLog),
+                Claims = client.HostClaims(selector.Namespace, selector.Name, podName, log: sessionLog),
                 PodExec = new KubernetesPodExecAdapter(client.PodExec, pod.PodNamespace ?? selector.Namespace, podName),
                 Pod = await OwnPodAsync(client.Api, pod, inputs.Session, log, cancellationToken),
                 PodIp = host.Environment.GetValueOrDefault("POD_IP"),

@@ -1,4 +1,3 @@
-using Stash.Restore.Core.Kubernetes;
 
 namespace Stash.Restore.Core.Hooks;
 
@@ -37,30 +36,4 @@ internal sealed record HookExecutorOptions
 
     /// <summary>How many of an exec hook's last output lines are logged and put into its failure message.</summary>
     public int OutputTailLines { get; init; } = 20;
-
-    /// <summary>
-    /// Takes the pod IP and the named ports from the executor's own pod (GET through the API).
-    /// Pod-wide, the first container (in spec order) that declares a name wins.
-    /// </summary>
-    public HookExecutorOptions WithPod(PodInfo pod)
-    {
-        var podWide = new Dictionary<string, int>(StringComparer.Ordinal);
-        var byContainer = new Dictionary<string, IReadOnlyDictionary<string, int>>(StringComparer.Ordinal);
-        foreach (var container in pod.Containers)
-        {
-            var ports = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (var port in container.Ports.Where(p => !string.IsNullOrEmpty(p.Name)))
-            {
-                ports.TryAdd(port.Name!, port.ContainerPort);
-                podWide.TryAdd(port.Name!, port.ContainerPort);
-            }
-            byContainer[container.Name] = ports;
-        }
-        return this with
-        {
-            PodIp = string.IsNullOrEmpty(pod.PodIP) ? PodIp : pod.PodIP,
-            NamedPorts = podWide,
-            ContainerNamedPorts = byContainer,
-        };
-    }
 }

@@ -1,6 +1,3 @@
-using Stash.Restore.Core.Engine;
-using Stash.Restore.Core.Families.Stash;
-using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Input;
 
 namespace Stash.Restore.Core.Hooks;

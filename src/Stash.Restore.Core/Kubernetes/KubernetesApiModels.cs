@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Input;
 
@@ -150,6 +149,4 @@ internal sealed record LeaseSpec
 [JsonSerializable(typeof(PodObject))]
 [JsonSerializable(typeof(EventObject))]
 [JsonSerializable(typeof(LeaseObject))]
-[JsonSerializable(typeof(HostRestoreStats))]
-[JsonSerializable(typeof(Condition))]
 internal sealed partial class KubernetesJsonContext : JsonSerializerContext;

@@ -1,7 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using Serilog;
 using Stash.Restore.Core.Engine;
-using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Secrets;
@@ -89,16 +88,18 @@ internal sealed class KubernetesClient : IDisposable
     /// <summary>HTTP attempts sent so far, retries included (for benchmarks and tests).</summary>
     public long AttemptCount => _retry.AttemptCount;
 
-    public IHostStatusStore StatusStore(string @namespace, string sessionName) =>
-        new KubernetesHostStatusStore(_api, @namespace, sessionName, _options, _timeProvider, _logger);
+    /// <summary>The retry policy this client's calls follow (status stores read-modify-write on top of it).</summary>
+    public KubernetesRetryOptions RetryOptions => _options;
 
     /// <param name="podName">This pod (POD_NAME), shown as the events' source.</param>
-    public IRestoreEventRecorder EventRecorder(RestoreSession session, string? podName) =>
-        new KubernetesEventRecorder(_api, session, podName, _masker, _timeProvider, _logger);
+    /// <param name="log">The session's logger, so warnings name the session and unit.</param>
+    public IRestoreEventRecorder EventRecorder(EventTarget target, string? podName, ILogger? log = null) =>
+        new KubernetesEventRecorder(_api, target, podName, _masker, _timeProvider, log ?? _logger);
 
     /// <param name="podName">This pod (POD_NAME); a per-process suffix makes the holder unique.</param>
-    public IUnitClaims HostClaims(string @namespace, string sessionName, string podName, LeaseClaimOptions? options = null) =>
-        new LeaseHostClaims(_api, @namespace, sessionName, LeaseHostClaims.NewHolderIdentity(podName), options ?? LeaseClaimOptions.Default, _timeProvider, _logger);
+    /// <param name="log">The session's logger, so "Claimed host …" names the session.</param>
+    public IUnitClaims HostClaims(string @namespace, string sessionName, string podName, LeaseClaimOptions? options = null, ILogger? log = null) =>
+        new LeaseHostClaims(_api, @namespace, sessionName, LeaseHostClaims.NewHolderIdentity(podName), options ?? LeaseClaimOptions.Default, _timeProvider, log ?? _logger);
 
     public void Dispose() => _client.Dispose();
 

@@ -1,15 +1,15 @@
 using System.Globalization;
 using Serilog;
 using Stash.Restore.Core.Engine;
-using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Secrets;
+using Stash.Restore.Core.Platform;
 
 namespace Stash.Restore.Core.Kubernetes;
 
 /// <summary>
-/// core/v1 Events on the RestoreSession (involvedObject carries its uid so
+/// core/v1 Events on the session (involvedObject carries its uid so
 /// <c>kubectl describe</c> shows them). Best effort: a failure is a warning.
 /// </summary>
 internal sealed class KubernetesEventRecorder : IRestoreEventRecorder
@@ -22,17 +22,17 @@ internal sealed class KubernetesEventRecorder : IRestoreEventRecorder
     private static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(20);
 
     private readonly IKubernetesApi _api;
-    private readonly RestoreSession _session;
+    private readonly EventTarget _target;
     private readonly string? _reportingInstance;
     private readonly SecretMasker? _masker;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
 
     /// <param name="reportingInstance">This pod's name, shown as the event's source host.</param>
-    public KubernetesEventRecorder(IKubernetesApi api, RestoreSession session, string? reportingInstance, SecretMasker? masker, TimeProvider timeProvider, ILogger logger)
+    public KubernetesEventRecorder(IKubernetesApi api, EventTarget target, string? reportingInstance, SecretMasker? masker, TimeProvider timeProvider, ILogger logger)
     {
         _api = api;
-        _session = session;
+        _target = target;
         _reportingInstance = reportingInstance;
         _masker = masker;
         _timeProvider = timeProvider;
@@ -61,8 +61,8 @@ internal sealed class KubernetesEventRecorder : IRestoreEventRecorder
 
     internal EventObject Build(RestoreEvent restoreEvent)
     {
-        var ns = _session.Metadata.Namespace ?? throw new InvalidOperationException("the RestoreSession has no namespace");
-        var name = _session.Metadata.Name ?? throw new InvalidOperationException("the RestoreSession has no name");
+        var ns = _target.Namespace;
+        var name = _target.Name;
         var now = _timeProvider.GetUtcNow();
         var message = _masker?.Apply(restoreEvent.Message) ?? restoreEvent.Message;
         if (message.Length > MaxMessageLength)
@@ -73,18 +73,18 @@ internal sealed class KubernetesEventRecorder : IRestoreEventRecorder
             Metadata = new ObjectMeta { Name = EventName(name, now), Namespace = ns },
             InvolvedObject = new ObjectReference
             {
-                ApiVersion = RestoreSession.ApiVersionV1Beta1,
-                Kind = RestoreSession.KindName,
+                ApiVersion = _target.ApiVersion,
+                Kind = _target.Kind,
                 Name = name,
                 Namespace = ns,
-                Uid = _session.Metadata.Uid,
+                Uid = _target.Uid,
             },
             Reason = restoreEvent.Reason,
             Message = message,
             Type = restoreEvent.Type == RestoreEventType.Warning ? "Warning" : "Normal",
             Source = new EventSource { Component = Component, Host = _reportingInstance },
-            FirstTimestamp = KubernetesHostStatusStore.Rfc3339(now),
-            LastTimestamp = KubernetesHostStatusStore.Rfc3339(now),
+            FirstTimestamp = KubernetesTime.Rfc3339(now),
+            LastTimestamp = KubernetesTime.Rfc3339(now),
             Count = 1,
             ReportingComponent = Component,
             ReportingInstance = _reportingInstance,
@@ -93,12 +93,11 @@ internal sealed class KubernetesEventRecorder : IRestoreEventRecorder
 
     private static string EventName(string objectName, DateTimeOffset now)
     {
-        var suffix = $".{now.UtcDateTime.Ticks:x}{Random.Shared.Next(0x1000, 0xffff):x}";
+        var suffix = $".{now.UtcDateTime.Ticks:x}{SystemRandomSource.Instance.HexDigits(4)}";
         // An object name may use all 253 characters a name may have; the event's must still fit.
         var prefix = objectName.Length + suffix.Length > 253 ? objectName[..(253 - suffix.Length)] : objectName;
         return prefix + suffix;
     }
 
-    private string Describe() =>
-        string.Create(CultureInfo.InvariantCulture, $"RestoreSession {_session.Metadata.Namespace}/{_session.Metadata.Name}");
+    private string Describe() => _target.ToString();
 }

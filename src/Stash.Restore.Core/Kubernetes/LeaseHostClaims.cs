@@ -3,9 +3,9 @@ using System.Security.Cryptography;
 using System.Text;
 using Serilog;
 using Stash.Restore.Core.Engine;
-using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Input;
+using Stash.Restore.Core.Platform;
 
 namespace Stash.Restore.Core.Kubernetes;
 
@@ -62,7 +62,7 @@ internal sealed class LeaseHostClaims : IUnitClaims
 
     /// <summary>The pod name plus a per-process suffix: a restarted container is a new holder.</summary>
     public static string NewHolderIdentity(string podName) =>
-        $"{podName}_{Guid.NewGuid().ToString("N")[..8]}";
+        $"{podName}_{SystemRandomSource.Instance.HexDigits(8)}";
 
     /// <summary><c>stash-restore-&lt;session&gt;-&lt;host&gt;</c> as a DNS-1123 name; hashed when it had to change or is too long.</summary>
     public static string LeaseName(string sessionName, string hostname)

@@ -44,7 +44,9 @@ internal sealed class ProcessRunner : IProcessRunner
         var stopwatch = Stopwatch.StartNew();
         try
         {
+#pragma warning disable RS0030 // The one place Core starts a process: everything else goes through IProcessRunner.
             if (!process.Start())
+#pragma warning restore RS0030
                 throw new ProgramNotFoundException(spec.FileName, $"could not start '{spec.FileName}'");
         }
         catch (Win32Exception e)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Kubernetes;
 
 namespace Stash.Restore.Core.Tests.Kubernetes;

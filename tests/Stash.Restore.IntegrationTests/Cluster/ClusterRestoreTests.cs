@@ -27,6 +27,8 @@ public sealed class ClusterRestoreTests
 
         Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
         TestTree.AssertEqual(rig.Original, rig.RestoredData(target));
+        // Every line names the session, the host claim's included (it used to say "[demo/ host-0]").
+        Assert.Matches(@"\[demo/app-restore host-0\] Claimed host host-0 \(Lease demo/", result.Error);
         var entry = Assert.Single(rig.Stats())!;
         Assert.Equal("host-0", (string?)entry["hostname"]);
         Assert.Equal("Succeeded", (string?)entry["phase"]);

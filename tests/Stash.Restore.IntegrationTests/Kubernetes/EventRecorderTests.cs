@@ -1,4 +1,5 @@
 using Serilog.Events;
+using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Kubernetes;
@@ -26,7 +27,7 @@ public sealed class EventRecorderTests : IClassFixture<KubeTestCluster>
         var session = await api.GetRestoreSessionAsync("demo", "events", CancellationToken.None);
         var masker = new SecretMasker();
         masker.Add("hunter2-password");
-        var recorder = new KubernetesEventRecorder(api, session, "app-7d9f-x2", masker, TimeProvider.System, _cluster.Log.Logger);
+        var recorder = new KubernetesEventRecorder(api, StashObjects.EventTarget(session), "app-7d9f-x2", masker, TimeProvider.System, _cluster.Log.Logger);
 
         await recorder.RecordAsync(new RestoreEvent(RestoreEventType.Warning, "HostRestoreFailed", "host-0: restic: wrong password hunter2-password"), CancellationToken.None);
 
@@ -48,7 +49,7 @@ public sealed class EventRecorderTests : IClassFixture<KubeTestCluster>
         var admin = _cluster.CreateApi();
         var session = await admin.GetRestoreSessionAsync("demo", "events-forbidden", CancellationToken.None);
         var token = _cluster.Server.AddToken("system:serviceaccount:demo:no-events", new AccessRule("get", "*", "*"));
-        var recorder = new KubernetesEventRecorder(_cluster.CreateApi(token), session, "pod", null, TimeProvider.System, _cluster.Log.Logger);
+        var recorder = new KubernetesEventRecorder(_cluster.CreateApi(token), StashObjects.EventTarget(session), "pod", null, TimeProvider.System, _cluster.Log.Logger);
 
         await recorder.RecordAsync(new RestoreEvent(RestoreEventType.Normal, "HostRestoreSucceeded", "host-0 restored"), CancellationToken.None);
 

@@ -73,7 +73,7 @@ public sealed class HostStatusStoreTests : IClassFixture<KubeTestCluster>
 
         var status = _cluster.StoredSession("pruning")["status"]!;
         var storedEntry = Assert.Single(status["stats"]!.AsArray())!;
-        Assert.True(JsonNode.DeepEquals(JsonSerializer.SerializeToNode(entry, KubernetesJsonContext.Default.HostRestoreStats), storedEntry), storedEntry.ToJsonString());
+        Assert.True(JsonNode.DeepEquals(JsonSerializer.SerializeToNode(entry, StashJsonContext.Default.HostRestoreStats), storedEntry), storedEntry.ToJsonString());
         var storedCondition = Assert.Single(status["conditions"]!.AsArray())!.AsObject();
         Assert.Equal(["lastTransitionTime", "message", "observedGeneration", "reason", "status", "type"], storedCondition.Select(p => p.Key).Order());
         Assert.Equal(("False", "FailedToExecutePreRestoreHook", "host-3: exit code 2", 1L),

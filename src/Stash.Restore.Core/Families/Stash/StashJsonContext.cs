@@ -11,4 +11,5 @@ namespace Stash.Restore.Core.Families.Stash;
 [JsonSerializable(typeof(Repository))]
 [JsonSerializable(typeof(RestoreSessionStatus))]
 [JsonSerializable(typeof(HostRestoreStats))]
+[JsonSerializable(typeof(Condition))]
 internal sealed partial class StashJsonContext : JsonSerializerContext;

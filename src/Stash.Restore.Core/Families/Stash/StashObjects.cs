@@ -1,3 +1,4 @@
+using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Input;
 
 namespace Stash.Restore.Core.Families.Stash;
@@ -42,6 +43,10 @@ internal static class StashObjects
     /// <summary>Every problem of a RestoreSession file, type and rule problems alike, as <c>validate</c> reports them.</summary>
     public static IReadOnlyList<ManifestProblem> ValidateRestoreSessionFile(string path) =>
         CheckRestoreSession(ObjectFileReader.ReadText(path, "RestoreSession")).Problems;
+
+    /// <summary>Events about a restore are recorded on its RestoreSession.</summary>
+    public static EventTarget EventTarget(RestoreSession session) =>
+        new(RestoreSession.ApiVersionV1Beta1, RestoreSession.KindName, session.Metadata.Namespace ?? "", session.Metadata.Name ?? "", session.Metadata.Uid);
 
     public static string Describe(RestoreSession session) =>
         $"RestoreSession {session.Metadata.Namespace ?? "?"}/{session.Metadata.Name ?? "?"}";

@@ -3,6 +3,7 @@ using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Input;
+using Stash.Restore.Core.Platform;
 
 namespace Stash.Restore.Core.Families.Stash;
 
@@ -49,7 +50,7 @@ internal sealed class StatusFileStore(string path, RestoreSessionStatus? initial
         Directory.CreateDirectory(directory);
         await using var held = await LockAsync(cancellationToken);
         var updated = change(Read());
-        var temporary = $"{Path}.tmp-{Guid.NewGuid():N}";
+        var temporary = $"{Path}.tmp-{SystemRandomSource.Instance.HexDigits(32)}";
         await File.WriteAllTextAsync(temporary, JsonSerializer.Serialize(updated, StatusJson.Indented.RestoreSessionStatus), cancellationToken);
         File.Move(temporary, Path, overwrite: true);
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Stash.Restore.Core.Platform;
 
 namespace Stash.Restore.Core.Families.KubeStash;
 
@@ -50,7 +51,7 @@ internal sealed class ComponentStatusFile(string path, JsonObject? initial) : IC
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         await using var held = await LockAsync(cancellationToken).ConfigureAwait(false);
         var updated = JsonMergePatch.Apply(Read(), statusPatch);
-        var temporary = $"{Path}.tmp-{Guid.NewGuid():N}";
+        var temporary = $"{Path}.tmp-{SystemRandomSource.Instance.HexDigits(32)}";
         await File.WriteAllTextAsync(temporary, updated?.ToJsonString(Indented) ?? "{}", cancellationToken).ConfigureAwait(false);
         File.Move(temporary, Path, overwrite: true);
     }

@@ -1,8 +1,8 @@
+using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Kubernetes;
-using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Hooks;
 
-namespace Stash.Restore.Core.Input;
+namespace Stash.Restore.Core.Families.Stash;
 
 /// <summary>
 /// The Stash objects read through the CRD-neutral transport: where they live

@@ -1,10 +1,10 @@
+using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Engine;
-using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Secrets;
 
-namespace Stash.Restore.Core.Input;
+namespace Stash.Restore.Core.Families.Stash;
 
 /// <summary>Which RestoreSession to restore, and the target the operator says it is for.</summary>
 /// <param name="TargetKind">--target-kind; must match spec.target.ref when given.</param>
@@ -14,7 +14,7 @@ internal sealed record SessionSelector(string Namespace, string Name, string? Ta
 /// Restore inputs from the API: the RestoreSession, its Repository, and the Repository's
 /// backend Secret (or a mounted <c>--secret-dir</c>).
 /// </summary>
-internal static class ClusterInputs
+internal static class StashClusterInputs
 {
     public static async Task<RestoreInputs> LoadAsync(
         IKubernetesApi api, SessionSelector selector, string? secretDirectory, PodIdentity pod, string? hostOverride, SecretMasker masker, CancellationToken cancellationToken)

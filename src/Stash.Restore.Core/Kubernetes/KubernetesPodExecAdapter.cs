@@ -1,17 +1,18 @@
 using Stash.Restore.Core.Processes;
-using KubernetesPodExecApi = Stash.Restore.Core.Kubernetes.IPodExec;
+using HookPodExec = Stash.Restore.Core.Hooks.IPodExec;
+using PodExecException = Stash.Restore.Core.Hooks.PodExecException;
 
-namespace Stash.Restore.Core.Hooks;
+namespace Stash.Restore.Core.Kubernetes;
 
 /// <summary>
 /// Runs hooks for other containers of the executor's own pod (<c>POD_NAMESPACE</c>/<c>POD_NAME</c>)
 /// through the Kubernetes client's <c>pods/exec</c>.
 /// </summary>
-internal sealed class KubernetesPodExecAdapter(KubernetesPodExecApi podExec, string podNamespace, string podName) : IPodExec
+internal sealed class KubernetesPodExecAdapter(IPodExec podExec, string podNamespace, string podName) : HookPodExec
 {
     public async Task<int> ExecAsync(string container, IReadOnlyList<string> command, Action<OutputStream, string> onLine, CancellationToken cancellationToken)
     {
-        Kubernetes.PodExecResult result;
+        PodExecResult result;
         try
         {
             result = await podExec.ExecAsync(podNamespace, podName, container, command, onLine, cancellationToken).ConfigureAwait(false);

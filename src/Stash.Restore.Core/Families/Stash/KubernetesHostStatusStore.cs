@@ -2,12 +2,13 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Serilog;
+using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Input;
-using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Hooks;
+using Stash.Restore.Core.Platform;
 
-namespace Stash.Restore.Core.Kubernetes;
+namespace Stash.Restore.Core.Families.Stash;
 
 /// <summary>
 /// This host's entry in one RestoreSession's <c>status.stats[]</c>, written through the
@@ -54,7 +55,7 @@ internal sealed class KubernetesHostStatusStore : IHostStatusStore
         var session = await _api.GetStatusAsync(StashApi.RestoreSessions, _namespace, _sessionName, cancellationToken).ConfigureAwait(false);
         var stats = session["status"]?["stats"] as JsonArray;
         var index = IndexOf(stats, "hostname", hostname);
-        var entry = index < 0 ? null : stats![index].Deserialize(KubernetesJsonContext.Default.HostRestoreStats);
+        var entry = index < 0 ? null : stats![index].Deserialize(StashJsonContext.Default.HostRestoreStats);
         Volatile.Write(ref _latest, session);
         return entry;
     }
@@ -66,7 +67,7 @@ internal sealed class KubernetesHostStatusStore : IHostStatusStore
         // Only the schema's fields, so nothing is pruned and nothing foreign is written.
         var value = JsonSerializer.SerializeToNode(
             new HostRestoreStats { Hostname = entry.Hostname, Phase = entry.Phase, Duration = entry.Duration, Error = entry.Error },
-            KubernetesJsonContext.Default.HostRestoreStats)!;
+            StashJsonContext.Default.HostRestoreStats)!;
         return WriteAsync($"status of host \"{entry.Hostname}\"", session => PlanStatsUpsert(session, entry.Hostname, value), cancellationToken);
     }
 
@@ -175,7 +176,7 @@ internal sealed class KubernetesHostStatusStore : IHostStatusStore
         var baseDelay = code is 409 or 422 ? TimeSpan.FromMilliseconds(Math.Min(5 * attempt, 100)) : _options.BaseDelay * Math.Pow(2, Math.Min(attempt - 1, 10));
         if (baseDelay > _options.MaxDelay)
             baseDelay = _options.MaxDelay;
-        return baseDelay * (0.5 + Random.Shared.NextDouble());
+        return baseDelay * (0.5 + SystemRandomSource.Instance.NextDouble());
     }
 
     /// <summary>The patch for upserting one host's entry into <paramref name="session"/>; null when it is already there.</summary>
@@ -213,8 +214,8 @@ internal sealed class KubernetesHostStatusStore : IHostStatusStore
     private StatusPatch? PlanConditionUpsert(JsonObject session, Condition condition)
     {
         var value = JsonSerializer.SerializeToNode(
-            condition with { LastTransitionTime = condition.LastTransitionTime ?? Rfc3339(_timeProvider.GetUtcNow()) },
-            KubernetesJsonContext.Default.Condition)!;
+            condition with { LastTransitionTime = condition.LastTransitionTime ?? KubernetesTime.Rfc3339(_timeProvider.GetUtcNow()) },
+            StashJsonContext.Default.Condition)!;
         var status = session["status"] as JsonObject;
         if (status is null)
             return new(GuardedByVersion(session, Op("add", "/status", new JsonObject { ["conditions"] = new JsonArray(value) })), SelfGuarded: false);
@@ -278,8 +279,6 @@ internal sealed class KubernetesHostStatusStore : IHostStatusStore
     private static string? ResourceVersion(JsonObject session) =>
         session["metadata"]?["resourceVersion"]?.GetValue<string>();
 
-    internal static string Rfc3339(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }
 
 /// <summary>A JSON patch for <c>/status</c> and what it relies on.</summary>

@@ -1,9 +1,9 @@
 using Serilog;
-using Stash.Restore.Core.Engine;
+using Stash.Restore.Core.Restic;
 using Stash.Restore.Core.Processes;
 using Stash.Restore.Core.Secrets;
 
-namespace Stash.Restore.Core.Restic;
+namespace Stash.Restore.Core.Engine;
 
 /// <summary>The pipeline's restic: <see cref="ResticLocator"/>, <see cref="ResticPlanner"/> and <see cref="ResticRestoreRunner"/>.</summary>
 internal sealed class ResticRestore(IProcessRunner runner, TimeProvider clock, IReadOnlyDictionary<string, string> environment, SecretMasker masker) : IResticRestore

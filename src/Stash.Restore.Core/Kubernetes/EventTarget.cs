@@ -1,0 +1,7 @@
+namespace Stash.Restore.Core.Kubernetes;
+
+/// <summary>The object Events are recorded on (their <c>involvedObject</c>): a session of either API family.</summary>
+internal sealed record EventTarget(string ApiVersion, string Kind, string Namespace, string Name, string? Uid)
+{
+    public override string ToString() => $"{Kind} {Namespace}/{Name}";
+}
