@@ -2,7 +2,8 @@
 # The README's first command: the executor end to end on an embedded default, no cluster.
 # Makes a local restic repository, backs up sample data as host-0..host-2 of a StatefulSet,
 # then runs `stash-restore restore` offline for host-0..host-4 with demo/restoresession.yaml
-# (host-3 and host-4 receive host-1's data), checks the restored bytes, prints each host's status.
+# (host-3 and host-4 receive host-1's data), checks the restored bytes, prints each host's status;
+# then restores a KubeStash StatefulSet session offline (--objects, components dump-pod-0 and dump-pod-1).
 set -euo pipefail
 repo_root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo_root"
@@ -64,4 +65,62 @@ done
 
 echo "== RestoreSession status after all hosts ($status)"
 cat "$status"; echo
+
+echo "== KubeStash: backing up dump-pod-0 and dump-pod-1, one restic repository per component"
+ks_password="kubestash-demo-$(date +%s%N)"
+ks_repo_root="$work/kubestash-storage/demo/sts"
+components=""
+for pod in 0 1; do
+  component="dump-pod-$pod"
+  path="repository/v1/sts-backup-1/$component"
+  rm -rf "$work/ks-data" && mkdir -p "$work/ks-data"
+  printf 'data of %s\n' "$component" > "$work/ks-data/app.db"
+  printf 'scratch of %s\n' "$component" > "$work/ks-data/cache.tmp"
+  head -c 50000 /dev/urandom > "$work/ks-data/blob.bin"
+  cp -r "$work/ks-data" "$out/ks-original-$component"
+  RESTIC_PASSWORD="$ks_password" RESTIC_PASSWORD_FILE="" RESTIC_REPOSITORY="$ks_repo_root/$path" restic init --quiet
+  id=$(RESTIC_PASSWORD="$ks_password" RESTIC_PASSWORD_FILE="" RESTIC_REPOSITORY="$ks_repo_root/$path" \
+    restic backup --json --host "$component" "$work/ks-data" | sed -n 's/.*"snapshot_id":"\([0-9a-f]*\)".*/\1/p')
+  components="$components    $component: {path: $path, phase: Succeeded, driver: Restic, resticStats: [{summary: {id: $id, hostPath: $work/ks-data}}]}
+"
+done
+rm -rf "$work/ks-data"
+cat > "$out/kubestash-snapshot.yaml" <<YAML
+apiVersion: storage.kubestash.com/v1alpha1
+kind: Snapshot
+metadata: {name: sts-repo-sts-backup-1, namespace: demo}
+spec: {repository: sts-repo, session: sts-backup-1, version: v1}
+status:
+  phase: Succeeded
+  snapshotTime: "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  totalComponents: 2
+  components:
+$components---
+apiVersion: v1
+kind: Secret
+metadata: {name: encrypt-secret, namespace: demo}
+stringData: {RESTIC_PASSWORD: "$ks_password"}
+YAML
+
+ks_status="$out/kubestash-status.json"
+echo "== KubeStash: restoring each component (--objects, the session's Snapshot is latest)"
+for pod in 0 1; do
+  COMPONENT_NAME="dump-pod-$pod" "$out/bin/stash-restore" restore \
+    --objects demo/kubestash.yaml --objects "$out/kubestash-snapshot.yaml" \
+    --target-dir "$out/ks-restored/dump-pod-$pod" --scratch-dir "$out/scratch" --status-file "$ks_status" --log-format text
+done
+
+echo "== KubeStash: checking the restored bytes"
+for pod in 0 1; do
+  component="dump-pod-$pod"
+  for file in app.db blob.bin; do
+    if cmp -s "$out/ks-restored/$component$work/ks-data/$file" "$out/ks-original-$component/$file"; then
+      echo "ok   $component: $file == its own backup's"; else echo "FAIL $component: $file differs or is missing"; fail=1; fi
+  done
+  if [ -e "$out/ks-restored/$component$work/ks-data/cache.tmp" ]; then echo "FAIL $component: cache.tmp should have been excluded"; fail=1
+  else echo "ok   $component: cache.tmp excluded (task param exclude: \"*.tmp\")"; fi
+done
+
+echo "== KubeStash RestoreSession status after both components ($ks_status)"
+cat "$ks_status"; echo
 exit "$fail"

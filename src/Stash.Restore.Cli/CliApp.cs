@@ -28,10 +28,19 @@ internal static class CliApp
             // Program registers SIGTERM/SIGINT itself, so the pipeline can record why it stopped.
             ProcessTerminationTimeout = null,
         };
-        var parse = Build(host).Parse(args);
+        var parse = Build(host).Parse(SplitEmptyValues(args));
         // "--help" and "--version" parse cleanly; anything else that does not is exit 2 in one line.
         return parse.Errors.Count > 0
             ? ParseErrors.ReportAsync(parse, host.Error)
             : parse.InvokeAsync(configuration, cancellationToken);
     }
+
+    /// <summary>
+    /// <c>--include=</c> (KubeStash's Function passes empty values to mean unset) becomes <c>--include ""</c>:
+    /// the parser would otherwise take the next argument as the value.
+    /// </summary>
+    internal static string[] SplitEmptyValues(string[] args) =>
+        [.. args.SelectMany(a => a.Length > 3 && a.StartsWith("--", StringComparison.Ordinal) && a.EndsWith('=') && a.IndexOf('=', StringComparison.Ordinal) == a.Length - 1
+            ? new[] { a[..^1], "" }
+            : [a])];
 }

@@ -51,8 +51,21 @@ internal static class RestoreCommand
             var pod = PodIdentity.FromEnvironment(host.Environment, host.OsHostName);
             var restic = new ResticRestore(host.ProcessRunner, host.Clock, host.Environment, masker);
 
+            // The family is the RestoreSession's: a KubeStash one in the --objects files or the API.
+            var kubeStash = parse.GetValue(flags.RestoreSessionFile) is null
+                ? KubeStashRestoreCommand.Offline(flags, parse, host, masker, log)
+                  ?? (parse.GetValue(flags.Objects) is { Length: > 0 } ? null : await KubeStashRestoreCommand.ClusterAsync(flags, parse, host, masker, log, cancellationToken))
+                : null;
+            if (kubeStash is not null)
+            {
+                await using (kubeStash)
+                    return await KubeStashRestoreCommand.RunAsync(host, flags, parse, kubeStash, restic, settings, masker, log, cancellationToken);
+            }
+
             await using var wiring = parse.GetValue(flags.RestoreSessionFile) is { } sessionFile
                 ? RestoreWiring.Offline(sessionFile, flags, parse, pod, host, masker, log)
+                : parse.GetValue(flags.Objects) is { Length: > 0 } objectFiles
+                ? RestoreWiring.FromObjects(objectFiles, flags, parse, pod, host, masker, log)
                 : await RestoreWiring.ClusterAsync(flags, parse, pod, host, masker, log, cancellationToken);
             var session = wiring.Inputs.Session;
             log = log.ForSession(session.Metadata.Namespace, session.Metadata.Name);

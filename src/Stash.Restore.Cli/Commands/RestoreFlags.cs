@@ -34,6 +34,11 @@ internal sealed class RestoreFlags
     public Option<string?> RestoreSessionFile { get; } = new("--restoresession-file") { Description = "Offline: read the RestoreSession from this YAML/JSON file instead of the API." };
     public Option<string?> RepositoryFile { get; } = new("--repository-file") { Description = "Offline: read the Repository from this YAML/JSON file." };
     public Option<string?> StatusFile { get; } = new("--status-file") { Description = "Offline: keep status in this JSON file (upserted per host). Default: print it to stdout." };
+    public Option<string[]> Objects { get; } = new("--objects") { Description = "Offline: read the API's objects from this YAML/JSON file (repeatable; multi-document or a List): the RestoreSession, and for KubeStash its Snapshot(s), Repository, BackupStorage and Secrets; for Stash its Repository and Secret.", AllowMultipleArgumentsPerToken = false };
+    public Option<string?> Component { get; } = new("--component") { Description = "KubeStash: the component to restore. Default: COMPONENT_NAME, KUBESTASH_COMPONENT_NAME, else the only selected component." };
+    public Option<string?> Snapshot { get; } = new("--snapshot") { Description = "KubeStash: the Snapshot to restore (a name or latest). Default: spec.dataSource.snapshot." };
+    public Option<string?> Include { get; } = new("--include") { Description = "KubeStash: restic --include patterns, comma-separated (empty = unset; default: the task's include param)." };
+    public Option<string?> Exclude { get; } = new("--exclude") { Description = "KubeStash: restic --exclude patterns, comma-separated (empty = unset; default: the task's exclude param)." };
     public Option<bool> Verify { get; } = new("--verify") { Description = "Verify restored file contents (restic --verify); a mismatch fails the host." };
     public Option<bool> FailOnMetadataErrors { get; } = new("--fail-on-metadata-errors") { Description = "Fail the host when restic could not restore owners or permissions (by default these are counted as warnings; data errors always fail)." };
     public Option<string> RepositoryTimeout { get; } = new("--repository-timeout") { Description = "Give up when restic has not read the repository's config after this long (server unreachable, certificate refused), e.g. 2m, 30s; 0 leaves restic to its own retries (about 15 minutes). A reachable but slow repository is bounded only by spec.timeOut.", DefaultValueFactory = _ => "2m" };
@@ -60,7 +65,7 @@ internal sealed class RestoreFlags
         [
             RestoreSession, Namespace, Kubeconfig, Master, InvokerKind, InvokerName, TargetKind, TargetName, TargetNamespace,
             SecretDir, EnableCache, MaxConnections, MetricsEnabled, PushgatewayUrl, PushgatewayCredentialsFile, RestoreModel, Host, ScratchDir, TargetDir,
-            DryRun, Hosts, Replicas, Output, RestoreSessionFile, RepositoryFile, StatusFile, Verify, FailOnMetadataErrors, RepositoryTimeout, HookTimeout, OwnContainer, LogFormat, LogLevel, Verbosity,
+            DryRun, Hosts, Replicas, Output, Objects, Component, Snapshot, Include, Exclude, RestoreSessionFile, RepositoryFile, StatusFile, Verify, FailOnMetadataErrors, RepositoryTimeout, HookTimeout, OwnContainer, LogFormat, LogLevel, Verbosity,
         ];
         foreach (var option in all.Concat(Ignored))
             command.Options.Add(option);

@@ -61,6 +61,24 @@ internal sealed class RestoreWiring : IAsyncDisposable
         };
     }
 
+    /// <summary>Offline from the --objects files: a Stash RestoreSession, its Repository and Secret.</summary>
+    public static RestoreWiring FromObjects(string[] files, RestoreFlags flags, ParseResult parse, PodIdentity pod, CliHost host, SecretMasker masker, ILogger log)
+    {
+        var @namespace = parse.GetValue(flags.Namespace) ?? host.Environment.GetValueOrDefault("POD_NAMESPACE") ?? "default";
+        var inputs = StashObjectSetInputs.Load(ObjectSet.Read(files, @namespace), parse.GetValue(flags.RestoreSession), @namespace, pod, parse.GetValue(flags.Host), masker)
+            ?? throw new InvalidInputException(
+                $"the --objects files hold no RestoreSession ({RestoreSession.ApiVersionV1Beta1} or {Core.Families.KubeStash.RestoreSession.ApiVersionV1Alpha1})");
+        var statusFile = parse.GetValue(flags.StatusFile);
+        return new RestoreWiring
+        {
+            Inputs = inputs,
+            Status = statusFile is null ? new InMemoryStatusStore(inputs.Session.Status) : new StatusFileStore(statusFile, inputs.Session.Status),
+            Events = new LoggedEventRecorder(log),
+            Claims = new UncontendedClaims(),
+            PodIp = host.Environment.GetValueOrDefault("POD_IP"),
+        };
+    }
+
     public static async Task<RestoreWiring> ClusterAsync(
         RestoreFlags flags, ParseResult parse, PodIdentity pod, CliHost host, SecretMasker masker, ILogger log, CancellationToken cancellationToken)
     {

@@ -1,13 +1,14 @@
 using System.CommandLine;
 using Stash.Restore.Core;
 using Stash.Restore.Core.Input;
+using Stash.Restore.Core.Families.KubeStash;
 using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Kubernetes;
 
 namespace Stash.Restore.Cli.Commands;
 
-internal static class ValidateCommand
+internal static partial class ValidateCommand
 {
     public static Command Create(CliHost host)
     {
@@ -51,6 +52,8 @@ internal static class ValidateCommand
     {
         try
         {
+            if (IsKubeStash(path))
+                return [.. KubeStashValidation.Check(KubeStashObjects.ReadRestoreSession(path)).Problems.Select(p => new ManifestProblem(null, p))];
             return StashObjects.ValidateRestoreSessionFile(path);
         }
         catch (RestoreException e)
@@ -78,6 +81,8 @@ internal static class ValidateCommand
     {
         try
         {
+            if (IsKubeStash(path))
+                return KubeStashValidation.Check(KubeStashObjects.ReadRestoreSession(path)).Unsupported?.Message;
             return StashSessionSupport.NotOurs(StashObjects.ReadRestoreSession(path));
         }
         catch (RestoreException)
@@ -85,6 +90,13 @@ internal static class ValidateCommand
             return null;
         }
     }
+
+    /// <summary>The family is the file's apiVersion: a KubeStash RestoreSession is checked by KubeStash's rules.</summary>
+    private static bool IsKubeStash(string path) =>
+        KubeStashApiVersion().IsMatch(ObjectFileReader.ReadText(path, "RestoreSession file"));
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"""?apiVersion""?\s*:\s*[""']?core\.kubestash\.com/v1alpha1\b")]
+    private static partial System.Text.RegularExpressions.Regex KubeStashApiVersion();
 
     private static List<string> Expand(IEnumerable<string> inputs) =>
         inputs.SelectMany<string, string>(input => Directory.Exists(input)

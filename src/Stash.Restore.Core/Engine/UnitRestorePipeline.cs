@@ -135,6 +135,9 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
             return new CancellationTokenSource();
         var left = until.Value - parts.Clock.GetUtcNow();
         log.Debug("Restore deadline {Deadline:O} ({Left} left)", until, left);
+        // A timer cannot wait longer than int.MaxValue ms (~24.8 days); a deadline that far off never stops restic.
+        if (left.TotalMilliseconds >= int.MaxValue)
+            return new CancellationTokenSource();
         return new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.Zero, parts.Clock);
     }
 

@@ -10,7 +10,7 @@ internal sealed record ExpectedObjectType(string ApiVersion, string Kind, string
 /// The first check of any manifest: is it the object we expect at all? It runs before the shape
 /// check, so a KubeStash file is named as such instead of failing as a pile of Stash type errors.
 /// The one place that knows the other API families' types: extend <see cref="Recognise"/> when a
-/// family is added.
+/// family is added. The Stash readers use it; KubeStash objects come through <c>--objects</c>.
 /// </summary>
 internal static class ObjectTypeCheck
 {
@@ -44,7 +44,7 @@ internal static class ObjectTypeCheck
 
     private static string ForeignHint(string? apiVersion) =>
         apiVersion?.Split('/')[0] is KubeStashGroup or KubeStashStorageGroup
-            ? "stash-restore does not read KubeStash objects here yet"
+            ? "pass KubeStash objects with --objects (validate -f reads a KubeStash RestoreSession by itself)"
             : "check apiVersion and kind";
 
     private static string? StringField(JsonObject root, string name) =>

@@ -175,17 +175,16 @@ public sealed class ValidationMessagesTests : IDisposable
         var validate = await CliHarness.RunAsync("validate", "-f", file);
         var restore = await CliHarness.RunAsync("restore", "--restoresession-file", file, "--repository-file", file, "--secret-dir", _dir, "--dry-run");
 
+        // validate reads it by KubeStash's rules (this one lacks the addon); restore's Stash file flags point to --objects.
         Assert.Equal(ExitCodes.InvalidInput, validate.ExitCode);
-        Assert.Equal(
-            $"{file}: this is a KubeStash RestoreSession (core.kubestash.com/v1alpha1), not a Stash RestoreSession (stash.appscode.com/v1beta1); stash-restore does not read KubeStash objects here yet",
-            validate.Output.Split('\n')[0]);
+        Assert.Equal($"{file}: spec.addon.name: is required (the addon names the restore task)", validate.Output.Split('\n')[0]);
         Assert.DoesNotContain("expected an object", validate.Output);
         Assert.Equal(ExitCodes.InvalidInput, restore.ExitCode);
-        Assert.Contains("this is a KubeStash RestoreSession (core.kubestash.com/v1alpha1)", restore.Output + restore.Error);
+        Assert.Contains("this is a KubeStash RestoreSession (core.kubestash.com/v1alpha1), not a Stash RestoreSession (stash.appscode.com/v1beta1); pass KubeStash objects with --objects", restore.Output + restore.Error);
     }
 
     [RequiresSeedsFact]
-    public async Task Stashs_documented_session_validates_and_kubestashs_is_named_as_kubestash()
+    public async Task Stashs_and_kubestashs_documented_sessions_both_validate()
     {
         var stash = Write("stash-0.8.3.yaml", Seeds.FencedYaml(Seeds.Text("000_")));
         var kubeStash = Write("kubestash.yaml", Seeds.FencedYaml(Seeds.Text("002_")));
@@ -193,8 +192,9 @@ public sealed class ValidationMessagesTests : IDisposable
         var result = await CliHarness.RunAsync("validate", "-f", stash, "-f", kubeStash);
 
         Assert.Contains($"{stash}: valid", result.Output);
-        Assert.Contains($"{kubeStash}: this is a KubeStash RestoreSession (core.kubestash.com/v1alpha1)", result.Output);
-        Assert.Contains("1 valid, 1 invalid", result.Output);
+        // The family is the file's apiVersion: KubeStash's documented session validates by KubeStash's rules.
+        Assert.Contains($"{kubeStash}: valid", result.Output);
+        Assert.Contains("2 valid, 0 invalid", result.Output);
     }
 
     [RequiresSeedsFact]

@@ -13,4 +13,5 @@ namespace Stash.Restore.Core.Families.KubeStash;
 [JsonSerializable(typeof(BackupStorage))]
 [JsonSerializable(typeof(RestoreSessionStatus))]
 [JsonSerializable(typeof(ComponentRestoreStatus))]
+[JsonSerializable(typeof(ComponentPlanReport))]
 internal sealed partial class KubeStashJsonContext : JsonSerializerContext;

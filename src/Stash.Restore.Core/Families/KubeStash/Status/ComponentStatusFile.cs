@@ -12,7 +12,7 @@ namespace Stash.Restore.Core.Families.KubeStash;
 /// </summary>
 /// <param name="path">The status file.</param>
 /// <param name="initial">The session's status when the file does not exist yet (from the RestoreSession read).</param>
-internal sealed class ComponentStatusFile(string path, JsonObject? initial)
+internal sealed class ComponentStatusFile(string path, JsonObject? initial) : IComponentStatusStore
 {
     private static readonly TimeSpan LockPatience = TimeSpan.FromSeconds(30);
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
@@ -39,6 +39,10 @@ internal sealed class ComponentStatusFile(string path, JsonObject? initial)
 
     /// <summary>The status as the typed model (for restart checks).</summary>
     public RestoreSessionStatus? ReadStatus() => Read().Deserialize(KubeStashJsonContext.Default.RestoreSessionStatus);
+
+    public Task<RestoreSessionStatus?> ReadAsync(CancellationToken cancellationToken) => Task.FromResult(ReadStatus());
+
+    public Task PatchAsync(JsonObject patchBody, CancellationToken cancellationToken) => ApplyAsync(patchBody, cancellationToken);
 
     /// <summary>Applies a <see cref="ComponentStatusPatch"/> body (<c>{"status": …}</c>) to the file.</summary>
     public async Task ApplyAsync(JsonObject patchBody, CancellationToken cancellationToken)

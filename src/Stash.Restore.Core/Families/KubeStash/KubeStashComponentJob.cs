@@ -1,0 +1,55 @@
+using System.Globalization;
+using Stash.Restore.Core.Engine;
+using Stash.Restore.Core.Processes;
+using Stash.Restore.Core.Restic;
+using Stash.Restore.Core.Status;
+
+namespace Stash.Restore.Core.Families.KubeStash;
+
+/// <summary>
+/// A KubeStash component's restore as the engine's job: the component's restic repository and one
+/// selection per resticStats entry, include/exclude, nice/ionice from
+/// <c>addon.containerRuntimeSettings</c>, no hooks (KubeStash's operator runs HookTemplates), and the
+/// deadline from <c>spec.restoreTimeout</c> and <c>status.restoreDeadline</c>.
+/// </summary>
+internal static class KubeStashComponentJob
+{
+    public const string UnitKind = "component";
+    public static readonly UnitEventReasons Reasons = new("ComponentRestoreSucceeded", "ComponentRestoreFailed");
+
+    /// <summary>The restic request for <paramref name="component"/> (also what <c>--dry-run</c> shows).</summary>
+    /// <exception cref="InvalidInputException">The component cannot be restored (not Succeeded, no ids, no password…).</exception>
+    public static ResticRestoreRequest Request(KubeStashInputs inputs, string component, RestoreFilters filters)
+    {
+        var snapshots = ComponentSnapshots.From(inputs.Snapshot, component);
+        var location = DataSourceLocation.ForComponent(inputs.Storage, inputs.Repository, snapshots.Path);
+        return KubeStashResticRequest.Build(location, inputs.Credentials, inputs.EncryptionSecret, inputs.EncryptionData, snapshots, filters);
+    }
+
+    public static UnitRestoreJob For(KubeStashInputs inputs, RestoreUnit unit, RestoreFilters filters, RestoreSettings settings, TimeProvider clock)
+    {
+        var request = Request(inputs, unit.Name, filters);
+        var options = settings.ResticOptions(SessionPriority(inputs.Session), sessionAllowsCache: true);
+        return new UnitRestoreJob(unit, request, options, $"from {inputs.Snapshot.Describe()}", UnitHooks.None(unit), Deadline(inputs.Session, clock), Reasons);
+    }
+
+    private static ProcessPriority? SessionPriority(RestoreSession session)
+    {
+        var settings = session.Spec.Addon?.ContainerRuntimeSettings;
+        return settings?.Nice is null && settings?.Ionice is null
+            ? null
+            : new ProcessPriority(settings.Nice?.Adjustment, settings.Ionice?.Class, settings.Ionice?.ClassData);
+    }
+
+    /// <summary>The earlier of <c>spec.restoreTimeout</c> from now and <c>status.restoreDeadline</c>.</summary>
+    private static DateTimeOffset? Deadline(RestoreSession session, TimeProvider clock)
+    {
+        DateTimeOffset? until = null;
+        if (GoDuration.TryParse(session.Spec.RestoreTimeout, out var timeout) && timeout > TimeSpan.Zero)
+            until = clock.GetUtcNow() + timeout;
+        if (DateTimeOffset.TryParse(session.Status?.RestoreDeadline, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var deadline)
+            && (until is null || deadline < until))
+            until = deadline;
+        return until;
+    }
+}
