@@ -86,6 +86,8 @@ public sealed class ResticWorkspaceTests : IDisposable
 
         holder.Kill(entireProcessTree: true); // SIGKILL: the holder cannot clean up; the kernel drops its lock
         await holder.WaitForExitAsync();
+        // flock's child (sleep) holds the lock too and may die a moment after flock itself.
+        await WaitUntilUnlockedAsync(Path.Combine(live, ".lock"));
         using (ResticWorkspace.Prepare(PlanWithCredentials()))
             Assert.False(Directory.Exists(live));
         Assert.Equal([notOurs], CredentialFolders());
@@ -129,6 +131,23 @@ public sealed class ResticWorkspaceTests : IDisposable
         File.WriteAllText(Path.Combine(folder, ".lock"), "");
         File.WriteAllText(Path.Combine(folder, "gcs-service-account.json"), "{\"private_key\":\"x\"}");
         return folder;
+    }
+
+    private static async Task WaitUntilUnlockedAsync(string lockFile)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            try
+            {
+                using var probe = new FileStream(lockFile, FileMode.Open, FileAccess.Read, FileShare.None);
+                return;
+            }
+            catch (IOException)
+            {
+                await Task.Delay(50);
+            }
+        }
+        throw new TimeoutException("the killed holder's lock was never released");
     }
 
     private static async Task WaitUntilLockedAsync(string lockFile)
