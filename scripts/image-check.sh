@@ -413,6 +413,27 @@ grep -q "/stash-tmp" "$WORK/restore-noscratch.out" || fail "no writable scratch 
 [[ ! -e "$D/target-noscratch/data" ]] || fail "no writable scratch dir: data was restored anyway"
 pass "read-only root without a writable /stash-tmp: exit 3, the error names /stash-tmp"
 
+# RESTIC_SOURCE=debian has no azure backend: an azure Repository is refused with exit 3 before
+# any hook, restic call or status write (restic is asked only `version` and `options`, so
+# nothing is sent anywhere).
+mkdir -p "$D/inputs-azure" "$D/scratch-azure" "$D/target-azure"
+sed 's/demo-repo-secret/azure-secret/' "$D/inputs/repository.yaml" | sed '/local:/,$d' >"$D/inputs-azure/repository.yaml"
+printf '    azure:\n      container: stash-backup\n      prefix: demo/app\n' >>"$D/inputs-azure/repository.yaml"
+cp "$D/inputs/restoresession.yaml" "$D/inputs-azure/restoresession.yaml"
+make_secret "$D/secret-azure" "$PASSWORD"
+printf 'stashdemo' >"$D/secret-azure/AZURE_ACCOUNT_NAME"; printf 'azure-key-secret' >"$D/secret-azure/AZURE_ACCOUNT_KEY"
+chown 2000:2000 "$D/scratch-azure" "$D/target-azure"
+rc=0
+run_ro 2000:2000 "$D/inputs-azure:/etc/stash/inputs:ro" "$D/secret-azure:/etc/stash/secret:ro" "$D/scratch-azure:/stash-tmp" "$D/target-azure:/restore" \
+  -- "${OFFLINE_ARGS[@]}" --target-dir /restore >"$WORK/restore-azure.out" 2>&1 || rc=$?
+sed 's/^/    /' "$WORK/restore-azure.out" >&2
+check_output "azure repository" "$WORK/restore-azure.out"
+grep -qF "azure-key-secret" "$WORK/restore-azure.out" && fail "azure repository: the account key appears in the output"
+((rc == 3)) || fail "azure repository with Debian's restic: exit $rc, want 3"
+grep -q "was built without the azure backend" "$WORK/restore-azure.out" || fail "azure repository: the error does not name the missing azure backend"
+[[ ! -e "$D/scratch-azure/status.json" && -z "$(ls -A "$D/target-azure")" ]] || fail "azure repository: a status or data was written"
+pass "azure Repository with RESTIC_SOURCE=debian: exit 3 naming the missing backend, nothing written"
+
 # --- 4c. dry run against an API server through a mounted kubeconfig ---------------------
 # The recipe of docs/image.md: HTTPS to the API server (the image's OpenSSL and CA handling),
 # objects read through the API, the Secret read through the API, nothing written.
