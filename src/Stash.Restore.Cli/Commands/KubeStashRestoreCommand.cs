@@ -56,7 +56,7 @@ internal static class KubeStashRestoreCommand
         var statusFile = options.StatusFile;
         IComponentStatusStore status = statusFile is null
             ? new InMemoryComponentStatus(session.Status)
-            : new ComponentStatusFile(statusFile, session.Status is null ? null : JsonSerializer.SerializeToNode(session.Status, KubeStashJsonContext.Default.RestoreSessionStatus) as System.Text.Json.Nodes.JsonObject);
+            : new ComponentStatusFile(statusFile, session.Status is null ? null : JsonSerializer.SerializeToNode(session.Status, KubeStashJsonContext.Default.RestoreSessionStatus) as System.Text.Json.Nodes.JsonObject, host.Random);
         return new Wiring
         {
             Source = new KubeStashFileObjects(objects, masker),
@@ -76,7 +76,7 @@ internal static class KubeStashRestoreCommand
         if (string.IsNullOrWhiteSpace(options.RestoreSession))
             return null;
         var request = new KubernetesConfigRequest(host.Environment, options.Kubeconfig, options.Master);
-        var client = KubernetesClient.Create(request, KubernetesRetryOptions.Default, masker, host.Clock, log);
+        var client = KubernetesClient.Create(request, KubernetesRetryOptions.Default, masker, host.Clock, log, host.Random);
         try
         {
             var (@namespace, name) = KubeStashSessionChoice.Select(options, host.Environment, client.Configuration.Namespace)!;

@@ -53,7 +53,7 @@ internal sealed class RestoreWiring : IAsyncDisposable
         return new RestoreWiring
         {
             Inputs = inputs,
-            Status = statusFile is null ? new InMemoryStatusStore(inputs.Session.Status) : new StatusFileStore(statusFile, inputs.Session.Status),
+            Status = statusFile is null ? new InMemoryStatusStore(inputs.Session.Status) : new StatusFileStore(statusFile, inputs.Session.Status, host.Random),
             Events = new LoggedEventRecorder(log),
             Claims = new UncontendedClaims(),
             PodIp = host.Environment.GetValueOrDefault("POD_IP"),
@@ -71,7 +71,7 @@ internal sealed class RestoreWiring : IAsyncDisposable
         return new RestoreWiring
         {
             Inputs = inputs,
-            Status = statusFile is null ? new InMemoryStatusStore(inputs.Session.Status) : new StatusFileStore(statusFile, inputs.Session.Status),
+            Status = statusFile is null ? new InMemoryStatusStore(inputs.Session.Status) : new StatusFileStore(statusFile, inputs.Session.Status, host.Random),
             Events = new LoggedEventRecorder(log),
             Claims = new UncontendedClaims(),
             PodIp = host.Environment.GetValueOrDefault("POD_IP"),
@@ -82,7 +82,7 @@ internal sealed class RestoreWiring : IAsyncDisposable
         RestoreOptions options, PodIdentity pod, CliHost host, SecretMasker masker, ILogger log, CancellationToken cancellationToken)
     {
         var request = new KubernetesConfigRequest(host.Environment, options.Kubeconfig, options.Master);
-        var client = KubernetesClient.Create(request, KubernetesRetryOptions.Default, masker, host.Clock, log);
+        var client = KubernetesClient.Create(request, KubernetesRetryOptions.Default, masker, host.Clock, log, host.Random);
         try
         {
             var selector = StashSessionChoice.Select(options, host.Environment, client.Configuration.Namespace);
@@ -93,7 +93,7 @@ internal sealed class RestoreWiring : IAsyncDisposable
             return new RestoreWiring
             {
                 Inputs = inputs,
-                Status = new KubernetesHostStatusStore(client.Api, selector.Namespace, selector.Name, client.RetryOptions, host.Clock, sessionLog),
+                Status = new KubernetesHostStatusStore(client.Api, selector.Namespace, selector.Name, client.RetryOptions, host.Clock, sessionLog, host.Random),
                 Events = client.EventRecorder(StashObjects.EventTarget(inputs.Session), pod.PodName, sessionLog),
                 Claims = client.HostClaims(selector.Namespace, selector.Name, podName, log: sessionLog),
                 PodExec = new KubernetesPodExecAdapter(client.PodExec, pod.PodNamespace ?? selector.Namespace, podName),
