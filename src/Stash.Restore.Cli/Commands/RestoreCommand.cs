@@ -82,7 +82,7 @@ internal static class RestoreCommand
                 return await PrintPlanAsync(host, options, new StashDryRun(restic, settings, masker, host.Clock), wiring.Inputs, cancellationToken);
 
             using var http = new HttpClient();
-            var hooks = new HookExecutor(host.ProcessRunner, wiring.PodExec, masker, log, host.Clock, HookOptionsFrom(options, wiring));
+            var hooks = new HookExecutor(host.ProcessRunner, wiring.PodExec, masker, log, host.Clock, StashHookOptions.From(options, wiring.Pod, wiring.PodIp));
             var pushgateway = PushgatewayDestination.Resolve(
                 options.MetricsEnabled, options.PushgatewayUrl, options.PushgatewayCredentialsFile, host.Environment, masker, log);
             var metrics = pushgateway is null
@@ -131,13 +131,5 @@ internal static class RestoreCommand
             : StashPlanText.Render(report);
         await host.Output.WriteLineAsync(text.TrimEnd());
         return ExitCodes.Success;
-    }
-
-    private static HookExecutorOptions HookOptionsFrom(RestoreOptions options, RestoreWiring wiring)
-    {
-        var hookOptions = new HookExecutorOptions { Timeout = options.HookTimeout, OwnContainerName = options.OwnContainer };
-        hookOptions = wiring.Pod is { } pod ? hookOptions.WithPod(pod) : hookOptions;
-        // The downward API's POD_IP, when set, is the pod's own word for its address.
-        return wiring.PodIp is { } ip ? hookOptions with { PodIp = ip } : hookOptions;
     }
 }
