@@ -1,4 +1,5 @@
 using Stash.Restore.Core.Engine;
+using Stash.Restore.Core.Platform;
 using Stash.Restore.Core.Processes;
 
 namespace Stash.Restore.Cli;
@@ -17,6 +18,9 @@ internal sealed record CliHost(
     bool ErrorIsTerminal,
     Interruption Interruption)
 {
+    /// <summary>Randomness that is not a secret (jitter, unique names): the one generator of the run, handed to the parts that need it.</summary>
+    public IRandomSource Random { get; init; } = new SystemRandomSource();
+
     public static CliHost FromProcess(IProcessRunner runner, Interruption interruption)
     {
         var environment = System.Environment.GetEnvironmentVariables()

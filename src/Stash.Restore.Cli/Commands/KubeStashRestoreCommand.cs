@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Text.Json;
 using Serilog;
 using Stash.Restore.Core;
@@ -19,9 +18,6 @@ namespace Stash.Restore.Cli.Commands;
 /// </summary>
 internal static class KubeStashRestoreCommand
 {
-    /// <summary>Default scratch directory of KubeStash's executor pods, used when it exists.</summary>
-    public const string KubeStashScratchDirectory = "/kubestash-tmp";
-
     /// <summary>Where the run's objects come from and its status goes.</summary>
     internal sealed class Wiring : IAsyncDisposable
     {
@@ -47,21 +43,20 @@ internal static class KubeStashRestoreCommand
     }
 
     /// <summary>The objects files, when they hold a KubeStash RestoreSession (else null: another family's run).</summary>
-    public static Wiring? Offline(RestoreFlags flags, ParseResult parse, CliHost host, SecretMasker masker, ILogger log)
+    public static Wiring? Offline(RestoreOptions options, CliHost host, SecretMasker masker, ILogger log)
     {
-        var files = parse.GetValue(flags.Objects) ?? [];
-        if (files.Length == 0)
+        if (options.Objects.Count == 0)
             return null;
-        var @namespace = DefaultNamespace(flags, parse, host);
-        var objects = ObjectSet.Read(files, @namespace);
+        var @namespace = SessionNamespace.Offline(options, host.Environment);
+        var objects = ObjectSet.Read(options.Objects, @namespace);
         if (!objects.OfKind(RestoreSession.ApiVersionV1Alpha1, RestoreSession.KindName).Any())
             return null;
-        var session = KubeStashObjects.RestoreSession(objects, parse.GetValue(flags.RestoreSession), @namespace);
+        var session = KubeStashObjects.RestoreSession(objects, options.RestoreSession, @namespace);
         KubeStashValidation.Accept(session, session.Describe());
-        var statusFile = parse.GetValue(flags.StatusFile);
+        var statusFile = options.StatusFile;
         IComponentStatusStore status = statusFile is null
             ? new InMemoryComponentStatus(session.Status)
-            : new ComponentStatusFile(statusFile, session.Status is null ? null : JsonSerializer.SerializeToNode(session.Status, KubeStashJsonContext.Default.RestoreSessionStatus) as System.Text.Json.Nodes.JsonObject);
+            : new ComponentStatusFile(statusFile, session.Status is null ? null : JsonSerializer.SerializeToNode(session.Status, KubeStashJsonContext.Default.RestoreSessionStatus) as System.Text.Json.Nodes.JsonObject, host.Random);
         return new Wiring
         {
             Source = new KubeStashFileObjects(objects, masker),
@@ -76,23 +71,20 @@ internal static class KubeStashRestoreCommand
     /// The KubeStash RestoreSession named by <c>--restoresession</c> through the API, or null when
     /// there is none of that name or the executor may not read KubeStash objects (a Stash session then). Status goes to its <c>/status</c> by merge patch.
     /// </summary>
-    public static async Task<Wiring?> ClusterAsync(RestoreFlags flags, ParseResult parse, CliHost host, SecretMasker masker, ILogger log, CancellationToken cancellationToken)
+    public static async Task<Wiring?> ClusterAsync(RestoreOptions options, CliHost host, SecretMasker masker, ILogger log, CancellationToken cancellationToken)
     {
-        var name = parse.GetValue(flags.RestoreSession);
-        if (string.IsNullOrWhiteSpace(name))
+        if (string.IsNullOrWhiteSpace(options.RestoreSession))
             return null;
-        var request = new KubernetesConfigRequest(host.Environment, parse.GetValue(flags.Kubeconfig), parse.GetValue(flags.Master));
-        var client = KubernetesClient.Create(request, KubernetesRetryOptions.Default, masker, host.Clock, log);
+        var request = new KubernetesConfigRequest(host.Environment, options.Kubeconfig, options.Master);
+        var client = KubernetesClient.Create(request, KubernetesRetryOptions.Default, masker, host.Clock, log, host.Random);
         try
         {
-            var @namespace = parse.GetValue(flags.Namespace) ?? host.Environment.GetValueOrDefault("POD_NAMESPACE") ?? client.Configuration.Namespace;
-            if (string.IsNullOrWhiteSpace(@namespace))
-                throw new InvalidInputException($"no namespace for RestoreSession {name}: pass --namespace (POD_NAMESPACE is unset and the credentials name none)");
+            var (@namespace, name) = KubeStashSessionChoice.Select(options, host.Environment, client.Configuration.Namespace)!;
             var source = new KubeStashApiObjects(client.Api);
             RestoreSession session;
             try
             {
-                session = await source.GetRestoreSessionAsync(@namespace, name.Trim(), cancellationToken);
+                session = await source.GetRestoreSessionAsync(@namespace, name, cancellationToken);
             }
             catch (DependencyUnavailableException e) when (KubernetesApiException.StatusCodeOf(e) is 404 or 403)
             {
@@ -103,7 +95,7 @@ internal static class KubeStashRestoreCommand
             {
                 Source = source,
                 Session = session,
-                Status = new KubernetesComponentStatus(client.Api, @namespace, name.Trim()),
+                Status = new KubernetesComponentStatus(client.Api, @namespace, name),
                 // Events are logged: the transport's event recorder is still typed to Stash sessions.
                 Events = new LoggedEventRecorder(log),
                 Claims = new UncontendedClaims(),
@@ -117,18 +109,19 @@ internal static class KubeStashRestoreCommand
         }
     }
 
-    public static async Task<int> RunAsync(CliHost host, RestoreFlags flags, ParseResult parse, Wiring wiring, ResticRestore restic, RestoreSettings settings,
+    /// <param name="settings">The run's settings; the scratch directory is chosen here, KubeStash's way.</param>
+    public static async Task<int> RunAsync(CliHost host, RestoreOptions options, Wiring wiring, ResticRestore restic, RestoreSettings settings,
         SecretMasker masker, ILogger log, CancellationToken cancellationToken)
     {
         var session = wiring.Session;
         log = log.ForSession(session.Metadata.Namespace, session.Metadata.Name);
-        settings = ScratchFor(settings, flags, parse);
-        var inputs = await KubeStashInputs.LoadAsync(wiring.Source, session, parse.GetValue(flags.Snapshot), log, cancellationToken);
-        var request = new ComponentRequest(parse.GetValue(flags.Component), parse.GetValue(flags.Include), parse.GetValue(flags.Exclude), host.Environment);
-        if (parse.GetValue(flags.DryRun))
+        settings = settings with { ScratchDirectory = KubeStashScratchDirectory.Choose(options, host.Environment, Directory.Exists) };
+        var inputs = await KubeStashInputs.LoadAsync(wiring.Source, session, options.Snapshot, log, cancellationToken);
+        var request = new ComponentRequest(options.Component, options.Include, options.Exclude, host.Environment);
+        if (options.DryRun)
         {
             var plan = await new KubeStashDryRun(restic, settings, masker, host.Clock).PlanAsync(inputs, request, cancellationToken);
-            var text = parse.GetValue(flags.Output) == "json"
+            var text = options.JsonOutput
                 ? JsonSerializer.Serialize(plan, KubeStashJsonContext.Default.ComponentPlanReport)
                 : plan.Render();
             await host.Output.WriteLineAsync(text.TrimEnd());
@@ -140,13 +133,4 @@ internal static class KubeStashRestoreCommand
         await wiring.FinishAsync(host.Output);
         return outcome.ExitCode;
     }
-
-    /// <summary>Without --scratch-dir KubeStash pods use /kubestash-tmp (when it exists).</summary>
-    private static RestoreSettings ScratchFor(RestoreSettings settings, RestoreFlags flags, ParseResult parse) =>
-        parse.GetValue(flags.ScratchDir) is null && Directory.Exists(KubeStashScratchDirectory) && !Directory.Exists("/stash-tmp")
-            ? settings with { ScratchDirectory = KubeStashScratchDirectory }
-            : settings;
-
-    private static string DefaultNamespace(RestoreFlags flags, ParseResult parse, CliHost host) =>
-        parse.GetValue(flags.Namespace) ?? host.Environment.GetValueOrDefault("POD_NAMESPACE") ?? "default";
 }

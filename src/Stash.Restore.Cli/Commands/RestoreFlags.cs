@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Stash.Restore.Core.Input;
 
 namespace Stash.Restore.Cli.Commands;
 
@@ -58,6 +59,52 @@ internal sealed class RestoreFlags
         new Option<string?>("--service-name") { Description = "Accepted for compatibility; ignored." },
         new Option<string?>("--enable-analytics") { Description = "Accepted for compatibility; no analytics are sent.", Arity = ArgumentArity.ZeroOrOne },
     ];
+
+    /// <summary>Every value of a parsed <c>restore</c> command line, once: nothing after this reads the <see cref="ParseResult"/>.</summary>
+    public RestoreOptions Bind(ParseResult parse) => new()
+    {
+        RestoreSession = parse.GetValue(RestoreSession),
+        Namespace = parse.GetValue(Namespace),
+        Kubeconfig = parse.GetValue(Kubeconfig),
+        Master = parse.GetValue(Master),
+        InvokerKind = parse.GetValue(InvokerKind),
+        InvokerName = parse.GetValue(InvokerName),
+        TargetKind = parse.GetValue(TargetKind),
+        TargetName = parse.GetValue(TargetName),
+        TargetNamespace = parse.GetValue(TargetNamespace),
+        SecretDir = parse.GetValue(SecretDir),
+        EnableCache = parse.GetValue(EnableCache),
+        MaxConnections = parse.GetValue(MaxConnections),
+        MetricsEnabled = parse.GetValue(MetricsEnabled),
+        PushgatewayUrl = parse.GetValue(PushgatewayUrl),
+        PushgatewayCredentialsFile = parse.GetValue(PushgatewayCredentialsFile),
+        RestoreModel = parse.GetValue(RestoreModel),
+        Host = parse.GetValue(Host),
+        ScratchDir = parse.GetValue(ScratchDir),
+        TargetDir = parse.GetValue(TargetDir),
+        DryRun = parse.GetValue(DryRun),
+        Hosts = parse.GetValue(Hosts),
+        Replicas = parse.GetValue(Replicas),
+        Output = parse.GetValue(Output) ?? "text",
+        RestoreSessionFile = parse.GetValue(RestoreSessionFile),
+        RepositoryFile = parse.GetValue(RepositoryFile),
+        StatusFile = parse.GetValue(StatusFile),
+        Objects = parse.GetValue(Objects) ?? [],
+        Component = parse.GetValue(Component),
+        Snapshot = parse.GetValue(Snapshot),
+        Include = parse.GetValue(Include),
+        Exclude = parse.GetValue(Exclude),
+        Verify = parse.GetValue(Verify),
+        FailOnMetadataErrors = parse.GetValue(FailOnMetadataErrors),
+        // Checked by the flag's validator: a Go duration, not negative.
+        RepositoryTimeout = Core.Status.GoDuration.TryParse(parse.GetValue(RepositoryTimeout), out var timeout) ? timeout : TimeSpan.Zero,
+        HookTimeout = parse.GetValue(HookTimeout),
+        OwnContainer = parse.GetValue(OwnContainer) ?? Core.Hooks.HookExecutorOptions.DefaultOwnContainerName,
+        LogFormat = parse.GetValue(LogFormat) ?? "auto",
+        LogLevel = parse.GetValue(LogLevel),
+        Verbosity = parse.GetValue(Verbosity),
+        IgnoredFlagsGiven = [.. Ignored.Where(o => parse.GetResult(o) is not null).Select(o => o.Name)],
+    };
 
     public void AddTo(Command command)
     {

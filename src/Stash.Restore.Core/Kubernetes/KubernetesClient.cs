@@ -3,6 +3,7 @@ using Serilog;
 using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Input;
+using Stash.Restore.Core.Platform;
 using Stash.Restore.Core.Secrets;
 using LibraryConfiguration = k8s.KubernetesClientConfiguration;
 
@@ -24,10 +25,12 @@ internal sealed class KubernetesClient : IDisposable
     private readonly SecretMasker? _masker;
     private readonly KubernetesApi _api;
     private readonly KubernetesRetryHandler _retry;
+    private readonly IRandomSource _random;
 
-    private KubernetesClient(KubernetesClientConfiguration configuration, KubernetesRetryOptions options, SecretMasker? masker, TimeProvider timeProvider, ILogger logger)
+    private KubernetesClient(KubernetesClientConfiguration configuration, KubernetesRetryOptions options, SecretMasker? masker, TimeProvider timeProvider, ILogger logger, IRandomSource random)
     {
         Configuration = configuration;
+        _random = random;
         _options = options;
         _masker = masker;
         _timeProvider = timeProvider;
@@ -51,15 +54,17 @@ internal sealed class KubernetesClient : IDisposable
     /// Loads the configuration (service account, kubeconfig, --master) and connects. The
     /// credentials are registered with <paramref name="masker"/> so they can never be printed.
     /// </summary>
+    /// <param name="random">Unique event names and Lease holders; the system generator when not given.</param>
     public static KubernetesClient Create(
         KubernetesConfigRequest request,
         KubernetesRetryOptions? options,
         SecretMasker? masker,
         TimeProvider timeProvider,
-        ILogger logger)
+        ILogger logger,
+        IRandomSource? random = null)
     {
         var configuration = KubernetesConfigLoader.Load(request, timeProvider, logger);
-        return Create(configuration, options, masker, timeProvider, logger);
+        return Create(configuration, options, masker, timeProvider, logger, random);
     }
 
     /// <summary>A client for a configuration already loaded (tests adjust one before connecting).</summary>
@@ -68,12 +73,13 @@ internal sealed class KubernetesClient : IDisposable
         KubernetesRetryOptions? options,
         SecretMasker? masker,
         TimeProvider timeProvider,
-        ILogger logger)
+        ILogger logger,
+        IRandomSource? random = null)
     {
         if (masker is not null && configuration.Token is { } token)
             masker.Add(token.GetToken());
         logger.Debug("Talking to the API server {Server} via {Source}", configuration.DisplayServer, configuration.Source);
-        return new KubernetesClient(configuration, options ?? KubernetesRetryOptions.Default, masker, timeProvider, logger);
+        return new KubernetesClient(configuration, options ?? KubernetesRetryOptions.Default, masker, timeProvider, logger, random ?? new SystemRandomSource());
     }
 
     public KubernetesClientConfiguration Configuration { get; }
@@ -94,12 +100,12 @@ internal sealed class KubernetesClient : IDisposable
     /// <param name="podName">This pod (POD_NAME), shown as the events' source.</param>
     /// <param name="log">The session's logger, so warnings name the session and unit.</param>
     public IRestoreEventRecorder EventRecorder(EventTarget target, string? podName, ILogger? log = null) =>
-        new KubernetesEventRecorder(_api, target, podName, _masker, _timeProvider, log ?? _logger);
+        new KubernetesEventRecorder(_api, target, podName, _masker, _timeProvider, log ?? _logger, _random);
 
     /// <param name="podName">This pod (POD_NAME); a per-process suffix makes the holder unique.</param>
     /// <param name="log">The session's logger, so "Claimed host …" names the session.</param>
     public IUnitClaims HostClaims(string @namespace, string sessionName, string podName, LeaseClaimOptions? options = null, ILogger? log = null) =>
-        new LeaseHostClaims(_api, @namespace, sessionName, LeaseHostClaims.NewHolderIdentity(podName), options ?? LeaseClaimOptions.Default, _timeProvider, log ?? _logger);
+        new LeaseHostClaims(_api, @namespace, sessionName, LeaseHostClaims.NewHolderIdentity(podName, _random), options ?? LeaseClaimOptions.Default, _timeProvider, log ?? _logger);
 
     public void Dispose() => _client.Dispose();
 

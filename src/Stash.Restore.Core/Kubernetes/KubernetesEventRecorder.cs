@@ -27,10 +27,13 @@ internal sealed class KubernetesEventRecorder : IRestoreEventRecorder
     private readonly SecretMasker? _masker;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly IRandomSource _random;
 
     /// <param name="reportingInstance">This pod's name, shown as the event's source host.</param>
-    public KubernetesEventRecorder(IKubernetesApi api, EventTarget target, string? reportingInstance, SecretMasker? masker, TimeProvider timeProvider, ILogger logger)
+    /// <param name="random">Makes event names unique; the system generator when not given.</param>
+    public KubernetesEventRecorder(IKubernetesApi api, EventTarget target, string? reportingInstance, SecretMasker? masker, TimeProvider timeProvider, ILogger logger, IRandomSource? random = null)
     {
+        _random = random ?? new SystemRandomSource();
         _api = api;
         _target = target;
         _reportingInstance = reportingInstance;
@@ -91,9 +94,9 @@ internal sealed class KubernetesEventRecorder : IRestoreEventRecorder
         };
     }
 
-    private static string EventName(string objectName, DateTimeOffset now)
+    private string EventName(string objectName, DateTimeOffset now)
     {
-        var suffix = $".{now.UtcDateTime.Ticks:x}{SystemRandomSource.Instance.HexDigits(4)}";
+        var suffix = $".{now.UtcDateTime.Ticks:x}{_random.HexDigits(4)}";
         // An object name may use all 253 characters a name may have; the event's must still fit.
         var prefix = objectName.Length + suffix.Length > 253 ? objectName[..(253 - suffix.Length)] : objectName;
         return prefix + suffix;

@@ -61,8 +61,9 @@ internal sealed class LeaseHostClaims : IUnitClaims
     }
 
     /// <summary>The pod name plus a per-process suffix: a restarted container is a new holder.</summary>
-    public static string NewHolderIdentity(string podName) =>
-        $"{podName}_{SystemRandomSource.Instance.HexDigits(8)}";
+    /// <param name="random">Where the suffix comes from; the system generator when not given.</param>
+    public static string NewHolderIdentity(string podName, IRandomSource? random = null) =>
+        $"{podName}_{(random ?? new SystemRandomSource()).HexDigits(8)}";
 
     /// <summary><c>stash-restore-&lt;session&gt;-&lt;host&gt;</c> as a DNS-1123 name; hashed when it had to change or is too long.</summary>
     public static string LeaseName(string sessionName, string hostname)

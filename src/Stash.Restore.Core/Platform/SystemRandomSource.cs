@@ -1,10 +1,11 @@
 namespace Stash.Restore.Core.Platform;
 
-/// <summary>The process's shared generator: the one place Core may use it (BannedSymbols.txt).</summary>
+/// <summary>
+/// The process's shared generator: the one place Core may use it (BannedSymbols.txt). The Cli's
+/// composition root creates one and hands it to the parts that need randomness.
+/// </summary>
 internal sealed class SystemRandomSource : IRandomSource
 {
-    public static SystemRandomSource Instance { get; } = new();
-
 #pragma warning disable RS0030 // This is the seam the ban points everyone else to.
     public double NextDouble() => Random.Shared.NextDouble();
 

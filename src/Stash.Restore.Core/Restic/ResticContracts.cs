@@ -54,13 +54,12 @@ internal sealed record ResticInvocation(string Description, ProcessSpec Process)
 }
 
 /// <summary>
-/// Every restic call for one unit, in order, the secret values that must be masked in anything
-/// that leaves the process, and what the calls need on disk (made by the runner, removed after).
+/// Every restic call for one unit, in order, and what the calls need on disk (made by the runner,
+/// removed after). Its secrets were registered with the masker where they were read.
 /// </summary>
 internal sealed record ResticPlan(
     string RepositoryDisplay,
-    IReadOnlyList<ResticInvocation> Invocations,
-    IReadOnlyList<string> SecretValues)
+    IReadOnlyList<ResticInvocation> Invocations)
 {
     /// <summary>Credential files restic reads; written 0600 right before the calls and removed after.</summary>
     public IReadOnlyList<CredentialFile> CredentialFiles { get; init; } = [];

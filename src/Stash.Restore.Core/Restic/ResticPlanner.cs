@@ -106,7 +106,7 @@ internal static class ResticPlanner
 
         var list = new List<string> { "snapshots", "--json" };
         list.AddRange(global);
-        return new ResticPlan(access.Display, invocations, access.SecretValues)
+        return new ResticPlan(access.Display, invocations)
         {
             CredentialFiles = access.CredentialFiles,
             ScratchDirectories = options.EnableCache ? [tempDirectory, cacheDirectory] : [tempDirectory],

@@ -4,6 +4,7 @@ using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Processes;
 using Stash.Restore.Core.Restic;
+using Stash.Restore.Core.Secrets;
 
 namespace Stash.Restore.Core.Tests.Restic;
 
@@ -86,7 +87,6 @@ public sealed class ResticPlannerTests : IDisposable
         Assert.Empty(Directory.EnumerateFileSystemEntries(_scratch));
         Assert.Equal(["snapshots", "--json", "--cache-dir", Path.Combine(_scratch, "restic-cache")], plan.ListSnapshots!.Arguments);
         Assert.Equal("local:/safe/data/demo", plan.RepositoryDisplay);
-        Assert.Contains(Password, plan.SecretValues);
         Assert.All(plan.Invocations, i => Assert.DoesNotContain(Password, i.Process.Arguments));
     }
 
@@ -175,12 +175,15 @@ public sealed class ResticPlannerTests : IDisposable
         Assert.DoesNotContain("sv-", plan.RepositoryDisplay, StringComparison.Ordinal);
         Assert.Contains("--cacert", argv);
         var env = plan.Invocations[0].Process.Environment;
-        // Every secret value the backend uses is in the environment or a file, and registered for masking.
-        foreach (var value in env.Values.OfType<string>().Where(v => v.StartsWith("sv-", StringComparison.Ordinal)))
-            Assert.Contains(value, plan.SecretValues);
-        Assert.Contains("sv-restic-password", plan.SecretValues);
+        // Every secret value the backend passes to restic is masked once the Secret is registered where it is read.
+        var masker = new SecretMasker();
+        masker.RegisterSecretData("Secret demo/creds", secret);
+        var passed = env.Values.OfType<string>().Where(v => v.Contains("sv-", StringComparison.Ordinal)).ToList();
+        Assert.Contains("sv-restic-password", passed);
         if (kind == "rest")
-            Assert.Contains("sv-rest-password", plan.SecretValues);
+            Assert.Contains(passed, v => v.Contains("sv-rest-password", StringComparison.Ordinal));
+        foreach (var value in passed)
+            Assert.DoesNotContain("sv-", masker.Apply($"restic said: {value}"), StringComparison.Ordinal);
     }
 
     [Fact]

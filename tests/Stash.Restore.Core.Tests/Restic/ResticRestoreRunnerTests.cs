@@ -34,7 +34,7 @@ public sealed class ResticRestoreRunnerTests
                 },
             ];
         }
-        return new ResticPlan("local:/repo", invocations, [Password])
+        return new ResticPlan("local:/repo", invocations)
         {
             ListSnapshots = new ProcessSpec("/usr/bin/restic", ["snapshots", "--json"], env),
             FailOnMetadataErrors = failOnMetadata,

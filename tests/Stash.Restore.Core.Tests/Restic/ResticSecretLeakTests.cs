@@ -16,13 +16,13 @@ public sealed class ResticSecretLeakTests : IDisposable
 
     public void Dispose() => Directory.Delete(_scratch, recursive: true);
 
-    private static ResticPlan Plan(string display, IReadOnlyList<string> secretValues) =>
-        new(display, [new ResticInvocation("path /data", new ProcessSpec("restic", ["restore"], new Dictionary<string, string?>()))], secretValues);
+    private static ResticPlan Plan(string display) =>
+        new(display, [new ResticInvocation("path /data", new ProcessSpec("restic", ["restore"], new Dictionary<string, string?>()))]);
 
     [Fact]
     public async Task The_runner_masks_with_the_masker_it_is_given_not_one_of_its_own()
     {
-        // AZURE_ACCOUNT_SAS was registered where the Secret was read; the plan does not list it.
+        // AZURE_ACCOUNT_SAS was registered where the Secret was read; the plan carries no secrets of its own.
         var masker = new SecretMasker();
         masker.RegisterSecretData("Secret demo/azure", new Dictionary<string, string> { ["AZURE_ACCOUNT_SAS"] = "sv=2024&sig=c2FzLXNlY3JldA" });
         var processes = new FakeProcessRunner().Then(new FakeRun(1,
@@ -30,7 +30,7 @@ public sealed class ResticSecretLeakTests : IDisposable
             Err("Fatal: unable to open repository: sv=2024&sig=c2FzLXNlY3JldA is not valid")));
         var runner = new ResticRestoreRunner(processes, _log.Logger(), TimeProvider.System, masker);
 
-        var e = await Assert.ThrowsAsync<RestoreFailedException>(() => runner.RunAsync(Plan("azure:box:/", []), CancellationToken.None));
+        var e = await Assert.ThrowsAsync<RestoreFailedException>(() => runner.RunAsync(Plan("azure:box:/"), CancellationToken.None));
 
         Assert.DoesNotContain("c2FzLXNlY3JldA", e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("c2FzLXNlY3JldA", _log.Text, StringComparison.Ordinal);
@@ -54,7 +54,7 @@ public sealed class ResticSecretLeakTests : IDisposable
         Assert.Contains("url-pw-9876", access.SecretValues);
 
         var processes = new FakeProcessRunner().Then(new FakeRun(0));
-        await new ResticRestoreRunner(processes, _log.Logger(), TimeProvider.System, new SecretMasker()).RunAsync(Plan(access.Display, []), CancellationToken.None);
+        await new ResticRestoreRunner(processes, _log.Logger(), TimeProvider.System, new SecretMasker()).RunAsync(Plan(access.Display), CancellationToken.None);
         Assert.Contains("restic: restoring path /data from rest:http://admin:***@127.0.0.1:8000/repo", _log.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("url-pw-9876", _log.Text, StringComparison.Ordinal);
     }

@@ -19,7 +19,7 @@ public sealed class ResticWorkspaceTests : IDisposable
     {
         directory ??= ResticBackends.NewCredentialsDirectory(Path.Combine(_scratch, ResticBackends.CredentialsDirectoryName));
         var env = new Dictionary<string, string?>();
-        return new ResticPlan("local:/r", [new ResticInvocation("path /data", new ProcessSpec("restic", ["restore"], env))], [])
+        return new ResticPlan("local:/r", [new ResticInvocation("path /data", new ProcessSpec("restic", ["restore"], env))])
         {
             CredentialFiles = [new CredentialFile(Path.Combine(directory, "ca.crt"), CaCert)],
             ScratchDirectories = [Path.Combine(_scratch, "tmp")],

@@ -33,12 +33,15 @@ internal sealed class KubernetesHostStatusStore : IHostStatusStore
     private readonly KubernetesRetryOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly IRandomSource _random;
     private int _lastWriteAttempts;
     private readonly Lock _planGate = new();
     private JsonObject? _latest;
 
-    public KubernetesHostStatusStore(IKubernetesApi api, string @namespace, string sessionName, KubernetesRetryOptions options, TimeProvider timeProvider, ILogger logger)
+    /// <param name="random">Jitters the conflict back-off; the system generator when not given.</param>
+    public KubernetesHostStatusStore(IKubernetesApi api, string @namespace, string sessionName, KubernetesRetryOptions options, TimeProvider timeProvider, ILogger logger, IRandomSource? random = null)
     {
+        _random = random ?? new SystemRandomSource();
         _api = api;
         _namespace = @namespace;
         _sessionName = sessionName;
@@ -176,7 +179,7 @@ internal sealed class KubernetesHostStatusStore : IHostStatusStore
         var baseDelay = code is 409 or 422 ? TimeSpan.FromMilliseconds(Math.Min(5 * attempt, 100)) : _options.BaseDelay * Math.Pow(2, Math.Min(attempt - 1, 10));
         if (baseDelay > _options.MaxDelay)
             baseDelay = _options.MaxDelay;
-        return baseDelay * (0.5 + SystemRandomSource.Instance.NextDouble());
+        return baseDelay * (0.5 + _random.NextDouble());
     }
 
     /// <summary>The patch for upserting one host's entry into <paramref name="session"/>; null when it is already there.</summary>

@@ -12,9 +12,11 @@ namespace Stash.Restore.Core.Families.Stash;
 /// upserts, kept in a JSON file. Several executors may share one file (one per host): each
 /// change is a locked read-modify-write, replaced atomically.
 /// </summary>
-internal sealed class StatusFileStore(string path, RestoreSessionStatus? initial) : IHostStatusStore
+/// <param name="random">Names the temporary file of each write; the system generator when not given.</param>
+internal sealed class StatusFileStore(string path, RestoreSessionStatus? initial, IRandomSource? random = null) : IHostStatusStore
 {
     private static readonly TimeSpan LockPatience = TimeSpan.FromSeconds(30);
+    private readonly IRandomSource _random = random ?? new SystemRandomSource();
 
     public string Path { get; } = System.IO.Path.GetFullPath(path);
 
@@ -50,7 +52,7 @@ internal sealed class StatusFileStore(string path, RestoreSessionStatus? initial
         Directory.CreateDirectory(directory);
         await using var held = await LockAsync(cancellationToken);
         var updated = change(Read());
-        var temporary = $"{Path}.tmp-{SystemRandomSource.Instance.HexDigits(32)}";
+        var temporary = $"{Path}.tmp-{_random.HexDigits(32)}";
         await File.WriteAllTextAsync(temporary, JsonSerializer.Serialize(updated, StatusJson.Indented.RestoreSessionStatus), cancellationToken);
         File.Move(temporary, Path, overwrite: true);
     }

@@ -26,7 +26,7 @@ internal sealed class FakeResticRestore : IResticRestore
         PlannedRequests.Add(request);
         PlannedOptions.Add(options);
         var spec = new ProcessSpec("restic", ["restore", "latest", "--host", request.Selections[0].Host ?? ""], new Dictionary<string, string?> { ["RESTIC_PASSWORD"] = request.Credentials["RESTIC_PASSWORD"] });
-        return new ResticPlan("local:/repo", [new ResticInvocation("latest of /data", spec)], []);
+        return new ResticPlan("local:/repo", [new ResticInvocation("latest of /data", spec)]);
     }
 
     public Task<IReadOnlyList<ResticSnapshot>> ListSnapshotsAsync(ResticPlan plan, SecretMasker masker, CancellationToken cancellationToken) =>

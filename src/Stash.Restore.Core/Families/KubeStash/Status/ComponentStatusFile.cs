@@ -12,9 +12,11 @@ namespace Stash.Restore.Core.Families.KubeStash;
 /// </summary>
 /// <param name="path">The status file.</param>
 /// <param name="initial">The session's status when the file does not exist yet (from the RestoreSession read).</param>
-internal sealed class ComponentStatusFile(string path, JsonObject? initial) : IComponentStatusStore
+/// <param name="random">Names the temporary file of each write; the system generator when not given.</param>
+internal sealed class ComponentStatusFile(string path, JsonObject? initial, IRandomSource? random = null) : IComponentStatusStore
 {
     private static readonly TimeSpan LockPatience = TimeSpan.FromSeconds(30);
+    private readonly IRandomSource _random = random ?? new SystemRandomSource();
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     public string Path { get; } = System.IO.Path.GetFullPath(path);
@@ -51,7 +53,7 @@ internal sealed class ComponentStatusFile(string path, JsonObject? initial) : IC
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         await using var held = await LockAsync(cancellationToken).ConfigureAwait(false);
         var updated = JsonMergePatch.Apply(Read(), statusPatch);
-        var temporary = $"{Path}.tmp-{SystemRandomSource.Instance.HexDigits(32)}";
+        var temporary = $"{Path}.tmp-{_random.HexDigits(32)}";
         await File.WriteAllTextAsync(temporary, updated?.ToJsonString(Indented) ?? "{}", cancellationToken).ConfigureAwait(false);
         File.Move(temporary, Path, overwrite: true);
     }

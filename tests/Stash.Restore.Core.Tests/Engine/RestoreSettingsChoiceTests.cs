@@ -1,0 +1,61 @@
+using Stash.Restore.Core.Engine;
+using Stash.Restore.Core.Input;
+using Stash.Restore.Core.Processes;
+
+namespace Stash.Restore.Core.Tests.Engine;
+
+/// <summary>The run's settings from the bound flags and the operator's nice/ionice environment.</summary>
+public sealed class RestoreSettingsChoiceTests
+{
+    private static readonly Dictionary<string, string> NoEnvironment = [];
+
+    [Fact]
+    public void Defaults_restore_under_root_with_a_cache_and_a_two_minute_repository_timeout()
+    {
+        var settings = RestoreSettingsChoice.From(new RestoreOptions(), "/stash-tmp", NoEnvironment);
+
+        Assert.Equal(new RestoreSettings("/", "/stash-tmp", EnableCache: true, MaxConnections: null, Verify: false, PriorityOverride: null, FailOnMetadataErrors: false)
+        {
+            RepositoryTimeout = TimeSpan.FromMinutes(2),
+        }, settings);
+    }
+
+    [Fact]
+    public void Every_flag_reaches_its_setting()
+    {
+        var options = new RestoreOptions
+        {
+            TargetDir = "restored", EnableCache = false, MaxConnections = 8, Verify = true, FailOnMetadataErrors = true,
+            RepositoryTimeout = TimeSpan.FromSeconds(30),
+        };
+
+        var settings = RestoreSettingsChoice.From(options, "/scratch", NoEnvironment);
+
+        Assert.Equal(Path.GetFullPath("restored"), settings.TargetDirectory);
+        Assert.Equal("/scratch", settings.ScratchDirectory);
+        Assert.False(settings.EnableCache);
+        Assert.Equal(8, settings.MaxConnections);
+        Assert.True(settings.Verify);
+        Assert.True(settings.FailOnMetadataErrors);
+        Assert.Equal(TimeSpan.FromSeconds(30), settings.RepositoryTimeout);
+    }
+
+    [Fact]
+    public void Zero_means_unset_for_connections_and_the_repository_timeout()
+    {
+        var settings = RestoreSettingsChoice.From(new RestoreOptions { MaxConnections = 0, RepositoryTimeout = TimeSpan.Zero }, "/s", NoEnvironment);
+
+        Assert.Null(settings.MaxConnections);
+        Assert.Null(settings.RepositoryTimeout);
+    }
+
+    [Fact]
+    public void The_operators_nice_and_ionice_environment_overrides_priority_and_garbage_is_invalid_input()
+    {
+        var environment = new Dictionary<string, string> { ["NICE_ADJUSTMENT"] = "5", ["IONICE_CLASS"] = "2", ["IONICE_CLASS_DATA"] = "7" };
+
+        Assert.Equal(new ProcessPriority(5, 2, 7), RestoreSettingsChoice.From(new RestoreOptions(), "/s", environment).PriorityOverride);
+        var error = Assert.Throws<InvalidInputException>(() => RestoreSettingsChoice.From(new RestoreOptions(), "/s", new Dictionary<string, string> { ["NICE_ADJUSTMENT"] = "low" }));
+        Assert.Equal("environment variable NICE_ADJUSTMENT=\"low\" is not a whole number", error.Message);
+    }
+}
