@@ -106,7 +106,8 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         if (cause is null && !invocation.ReportsItems && plan.Installation is not null)
         {
             // restic < 0.16 says nothing at all, 0.16 counts directories with the files: list the snapshot.
-            var counted = await CountRestoredAsync(plan, state.SnapshotId ?? invocation.SnapshotId, masker, cancellationToken).ConfigureAwait(false);
+            var snapshotId = state.SnapshotId ?? invocation.SnapshotId ?? await LatestSnapshotIdAsync(plan, invocation, masker, cancellationToken).ConfigureAwait(false);
+            var counted = await CountRestoredAsync(plan, snapshotId, masker, cancellationToken).ConfigureAwait(false);
             if (counted is { } c)
             {
                 var bytes = state.Summary is null && state.LastStatus is null ? c.Bytes : summary.BytesRestored;
@@ -330,6 +331,38 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         var shown = snapshots.OrderByDescending(s => s.Time).Take(SnapshotsListed).Select(s => s.ToString());
         var more = snapshots.Count > SnapshotsListed ? $", … {snapshots.Count - SnapshotsListed} older" : "";
         return $"{what}; snapshots: {string.Join(", ", shown)}{more}";
+    }
+
+    /// <summary>
+    /// The snapshot a <c>latest --path P --host H</c> call restored, when restic did not say (0.16 with
+    /// <c>--json</c> prints no "restoring &lt;Snapshot …&gt;" line): the newest of H with path P, as restic
+    /// picks it. Null (logged at debug level) when the listing fails.
+    /// </summary>
+    private async Task<string?> LatestSnapshotIdAsync(ResticPlan plan, ResticInvocation invocation, SecretMasker masker, CancellationToken cancellationToken)
+    {
+        if (invocation.Path is null || plan.ListSnapshots is not { } list)
+            return null;
+        var output = new StringBuilder();
+        try
+        {
+            var result = await _processes.RunAsync(list, (stream, line) =>
+            {
+                if (stream == OutputStream.StandardOutput)
+                    output.AppendLine(line);
+            }, cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (result.ExitCode != 0)
+            {
+                _logger.Debug("Could not list the snapshots to find the one restored (restic exit {Code})", result.ExitCode);
+                return null;
+            }
+            return ResticSnapshotList.Resolve(ResticSnapshotList.Parse(output.ToString()), invocation)?.Id;
+        }
+        catch (Exception e) when (e is ProgramNotFoundException or JsonException)
+        {
+            _logger.Debug("Could not list the snapshots to find the one restored: {Error:l}", masker.Apply(e.Message));
+            return null;
+        }
     }
 
     /// <summary>

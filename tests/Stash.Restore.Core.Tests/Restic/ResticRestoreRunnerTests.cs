@@ -253,6 +253,43 @@ public sealed class ResticRestoreRunnerTests
     }
 
     [Fact]
+    public async Task Restic_016_counts_directories_with_files_so_the_restored_snapshot_is_listed_and_counted_on_disk()
+    {
+        var target = Directory.CreateTempSubdirectory("runner-016-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(target, "data/a"));
+            File.WriteAllText(Path.Combine(target, "data/x"), "12345");
+            File.WriteAllText(Path.Combine(target, "data/a/y"), "123");
+            var processes = new FakeProcessRunner()
+                // 0.16 --json: totals only (3 entries: data/a, x, y — plus data itself), no "restoring <Snapshot …>" line.
+                .Then(new FakeRun(0, Out("""{"message_type":"summary","seconds_elapsed":0,"total_files":4,"files_restored":4,"total_bytes":8,"bytes_restored":8}""")))
+                .Then(new FakeRun(0, Out("""[{"time":"2026-11-01T10:00:00Z","hostname":"host-7","paths":["/data"],"id":"1111111111111111111111111111111111111111111111111111111111111111","short_id":"11111111"},{"time":"2026-11-02T10:00:00Z","hostname":"host-7","paths":["/data"],"id":"2222222222222222222222222222222222222222222222222222222222222222","short_id":"22222222"},{"time":"2026-11-03T10:00:00Z","hostname":"host-8","paths":["/data"],"id":"3333333333333333333333333333333333333333333333333333333333333333","short_id":"33333333"}]""")))
+                .Then(new FakeRun(0,
+                    Out("""{"time":"2026-11-02T10:00:00Z","paths":["/data"],"hostname":"host-7","id":"2222","struct_type":"snapshot"}"""),
+                    Out("""{"name":"data","type":"dir","path":"/data","struct_type":"node"}"""),
+                    Out("""{"name":"a","type":"dir","path":"/data/a","struct_type":"node"}"""),
+                    Out("""{"name":"y","type":"file","path":"/data/a/y","size":3,"struct_type":"node"}"""),
+                    Out("""{"name":"x","type":"file","path":"/data/x","size":5,"struct_type":"node"}""")));
+            var plan = Plan() with
+            {
+                Installation = new ResticInstallation("/usr/bin/restic", new Version(0, 16, 4)),
+                Options = new ResticRestoreOptions(target, "/tmp/scratch", true, null, null),
+            };
+
+            var summary = await Runner(processes).RunAsync(plan, CancellationToken.None);
+
+            Assert.Equal(new ResticRestoreSummary(2, 0, 8, 0) { DirectoriesRestored = 2 }, summary);
+            // The newest snapshot of host-7 with /data is the one restic restored and the one listed.
+            Assert.Equal(["ls", "--json", "2222222222222222222222222222222222222222222222222222222222222222"], processes.Calls[2].Arguments);
+        }
+        finally
+        {
+            Directory.Delete(target, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Without_per_entry_lines_restics_count_is_said_to_hold_files_and_dirs_together()
     {
         var processes = new FakeProcessRunner().Then(new FakeRun(0, Out("""{"message_type":"summary","total_files":9,"files_restored":9,"total_bytes":15,"bytes_restored":15}""")));
