@@ -221,12 +221,4 @@ public sealed partial class KubeStashProgressTests(SlowComponentBackup backup) :
 
     [GeneratedRegex(@"^\d+(\.\d+)?(B|kB|MB|GB)$")]
     private static partial Regex HumanSize();
-
-    /// <summary>The machine's clock, but its monotonic time (<see cref="TimeProvider.GetTimestamp"/>) runs <paramref name="factor"/> times faster.</summary>
-    private sealed class FastMonotonicClock(double factor) : TimeProvider
-    {
-        public override long TimestampFrequency => (long)(System.TimestampFrequency / factor);
-
-        public override long GetTimestamp() => System.GetTimestamp();
-    }
 }
