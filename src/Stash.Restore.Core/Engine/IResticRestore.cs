@@ -10,8 +10,12 @@ internal interface IResticRestore
 
     ResticPlan Plan(ResticRestoreRequest request, ResticRestoreOptions options, ResticInstallation restic);
 
-    /// <summary>Runs the plan's calls in order; <see cref="RestoreFailedException"/> with one masked line on failure.</summary>
-    Task<ResticRestoreSummary> RunAsync(ResticPlan plan, Serilog.ILogger log, CancellationToken cancellationToken);
+    /// <summary>
+    /// Runs the plan's calls in order; <see cref="RestoreFailedException"/> with one masked line on failure.
+    /// Each restic <c>status</c> line goes to <paramref name="progress"/> as it arrives (unthrottled, on
+    /// restic's output reader: the receiver must return at once).
+    /// </summary>
+    Task<ResticRestoreSummary> RunAsync(ResticPlan plan, Serilog.ILogger log, IProgress<UnitProgress>? progress, CancellationToken cancellationToken);
 
     /// <summary>The repository's snapshots, read-only; <see cref="RestoreFailedException"/> with one masked line on failure.</summary>
     Task<IReadOnlyList<ResticSnapshot>> ListSnapshotsAsync(ResticPlan plan, Secrets.SecretMasker masker, CancellationToken cancellationToken);

@@ -18,6 +18,13 @@ internal interface IUnitStatus
     /// <summary>Writes the unit's entry; never touches another unit's entry or the operator's fields.</summary>
     Task WriteAsync(UnitStatusEntry entry, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// restic's progress while the unit is Running, already throttled by the engine (at most one call
+    /// every <see cref="RestoreDependencies.ProgressInterval"/>, never two at once). Where the family has
+    /// no place for it in the status, it logs it. A failure here never fails the restore.
+    /// </summary>
+    Task ReportProgressAsync(UnitProgress progress, CancellationToken cancellationToken);
+
     /// <summary>A hook's result, where the family records hooks (Stash: session conditions).</summary>
     Task RecordHookAsync(HookStage stage, HookResult result, CancellationToken cancellationToken);
 }

@@ -17,6 +17,11 @@ internal sealed class ResticRestore(IProcessRunner runner, TimeProvider clock, I
     public Task<IReadOnlyList<ResticSnapshot>> ListSnapshotsAsync(ResticPlan plan, Secrets.SecretMasker masker, CancellationToken cancellationToken) =>
         ResticSnapshotList.ReadAsync(runner, plan, masker, cancellationToken);
 
-    public Task<ResticRestoreSummary> RunAsync(ResticPlan plan, ILogger log, CancellationToken cancellationToken) =>
-        new ResticRestoreRunner(runner, log, clock, masker).RunAsync(plan, cancellationToken);
+    public Task<ResticRestoreSummary> RunAsync(ResticPlan plan, ILogger log, IProgress<UnitProgress>? progress, CancellationToken cancellationToken) =>
+        new ResticRestoreRunner(runner, log, clock, masker).RunAsync(plan, progress is null ? null : new StatusToUnitProgress(progress), cancellationToken);
+
+    private sealed class StatusToUnitProgress(IProgress<UnitProgress> inner) : IProgress<ResticMessage.Status>
+    {
+        public void Report(ResticMessage.Status value) => inner.Report(UnitProgress.From(value));
+    }
 }

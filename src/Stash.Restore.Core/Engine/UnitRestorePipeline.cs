@@ -17,7 +17,14 @@ internal sealed record RestoreDependencies(
     IRestoreMetricsPublisher? Metrics,
     SecretMasker Masker,
     ILogger Log,
-    TimeProvider Clock);
+    TimeProvider Clock)
+{
+    /// <summary>SPEC §13: progress is written at most every 10 s.</summary>
+    public static readonly TimeSpan DefaultProgressInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often restic's progress may reach <see cref="IUnitStatus.ReportProgressAsync"/>.</summary>
+    public TimeSpan ProgressInterval { get; init; } = DefaultProgressInterval;
+}
 
 /// <summary>
 /// The restore of one unit, top to bottom, the same for every API family: claim the unit → skip it
@@ -54,7 +61,7 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
         try
         {
             await RunPreRestoreHookAsync(job.Hooks, run.Token);
-            summary = await parts.Restic.RunAsync(plan, log, run.Token);
+            summary = await RunResticAsync(plan, log, run.Token);
         }
         catch (Exception e) when (e is RestoreFailedException or OperationCanceledException)
         {
@@ -74,6 +81,12 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
             error = await RunPostRestoreHookAsync(job.Hooks, restoreSucceeded, error, started, run.Token) ?? error;
 
         return await ReportAsync(job, log, error, failureExitCode, summary, started);
+    }
+
+    private async Task<ResticRestoreSummary> RunResticAsync(ResticPlan plan, ILogger log, CancellationToken cancellationToken)
+    {
+        await using var progress = new ProgressThrottle(parts.Status, parts.Clock, parts.ProgressInterval, log, parts.Masker, cancellationToken);
+        return await parts.Restic.RunAsync(plan, log, progress, cancellationToken);
     }
 
     private async Task RunPreRestoreHookAsync(UnitHooks hooks, CancellationToken cancellationToken)
@@ -169,8 +182,13 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
         return new UnitOutcome(unit, phase, exitCode, error, restored);
     }
 
-    private static string Describe(ResticRestoreSummary summary) =>
-        string.Create(CultureInfo.InvariantCulture, $"{summary.FilesRestored} file(s), {summary.BytesRestored} byte(s) restored, {summary.FilesSkipped} unchanged file(s) skipped");
+    /// <summary>
+    /// "5 file(s), 15 byte(s) restored, 0 unchanged file(s) skipped, 4 dir(s)": files are every entry but
+    /// directories; when restic could not tell the two apart, they are counted together and said so.
+    /// </summary>
+    internal static string Describe(ResticRestoreSummary summary) => summary.DirectoriesRestored is { } directories
+        ? string.Create(CultureInfo.InvariantCulture, $"{summary.FilesRestored} file(s), {summary.BytesRestored} byte(s) restored, {summary.FilesSkipped} unchanged file(s) skipped, {directories} dir(s)")
+        : string.Create(CultureInfo.InvariantCulture, $"{summary.FilesRestored} file(s)/dir(s), {summary.BytesRestored} byte(s) restored, {summary.FilesSkipped} unchanged file(s) skipped");
 
     private async Task PublishMetricsAsync(UnitRestoreReport report, ILogger log, CancellationToken cancellationToken)
     {

@@ -51,6 +51,12 @@ internal sealed record ResticInvocation(string Description, ProcessSpec Process)
 
     /// <summary>The snapshot id passed to restic (a Stash Snapshot name already reduced to its short id).</summary>
     public string? SnapshotId { get; init; }
+
+    /// <summary>
+    /// The call asks restic for one line per restored entry (<c>--json -vv</c>, 0.17+), so files and
+    /// directories are counted apart; otherwise restic only says "files/dirs" together.
+    /// </summary>
+    public bool ReportsItems { get; init; }
 }
 
 /// <summary>
@@ -82,4 +88,19 @@ internal sealed record ResticPlan(
 }
 
 /// <summary>What restic reported restoring, summed over the plan's calls.</summary>
-internal sealed record ResticRestoreSummary(long FilesRestored, long FilesSkipped, long BytesRestored, long MetadataWarnings);
+/// <param name="FilesRestored">
+/// Entries restored that are not directories (regular files, symlinks, other special files) when
+/// <see cref="DirectoriesRestored"/> is known; otherwise restic's own count of files and directories together.
+/// </param>
+internal sealed record ResticRestoreSummary(long FilesRestored, long FilesSkipped, long BytesRestored, long MetadataWarnings)
+{
+    /// <summary>Directories restored; null when restic could not tell them apart from files.</summary>
+    public long? DirectoriesRestored { get; init; }
+
+    /// <summary>Adds another call's figures; directories stay known only when both know them.</summary>
+    public ResticRestoreSummary Plus(ResticRestoreSummary other) =>
+        new(FilesRestored + other.FilesRestored, FilesSkipped + other.FilesSkipped, BytesRestored + other.BytesRestored, MetadataWarnings + other.MetadataWarnings)
+        {
+            DirectoriesRestored = DirectoriesRestored is { } mine && other.DirectoriesRestored is { } theirs ? mine + theirs : null,
+        };
+}

@@ -12,6 +12,12 @@ internal static class ResticFeatures
     /// <summary><c>restore --json</c> (status and summary messages) arrived in 0.16.0.</summary>
     public static bool RestoreJson(this ResticInstallation restic) => restic.Version >= new Version(0, 16, 0);
 
+    /// <summary>
+    /// <c>restore --json -vv</c> prints one <c>verbose_status</c> line per restored entry from 0.17.0
+    /// (0.16's JSON printer has none).
+    /// </summary>
+    public static bool RestoreJsonItems(this ResticInstallation restic) => restic.Version >= new Version(0, 17, 0);
+
     /// <summary><c>restore --overwrite</c> (resume with <c>if-changed</c>) arrived in 0.17.0.</summary>
     public static bool RestoreOverwrite(this ResticInstallation restic) => restic.Version >= new Version(0, 17, 0);
 

@@ -7,8 +7,24 @@ namespace Stash.Restore.Core.Restic;
 /// <summary>One line of restic output, understood.</summary>
 internal abstract record ResticMessage
 {
-    /// <summary>A <c>--json</c> <c>status</c> line.</summary>
-    public sealed record Status(double PercentDone, long TotalFiles, long FilesRestored, long TotalBytes, long BytesRestored, double? SecondsElapsed) : ResticMessage;
+    /// <summary>
+    /// A <c>--json</c> <c>status</c> line (0.16+). Counts are restic's: files, directories and other
+    /// entries together; skipped ones are those <c>--overwrite if-changed</c> left alone (0.17+).
+    /// </summary>
+    public sealed record Status(double PercentDone, long TotalFiles, long FilesRestored, long TotalBytes, long BytesRestored, double? SecondsElapsed) : ResticMessage
+    {
+        public long FilesSkipped { get; init; }
+
+        public long BytesSkipped { get; init; }
+    }
+
+    /// <summary>
+    /// A <c>--json -vv</c> <c>verbose_status</c> line (0.17+): one restored entry. <paramref name="Action"/> is
+    /// <c>restored</c> (a file, directory or other entry: restic uses one word for all three),
+    /// <c>updated</c> (a file), <c>unchanged</c> (a skipped file) or <c>deleted</c>; <paramref name="Size"/>
+    /// is 0 for all but files.
+    /// </summary>
+    public sealed record Entry(string Action, string Path, long Size) : ResticMessage;
 
     /// <summary>The final <c>summary</c> (JSON, or the text "Summary: Restored …" line of 0.16+).</summary>
     public sealed record Summary(long FilesRestored, long FilesSkipped, long BytesRestored) : ResticMessage;
@@ -119,7 +135,14 @@ internal static partial class ResticOutput
                         Long(root, "files_restored"),
                         Long(root, "total_bytes"),
                         Long(root, "bytes_restored"),
-                        Double(root, "seconds_elapsed"));
+                        Double(root, "seconds_elapsed"))
+                    {
+                        FilesSkipped = Long(root, "files_skipped"),
+                        BytesSkipped = Long(root, "bytes_skipped"),
+                    };
+                    return true;
+                case "verbose_status":
+                    message = new ResticMessage.Entry(Text(root, "action"), Text(root, "item"), Long(root, "size"));
                     return true;
                 case "summary":
                     message = new ResticMessage.Summary(Long(root, "files_restored"), Long(root, "files_skipped"), Long(root, "bytes_restored"));
@@ -146,6 +169,9 @@ internal static partial class ResticOutput
 
     private static long Long(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) ? number : 0;
+
+    private static string Text(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() ?? "" : "";
 
     private static double? Double(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;

@@ -8,6 +8,10 @@ internal static class ResticPlanner
     public const string CacheDirectoryName = "restic-cache";
     public const string TempDirectoryName = "tmp";
 
+    /// <summary>restic's status lines per second (<c>RESTIC_PROGRESS_FPS</c>) for <c>--json</c> restores.</summary>
+    public const string ProgressFpsVariable = "RESTIC_PROGRESS_FPS";
+    public const string ProgressFps = "2";
+
     /// <summary>
     /// One call per selection: <c>restore latest --path P --host H</c> or <c>restore ID</c>,
     /// sharing include/exclude, target, cache and credentials. The scratch folders and credential
@@ -58,6 +62,11 @@ internal static class ResticPlanner
         {
             ["TMPDIR"] = tempDirectory,
         };
+        // restic ≥ 0.16 with --json prints a status line 60 times a second when this is unset (and the
+        // executor's own environment could set it to anything): twice a second is plenty for a status
+        // written every 10 s, and keeps the output the executor parses small.
+        if (restic.RestoreJson())
+            environment[ProgressFpsVariable] = ProgressFps;
 
         var global = new List<string>();
         global.AddRange(options.EnableCache ? ["--cache-dir", cacheDirectory] : ["--no-cache"]);
@@ -74,6 +83,10 @@ internal static class ResticPlanner
             restoreFlags.Add("--verify");
         if (restic.RestoreJson())
             restoreFlags.Add("--json");
+        // One line per restored entry, so files are counted apart from directories (restic's summary counts both).
+        var reportsItems = restic.RestoreJsonItems();
+        if (reportsItems)
+            restoreFlags.Add("-vv");
 
         var invocations = new List<ResticInvocation>();
         foreach (var selection in request.Selections)
@@ -101,6 +114,7 @@ internal static class ResticPlanner
                 Path = selection.Path,
                 Host = selection.Host,
                 SnapshotId = selection.SnapshotId,
+                ReportsItems = reportsItems,
             });
         }
 

@@ -19,9 +19,6 @@ namespace Stash.Restore.Core.Restic;
 /// </remarks>
 internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILogger logger, TimeProvider time, SecretMasker masker)
 {
-    /// <summary>Progress is logged at most this often, so long restores do not flood the log.</summary>
-    public static readonly TimeSpan ProgressInterval = TimeSpan.FromSeconds(10);
-
     // restic snapshots listed in a "no snapshot found" message, newest kept.
     private const int SnapshotsListed = 20;
 
@@ -36,7 +33,14 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
     /// </summary>
     /// <exception cref="RestoreFailedException">A call failed; the message is one masked line.</exception>
     /// <exception cref="ProgramNotFoundException">restic (or nice/ionice) is missing.</exception>
-    public async Task<ResticRestoreSummary> RunAsync(ResticPlan plan, CancellationToken cancellationToken)
+    public Task<ResticRestoreSummary> RunAsync(ResticPlan plan, CancellationToken cancellationToken) => RunAsync(plan, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="RunAsync(ResticPlan, CancellationToken)"/>, handing every restic <c>status</c> line
+    /// (restic ≥ 0.16, per call) to <paramref name="progress"/> as it arrives, on the output reader's
+    /// thread: the receiver throttles and must not block.
+    /// </summary>
+    public async Task<ResticRestoreSummary> RunAsync(ResticPlan plan, IProgress<ResticMessage.Status>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var masker = _masker;
@@ -47,22 +51,15 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
                 "restic {Version:l} cannot resume an interrupted restore (restore --overwrite arrived in 0.17): this retry restores every file again",
                 restic.Version.ToString(3));
         }
-        var total = new ResticRestoreSummary(0, 0, 0, 0);
+        var total = new ResticRestoreSummary(0, 0, 0, 0) { DirectoriesRestored = 0 };
         foreach (var invocation in plan.Invocations)
-        {
-            var one = await RunOneAsync(plan, invocation, masker, cancellationToken).ConfigureAwait(false);
-            total = new ResticRestoreSummary(
-                total.FilesRestored + one.FilesRestored,
-                total.FilesSkipped + one.FilesSkipped,
-                total.BytesRestored + one.BytesRestored,
-                total.MetadataWarnings + one.MetadataWarnings);
-        }
+            total = total.Plus(await RunOneAsync(plan, invocation, masker, progress, cancellationToken).ConfigureAwait(false));
         return total;
     }
 
-    private async Task<ResticRestoreSummary> RunOneAsync(ResticPlan plan, ResticInvocation invocation, SecretMasker masker, CancellationToken cancellationToken)
+    private async Task<ResticRestoreSummary> RunOneAsync(ResticPlan plan, ResticInvocation invocation, SecretMasker masker, IProgress<ResticMessage.Status>? progress, CancellationToken cancellationToken)
     {
-        var state = new CallState(_time.GetTimestamp(), cancellationToken);
+        var state = new CallState(cancellationToken, plan.Options?.TargetDirectory ?? "/", progress);
         _logger.Information("restic: restoring {What:l} from {Repository:l}", masker.Apply(invocation.Description), masker.Apply(plan.RepositoryDisplay));
 
         ProcessResult result;
@@ -98,19 +95,30 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
             state.Summary?.FilesSkipped ?? 0,
             state.Summary?.BytesRestored ?? state.LastStatus?.BytesRestored ?? 0,
             state.MetadataWarnings);
+        if (invocation.ReportsItems)
+        {
+            if (state.Items.Entries != summary.FilesRestored)
+                _logger.Debug("restic reported {Entries} restored entries one by one and {Total} in its summary", state.Items.Entries, summary.FilesRestored);
+            summary = summary with { FilesRestored = state.Items.Files, DirectoriesRestored = state.Items.Directories };
+        }
 
         var cause = await ClassifyAsync(plan, invocation, result, state, masker, cancellationToken).ConfigureAwait(false);
-        if (cause is null && state.Summary is null && state.LastStatus is null && plan.Installation is { } installed && !installed.RestoreJson())
+        if (cause is null && !invocation.ReportsItems && plan.Installation is not null)
         {
-            var counted = await CountRestoredAsync(plan, state.SnapshotId ?? invocation.SnapshotId, masker, cancellationToken).ConfigureAwait(false);
+            // restic < 0.16 says nothing at all, 0.16 counts directories with the files: list the snapshot.
+            var snapshotId = state.SnapshotId ?? invocation.SnapshotId ?? await LatestSnapshotIdAsync(plan, invocation, masker, cancellationToken).ConfigureAwait(false);
+            var counted = await CountRestoredAsync(plan, snapshotId, masker, cancellationToken).ConfigureAwait(false);
             if (counted is { } c)
-                summary = summary with { FilesRestored = c.Files, BytesRestored = c.Bytes };
+            {
+                var bytes = state.Summary is null && state.LastStatus is null ? c.Bytes : summary.BytesRestored;
+                summary = summary with { FilesRestored = c.Files, DirectoriesRestored = c.Directories, BytesRestored = bytes };
+            }
         }
         if (cause is null)
         {
             _logger.Information(
-                "restic: restored {What:l}: {Files} files/dirs, {Size:l} in {Elapsed:l}{Skipped:l}{Warnings:l}",
-                masker.Apply(invocation.Description), summary.FilesRestored, FormatBytes(summary.BytesRestored), FormatDuration(result.Elapsed),
+                "restic: restored {What:l}: {Entries:l}, {Size:l} in {Elapsed:l}{Skipped:l}{Warnings:l}",
+                masker.Apply(invocation.Description), Entries(summary), FormatBytes(summary.BytesRestored), FormatDuration(result.Elapsed),
                 summary.FilesSkipped > 0 ? $", {summary.FilesSkipped} unchanged files skipped" : "",
                 summary.MetadataWarnings > 0 ? $", {summary.MetadataWarnings} ownership/permission warnings" : "");
             return summary;
@@ -151,6 +159,10 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         }
     }
 
+    private static string Entries(ResticRestoreSummary summary) => summary.DirectoriesRestored is { } directories
+        ? string.Create(CultureInfo.InvariantCulture, $"{summary.FilesRestored} files, {directories} dirs")
+        : string.Create(CultureInfo.InvariantCulture, $"{summary.FilesRestored} files/dirs");
+
     /// <summary>How long after a retry's announced wait its attempt may take to fail (connection refused and TLS errors take milliseconds).</summary>
     internal static readonly TimeSpan RetryAttemptGrace = TimeSpan.FromSeconds(10);
 
@@ -171,12 +183,10 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         {
             case ResticMessage.Status status:
                 state.LastStatus = status;
-                var now = _time.GetTimestamp();
-                if (_time.GetElapsedTime(state.LastProgress, now) >= ProgressInterval)
-                {
-                    state.LastProgress = now;
-                    LogProgress(status, _time.GetElapsedTime(state.Started, now));
-                }
+                state.Progress?.Report(status);
+                break;
+            case ResticMessage.Entry entry:
+                state.Items.Add(entry, state.TargetDirectory);
                 break;
             case ResticMessage.Summary summary:
                 state.Summary = summary;
@@ -225,20 +235,6 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
                 }
                 break;
         }
-    }
-
-    private void LogProgress(ResticMessage.Status status, TimeSpan elapsed)
-    {
-        var seconds = status.SecondsElapsed is > 0 ? status.SecondsElapsed.Value : elapsed.TotalSeconds;
-        var rate = seconds > 0 ? status.BytesRestored / seconds : 0;
-        var eta = rate > 0 && status.TotalBytes > status.BytesRestored
-            ? FormatDuration(TimeSpan.FromSeconds((status.TotalBytes - status.BytesRestored) / rate))
-            : "unknown";
-        _logger.Information(
-            "restic: {Percent:l} restored, {Files}/{TotalFiles} files, {Bytes:l}/{TotalBytes:l}, {Rate:l}/s, ETA {Eta:l}",
-            (status.PercentDone * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%",
-            status.FilesRestored, status.TotalFiles, FormatBytes(status.BytesRestored), FormatBytes(status.TotalBytes),
-            FormatBytes((long)rate), eta);
     }
 
     /// <summary>Null when the call succeeded; otherwise the cause, unmasked (the caller masks).</summary>
@@ -320,10 +316,10 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         cancellationToken.ThrowIfCancellationRequested();
         if (result.ExitCode != 0)
             return $"{what}; could not list snapshots (exit {result.ExitCode}): {StripFatal(lastError) ?? "no message"}";
-        List<SnapshotInfo> snapshots;
+        List<ResticSnapshot> snapshots;
         try
         {
-            snapshots = ParseSnapshots(output.ToString());
+            snapshots = ResticSnapshotList.Parse(output.ToString());
         }
         catch (JsonException e)
         {
@@ -338,22 +334,54 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
     }
 
     /// <summary>
-    /// restic before 0.16 prints no totals for a restore: list the snapshot it restored
-    /// (<c>restic ls --json</c>) and count the entries now present under the target, so
-    /// include/exclude are honoured. Counts files and directories, and the bytes of files, as
-    /// restic's own summary does. Null (with a warning) when the listing fails.
+    /// The snapshot a <c>latest --path P --host H</c> call restored, when restic did not say (0.16 with
+    /// <c>--json</c> prints no "restoring &lt;Snapshot …&gt;" line): the newest of H with path P, as restic
+    /// picks it. Null (logged at debug level) when the listing fails.
     /// </summary>
-    private async Task<(long Files, long Bytes)?> CountRestoredAsync(ResticPlan plan, string? snapshotId, SecretMasker masker, CancellationToken cancellationToken)
+    private async Task<string?> LatestSnapshotIdAsync(ResticPlan plan, ResticInvocation invocation, SecretMasker masker, CancellationToken cancellationToken)
+    {
+        if (invocation.Path is null || plan.ListSnapshots is not { } list)
+            return null;
+        var output = new StringBuilder();
+        try
+        {
+            var result = await _processes.RunAsync(list, (stream, line) =>
+            {
+                if (stream == OutputStream.StandardOutput)
+                    output.AppendLine(line);
+            }, cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (result.ExitCode != 0)
+            {
+                _logger.Debug("Could not list the snapshots to find the one restored (restic exit {Code})", result.ExitCode);
+                return null;
+            }
+            return ResticSnapshotList.Resolve(ResticSnapshotList.Parse(output.ToString()), invocation)?.Id;
+        }
+        catch (Exception e) when (e is ProgramNotFoundException or JsonException)
+        {
+            _logger.Debug("Could not list the snapshots to find the one restored: {Error:l}", masker.Apply(e.Message));
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// restic before 0.16 prints no totals for a restore, and 0.16 counts directories with the files:
+    /// list the snapshot it restored (<c>restic ls --json</c>) and count the entries now present
+    /// under the target, so include/exclude are honoured — directories apart from everything else,
+    /// and the bytes of files. Null (with a warning) when the listing fails.
+    /// </summary>
+    private async Task<(long Files, long Directories, long Bytes)?> CountRestoredAsync(ResticPlan plan, string? snapshotId, SecretMasker masker, CancellationToken cancellationToken)
     {
         if (snapshotId is null || plan.ListSnapshots is not { } list || plan.Options is not { } options)
         {
-            _logger.Warning("restic {Version:l} reports no totals and the restored snapshot is unknown: files and bytes restored are reported as 0", plan.Installation?.Version.ToString(3));
+            _logger.Warning("restic {Version:l} does not count files apart from directories and the restored snapshot is unknown: the counts are restic's own (files and directories together, 0 before restic 0.16)", plan.Installation?.Version.ToString(3));
             return null;
         }
         // The global options (cache, --cacert, -o …) follow "snapshots --json" in the listing call.
         var argv = new List<string> { "ls", "--json", snapshotId };
         argv.AddRange(list.Arguments.SkipWhile(a => a is "snapshots" or "--json"));
-        long files = 0, bytes = 0;
+        long files = 0, directories = 0, bytes = 0;
         string? lastError = null;
         ProcessResult result;
         try
@@ -365,10 +393,13 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
                     if (!string.IsNullOrWhiteSpace(line))
                         lastError = ResticOutput.Clean(line);
                 }
-                else if (RestoredNode(options.TargetDirectory, line) is { } size)
+                else if (RestoredNode(options.TargetDirectory, line) is { } node)
                 {
-                    files++;
-                    bytes += size;
+                    if (node.IsDirectory)
+                        directories++;
+                    else
+                        files++;
+                    bytes += node.Size;
                 }
             }, cancellationToken).ConfigureAwait(false);
         }
@@ -386,12 +417,15 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
                 snapshotId, result.ExitCode, masker.Apply(StripFatal(lastError) ?? "no message"));
             return null;
         }
-        _logger.Debug("restic {Version:l} reports no totals: counted {Files} restored entries of snapshot {Snapshot:l}", plan.Installation?.Version.ToString(3), files, snapshotId);
-        return (files, bytes);
+        _logger.Debug("restic {Version:l}: counted {Files} files and {Directories} directories restored from snapshot {Snapshot:l}", plan.Installation?.Version.ToString(3), files, directories, snapshotId);
+        return (files, directories, bytes);
     }
 
-    /// <summary>The size of a <c>restic ls --json</c> node (0 for all but files) when it is present under <paramref name="target"/>; else null.</summary>
-    internal static long? RestoredNode(string target, string line)
+    /// <summary>
+    /// A <c>restic ls --json</c> node that is present under <paramref name="target"/>: whether it is a
+    /// directory, and its size (0 for all but files); null when absent or not a node.
+    /// </summary>
+    internal static (bool IsDirectory, long Size)? RestoredNode(string target, string line)
     {
         if (!line.StartsWith('{'))
             return null;
@@ -405,46 +439,16 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
             var type = node.TryGetProperty("type", out var t) ? t.GetString() : null;
             var full = Path.Join(target, path.TrimStart('/'));
             if (type == "dir")
-                return Directory.Exists(full) ? 0 : null;
+                return Directory.Exists(full) ? (true, 0) : null;
             var info = new FileInfo(full);
             if (!info.Exists && info.LinkTarget is null)
                 return null;
-            return type == "file" && node.TryGetProperty("size", out var size) && size.TryGetInt64(out var n) ? n : 0;
+            return (false, type == "file" && node.TryGetProperty("size", out var size) && size.TryGetInt64(out var n) ? n : 0);
         }
         catch (JsonException)
         {
             return null;
         }
-    }
-
-    internal sealed record SnapshotInfo(string ShortId, string Host, IReadOnlyList<string> Paths, DateTimeOffset Time)
-    {
-        public override string ToString() =>
-            $"{ShortId} {Host} [{string.Join(" ", Paths)}] {Time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)}";
-    }
-
-    internal static List<SnapshotInfo> ParseSnapshots(string json)
-    {
-        using var document = JsonDocument.Parse(string.IsNullOrWhiteSpace(json) ? "[]" : json);
-        var list = new List<SnapshotInfo>();
-        if (document.RootElement.ValueKind != JsonValueKind.Array)
-            throw new JsonException("expected an array of snapshots");
-        foreach (var snapshot in document.RootElement.EnumerateArray())
-        {
-            var id = snapshot.TryGetProperty("id", out var i) ? i.GetString() ?? "" : "";
-            var shortId = snapshot.TryGetProperty("short_id", out var s) ? s.GetString() ?? "" : "";
-            if (shortId.Length == 0)
-                shortId = id.Length > 8 ? id[..8] : id;
-            var host = snapshot.TryGetProperty("hostname", out var h) ? h.GetString() ?? "" : "";
-            var paths = snapshot.TryGetProperty("paths", out var p) && p.ValueKind == JsonValueKind.Array
-                ? p.EnumerateArray().Select(x => x.GetString() ?? "").ToList()
-                : [];
-            var when = snapshot.TryGetProperty("time", out var t) && DateTimeOffset.TryParse(t.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
-                ? parsed
-                : DateTimeOffset.MinValue;
-            list.Add(new SnapshotInfo(shortId, host, paths, when));
-        }
-        return list;
     }
 
     internal static string FormatBytes(long bytes)
@@ -510,17 +514,21 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
     [GeneratedRegex(@"^There were \d+ errors?$", RegexOptions.IgnoreCase)]
     private static partial Regex ErrorCount();
 
-    private sealed class CallState(long started, CancellationToken stop)
+    private sealed class CallState(CancellationToken stop, string targetDirectory, IProgress<ResticMessage.Status>? progress)
     {
-        public long Started { get; } = started;
-
         /// <summary>The call's cancellation: complaints after it are about the stop itself.</summary>
         public CancellationToken Stop { get; } = stop;
 
+        /// <summary>Where restic writes: the entries it reports are found under it.</summary>
+        public string TargetDirectory { get; } = targetDirectory;
+
+        public IProgress<ResticMessage.Status>? Progress { get; } = progress;
+
+        /// <summary>Entries restic reported one by one (<c>--json -vv</c>), files apart from directories.</summary>
+        public RestoredEntries Items { get; } = new();
+
         /// <summary>restic's last complaint on stderr before any stop, masked, without its "retrying after" prefix.</summary>
         public string? LastTroubleBeforeStop { get; set; }
-
-        public long LastProgress { get; set; } = started;
 
         public ResticMessage.Status? LastStatus { get; set; }
 

@@ -40,9 +40,9 @@ public sealed class ResticPlannerTests : IDisposable
         { "0.14.0", false, ["--target", "/", "--include", "/data/keep*", "--exclude", "*.tmp", "--verify"] },
         { "0.14.0", true, ["--target", "/", "--include", "/data/keep*", "--exclude", "*.tmp", "--verify"] },
         { "0.16.4", true, ["--target", "/", "--include", "/data/keep*", "--exclude", "*.tmp", "--verify", "--json"] },
-        { "0.17.3", false, ["--target", "/", "--include", "/data/keep*", "--exclude", "*.tmp", "--verify", "--json"] },
-        { "0.17.3", true, ["--target", "/", "--include", "/data/keep*", "--exclude", "*.tmp", "--overwrite", "if-changed", "--verify", "--json"] },
-        { "0.18.0", true, ["--target", "/", "--include", "/data/keep*", "--exclude", "*.tmp", "--overwrite", "if-changed", "--verify", "--json"] },
+        { "0.17.3", false, ["--target", "/", "--include", "/data/keep*", "--exclude", "*.tmp", "--verify", "--json", "-vv"] },
+        { "0.17.3", true, ["--target", "/", "--include", "/data/keep*", "--exclude", "*.tmp", "--overwrite", "if-changed", "--verify", "--json", "-vv"] },
+        { "0.18.0", true, ["--target", "/", "--include", "/data/keep*", "--exclude", "*.tmp", "--overwrite", "if-changed", "--verify", "--json", "-vv"] },
     };
 
     [Theory]
@@ -68,6 +68,23 @@ public sealed class ResticPlannerTests : IDisposable
         Assert.False(Restic("0.16.5").RestoreOverwrite());
         Assert.True(Restic("0.17.0").RestoreOverwrite());
         Assert.True(Restic("0.14.0").RestoreVerify());
+        Assert.False(Restic("0.16.5").RestoreJsonItems());
+        Assert.True(Restic("0.17.0").RestoreJsonItems());
+    }
+
+    [Theory]
+    [InlineData("0.14.0", null, false)]
+    [InlineData("0.16.4", "2", false)]
+    [InlineData("0.17.0", "2", true)]
+    [InlineData("0.18.0", "2", true)]
+    public void Json_restores_get_status_twice_a_second_and_per_entry_lines_where_restic_has_them(string version, string? fps, bool reportsItems)
+    {
+        var plan = Plan(Paths("/data"), LocalRepo, Secret, Options(), Restic(version));
+        var call = Assert.Single(plan.Invocations);
+        // Unset, restic ≥ 0.16 with --json prints 60 status lines a second (cmd/restic/progress.go calculateProgressInterval).
+        Assert.Equal(fps, call.Process.Environment.GetValueOrDefault("RESTIC_PROGRESS_FPS"));
+        Assert.Equal(reportsItems, call.ReportsItems);
+        Assert.Equal(reportsItems, call.Process.Arguments.Contains("-vv"));
     }
 
     [Fact]
@@ -95,7 +112,7 @@ public sealed class ResticPlannerTests : IDisposable
     {
         var rule = new ResolvedRule(1, new RestoreRule { Snapshots = ["local-repo-1a2b3c4d", "9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a0", "ab12cd34"] }, "host-0");
         var plan = Plan(rule, LocalRepo, Secret, Options(cache: false) with { TargetDirectory = "/tmp/inspect" }, Restic("0.17.0"));
-        Assert.Equal(["restore", "1a2b3c4d", "--target", "/tmp/inspect", "--json", "--no-cache"], plan.Invocations[0].Process.Arguments);
+        Assert.Equal(["restore", "1a2b3c4d", "--target", "/tmp/inspect", "--json", "-vv", "--no-cache"], plan.Invocations[0].Process.Arguments);
         Assert.Equal("1a2b3c4d", plan.Invocations[0].SnapshotId);
         Assert.Equal("9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a0", plan.Invocations[1].Process.Arguments[1]);
         Assert.Equal("ab12cd34", plan.Invocations[2].Process.Arguments[1]);

@@ -189,21 +189,119 @@ public sealed class ResticRestoreRunnerTests
     }
 
     [Fact]
-    public async Task Progress_is_logged_at_most_every_ten_seconds()
+    public async Task Every_status_line_reaches_the_progress_receiver_and_none_is_logged()
     {
-        var processes = new FakeProcessRunner().Then(_ =>
+        var processes = new FakeProcessRunner().Then(new FakeRun(0,
+            Out("""{"message_type":"status","seconds_elapsed":1,"percent_done":0.25,"total_files":8,"files_restored":2,"files_skipped":3,"total_bytes":4000,"bytes_restored":1000,"bytes_skipped":500}"""),
+            Out("""{"message_type":"status","seconds_elapsed":2,"percent_done":0.5,"total_files":8,"files_restored":4,"total_bytes":4000,"bytes_restored":2000}"""),
+            Out("""{"message_type":"summary","total_files":8,"files_restored":8,"total_bytes":4000,"bytes_restored":4000}""")));
+        var received = new List<ResticMessage.Status>();
+
+        await Runner(processes).RunAsync(Plan(), new SynchronousProgress<ResticMessage.Status>(received.Add), CancellationToken.None);
+
+        Assert.Equal(
+            [(1.0, 0.25, 8L, 2L, 4000L, 1000L, 3L, 500L), (2.0, 0.5, 8L, 4L, 4000L, 2000L, 0L, 0L)],
+            received.Select(s => (s.SecondsElapsed!.Value, s.PercentDone, s.TotalFiles, s.FilesRestored, s.TotalBytes, s.BytesRestored, s.FilesSkipped, s.BytesSkipped)));
+        // The engine throttles and the family decides where progress goes; the runner logs none of it.
+        Assert.DoesNotContain(_log.Lines, l => l.Contains("percent", StringComparison.OrdinalIgnoreCase) || l.Contains("25", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Per_entry_lines_count_files_apart_from_directories_as_found_on_disk()
+    {
+        // restic 0.18 --json -vv for a tree of 5 files (one empty) and a symlink in 4 directories, restored under target.
+        var target = Directory.CreateTempSubdirectory("runner-entries-").FullName;
+        try
         {
-            var lines = new List<(OutputStream, string)>();
-            for (var i = 1; i <= 30; i++)
-                lines.Add(Out($"{{\"message_type\":\"status\",\"percent_done\":{i / 30.0:0.000},\"total_files\":300,\"files_restored\":{i * 10},\"total_bytes\":3000000000,\"bytes_restored\":{i * 100000000L}}}"));
-            return new FakeRun(0, [.. lines]);
-        });
-        // Each status line arrives one second after the previous one.
-        var runner = new ResticRestoreRunner(new SteppingRunner(processes, _time, TimeSpan.FromSeconds(1)), _log.Logger(), _time, _masker);
-        await runner.RunAsync(Plan(), CancellationToken.None);
-        var progress = _log.Lines.Where(l => l.Contains("% restored", StringComparison.Ordinal)).ToList();
-        Assert.Equal(3, progress.Count);
-        Assert.Equal("Information: restic: 33.3% restored, 100/300 files, 953.7 MiB/2.8 GiB, 95.4 MiB/s, ETA 20.0s", progress[0]);
+            foreach (var dir in new[] { "src", "src/a", "src/a/b", "src/c" })
+                Directory.CreateDirectory(Path.Combine(target, dir));
+            foreach (var file in new[] { "src/x", "src/a/y", "src/a/b/z", "src/c/w" })
+                File.WriteAllText(Path.Combine(target, file), "hi\n");
+            File.WriteAllText(Path.Combine(target, "src/c/empty"), "");
+            File.CreateSymbolicLink(Path.Combine(target, "src/link"), "a");
+            string[] lines =
+            [
+                """{"message_type":"verbose_status","action":"restored","item":"/src/a/b/z","size":3}""",
+                """{"message_type":"verbose_status","action":"restored","item":"/src/a/y","size":3}""",
+                """{"message_type":"verbose_status","action":"updated","item":"/src/c/w","size":3}""",
+                """{"message_type":"verbose_status","action":"restored","item":"/src/c/empty","size":0}""",
+                """{"message_type":"verbose_status","action":"unchanged","item":"/src/x","size":3}""",
+                """{"message_type":"verbose_status","action":"restored","item":"/src/a/b","size":0}""",
+                """{"message_type":"verbose_status","action":"restored","item":"/src/a","size":0}""",
+                """{"message_type":"verbose_status","action":"restored","item":"/src/c","size":0}""",
+                """{"message_type":"verbose_status","action":"restored","item":"/src/link","size":0}""",
+                """{"message_type":"verbose_status","action":"restored","item":"/src","size":0}""",
+                """{"message_type":"summary","total_files":10,"files_restored":9,"files_skipped":1,"total_bytes":12,"bytes_restored":9,"bytes_skipped":3}""",
+            ];
+            var processes = new FakeProcessRunner().Then(new FakeRun(0, [.. lines.Select(Out)]));
+            var plan = Plan() with
+            {
+                Invocations = [Plan().Invocations[0] with { ReportsItems = true }],
+                Options = new ResticRestoreOptions(target, "/tmp/scratch", true, null, null),
+            };
+
+            var summary = await Runner(processes).RunAsync(plan, CancellationToken.None);
+
+            Assert.Equal(new ResticRestoreSummary(5, 1, 9, 0) { DirectoriesRestored = 4 }, summary);
+            Assert.Contains("restic: restored path /data of host host-7 (latest snapshot): 5 files, 4 dirs, 9 B", _log.Text, StringComparison.Ordinal);
+            Assert.DoesNotContain("/src/a/y", _log.Text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(target, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Restic_016_counts_directories_with_files_so_the_restored_snapshot_is_listed_and_counted_on_disk()
+    {
+        var target = Directory.CreateTempSubdirectory("runner-016-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(target, "data/a"));
+            File.WriteAllText(Path.Combine(target, "data/x"), "12345");
+            File.WriteAllText(Path.Combine(target, "data/a/y"), "123");
+            var processes = new FakeProcessRunner()
+                // 0.16 --json: totals only (3 entries: data/a, x, y — plus data itself), no "restoring <Snapshot …>" line.
+                .Then(new FakeRun(0, Out("""{"message_type":"summary","seconds_elapsed":0,"total_files":4,"files_restored":4,"total_bytes":8,"bytes_restored":8}""")))
+                .Then(new FakeRun(0, Out("""[{"time":"2026-11-01T10:00:00Z","hostname":"host-7","paths":["/data"],"id":"1111111111111111111111111111111111111111111111111111111111111111","short_id":"11111111"},{"time":"2026-11-02T10:00:00Z","hostname":"host-7","paths":["/data"],"id":"2222222222222222222222222222222222222222222222222222222222222222","short_id":"22222222"},{"time":"2026-11-03T10:00:00Z","hostname":"host-8","paths":["/data"],"id":"3333333333333333333333333333333333333333333333333333333333333333","short_id":"33333333"}]""")))
+                .Then(new FakeRun(0,
+                    Out("""{"time":"2026-11-02T10:00:00Z","paths":["/data"],"hostname":"host-7","id":"2222","struct_type":"snapshot"}"""),
+                    Out("""{"name":"data","type":"dir","path":"/data","struct_type":"node"}"""),
+                    Out("""{"name":"a","type":"dir","path":"/data/a","struct_type":"node"}"""),
+                    Out("""{"name":"y","type":"file","path":"/data/a/y","size":3,"struct_type":"node"}"""),
+                    Out("""{"name":"x","type":"file","path":"/data/x","size":5,"struct_type":"node"}""")));
+            var plan = Plan() with
+            {
+                Installation = new ResticInstallation("/usr/bin/restic", new Version(0, 16, 4)),
+                Options = new ResticRestoreOptions(target, "/tmp/scratch", true, null, null),
+            };
+
+            var summary = await Runner(processes).RunAsync(plan, CancellationToken.None);
+
+            Assert.Equal(new ResticRestoreSummary(2, 0, 8, 0) { DirectoriesRestored = 2 }, summary);
+            // The newest snapshot of host-7 with /data is the one restic restored and the one listed.
+            Assert.Equal(["ls", "--json", "2222222222222222222222222222222222222222222222222222222222222222"], processes.Calls[2].Arguments);
+        }
+        finally
+        {
+            Directory.Delete(target, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Without_per_entry_lines_restics_count_is_said_to_hold_files_and_dirs_together()
+    {
+        var processes = new FakeProcessRunner().Then(new FakeRun(0, Out("""{"message_type":"summary","total_files":9,"files_restored":9,"total_bytes":15,"bytes_restored":15}""")));
+        var summary = await Runner(processes).RunAsync(Plan(), CancellationToken.None);
+        Assert.Null(summary.DirectoriesRestored);
+        Assert.Contains(": 9 files/dirs, 15 B", _log.Text, StringComparison.Ordinal);
+    }
+
+    /// <summary>Calls back on the reporting thread (<see cref="Progress{T}"/> would post to the thread pool).</summary>
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
     }
 
     [Fact]
@@ -216,16 +314,5 @@ public sealed class ResticRestoreRunnerTests
             return new FakeRun(130, Err("signal interrupt received, cleaning up"));
         });
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Runner(processes).RunAsync(Plan(), cts.Token));
-    }
-
-    /// <summary>Advances the clock before every delivered line.</summary>
-    private sealed class SteppingRunner(IProcessRunner inner, ManualTimeProvider time, TimeSpan step) : IProcessRunner
-    {
-        public Task<ProcessResult> RunAsync(ProcessSpec spec, Action<OutputStream, string>? onLine, CancellationToken cancellationToken) =>
-            inner.RunAsync(spec, (s, l) =>
-            {
-                time.Advance(step);
-                onLine?.Invoke(s, l);
-            }, cancellationToken);
     }
 }

@@ -254,7 +254,7 @@ public sealed class OfflineRestoreTests(BackedUpHostsFixture hosts) : IClassFixt
         Assert.Contains("spec.rules[0] (source host host-1)", text.Output);
         Assert.Contains("--host host-1", text.Output);
         Assert.Contains("argv: nice -n 5 ionice -t -c 2 -n 4 ", text.Output);
-        Assert.Contains("env:  RESTIC_PASSWORD RESTIC_REPOSITORY TMPDIR", text.Output);
+        Assert.Contains("env:  RESTIC_PASSWORD RESTIC_PROGRESS_FPS RESTIC_REPOSITORY TMPDIR", text.Output);
         // A rule path that contains the password: the printed argv really carries the secret and must show it masked.
         var echoed = await Restore(SessionFile($"""
               - paths: ["{_dataPath}/{_repo.Password}"]

@@ -33,7 +33,7 @@ internal sealed class StashHostRestore(StashRestoreParts parts, RestoreSettings 
         var host = HostIdentity.Resolve(session.Spec.Target, inputs.Pod, inputs.HostOverride);
         var unit = new RestoreUnit(UnitKind, host);
         var log = parts.Log.ForHost(host);
-        var status = new StashHostStatus(parts.Status, host, parts.Clock);
+        var status = new StashHostStatus(parts.Status, host, parts.Clock, log);
 
         var rule = RuleResolver.Resolve(session, host);
         if (rule is null)

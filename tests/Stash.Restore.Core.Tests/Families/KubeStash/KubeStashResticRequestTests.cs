@@ -43,8 +43,8 @@ public sealed class KubeStashResticRequestTests
 
         Assert.Equal(
             [
-                "restore 4a1b2c3d4e5f60718293a4b5c6d7e8f90112233445566778899aabbccddeeff0 --target / --exclude /source/data/tmp --json --cache-dir /kubestash-tmp/restic-cache",
-                "restore 5b2c3d4e5f60718293a4b5c6d7e8f901122334455667788 --target / --exclude /source/data/tmp --json --cache-dir /kubestash-tmp/restic-cache",
+                "restore 4a1b2c3d4e5f60718293a4b5c6d7e8f90112233445566778899aabbccddeeff0 --target / --exclude /source/data/tmp --json -vv --cache-dir /kubestash-tmp/restic-cache",
+                "restore 5b2c3d4e5f60718293a4b5c6d7e8f901122334455667788 --target / --exclude /source/data/tmp --json -vv --cache-dir /kubestash-tmp/restic-cache",
             ],
             plan.Invocations.Select(i => string.Join(' ', i.Process.Arguments)));
         Assert.Equal("snapshot 5b2c3d4e5f60718293a4b5c6d7e8f901122334455667788 of component pod-0 (/source/config)", plan.Invocations[1].Description);

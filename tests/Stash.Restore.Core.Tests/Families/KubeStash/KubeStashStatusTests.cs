@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Families.KubeStash;
 using Stash.Restore.Core.Restic;
 
@@ -45,7 +46,7 @@ public sealed class KubeStashStatusTests : IDisposable
     {
         var line = ResticOutput.Parse("""{"message_type":"status","seconds_elapsed":10,"percent_done":0.0002467,"total_files":2,"files_restored":1,"total_bytes":5268000000,"bytes_restored":1300000}""");
 
-        var progress = KubeStashProgress.From(Assert.IsType<ResticMessage.Status>(line));
+        var progress = KubeStashProgress.From(UnitProgress.From(Assert.IsType<ResticMessage.Status>(line)));
 
         Assert.Equal(
             new RestoreProgress { SecondsElapsed = 10, PercentDone = "0.02%", TotalFiles = 2, FilesDone = 1, RestoreDone = "1.3MB", Total = "5.268GB", Speed = "130kB/s" },
@@ -55,7 +56,7 @@ public sealed class KubeStashStatusTests : IDisposable
     [Fact]
     public void Zero_counts_are_left_out_as_Go_omitempty_does()
     {
-        var progress = KubeStashProgress.From(new ResticMessage.Status(0, 0, 0, 0, 0, 0));
+        var progress = KubeStashProgress.From(UnitProgress.From(new ResticMessage.Status(0, 0, 0, 0, 0, 0)));
 
         Assert.Equal("""{"status":{"components":{"dump":{"progress":{"restoreDone":"0B"}}}}}""", ComponentStatusPatch.Progress("dump", progress).ToJsonString());
     }
@@ -137,32 +138,5 @@ public sealed class KubeStashStatusTests : IDisposable
         var status = new ComponentStatusFile(path, null).ReadStatus()!;
         Assert.Equal(components.Order(StringComparer.Ordinal), status.Components!.Keys.Order(StringComparer.Ordinal));
         Assert.All(status.Components.Values, entry => Assert.Equal(("Succeeded", "1s"), (entry.Phase, entry.Duration)));
-    }
-
-    [Fact]
-    public void Progress_passes_at_most_once_per_interval()
-    {
-        var time = new ManualTime();
-        var gate = new ProgressGate(time, TimeSpan.FromSeconds(10));
-
-        var passed = new List<bool> { gate.TryPass() };
-        time.Advance(TimeSpan.FromSeconds(9));
-        passed.Add(gate.TryPass());
-        time.Advance(TimeSpan.FromSeconds(1));
-        passed.Add(gate.TryPass());
-        passed.Add(gate.TryPass());
-
-        Assert.Equal([true, false, true, false], passed);
-    }
-
-    private sealed class ManualTime : TimeProvider
-    {
-        private long _ticks;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => _ticks;
-
-        public void Advance(TimeSpan by) => _ticks += by.Ticks;
     }
 }

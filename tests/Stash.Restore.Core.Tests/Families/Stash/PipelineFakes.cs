@@ -16,7 +16,7 @@ internal sealed class FakeResticRestore : IResticRestore
     public List<ResticRestoreOptions> PlannedOptions { get; } = [];
     public List<ResticRestoreRequest> PlannedRequests { get; } = [];
     public int Runs { get; private set; }
-    public Func<CancellationToken, Task<ResticRestoreSummary>> OnRun { get; set; } = _ => Task.FromResult(new ResticRestoreSummary(3, 0, 300, 0));
+    public Func<CancellationToken, Task<ResticRestoreSummary>> OnRun { get; set; } = _ => Task.FromResult(new ResticRestoreSummary(3, 0, 300, 0) { DirectoriesRestored = 1 });
 
     public Task<ResticInstallation> LocateAsync(CancellationToken cancellationToken) =>
         Task.FromResult(new ResticInstallation("/usr/bin/restic", new Version(0, 18, 0)));
@@ -32,9 +32,13 @@ internal sealed class FakeResticRestore : IResticRestore
     public Task<IReadOnlyList<ResticSnapshot>> ListSnapshotsAsync(ResticPlan plan, SecretMasker masker, CancellationToken cancellationToken) =>
         throw new InvalidOperationException("a restore never lists snapshots up front");
 
-    public Task<ResticRestoreSummary> RunAsync(ResticPlan plan, ILogger log, CancellationToken cancellationToken)
+    /// <summary>The engine's progress receiver of the current run: an <see cref="OnRun"/> reports restic's status lines to it.</summary>
+    public IProgress<UnitProgress>? Progress { get; private set; }
+
+    public Task<ResticRestoreSummary> RunAsync(ResticPlan plan, ILogger log, IProgress<UnitProgress>? progress, CancellationToken cancellationToken)
     {
         Runs++;
+        Progress = progress;
         return OnRun(cancellationToken);
     }
 }

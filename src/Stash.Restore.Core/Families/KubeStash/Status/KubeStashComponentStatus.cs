@@ -22,6 +22,10 @@ internal sealed class KubeStashComponentStatus(IComponentStatusStore store, stri
         return store.PatchAsync(body, cancellationToken);
     }
 
+    /// <summary><c>status.components[c].progress</c> by merge patch, in KubeStash's shape.</summary>
+    public Task ReportProgressAsync(UnitProgress progress, CancellationToken cancellationToken) =>
+        store.PatchAsync(ComponentStatusPatch.Progress(component, KubeStashProgress.From(progress)), cancellationToken);
+
     /// <summary>KubeStash's operator runs the hooks (HookTemplates) and records them; the executor runs none.</summary>
     public Task RecordHookAsync(HookStage stage, HookResult result, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -1,4 +1,4 @@
-using Stash.Restore.Core.Restic;
+using Stash.Restore.Core.Engine;
 
 namespace Stash.Restore.Core.Families.KubeStash;
 
@@ -13,20 +13,20 @@ internal static class KubeStashProgress
 {
     private static readonly string[] DecimalUnits = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
 
-    public static RestoreProgress From(ResticMessage.Status status)
+    public static RestoreProgress From(UnitProgress progress)
     {
-        // restic prints seconds_elapsed as a whole number; KubeStash stores it as int64.
-        var seconds = (long)Math.Floor(status.SecondsElapsed ?? 0);
-        var percent = status.PercentDone * 100;
+        ArgumentNullException.ThrowIfNull(progress);
+        var seconds = progress.SecondsElapsed;
+        var percent = progress.Fraction * 100;
         return new RestoreProgress
         {
             SecondsElapsed = seconds > 0 ? seconds : null,
             PercentDone = percent > 0 ? GoNumberFormat.F(percent, 2) + "%" : null,
-            TotalFiles = status.TotalFiles > 0 ? status.TotalFiles : null,
-            FilesDone = status.FilesRestored > 0 ? status.FilesRestored : null,
-            RestoreDone = HumanSize(status.BytesRestored),
-            Total = status.TotalBytes > 0 ? HumanSize(status.TotalBytes) : null,
-            Speed = seconds > 0 ? HumanSize((double)status.BytesRestored / seconds) + "/s" : null,
+            TotalFiles = progress.TotalFiles > 0 ? progress.TotalFiles : null,
+            FilesDone = progress.FilesDone > 0 ? progress.FilesDone : null,
+            RestoreDone = HumanSize(progress.BytesDone),
+            Total = progress.TotalBytes > 0 ? HumanSize(progress.TotalBytes) : null,
+            Speed = seconds > 0 ? HumanSize(progress.BytesPerSecond) + "/s" : null,
         };
     }
 
@@ -40,22 +40,5 @@ internal static class KubeStashProgress
             unit++;
         }
         return GoNumberFormat.G(size, 4) + DecimalUnits[unit];
-    }
-}
-
-/// <summary>Lets progress through at most once per interval (SPEC §13: every 10 s), the first one at once.</summary>
-internal sealed class ProgressGate(TimeProvider time, TimeSpan interval)
-{
-    public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(10);
-
-    private long? _last;
-
-    public bool TryPass()
-    {
-        var now = time.GetTimestamp();
-        if (_last is { } last && time.GetElapsedTime(last, now) < interval)
-            return false;
-        _last = now;
-        return true;
     }
 }
