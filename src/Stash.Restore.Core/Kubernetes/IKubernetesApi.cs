@@ -17,6 +17,13 @@ internal interface IKubernetesApi
     /// <summary>GET one object.</summary>
     Task<JsonObject> GetObjectAsync(ApiResource resource, string @namespace, string name, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// LIST the objects of a resource in one namespace, every page followed (<c>limit</c> =
+    /// <paramref name="pageSize"/>, then <c>continue</c>), narrowed by <paramref name="labelSelector"/>
+    /// when given. Items come back as the server sent them.
+    /// </summary>
+    Task<IReadOnlyList<JsonObject>> ListObjectsAsync(ApiResource resource, string @namespace, string? labelSelector, CancellationToken cancellationToken, int pageSize = 250);
+
     /// <summary>GET one object through its <c>/status</c> subresource (for read-modify-write).</summary>
     Task<JsonObject> GetStatusAsync(ApiResource resource, string @namespace, string name, CancellationToken cancellationToken);
 

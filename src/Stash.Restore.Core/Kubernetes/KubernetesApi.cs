@@ -29,6 +29,44 @@ internal sealed class KubernetesApi(k8s.Kubernetes client, KubernetesClientConfi
             return response.Body;
         });
 
+    public async Task<IReadOnlyList<JsonObject>> ListObjectsAsync(ApiResource resource, string @namespace, string? labelSelector, CancellationToken cancellationToken, int pageSize = 250)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pageSize);
+        var target = new ApiRequestTarget("list", resource.Name, @namespace, null);
+        var items = new List<JsonObject>();
+        string? continueToken = null;
+        for (var page = 1; ; page++)
+        {
+            var token = continueToken;
+            var list = await CallAsync(target, async () =>
+            {
+                using var response = await client.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<JsonObject>(
+                    resource.Group, resource.Version, @namespace, resource.Plural,
+                    continueParameter: token, labelSelector: string.IsNullOrEmpty(labelSelector) ? null : labelSelector, limit: pageSize,
+                    cancellationToken: cancellationToken).ConfigureAwait(false);
+                return response.Body;
+            }).ConfigureAwait(false);
+            if (list["items"] is JsonArray array)
+            {
+                foreach (var item in array)
+                {
+                    if (item is JsonObject json)
+                        items.Add(json);
+                }
+            }
+            else if (list["items"] is not null)
+            {
+                throw new DependencyUnavailableException($"{target.Verb} {target.Describe()}: the answer's items is not a list");
+            }
+            continueToken = list["metadata"]?["continue"] is JsonValue value && value.TryGetValue<string>(out var next) && next.Length > 0 ? next : null;
+            if (continueToken is null)
+                return items;
+            // A server that keeps handing out the same token would page forever.
+            if (continueToken == token)
+                throw new DependencyUnavailableException($"{target.Verb} {target.Describe()}: the API server returned the same continue token twice (page {page})");
+        }
+    }
+
     public Task<JsonObject> GetStatusAsync(ApiResource resource, string @namespace, string name, CancellationToken cancellationToken) =>
         CallAsync(new ApiRequestTarget("get", resource.Name, @namespace, name, "status"), async () =>
         {
