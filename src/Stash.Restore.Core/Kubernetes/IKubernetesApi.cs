@@ -38,7 +38,8 @@ internal interface IKubernetesApi
 
     /// <summary>
     /// PATCH <c>/status</c> with an RFC 7386 merge patch (applying it twice gives the same object,
-    /// so it is retried). As with the JSON patch, the patch is of the whole object:
+    /// so it is retried, on 409 Conflict too: it carries no resourceVersion precondition, and one that
+    /// does is refused). As with the JSON patch, the patch is of the whole object:
     /// <c>{"status":{…}}</c>; anything outside <c>status</c> is ignored by the subresource.
     /// </summary>
     Task<JsonObject> MergePatchStatusAsync(ApiResource resource, string @namespace, string name, JsonObject mergePatch, CancellationToken cancellationToken);

@@ -87,7 +87,10 @@ internal sealed class KubernetesApi(k8s.Kubernetes client, KubernetesClientConfi
         PatchStatusAsync(resource, @namespace, name, new V1Patch(jsonPatch.ToJsonString(), V1Patch.PatchType.JsonPatch), cancellationToken);
 
     public Task<JsonObject> MergePatchStatusAsync(ApiResource resource, string @namespace, string name, JsonObject mergePatch, CancellationToken cancellationToken) =>
-        PatchStatusAsync(resource, @namespace, name, new V1Patch(mergePatch.ToJsonString(), V1Patch.PatchType.MergePatch), cancellationToken);
+        mergePatch["metadata"]?["resourceVersion"] is not null
+            // The retry handler re-sends merge patches on 409; with a precondition that would overwrite a newer object.
+            ? throw new ArgumentException("a merge patch sent through the transport carries no resourceVersion precondition", nameof(mergePatch))
+            : PatchStatusAsync(resource, @namespace, name, new V1Patch(mergePatch.ToJsonString(), V1Patch.PatchType.MergePatch), cancellationToken);
 
     private Task<JsonObject> PatchStatusAsync(ApiResource resource, string @namespace, string name, V1Patch patch, CancellationToken cancellationToken) =>
         CallAsync(new ApiRequestTarget("patch", resource.Name, @namespace, name, "status"), async () =>
