@@ -75,8 +75,8 @@ internal sealed class TextLogFormatter : ITextFormatter
         var ns = MessageRendering.ContextValue(logEvent, LogProperties.Namespace);
         var session = MessageRendering.ContextValue(logEvent, LogProperties.Session);
         var host = MessageRendering.ContextValue(logEvent, LogProperties.Host);
-        if (string.IsNullOrEmpty(host) && MessageRendering.ContextValue(logEvent, LogProperties.Component) is { Length: > 0 } component)
-            host = "component=" + component;
+        if (MessageRendering.ContextValue(logEvent, LogProperties.Component) is { Length: > 0 } component)
+            host = string.IsNullOrEmpty(host) ? "component=" + component : $"{host} component={component}";
 
         var objectName = (string.IsNullOrEmpty(ns), string.IsNullOrEmpty(session)) switch
         {
