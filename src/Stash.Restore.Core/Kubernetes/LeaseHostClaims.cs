@@ -28,9 +28,10 @@ internal sealed record LeaseClaimOptions
 /// Stash hosts keep <c>stash-restore-&lt;session&gt;-&lt;host&gt;</c>; KubeStash components get their own
 /// prefix so a Stash and a KubeStash session of the same name never share a Lease.
 /// </summary>
-internal sealed record LeaseClaimScope(string LeasePrefix, string UnitKind)
+/// <param name="LogProperty">The log property that names the unit, so claim lines carry the run's usual prefix.</param>
+internal sealed record LeaseClaimScope(string LeasePrefix, string UnitKind, string LogProperty)
 {
-    public static LeaseClaimScope Hosts { get; } = new("stash-restore", "host");
+    public static LeaseClaimScope Hosts { get; } = new("stash-restore", "host", Logging.LogProperties.Host);
 }
 
 /// <summary>
@@ -98,17 +99,18 @@ internal sealed class LeaseHostClaims : IUnitClaims
     public async Task<IUnitClaim> AcquireAsync(string hostname, CancellationToken cancellationToken)
     {
         var name = LeaseName(_sessionName, hostname, _scope);
+        var log = _logger.ForContext(_scope.LogProperty, hostname);
         string? lastHolder = null;
         while (true)
         {
             var (lease, holder) = await TryAcquireOnceAsync(name, cancellationToken).ConfigureAwait(false);
             if (lease is not null)
             {
-                _logger.Information("Claimed {UnitKind:l} {Unit} (Lease {Namespace}/{Lease})", _scope.UnitKind, hostname, _namespace, name);
-                return new HeldLease(this, hostname, lease);
+                log.Information("Claimed {UnitKind:l} {Unit} (Lease {Namespace}/{Lease})", _scope.UnitKind, hostname, _namespace, name);
+                return new HeldLease(this, hostname, lease, log);
             }
             if (holder != lastHolder && holder is not null)
-                _logger.Information("{UnitKind:l} {Unit} is being restored by {Holder}; waiting for it to finish", Capitalized(_scope.UnitKind), hostname, holder);
+                log.Information("{UnitKind:l} {Unit} is being restored by {Holder}; waiting for it to finish", Capitalized(_scope.UnitKind), hostname, holder);
             lastHolder = holder;
             await Task.Delay(_options.RetryInterval, _timeProvider, cancellationToken).ConfigureAwait(false);
         }
@@ -176,16 +178,18 @@ internal sealed class LeaseHostClaims : IUnitClaims
     {
         private readonly LeaseHostClaims _owner;
         private readonly string _hostname;
+        private readonly ILogger _log;
         private readonly CancellationTokenSource _lost = new();
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _renewal;
         private LeaseObject _lease;
         private DateTimeOffset _lastRenewed;
 
-        public HeldLease(LeaseHostClaims owner, string hostname, LeaseObject lease)
+        public HeldLease(LeaseHostClaims owner, string hostname, LeaseObject lease, ILogger log)
         {
             _owner = owner;
             _hostname = hostname;
+            _log = log;
             _lease = lease;
             _lastRenewed = owner._timeProvider.GetUtcNow();
             _renewal = Task.Run(RenewLoopAsync);
@@ -250,12 +254,12 @@ internal sealed class LeaseHostClaims : IUnitClaims
             }
             catch (RestoreException e)
             {
-                _owner._logger.Warning("Renewing the claim on {UnitKind:l} {Unit} failed: {Error}", _owner._scope.UnitKind, _hostname, e.Message);
+                _log.Warning("Renewing the claim on {UnitKind:l} {Unit} failed: {Error}", _owner._scope.UnitKind, _hostname, e.Message);
                 return null;
             }
             catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
             {
-                _owner._logger.Warning("Renewing the claim on {UnitKind:l} {Unit} timed out", _owner._scope.UnitKind, _hostname);
+                _log.Warning("Renewing the claim on {UnitKind:l} {Unit} timed out", _owner._scope.UnitKind, _hostname);
                 return null;
             }
             catch (OperationCanceledException)
@@ -266,7 +270,7 @@ internal sealed class LeaseHostClaims : IUnitClaims
 
         private void Lose(string because)
         {
-            _owner._logger.Error("Lost the claim on {UnitKind:l} {Unit}: {Reason}", _owner._scope.UnitKind, _hostname, because);
+            _log.Error("Lost the claim on {UnitKind:l} {Unit}: {Reason}", _owner._scope.UnitKind, _hostname, because);
             _lost.Cancel();
         }
 
@@ -293,7 +297,7 @@ internal sealed class LeaseHostClaims : IUnitClaims
                     var released = lease with { Spec = lease.Spec with { HolderIdentity = null, RenewTime = MicroTime(time.GetUtcNow()) } };
                     if (await _owner._api.TryUpdateLeaseAsync(_owner._namespace, released, timeout.Token).ConfigureAwait(false) is not null)
                     {
-                        _owner._logger.Debug("Released the claim on {UnitKind:l} {Unit}", _owner._scope.UnitKind, _hostname);
+                        _log.Debug("Released the claim on {UnitKind:l} {Unit}", _owner._scope.UnitKind, _hostname);
                         return;
                     }
                     var current = await _owner._api.GetLeaseAsync(_owner._namespace, Name, timeout.Token).ConfigureAwait(false);
@@ -304,11 +308,11 @@ internal sealed class LeaseHostClaims : IUnitClaims
             }
             catch (RestoreException e)
             {
-                _owner._logger.Warning("Releasing the claim on {UnitKind:l} {Unit} failed (it expires by itself): {Error}", _owner._scope.UnitKind, _hostname, e.Message);
+                _log.Warning("Releasing the claim on {UnitKind:l} {Unit} failed (it expires by itself): {Error}", _owner._scope.UnitKind, _hostname, e.Message);
             }
             catch (OperationCanceledException)
             {
-                _owner._logger.Warning("Releasing the claim on {UnitKind:l} {Unit} timed out (it expires by itself)", _owner._scope.UnitKind, _hostname);
+                _log.Warning("Releasing the claim on {UnitKind:l} {Unit} timed out (it expires by itself)", _owner._scope.UnitKind, _hostname);
             }
         }
     }

@@ -204,7 +204,7 @@ public sealed class KubeStashClusterFlowTests(KubeStashStatefulSetBackups backup
         Assert.All(runs, r => Assert.True(r.ExitCode == ExitCodes.Success, r.ToString()));
         var samePair = runs[..2];
         var skipped = Assert.Single(samePair, r => r.Error.Contains("is already restored", StringComparison.Ordinal));
-        Assert.Matches(@"\[demo/sample-restore\] Component dump-pod-0 is being restored by restore-[ab]_[0-9a-f]{8}; waiting", skipped.Error);
+        Assert.Matches(@"\[demo/sample-restore component=dump-pod-0\] Component dump-pod-0 is being restored by restore-[ab]_[0-9a-f]{8}; waiting", skipped.Error);
         var restorer = Assert.Single(samePair, r => !r.Error.Contains("is already restored", StringComparison.Ordinal));
         var restoredTarget = restorer == runs[0] ? "a" : "b";
         TestTree.AssertEqual(backups.Expected[("v2", 0, "data")], Path.Combine(_work, restoredTarget) + backups.SourcePath(0, "data"));

@@ -22,7 +22,7 @@ internal sealed class KubeStashApiObjects(IKubernetesApi api) : IKubeStashObject
         GetAsync(Snapshots, @namespace, name, KubeStashJsonContext.Default.Snapshot, cancellationToken);
 
     /// <summary>Component claims: Leases <c>kubestash-restore-&lt;session&gt;-&lt;component&gt;</c>, apart from Stash's host Leases.</summary>
-    public static LeaseClaimScope ClaimScope { get; } = new("kubestash-restore", KubeStashComponentJob.UnitKind);
+    public static LeaseClaimScope ClaimScope { get; } = new("kubestash-restore", KubeStashComponentJob.UnitKind, Logging.LogProperties.Component);
 
     /// <summary>Events about a component's restore are recorded on its RestoreSession (uid included, so <c>kubectl describe</c> lists them).</summary>
     public static EventTarget EventTarget(RestoreSession session) =>
