@@ -51,6 +51,26 @@ public sealed class TransportListAndMergeTests : IClassFixture<KubeTestCluster>
     }
 
     [RequiresCrdsFact]
+    public async Task The_server_answers_a_Snapshot_list_as_kube_apiserver_does()
+    {
+        var repository = "page-" + Guid.NewGuid().ToString("N")[..6];
+        for (var i = 0; i < 3; i++)
+            PutSnapshot($"{repository}-{i}", repository);
+        using var client = new ApiClient(_cluster.Server, _cluster.Server.AdminToken);
+
+        var first = (await client.GetAsync($"/apis/storage.kubestash.com/v1alpha1/namespaces/demo/snapshots?labelSelector=kubestash.com%2Frepo-name%3D{repository}&limit=2")).Json;
+        var token = (string?)first["metadata"]!["continue"];
+        var rest = (await client.GetAsync($"/apis/storage.kubestash.com/v1alpha1/namespaces/demo/snapshots?labelSelector=kubestash.com%2Frepo-name%3D{repository}&limit=2&continue={Uri.EscapeDataString(token!)}")).Json;
+
+        Assert.Equal(("SnapshotList", "storage.kubestash.com/v1alpha1"), ((string?)first["kind"], (string?)first["apiVersion"]));
+        Assert.Equal(2, first["items"]!.AsArray().Count);
+        Assert.Equal(1, (long?)first["metadata"]!["remainingItemCount"]);
+        Assert.False(string.IsNullOrEmpty((string?)first["metadata"]!["resourceVersion"]));
+        Assert.Equal([$"{repository}-2"], rest["items"]!.AsArray().Select(i => (string?)i!["metadata"]!["name"]));
+        Assert.Null(rest["metadata"]!["continue"]);
+    }
+
+    [RequiresCrdsFact]
     public async Task A_list_the_caller_may_not_read_is_one_line_naming_the_resource()
     {
         var token = _cluster.Server.AddToken("system:serviceaccount:demo:restore", new AccessRule("get", "storage.kubestash.com", "snapshots", KubeTestCluster.Namespace));
