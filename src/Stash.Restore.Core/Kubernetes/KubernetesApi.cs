@@ -35,17 +35,31 @@ internal sealed class KubernetesApi(k8s.Kubernetes client, KubernetesClientConfi
         var target = new ApiRequestTarget("list", resource.Name, @namespace, null);
         var items = new List<JsonObject>();
         string? continueToken = null;
+        var restarted = false;
         for (var page = 1; ; page++)
         {
             var token = continueToken;
-            var list = await CallAsync(target, async () =>
+            JsonObject list;
+            try
             {
-                using var response = await client.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<JsonObject>(
-                    resource.Group, resource.Version, @namespace, resource.Plural,
-                    continueParameter: token, labelSelector: string.IsNullOrEmpty(labelSelector) ? null : labelSelector, limit: pageSize,
-                    cancellationToken: cancellationToken).ConfigureAwait(false);
-                return response.Body;
-            }).ConfigureAwait(false);
+                list = await CallAsync(target, async () =>
+                {
+                    using var response = await client.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<JsonObject>(
+                        resource.Group, resource.Version, @namespace, resource.Plural,
+                        continueParameter: token, labelSelector: string.IsNullOrEmpty(labelSelector) ? null : labelSelector, limit: pageSize,
+                        cancellationToken: cancellationToken).ConfigureAwait(false);
+                    return response.Body;
+                }).ConfigureAwait(false);
+            }
+            catch (RestoreException e) when (token is not null && !restarted && KubernetesApiException.StatusCodeOf(e) == 410)
+            {
+                // The continue token expired (etcd compacted past it): pages from then would not be one
+                // consistent list, so start again from the first page, once.
+                restarted = true;
+                items.Clear();
+                continueToken = null;
+                continue;
+            }
             if (list["items"] is JsonArray array)
             {
                 foreach (var item in array)

@@ -51,6 +51,24 @@ public sealed class TransportListAndMergeTests : IClassFixture<KubeTestCluster>
     }
 
     [RequiresCrdsFact]
+    public async Task An_expired_continue_token_restarts_the_list_once_without_duplicates()
+    {
+        var repository = "expired-" + Guid.NewGuid().ToString("N")[..6];
+        for (var i = 0; i < 5; i++)
+            PutSnapshot($"{repository}-{i}", repository);
+        var api = _cluster.CreateApi();
+        _cluster.Server.ClearRequests();
+        _cluster.Server.Faults.Set(new FaultPlan { Rate = 1, StatusCodes = [410], MaxFaults = 1, Methods = ["GET"], PathContains = "continue=" });
+
+        var items = await api.ListObjectsAsync(Snapshots, KubeTestCluster.Namespace, $"kubestash.com/repo-name={repository}", CancellationToken.None, pageSize: 2);
+
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"{repository}-{i}"), items.Select(i => (string?)i["metadata"]!["name"]).Order());
+        var pages = _cluster.Server.Requests.Where(r => r.PathAndQuery.Contains("/snapshots?", StringComparison.Ordinal)).ToList();
+        Assert.Equal([200, 410, 200, 200, 200], pages.Select(p => p.StatusCode));
+        Assert.DoesNotContain("continue=", pages[2].PathAndQuery, StringComparison.Ordinal);
+    }
+
+    [RequiresCrdsFact]
     public async Task The_server_answers_a_Snapshot_list_as_kube_apiserver_does()
     {
         var repository = "page-" + Guid.NewGuid().ToString("N")[..6];
