@@ -79,7 +79,8 @@ public sealed class KubeStashClusterFlowTests(KubeStashStatefulSetBackups backup
             },
             "restore", "--namespace=demo", $"--restoresession={SessionName}", "--enable-cache=true",
             $"--scratch-dir={Path.Combine(_work, "scratch-" + pod)}", "--exclude=", "--include=",
-            "--kubeconfig", server.WriteKubeconfig(Path.Combine(_work, "kubeconfig")), "--target-dir", target, "--log-format", "text");
+            // One kubeconfig per pod: runs at the same time must not read a file another one is rewriting.
+            "--kubeconfig", server.WriteKubeconfig(Path.Combine(_work, "kubeconfig-" + pod)), "--target-dir", target, "--log-format", "text");
 
     private static List<string> SnapshotLists(TestApiServer.TestApiServer server) =>
         server.Requests
