@@ -128,6 +128,8 @@ internal static class ApiErrors
             503 => Status(503, "ServiceUnavailable", "The server is currently unable to handle the request", new JsonObject()),
             409 when type is not null => Conflict(type, name ?? "").Status,
             409 => Status(409, "Conflict", "Operation cannot be fulfilled: the object has been modified; please apply your changes to the latest version and try again", new JsonObject()),
+            // A continue token older than etcd's compaction window, worded as kube-apiserver words it.
+            410 => Status(410, "Expired", "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.", new JsonObject()),
             500 => Status(500, "InternalError", "Internal error occurred: injected fault", new JsonObject { ["causes"] = new JsonArray(new JsonObject { ["message"] = "injected fault" }) }),
             _ => Status(code, "Unknown", $"injected fault with status code {code}", new JsonObject()),
         };

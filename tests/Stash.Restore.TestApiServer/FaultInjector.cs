@@ -13,7 +13,7 @@ public sealed record FaultPlan
     /// <summary>Probability (0..1) of answering with an error code instead of serving.</summary>
     public double Rate { get; init; }
 
-    /// <summary>Codes to pick from (uniformly): 500, 503, 429, 409 are answered like the real server.</summary>
+    /// <summary>Codes to pick from (uniformly): 500, 503, 429, 409 and 410 (an expired list <c>continue</c>) are answered like the real server.</summary>
     public int[] StatusCodes { get; init; } = [500];
 
     /// <summary>Sent as <c>Retry-After</c> (and details.retryAfterSeconds) on 429 and 503; 0 = no header.</summary>

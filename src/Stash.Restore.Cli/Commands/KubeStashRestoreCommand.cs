@@ -91,14 +91,16 @@ internal static class KubeStashRestoreCommand
                 client.Dispose();
                 return null;
             }
+            var podName = host.Environment.GetValueOrDefault("POD_NAME");
+            var sessionLog = log.ForSession(@namespace, name);
             return new Wiring
             {
                 Source = source,
                 Session = session,
                 Status = new KubernetesComponentStatus(client.Api, @namespace, name),
-                // Events are logged: the transport's event recorder is still typed to Stash sessions.
-                Events = new LoggedEventRecorder(log),
-                Claims = new UncontendedClaims(),
+                Events = client.EventRecorder(KubeStashApiObjects.EventTarget(session), podName, sessionLog),
+                // Pods restoring the same component take turns; different components run in parallel.
+                Claims = client.UnitClaims(KubeStashApiObjects.ClaimScope, @namespace, name, podName ?? host.OsHostName ?? "stash-restore", log: sessionLog),
                 Connection = client,
             };
         }

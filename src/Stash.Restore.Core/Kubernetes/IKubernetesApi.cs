@@ -17,6 +17,13 @@ internal interface IKubernetesApi
     /// <summary>GET one object.</summary>
     Task<JsonObject> GetObjectAsync(ApiResource resource, string @namespace, string name, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// LIST the objects of a resource in one namespace, every page followed (<c>limit</c> =
+    /// <paramref name="pageSize"/>, then <c>continue</c>), narrowed by <paramref name="labelSelector"/>
+    /// when given. Items come back as the server sent them.
+    /// </summary>
+    Task<IReadOnlyList<JsonObject>> ListObjectsAsync(ApiResource resource, string @namespace, string? labelSelector, CancellationToken cancellationToken, int pageSize = 250);
+
     /// <summary>GET one object through its <c>/status</c> subresource (for read-modify-write).</summary>
     Task<JsonObject> GetStatusAsync(ApiResource resource, string @namespace, string name, CancellationToken cancellationToken);
 
@@ -31,7 +38,8 @@ internal interface IKubernetesApi
 
     /// <summary>
     /// PATCH <c>/status</c> with an RFC 7386 merge patch (applying it twice gives the same object,
-    /// so it is retried). As with the JSON patch, the patch is of the whole object:
+    /// so it is retried, on 409 Conflict too: it carries no resourceVersion precondition, and one that
+    /// does is refused). As with the JSON patch, the patch is of the whole object:
     /// <c>{"status":{…}}</c>; anything outside <c>status</c> is ignored by the subresource.
     /// </summary>
     Task<JsonObject> MergePatchStatusAsync(ApiResource resource, string @namespace, string name, JsonObject mergePatch, CancellationToken cancellationToken);

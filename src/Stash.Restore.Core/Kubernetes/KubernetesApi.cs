@@ -29,6 +29,58 @@ internal sealed class KubernetesApi(k8s.Kubernetes client, KubernetesClientConfi
             return response.Body;
         });
 
+    public async Task<IReadOnlyList<JsonObject>> ListObjectsAsync(ApiResource resource, string @namespace, string? labelSelector, CancellationToken cancellationToken, int pageSize = 250)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pageSize);
+        var target = new ApiRequestTarget("list", resource.Name, @namespace, null);
+        var items = new List<JsonObject>();
+        string? continueToken = null;
+        var restarted = false;
+        for (var page = 1; ; page++)
+        {
+            var token = continueToken;
+            JsonObject list;
+            try
+            {
+                list = await CallAsync(target, async () =>
+                {
+                    using var response = await client.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<JsonObject>(
+                        resource.Group, resource.Version, @namespace, resource.Plural,
+                        continueParameter: token, labelSelector: string.IsNullOrEmpty(labelSelector) ? null : labelSelector, limit: pageSize,
+                        cancellationToken: cancellationToken).ConfigureAwait(false);
+                    return response.Body;
+                }).ConfigureAwait(false);
+            }
+            catch (RestoreException e) when (token is not null && !restarted && KubernetesApiException.StatusCodeOf(e) == 410)
+            {
+                // The continue token expired (etcd compacted past it): pages from then would not be one
+                // consistent list, so start again from the first page, once.
+                restarted = true;
+                items.Clear();
+                continueToken = null;
+                continue;
+            }
+            if (list["items"] is JsonArray array)
+            {
+                foreach (var item in array)
+                {
+                    if (item is JsonObject json)
+                        items.Add(json);
+                }
+            }
+            else if (list["items"] is not null)
+            {
+                throw new DependencyUnavailableException($"{target.Verb} {target.Describe()}: the answer's items is not a list");
+            }
+            continueToken = list["metadata"]?["continue"] is JsonValue value && value.TryGetValue<string>(out var next) && next.Length > 0 ? next : null;
+            if (continueToken is null)
+                return items;
+            // A server that keeps handing out the same token would page forever.
+            if (continueToken == token)
+                throw new DependencyUnavailableException($"{target.Verb} {target.Describe()}: the API server returned the same continue token twice (page {page})");
+        }
+    }
+
     public Task<JsonObject> GetStatusAsync(ApiResource resource, string @namespace, string name, CancellationToken cancellationToken) =>
         CallAsync(new ApiRequestTarget("get", resource.Name, @namespace, name, "status"), async () =>
         {
@@ -49,7 +101,10 @@ internal sealed class KubernetesApi(k8s.Kubernetes client, KubernetesClientConfi
         PatchStatusAsync(resource, @namespace, name, new V1Patch(jsonPatch.ToJsonString(), V1Patch.PatchType.JsonPatch), cancellationToken);
 
     public Task<JsonObject> MergePatchStatusAsync(ApiResource resource, string @namespace, string name, JsonObject mergePatch, CancellationToken cancellationToken) =>
-        PatchStatusAsync(resource, @namespace, name, new V1Patch(mergePatch.ToJsonString(), V1Patch.PatchType.MergePatch), cancellationToken);
+        mergePatch["metadata"]?["resourceVersion"] is not null
+            // The retry handler re-sends merge patches on 409; with a precondition that would overwrite a newer object.
+            ? throw new ArgumentException("a merge patch sent through the transport carries no resourceVersion precondition", nameof(mergePatch))
+            : PatchStatusAsync(resource, @namespace, name, new V1Patch(mergePatch.ToJsonString(), V1Patch.PatchType.MergePatch), cancellationToken);
 
     private Task<JsonObject> PatchStatusAsync(ApiResource resource, string @namespace, string name, V1Patch patch, CancellationToken cancellationToken) =>
         CallAsync(new ApiRequestTarget("patch", resource.Name, @namespace, name, "status"), async () =>

@@ -105,7 +105,12 @@ internal sealed class KubernetesClient : IDisposable
     /// <param name="podName">This pod (POD_NAME); a per-process suffix makes the holder unique.</param>
     /// <param name="log">The session's logger, so "Claimed host …" names the session.</param>
     public IUnitClaims HostClaims(string @namespace, string sessionName, string podName, LeaseClaimOptions? options = null, ILogger? log = null) =>
-        new LeaseHostClaims(_api, @namespace, sessionName, LeaseHostClaims.NewHolderIdentity(podName, _random), options ?? LeaseClaimOptions.Default, _timeProvider, log ?? _logger);
+        UnitClaims(LeaseClaimScope.Hosts, @namespace, sessionName, podName, options, log);
+
+    /// <summary>Claims on the units of one session, as Leases named and logged per <paramref name="scope"/>.</summary>
+    /// <param name="podName">This pod (POD_NAME); a per-process suffix makes the holder unique.</param>
+    public IUnitClaims UnitClaims(LeaseClaimScope scope, string @namespace, string sessionName, string podName, LeaseClaimOptions? options = null, ILogger? log = null) =>
+        new LeaseHostClaims(_api, @namespace, sessionName, LeaseHostClaims.NewHolderIdentity(podName, _random), options ?? LeaseClaimOptions.Default, _timeProvider, log ?? _logger, scope);
 
     public void Dispose() => _client.Dispose();
 

@@ -208,7 +208,12 @@ internal static class KubernetesConfigLoader
     {
         try
         {
-            return LibraryConfiguration.LoadKubeConfig(new FileInfo(path), useRelativePaths: true);
+            // The library fails with a NullReferenceException on a file that holds no YAML document (empty,
+            // comments only, or caught half-written): say what is wrong instead.
+            if (File.ReadLines(path).All(line => line.TrimStart().Length == 0 || line.TrimStart().StartsWith('#')))
+                throw new InvalidInputException($"kubeconfig '{path}': the file is empty");
+            return LibraryConfiguration.LoadKubeConfig(new FileInfo(path), useRelativePaths: true)
+                ?? throw new InvalidInputException($"kubeconfig '{path}': the file is empty");
         }
         catch (YamlException e)
         {

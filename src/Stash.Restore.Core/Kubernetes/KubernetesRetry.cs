@@ -41,12 +41,19 @@ internal enum RequestSafety
 
     /// <summary>A write that could apply twice (a JSON patch append): retried only when it surely did not arrive.</summary>
     NotIdempotent,
+
+    /// <summary>
+    /// A JSON merge patch. Idempotent, and without a precondition (the transport refuses one with a
+    /// resourceVersion), so a 409 only says another writer got in between: sending it again is right.
+    /// </summary>
+    UnconditionalMerge,
 }
 
 /// <summary>Which answers and failures are worth another attempt.</summary>
 internal static class KubernetesRetryClassifier
 {
     private const string JsonPatchMediaType = "application/json-patch+json";
+    private const string MergePatchMediaType = "application/merge-patch+json";
 
     /// <summary>Throttled or a server/gateway error that is usually temporary.</summary>
     public static bool IsTransientStatus(int statusCode) =>
@@ -54,9 +61,13 @@ internal static class KubernetesRetryClassifier
 
     /// <summary>A JSON patch (RFC 6902) may append twice; every other request the executor sends is safe to repeat.</summary>
     public static RequestSafety SafetyOf(HttpRequestMessage request) =>
-        request.Method == HttpMethod.Patch && request.Content?.Headers.ContentType?.MediaType == JsonPatchMediaType
-            ? RequestSafety.NotIdempotent
-            : RequestSafety.Idempotent;
+        request.Method != HttpMethod.Patch ? RequestSafety.Idempotent
+        : request.Content?.Headers.ContentType?.MediaType switch
+        {
+            JsonPatchMediaType => RequestSafety.NotIdempotent,
+            MergePatchMediaType => RequestSafety.UnconditionalMerge,
+            _ => RequestSafety.Idempotent,
+        };
 
     public static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, RequestSafety safety)
     {
@@ -66,6 +77,8 @@ internal static class KubernetesRetryClassifier
         return safety switch
         {
             RequestSafety.Idempotent => IsTransientStatus(statusCode),
+            // The real server retries a patch's conflicts itself and may still give up with 409.
+            RequestSafety.UnconditionalMerge => IsTransientStatus(statusCode) || statusCode == 409,
             // 429 is answered before the request is processed.
             _ => statusCode == 429,
         };
@@ -74,9 +87,9 @@ internal static class KubernetesRetryClassifier
     public static bool ShouldRetry(Exception exception, RequestSafety safety) => exception switch
     {
         // The attempt timed out (the outer budget throws OperationCanceledException instead).
-        TimeoutRejectedException => safety == RequestSafety.Idempotent,
-        HttpRequestException http => safety == RequestSafety.Idempotent || SurelyNotSent(http),
-        IOException => safety == RequestSafety.Idempotent,
+        TimeoutRejectedException => safety != RequestSafety.NotIdempotent,
+        HttpRequestException http => safety != RequestSafety.NotIdempotent || SurelyNotSent(http),
+        IOException => safety != RequestSafety.NotIdempotent,
         _ => false,
     };
 

@@ -19,6 +19,7 @@ internal sealed class KubernetesRetryHandler : DelegatingHandler
     private readonly Func<string, string> _scrub;
     private readonly ResiliencePipeline<HttpResponseMessage> _idempotent;
     private readonly ResiliencePipeline<HttpResponseMessage> _notIdempotent;
+    private readonly ResiliencePipeline<HttpResponseMessage> _unconditionalMerge;
     private long _attempts;
 
     public KubernetesRetryHandler(KubernetesRetryOptions options, TimeProvider timeProvider, ILogger logger, Func<string, string> scrub)
@@ -28,6 +29,7 @@ internal sealed class KubernetesRetryHandler : DelegatingHandler
         _scrub = scrub;
         _idempotent = KubernetesRetryClassifier.BuildPipeline(options, RequestSafety.Idempotent, timeProvider, LogRetry);
         _notIdempotent = KubernetesRetryClassifier.BuildPipeline(options, RequestSafety.NotIdempotent, timeProvider, LogRetry);
+        _unconditionalMerge = KubernetesRetryClassifier.BuildPipeline(options, RequestSafety.UnconditionalMerge, timeProvider, LogRetry);
     }
 
     /// <summary>HTTP attempts sent so far, retries included (for benchmarks and tests).</summary>
@@ -35,7 +37,12 @@ internal sealed class KubernetesRetryHandler : DelegatingHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var pipeline = KubernetesRetryClassifier.SafetyOf(request) == RequestSafety.Idempotent ? _idempotent : _notIdempotent;
+        var pipeline = KubernetesRetryClassifier.SafetyOf(request) switch
+        {
+            RequestSafety.NotIdempotent => _notIdempotent,
+            RequestSafety.UnconditionalMerge => _unconditionalMerge,
+            _ => _idempotent,
+        };
         var started = _timeProvider.GetTimestamp();
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try

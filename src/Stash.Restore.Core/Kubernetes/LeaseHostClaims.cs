@@ -24,8 +24,20 @@ internal sealed record LeaseClaimOptions
 }
 
 /// <summary>
-/// Host claims as <c>coordination.k8s.io/v1</c> Leases, one per (session, host): executors
-/// that resolve to the same host (all Deployment replicas are host-0) take turns.
+/// What a family's claims are called: the Lease name's prefix and the unit's kind in log lines.
+/// Stash hosts keep <c>stash-restore-&lt;session&gt;-&lt;host&gt;</c>; KubeStash components get their own
+/// prefix so a Stash and a KubeStash session of the same name never share a Lease.
+/// </summary>
+/// <param name="LogProperty">The log property that names the unit, so claim lines carry the run's usual prefix.</param>
+internal sealed record LeaseClaimScope(string LeasePrefix, string UnitKind, string LogProperty)
+{
+    public static LeaseClaimScope Hosts { get; } = new("stash-restore", "host", Logging.LogProperties.Host);
+}
+
+/// <summary>
+/// Unit claims as <c>coordination.k8s.io/v1</c> Leases, one per (session, unit): executors
+/// that resolve to the same Stash host (all Deployment replicas are host-0) or the same KubeStash
+/// component take turns; different units run in parallel.
 /// </summary>
 /// <remarks>
 /// A claim is taken by creating the Lease, or by updating — at the resourceVersion read — a
@@ -47,10 +59,14 @@ internal sealed class LeaseHostClaims : IUnitClaims
     private readonly LeaseClaimOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly LeaseClaimScope _scope;
 
     /// <param name="holderIdentity">Unique per process: see <see cref="NewHolderIdentity"/>.</param>
-    public LeaseHostClaims(IKubernetesApi api, string @namespace, string sessionName, string holderIdentity, LeaseClaimOptions options, TimeProvider timeProvider, ILogger logger)
+    /// <param name="scope">Lease prefix and unit kind; Stash hosts by default.</param>
+    public LeaseHostClaims(IKubernetesApi api, string @namespace, string sessionName, string holderIdentity, LeaseClaimOptions options, TimeProvider timeProvider, ILogger logger,
+        LeaseClaimScope? scope = null)
     {
+        _scope = scope ?? LeaseClaimScope.Hosts;
         _api = api;
         _namespace = @namespace;
         _sessionName = sessionName;
@@ -65,10 +81,10 @@ internal sealed class LeaseHostClaims : IUnitClaims
     public static string NewHolderIdentity(string podName, IRandomSource? random = null) =>
         $"{podName}_{(random ?? new SystemRandomSource()).HexDigits(8)}";
 
-    /// <summary><c>stash-restore-&lt;session&gt;-&lt;host&gt;</c> as a DNS-1123 name; hashed when it had to change or is too long.</summary>
-    public static string LeaseName(string sessionName, string hostname)
+    /// <summary><c>&lt;prefix&gt;-&lt;session&gt;-&lt;unit&gt;</c> as a DNS-1123 name; hashed when it had to change or is too long.</summary>
+    public static string LeaseName(string sessionName, string hostname, LeaseClaimScope? scope = null)
     {
-        var raw = $"stash-restore-{sessionName}-{hostname}";
+        var raw = $"{(scope ?? LeaseClaimScope.Hosts).LeasePrefix}-{sessionName}-{hostname}";
         var sanitized = new StringBuilder(raw.Length);
         foreach (var c in raw.ToLowerInvariant())
             sanitized.Append(c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' ? c : '-');
@@ -83,18 +99,19 @@ internal sealed class LeaseHostClaims : IUnitClaims
 
     public async Task<IUnitClaim> AcquireAsync(string hostname, CancellationToken cancellationToken)
     {
-        var name = LeaseName(_sessionName, hostname);
+        var name = LeaseName(_sessionName, hostname, _scope);
+        var log = _logger.ForContext(_scope.LogProperty, hostname);
         string? lastHolder = null;
         while (true)
         {
             var (lease, holder) = await TryAcquireOnceAsync(name, cancellationToken).ConfigureAwait(false);
             if (lease is not null)
             {
-                _logger.Information("Claimed host {Host} (Lease {Namespace}/{Lease})", hostname, _namespace, name);
-                return new HeldLease(this, hostname, lease);
+                log.Information("Claimed {UnitKind:l} {Unit} (Lease {Namespace}/{Lease})", _scope.UnitKind, hostname, _namespace, name);
+                return new HeldLease(this, hostname, lease, log);
             }
             if (holder != lastHolder && holder is not null)
-                _logger.Information("Host {Host} is being restored by {Holder}; waiting for it to finish", hostname, holder);
+                log.Information("{UnitKind:l} {Unit} is being restored by {Holder}; waiting for it to finish", Capitalized(_scope.UnitKind), hostname, holder);
             lastHolder = holder;
             await Task.Delay(_options.RetryInterval, _timeProvider, cancellationToken).ConfigureAwait(false);
         }
@@ -132,6 +149,8 @@ internal sealed class LeaseHostClaims : IUnitClaims
         return (await _api.TryUpdateLeaseAsync(_namespace, taken, cancellationToken).ConfigureAwait(false), spec.HolderIdentity);
     }
 
+    private static string Capitalized(string word) => word.Length == 0 ? word : char.ToUpperInvariant(word[0]) + word[1..];
+
     private LeaseSpec HeldSpec(LeaseSpec spec, DateTimeOffset now, bool transition) => spec with
     {
         HolderIdentity = _holderIdentity,
@@ -160,16 +179,18 @@ internal sealed class LeaseHostClaims : IUnitClaims
     {
         private readonly LeaseHostClaims _owner;
         private readonly string _hostname;
+        private readonly ILogger _log;
         private readonly CancellationTokenSource _lost = new();
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _renewal;
         private LeaseObject _lease;
         private DateTimeOffset _lastRenewed;
 
-        public HeldLease(LeaseHostClaims owner, string hostname, LeaseObject lease)
+        public HeldLease(LeaseHostClaims owner, string hostname, LeaseObject lease, ILogger log)
         {
             _owner = owner;
             _hostname = hostname;
+            _log = log;
             _lease = lease;
             _lastRenewed = owner._timeProvider.GetUtcNow();
             _renewal = Task.Run(RenewLoopAsync);
@@ -234,12 +255,12 @@ internal sealed class LeaseHostClaims : IUnitClaims
             }
             catch (RestoreException e)
             {
-                _owner._logger.Warning("Renewing the claim on host {Host} failed: {Error}", _hostname, e.Message);
+                _log.Warning("Renewing the claim on {UnitKind:l} {Unit} failed: {Error}", _owner._scope.UnitKind, _hostname, e.Message);
                 return null;
             }
             catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
             {
-                _owner._logger.Warning("Renewing the claim on host {Host} timed out", _hostname);
+                _log.Warning("Renewing the claim on {UnitKind:l} {Unit} timed out", _owner._scope.UnitKind, _hostname);
                 return null;
             }
             catch (OperationCanceledException)
@@ -250,7 +271,7 @@ internal sealed class LeaseHostClaims : IUnitClaims
 
         private void Lose(string because)
         {
-            _owner._logger.Error("Lost the claim on host {Host}: {Reason}", _hostname, because);
+            _log.Error("Lost the claim on {UnitKind:l} {Unit}: {Reason}", _owner._scope.UnitKind, _hostname, because);
             _lost.Cancel();
         }
 
@@ -277,7 +298,7 @@ internal sealed class LeaseHostClaims : IUnitClaims
                     var released = lease with { Spec = lease.Spec with { HolderIdentity = null, RenewTime = MicroTime(time.GetUtcNow()) } };
                     if (await _owner._api.TryUpdateLeaseAsync(_owner._namespace, released, timeout.Token).ConfigureAwait(false) is not null)
                     {
-                        _owner._logger.Debug("Released the claim on host {Host}", _hostname);
+                        _log.Debug("Released the claim on {UnitKind:l} {Unit}", _owner._scope.UnitKind, _hostname);
                         return;
                     }
                     var current = await _owner._api.GetLeaseAsync(_owner._namespace, Name, timeout.Token).ConfigureAwait(false);
@@ -288,11 +309,11 @@ internal sealed class LeaseHostClaims : IUnitClaims
             }
             catch (RestoreException e)
             {
-                _owner._logger.Warning("Releasing the claim on host {Host} failed (it expires by itself): {Error}", _hostname, e.Message);
+                _log.Warning("Releasing the claim on {UnitKind:l} {Unit} failed (it expires by itself): {Error}", _owner._scope.UnitKind, _hostname, e.Message);
             }
             catch (OperationCanceledException)
             {
-                _owner._logger.Warning("Releasing the claim on host {Host} timed out (it expires by itself)", _hostname);
+                _log.Warning("Releasing the claim on {UnitKind:l} {Unit} timed out (it expires by itself)", _owner._scope.UnitKind, _hostname);
             }
         }
     }

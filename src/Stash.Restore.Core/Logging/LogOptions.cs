@@ -47,4 +47,7 @@ internal static class LogProperties
     public const string Namespace = "Namespace";
     public const string Session = "Session";
     public const string Host = "Host";
+
+    /// <summary>The KubeStash component a run restores (the text prefix shows it as <c>component=…</c>).</summary>
+    public const string Component = "Component";
 }

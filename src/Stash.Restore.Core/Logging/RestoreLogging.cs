@@ -46,4 +46,8 @@ internal static class RestoreLogging
     /// <summary>A child logger whose lines name the host, once it is known.</summary>
     public static ILogger ForHost(this ILogger logger, string host) =>
         logger.ForContext(LogProperties.Host, host);
+
+    /// <summary>A child logger whose lines name the KubeStash component, once it is chosen.</summary>
+    public static ILogger ForComponent(this ILogger logger, string component) =>
+        logger.ForContext(LogProperties.Component, component);
 }

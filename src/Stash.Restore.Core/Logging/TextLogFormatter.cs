@@ -4,7 +4,8 @@ using Serilog.Formatting;
 namespace Stash.Restore.Core.Logging;
 
 /// <summary>
-/// Human-readable lines: <c>13:02:11 INF [demo/sts-restore host-1] message key=value</c>,
+/// Human-readable lines: <c>13:02:11 INF [demo/sts-restore host-1] message key=value</c> (a KubeStash
+/// run: <c>[demo/sample-restore component=dump-pod-0]</c>),
 /// the time in UTC, then the exception (if any) on the following lines. Properties the
 /// message does not mention are appended as <c>key=value</c> so nothing logged is lost.
 /// </summary>
@@ -15,6 +16,7 @@ internal sealed class TextLogFormatter : ITextFormatter
         LogProperties.Namespace,
         LogProperties.Session,
         LogProperties.Host,
+        LogProperties.Component,
         // Class names add noise for a person reading a pod's log; JSON keeps them.
         "SourceContext",
     };
@@ -65,12 +67,16 @@ internal sealed class TextLogFormatter : ITextFormatter
         _ => "FTL",
     };
 
-    // "demo/sts-restore host-1"; parts not known yet are left out rather than shown as blanks.
+    // "demo/sts-restore host-1" or "demo/sample-restore component=dump-pod-0"; parts not known yet are
+    // left out rather than shown as blanks. A component is labelled: its names ("dump", "manifest")
+    // do not say what they are the way "host-1" does.
     private static string ContextPrefix(LogEvent logEvent)
     {
         var ns = MessageRendering.ContextValue(logEvent, LogProperties.Namespace);
         var session = MessageRendering.ContextValue(logEvent, LogProperties.Session);
         var host = MessageRendering.ContextValue(logEvent, LogProperties.Host);
+        if (MessageRendering.ContextValue(logEvent, LogProperties.Component) is { Length: > 0 } component)
+            host = string.IsNullOrEmpty(host) ? "component=" + component : $"{host} component={component}";
 
         var objectName = (string.IsNullOrEmpty(ns), string.IsNullOrEmpty(session)) switch
         {

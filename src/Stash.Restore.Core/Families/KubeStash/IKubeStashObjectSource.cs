@@ -11,8 +11,12 @@ internal interface IKubeStashObjectSource
 
     Task<Snapshot> GetSnapshotAsync(string @namespace, string name, CancellationToken cancellationToken);
 
-    /// <summary>Every Snapshot of <paramref name="namespace"/> (for <c>latest</c>).</summary>
-    Task<IReadOnlyList<Snapshot>> ListSnapshotsAsync(string @namespace, CancellationToken cancellationToken);
+    /// <summary>
+    /// The Snapshots of <paramref name="namespace"/> that may belong to <paramref name="repository"/> (for
+    /// <c>latest</c>). A source may narrow the list (the API by KubeStash's repository label) or return
+    /// them all: the caller still filters by <c>spec.repository</c>.
+    /// </summary>
+    Task<IReadOnlyList<Snapshot>> ListSnapshotsAsync(string @namespace, string repository, CancellationToken cancellationToken);
 
     Task<Repository> GetRepositoryAsync(string @namespace, string name, CancellationToken cancellationToken);
 

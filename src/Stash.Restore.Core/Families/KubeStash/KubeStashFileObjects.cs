@@ -12,7 +12,7 @@ internal sealed class KubeStashFileObjects(ObjectSet objects, SecretMasker maske
     public Task<Snapshot> GetSnapshotAsync(string @namespace, string name, CancellationToken cancellationToken) =>
         Task.FromResult(objects.Get(new ObjectKey(Snapshot.ApiVersionV1Alpha1, Snapshot.KindName, @namespace, name), KubeStashJsonContext.Default.Snapshot));
 
-    public Task<IReadOnlyList<Snapshot>> ListSnapshotsAsync(string @namespace, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<Snapshot>> ListSnapshotsAsync(string @namespace, string repository, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<Snapshot>>(objects.OfKind(Snapshot.ApiVersionV1Alpha1, Snapshot.KindName, @namespace)
             .Select(key => objects.Get(key, KubeStashJsonContext.Default.Snapshot)).ToList());
 

@@ -30,7 +30,7 @@ internal sealed record KubeStashInputs(
         if (requested.IsLatest)
         {
             var repositoryName = session.Spec.DataSource?.Repository ?? "";
-            var all = await source.ListSnapshotsAsync(requested.Namespace, cancellationToken).ConfigureAwait(false);
+            var all = await source.ListSnapshotsAsync(requested.Namespace, repositoryName, cancellationToken).ConfigureAwait(false);
             snapshot = SnapshotChoice.Latest(all, requested.Namespace, repositoryName);
             log.Information("Snapshot \"latest\" ({ChosenBy:l}) is {Snapshot:l}, taken {SnapshotTime:O}", requested.ChosenBy, snapshot.Describe(), snapshot.Status?.SnapshotTime);
         }
