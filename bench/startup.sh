@@ -136,7 +136,9 @@ m_hello=$(python3 bench/measure.py "$RUNS" "$WORK/hello/hello")
 ratio="skipped (SKIP_RESTORE=1)"
 if [ "${SKIP_RESTORE:-0}" != 1 ]; then
   echo "== restore ratio on ${SIZE_MB:-500} MiB (bench/restore-throughput.sh)"
-  STASH_RESTORE_BINARY="$executor" SIZE_MB=${SIZE_MB:-500} RUNS=${RESTORE_RUNS:-3} bash bench/restore-throughput.sh | tee "$WORK/throughput.out"
+  # Its own folder: restore-throughput.sh empties BENCH_DIR first, and ours holds the executor.
+  BENCH_DIR="$WORK/throughput" STASH_RESTORE_BINARY="$executor" SIZE_MB=${SIZE_MB:-500} RUNS=${RESTORE_RUNS:-3} \
+    bash bench/restore-throughput.sh | tee "$WORK/throughput.out"
   ratio=$(awk '/^ratio executor\/bare/ {print $3}' "$WORK/throughput.out")
 fi
 
