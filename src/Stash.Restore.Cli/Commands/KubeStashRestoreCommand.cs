@@ -117,7 +117,7 @@ internal static class KubeStashRestoreCommand
         }
     }
 
-    public static async Task<int> RunAsync(CliHost host, RestoreFlags flags, ParseResult parse, Wiring wiring, IResticRestore restic, RestoreSettings settings,
+    public static async Task<int> RunAsync(CliHost host, RestoreFlags flags, ParseResult parse, Wiring wiring, ResticRestore restic, RestoreSettings settings,
         SecretMasker masker, ILogger log, CancellationToken cancellationToken)
     {
         var session = wiring.Session;

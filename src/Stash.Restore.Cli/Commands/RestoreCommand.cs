@@ -49,7 +49,7 @@ internal static class RestoreCommand
             WarnAboutIgnoredFlags(parse, flags, log);
             var settings = SettingsFrom(host, flags, parse);
             var pod = PodIdentity.FromEnvironment(host.Environment, host.OsHostName);
-            await using var restic = new EarlyResticRestore(new ResticRestore(host.ProcessRunner, host.Clock, host.Environment, masker), cancellationToken);
+            var restic = new ResticRestore(host.ProcessRunner, host.Clock, host.Environment, masker);
 
             // The family is the RestoreSession's: a KubeStash one in the --objects files or the API.
             var kubeStash = parse.GetValue(flags.RestoreSessionFile) is null
