@@ -4,14 +4,15 @@ using Stash.Restore.Core.Processes;
 
 namespace Stash.Restore.Core.Restic;
 
-/// <summary>Finds restic and reads its version with <c>restic version</c>.</summary>
+/// <summary>Finds restic and reads its version (<c>restic version</c>) and backends (<c>restic options</c>).</summary>
 internal static partial class ResticLocator
 {
     public const string DefaultProgram = "restic";
 
     /// <summary>
     /// Resolves <paramref name="program"/> (a name looked up on the PATH of
-    /// <paramref name="environment"/>, or a path) and asks it for its version.
+    /// <paramref name="environment"/>, or a path) and asks it for its version and its backends,
+    /// both children at once.
     /// </summary>
     /// <exception cref="DependencyUnavailableException">restic is missing, does not run, or is too old.</exception>
     public static async Task<ResticInstallation> FindAsync(
@@ -28,6 +29,28 @@ internal static partial class ResticLocator
                 ? $"restic not found at '{program}' (not an executable file)"
                 : $"restic not found on PATH ({searchPath}); install restic >= {ResticFeatures.MinimumSupported} (0.17 or newer recommended; scripts/setup.sh installs 0.18 on Debian)");
 
+        // Both children start at once: each is a Go runtime start-up (≈10–15 ms of CPU) and neither
+        // needs the other's answer, so the dry run and the restore wait for the slower one, not the sum.
+        var versionRun = ReadVersionAsync(runner, path, cancellationToken);
+        var backendsRun = ReadBackendsAsync(runner, path, cancellationToken);
+        Version version;
+        try
+        {
+            version = await versionRun.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is DependencyUnavailableException or OperationCanceledException)
+        {
+            // The option list is moot now, but its child is reaped before we report, never left running.
+            await ((Task)backendsRun).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
+        return new ResticInstallation(path, version) { Backends = await backendsRun.ConfigureAwait(false) };
+    }
+
+    /// <summary>Runs <c>restic version</c> and checks the release is one we support.</summary>
+    /// <exception cref="DependencyUnavailableException">restic does not run, says no version, or is too old.</exception>
+    private static async Task<Version> ReadVersionAsync(IProcessRunner runner, string path, CancellationToken cancellationToken)
+    {
         var output = new List<string>();
         ProcessResult result;
         try
@@ -50,7 +73,7 @@ internal static partial class ResticLocator
         }
         if (version < ResticFeatures.MinimumSupported)
             throw new DependencyUnavailableException($"restic {version} at {path} is too old: the oldest supported release is {ResticFeatures.MinimumSupported} (0.17 or newer recommended)");
-        return new ResticInstallation(path, version) { Backends = await ReadBackendsAsync(runner, path, cancellationToken).ConfigureAwait(false) };
+        return version;
     }
 
     /// <summary>

@@ -55,7 +55,10 @@ public sealed class ResticLocatorTests
             Assert.Equal(["options"], runner.Calls[1].Arguments);
             Assert.Equal(["b2", "s3"], restic.Backends!.Order(StringComparer.Ordinal));
 
-            var old = new FakeProcessRunner().Then(new FakeRun(0, FakeRun.Out("restic 0.9.6 compiled with go1.13")));
+            // Both children are started before either answer is read, so a too-old restic is asked for its options too.
+            var old = new FakeProcessRunner()
+                .Then(new FakeRun(0, FakeRun.Out("restic 0.9.6 compiled with go1.13")))
+                .Then(new FakeRun(1, FakeRun.Err("unknown command \"options\" for \"restic\"")));
             var e = await Assert.ThrowsAsync<DependencyUnavailableException>(() =>
                 ResticLocator.FindAsync(old, new Dictionary<string, string> { ["PATH"] = dir }, CancellationToken.None));
             Assert.Contains("too old", e.Message, StringComparison.Ordinal);
@@ -71,5 +74,64 @@ public sealed class ResticLocatorTests
     {
         Assert.Null(ResticLocator.ParseBackends(["restic 0.18.0 compiled with go1.24.4 on linux/amd64"]));
         Assert.Null(ResticLocator.ParseBackends(["All Extended Options:"]));
+    }
+
+    [Fact]
+    public async Task Version_and_options_run_at_the_same_time()
+    {
+        // restic on PATH is a script: each call notes its start, then waits (up to 5 s) until the other call
+        // has started too. Run one after the other, the first would wait the full 5 s and the test fails.
+        var dir = Directory.CreateTempSubdirectory("slow-restic-").FullName;
+        try
+        {
+            var script = Path.Combine(dir, "restic");
+            await File.WriteAllTextAsync(script, $$"""
+                #!/bin/sh
+                touch '{{dir}}'/started-"$1"
+                other=version; [ "$1" = version ] && other=options
+                i=0
+                while [ ! -e '{{dir}}/started-'$other ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
+                [ -e '{{dir}}/started-'$other ] || { echo "$1 ran alone" >&2; exit 1; }
+                if [ "$1" = version ]; then echo 'restic 0.18.0 compiled with go1.24.4 on linux/amd64'; else printf 'All Extended Options:\n  s3.region   set region\n'; fi
+                """);
+            File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+
+            var restic = await ResticLocator.FindAsync(new ProcessRunner(), new Dictionary<string, string> { ["PATH"] = dir }, CancellationToken.None);
+
+            Assert.Equal(new Version(0, 18, 0), restic.Version);
+            Assert.Equal(["s3"], restic.Backends!);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public async Task A_restic_that_fails_its_version_is_reported_after_its_options_child_is_reaped()
+    {
+        // options is slow; version fails at once. The error must wait for the options child, not leave it running.
+        var dir = Directory.CreateTempSubdirectory("broken-restic-").FullName;
+        try
+        {
+            var script = Path.Combine(dir, "restic");
+            await File.WriteAllTextAsync(script, $$"""
+                #!/bin/sh
+                if [ "$1" = version ]; then echo 'segmentation fault' >&2; exit 2; fi
+                sleep 0.5
+                touch '{{dir}}/options-finished'
+                """);
+            File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+
+            var e = await Assert.ThrowsAsync<DependencyUnavailableException>(() =>
+                ResticLocator.FindAsync(new ProcessRunner(), new Dictionary<string, string> { ["PATH"] = dir }, CancellationToken.None));
+
+            Assert.Equal($"'{script} version' did not report a version (exit 2): segmentation fault", e.Message);
+            Assert.True(File.Exists(Path.Combine(dir, "options-finished")), "the options child was still running when the error was reported");
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
     }
 }
