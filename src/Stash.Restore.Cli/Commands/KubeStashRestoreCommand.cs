@@ -19,14 +19,13 @@ namespace Stash.Restore.Cli.Commands;
 internal static class KubeStashRestoreCommand
 {
     /// <summary>Where the run's objects come from and its status goes.</summary>
-    internal sealed class Wiring : IAsyncDisposable
+    internal sealed class Wiring
     {
         public required IKubeStashObjectSource Source { get; init; }
         public required RestoreSession Session { get; init; }
         public required IComponentStatusStore Status { get; init; }
         public required IRestoreEventRecorder Events { get; init; }
         public required IUnitClaims Claims { get; init; }
-        public IDisposable? Connection { get; init; }
 
         public async Task FinishAsync(TextWriter output)
         {
@@ -35,11 +34,6 @@ internal static class KubeStashRestoreCommand
                 await output.WriteLineAsync(memory.Current.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         }
 
-        public ValueTask DisposeAsync()
-        {
-            Connection?.Dispose();
-            return ValueTask.CompletedTask;
-        }
     }
 
     /// <summary>The objects files, when they hold a KubeStash RestoreSession (else null: another family's run).</summary>
@@ -70,45 +64,34 @@ internal static class KubeStashRestoreCommand
     /// <summary>
     /// The KubeStash RestoreSession named by <c>--restoresession</c> through the API, or null when
     /// there is none of that name or the executor may not read KubeStash objects (a Stash session then). Status goes to its <c>/status</c> by merge patch.
+    /// On the run's one client (the caller disposes it).
     /// </summary>
-    public static async Task<Wiring?> ClusterAsync(RestoreOptions options, CliHost host, SecretMasker masker, ILogger log, CancellationToken cancellationToken)
+    public static async Task<Wiring?> ClusterAsync(KubernetesClient client, RestoreOptions options, CliHost host, ILogger log, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(options.RestoreSession))
             return null;
-        var request = new KubernetesConfigRequest(host.Environment, options.Kubeconfig, options.Master);
-        var client = KubernetesClient.Create(request, KubernetesRetryOptions.Default, masker, host.Clock, log, host.Random);
+        var (@namespace, name) = KubeStashSessionChoice.Select(options, host.Environment, client.Configuration.Namespace)!;
+        var source = new KubeStashApiObjects(client.Api);
+        RestoreSession session;
         try
         {
-            var (@namespace, name) = KubeStashSessionChoice.Select(options, host.Environment, client.Configuration.Namespace)!;
-            var source = new KubeStashApiObjects(client.Api);
-            RestoreSession session;
-            try
-            {
-                session = await source.GetRestoreSessionAsync(@namespace, name, cancellationToken);
-            }
-            catch (DependencyUnavailableException e) when (KubernetesApiException.StatusCodeOf(e) is 404 or 403)
-            {
-                client.Dispose();
-                return null;
-            }
-            var podName = host.Environment.GetValueOrDefault("POD_NAME");
-            var sessionLog = log.ForSession(@namespace, name);
-            return new Wiring
-            {
-                Source = source,
-                Session = session,
-                Status = new KubernetesComponentStatus(client.Api, @namespace, name),
-                Events = client.EventRecorder(KubeStashApiObjects.EventTarget(session), podName, sessionLog),
-                // Pods restoring the same component take turns; different components run in parallel.
-                Claims = client.UnitClaims(KubeStashApiObjects.ClaimScope, @namespace, name, podName ?? host.OsHostName ?? "stash-restore", log: sessionLog),
-                Connection = client,
-            };
+            session = await source.GetRestoreSessionAsync(@namespace, name, cancellationToken);
         }
-        catch
+        catch (DependencyUnavailableException e) when (KubernetesApiException.StatusCodeOf(e) is 404 or 403)
         {
-            client.Dispose();
-            throw;
+            return null;
         }
+        var podName = host.Environment.GetValueOrDefault("POD_NAME");
+        var sessionLog = log.ForSession(@namespace, name);
+        return new Wiring
+        {
+            Source = source,
+            Session = session,
+            Status = new KubernetesComponentStatus(client.Api, @namespace, name),
+            Events = client.EventRecorder(KubeStashApiObjects.EventTarget(session), podName, sessionLog),
+            // Pods restoring the same component take turns; different components run in parallel.
+            Claims = client.UnitClaims(KubeStashApiObjects.ClaimScope, @namespace, name, podName ?? host.OsHostName ?? "stash-restore", log: sessionLog),
+        };
     }
 
     /// <param name="settings">The run's settings; the scratch directory is chosen here, KubeStash's way.</param>

@@ -53,22 +53,26 @@ internal static class RestoreCommand
             var pod = PodIdentity.FromEnvironment(host.Environment, host.OsHostName);
             var restic = new ResticRestore(host.ProcessRunner, host.Clock, host.Environment, masker);
 
+            // In a cluster one client serves the whole run, whichever family the session is:
+            // one kubeconfig read, one TLS connection.
+            using var cluster = options.RestoreSessionFile is null && options.Objects.Count == 0
+                ? KubernetesClient.Create(new KubernetesConfigRequest(host.Environment, options.Kubeconfig, options.Master),
+                    KubernetesRetryOptions.Default, masker, host.Clock, log, host.Random)
+                : null;
+
             // The family is the RestoreSession's: a KubeStash one in the --objects files or the API.
             var kubeStash = options.RestoreSessionFile is null
                 ? KubeStashRestoreCommand.Offline(options, host, masker, log)
-                  ?? (options.Objects.Count > 0 ? null : await KubeStashRestoreCommand.ClusterAsync(options, host, masker, log, cancellationToken))
+                  ?? (cluster is null ? null : await KubeStashRestoreCommand.ClusterAsync(cluster, options, host, log, cancellationToken))
                 : null;
             if (kubeStash is not null)
-            {
-                await using (kubeStash)
-                    return await KubeStashRestoreCommand.RunAsync(host, options, kubeStash, restic, settings, masker, log, cancellationToken);
-            }
+                return await KubeStashRestoreCommand.RunAsync(host, options, kubeStash, restic, settings, masker, log, cancellationToken);
 
-            await using var wiring = options.RestoreSessionFile is { } sessionFile
+            var wiring = options.RestoreSessionFile is { } sessionFile
                 ? RestoreWiring.Offline(sessionFile, options, pod, host, masker, log)
-                : options.Objects.Count > 0
+                : cluster is null
                 ? RestoreWiring.FromObjects(options, pod, host, masker, log)
-                : await RestoreWiring.ClusterAsync(options, pod, host, masker, log, cancellationToken);
+                : await RestoreWiring.ClusterAsync(cluster, options, pod, host, masker, log, cancellationToken);
             var session = wiring.Inputs.Session;
             log = log.ForSession(session.Metadata.Namespace, session.Metadata.Name);
             if (options.Hosts is { } hosts)

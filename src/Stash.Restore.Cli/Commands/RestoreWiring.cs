@@ -16,7 +16,7 @@ namespace Stash.Restore.Cli.Commands;
 /// Where a run's inputs come from and where its results go: the API in a cluster, files offline.
 /// Everything else about a restore is the same in both modes.
 /// </summary>
-internal sealed class RestoreWiring : IAsyncDisposable
+internal sealed class RestoreWiring
 {
     public required RestoreInputs Inputs { get; init; }
     public required IHostStatusStore Status { get; init; }
@@ -31,19 +31,11 @@ internal sealed class RestoreWiring : IAsyncDisposable
 
     public string? PodIp { get; init; }
 
-    private IDisposable? Connection { get; init; }
-
     public async Task FinishAsync(TextWriter output)
     {
         // Offline without --status-file the status is the run's output.
         if (Status is InMemoryStatusStore memory)
             await output.WriteLineAsync(JsonSerializer.Serialize(memory.Current ?? new RestoreSessionStatus(), StatusJson.Indented.RestoreSessionStatus));
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        Connection?.Dispose();
-        return ValueTask.CompletedTask;
     }
 
     public static RestoreWiring Offline(string sessionFile, RestoreOptions options, PodIdentity pod, CliHost host, SecretMasker masker, ILogger log)
@@ -78,34 +70,24 @@ internal sealed class RestoreWiring : IAsyncDisposable
         };
     }
 
+    /// <summary>The Stash RestoreSession through the API, on the run's one client (the caller disposes it).</summary>
     public static async Task<RestoreWiring> ClusterAsync(
-        RestoreOptions options, PodIdentity pod, CliHost host, SecretMasker masker, ILogger log, CancellationToken cancellationToken)
+        KubernetesClient client, RestoreOptions options, PodIdentity pod, CliHost host, SecretMasker masker, ILogger log, CancellationToken cancellationToken)
     {
-        var request = new KubernetesConfigRequest(host.Environment, options.Kubeconfig, options.Master);
-        var client = KubernetesClient.Create(request, KubernetesRetryOptions.Default, masker, host.Clock, log, host.Random);
-        try
+        var selector = StashSessionChoice.Select(options, host.Environment, client.Configuration.Namespace);
+        var inputs = await StashClusterInputs.LoadAsync(client.Api, selector, options.SecretDir, pod, options.Host, masker, cancellationToken);
+        var podName = pod.PodName ?? host.OsHostName ?? "stash-restore";
+        // What these parts log names the session (the client was made before the session was known).
+        var sessionLog = log.ForSession(selector.Namespace, selector.Name);
+        return new RestoreWiring
         {
-            var selector = StashSessionChoice.Select(options, host.Environment, client.Configuration.Namespace);
-            var inputs = await StashClusterInputs.LoadAsync(client.Api, selector, options.SecretDir, pod, options.Host, masker, cancellationToken);
-            var podName = pod.PodName ?? host.OsHostName ?? "stash-restore";
-            // What these parts log names the session (the client was made before the session was known).
-            var sessionLog = log.ForSession(selector.Namespace, selector.Name);
-            return new RestoreWiring
-            {
-                Inputs = inputs,
-                Status = new KubernetesHostStatusStore(client.Api, selector.Namespace, selector.Name, client.RetryOptions, host.Clock, sessionLog, host.Random),
-                Events = client.EventRecorder(StashObjects.EventTarget(inputs.Session), pod.PodName, sessionLog),
-                Claims = client.HostClaims(selector.Namespace, selector.Name, podName, log: sessionLog),
-                PodExec = new KubernetesPodExecAdapter(client.PodExec, pod.PodNamespace ?? selector.Namespace, podName),
-                Pod = await StashOwnPod.ReadAsync(client.Api, pod, inputs.Session, log, cancellationToken),
-                PodIp = host.Environment.GetValueOrDefault("POD_IP"),
-                Connection = client,
-            };
-        }
-        catch
-        {
-            client.Dispose();
-            throw;
-        }
+            Inputs = inputs,
+            Status = new KubernetesHostStatusStore(client.Api, selector.Namespace, selector.Name, client.RetryOptions, host.Clock, sessionLog, host.Random),
+            Events = client.EventRecorder(StashObjects.EventTarget(inputs.Session), pod.PodName, sessionLog),
+            Claims = client.HostClaims(selector.Namespace, selector.Name, podName, log: sessionLog),
+            PodExec = new KubernetesPodExecAdapter(client.PodExec, pod.PodNamespace ?? selector.Namespace, podName),
+            Pod = await StashOwnPod.ReadAsync(client.Api, pod, inputs.Session, log, cancellationToken),
+            PodIp = host.Environment.GetValueOrDefault("POD_IP"),
+        };
     }
 }
