@@ -114,6 +114,18 @@ internal sealed class KubernetesClient : IDisposable
 
     public void Dispose() => _client.Dispose();
 
+    /// <summary>Trusts exactly <paramref name="authorities"/>; no revocation look-up (a cluster CA publishes none, and the pod may not reach one).</summary>
+    private static X509ChainPolicy CustomRootPolicy(X509Certificate2Collection authorities)
+    {
+        var policy = new X509ChainPolicy
+        {
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            RevocationMode = X509RevocationMode.NoCheck,
+        };
+        policy.CustomTrustStore.AddRange(authorities);
+        return policy;
+    }
+
     /// <summary>
     /// The library's configuration: server and TLS only. Credentials are not handed over (the
     /// token travels through <see cref="BearerTokenHandler"/>, which the library lacks for token
@@ -134,14 +146,18 @@ internal sealed class KubernetesClient : IDisposable
         };
         // The library's options know its own models (V1Patch, V1Status); JSON objects come from the executor's context.
         library.AddJsonOptions(options => options.TypeInfoResolverChain.Add(KubernetesJsonContext.Default));
-        if (configuration.ClientCertificate is { } certificate)
+        library.FirstMessageHandlerSetup = handler =>
         {
-            library.FirstMessageHandlerSetup = handler =>
-            {
-                if (handler is SocketsHttpHandler sockets)
-                    (sockets.SslOptions.ClientCertificates ??= new X509CertificateCollection()).Add(certificate);
-            };
-        }
+            if (handler is not SocketsHttpHandler sockets)
+                return;
+            if (configuration.ClientCertificate is { } certificate)
+                (sockets.SslOptions.ClientCertificates ??= new X509CertificateCollection()).Add(certificate);
+            // With the cluster's CA given, the chain is built against that CA alone, as kubectl does
+            // (client-go's root pool is the CA, not the system store): a server certificate that only
+            // the system store trusts is refused, as one signed by neither is.
+            if (configuration.CertificateAuthorities is { Count: > 0 } authorities && !configuration.InsecureSkipTlsVerify)
+                sockets.SslOptions.CertificateChainPolicy = CustomRootPolicy(authorities);
+        };
         return library;
     }
 }
