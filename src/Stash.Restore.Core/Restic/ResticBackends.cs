@@ -12,14 +12,12 @@ namespace Stash.Restore.Core.Restic;
 /// <param name="Display">The repository for messages, with any password replaced by <c>***</c>.</param>
 /// <param name="Environment">Variables for every restic call, including <c>RESTIC_REPOSITORY</c> and <c>RESTIC_PASSWORD</c>.</param>
 /// <param name="GlobalArguments">Options for every restic call (<c>--cacert</c>, <c>--insecure-tls</c>, <c>-o x.connections=N</c>).</param>
-/// <param name="SecretValues">Every secret value, to be masked in anything that leaves the process.</param>
 /// <param name="CredentialFiles">Credential files restic reads (0600), written only when restic runs.</param>
 internal sealed record ResticRepositoryAccess(
     string Repository,
     string Display,
     IReadOnlyDictionary<string, string?> Environment,
     IReadOnlyList<string> GlobalArguments,
-    IReadOnlyList<string> SecretValues,
     IReadOnlyList<CredentialFile> CredentialFiles);
 
 /// <summary>A credential restic reads from a file (a GCS key, a CA certificate): its planned path and content.</summary>
@@ -81,7 +79,7 @@ internal static class ResticBackends
             throw new InvalidInputException($"{name}: {secretName} has no key {PasswordKey} (the restic repository password)");
 
         var builder = new Builder(name, secret, credentialsDirectory);
-        builder.Set(PasswordKey, password, isSecret: true);
+        builder.Set(PasswordKey, password);
         foreach (var variable in Neutralised)
             builder.Environment[variable] = null;
 
@@ -106,7 +104,7 @@ internal static class ResticBackends
                 display = repositoryUrl;
                 builder.Copy("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN");
                 if (!string.IsNullOrWhiteSpace(s3.Region))
-                    builder.Set("AWS_DEFAULT_REGION", s3.Region.Trim(), isSecret: false);
+                    builder.Set("AWS_DEFAULT_REGION", s3.Region.Trim());
                 if (s3.InsecureTls)
                     builder.Arguments.Add("--insecure-tls");
                 builder.Connections("s3", maxConnections);
@@ -120,8 +118,7 @@ internal static class ResticBackends
                 builder.Copy("GOOGLE_PROJECT_ID");
                 if (secret.TryGetValue(GoogleKeyKey, out var key) && !string.IsNullOrEmpty(key))
                 {
-                    builder.SecretValues.Add(key);
-                    builder.Set("GOOGLE_APPLICATION_CREDENTIALS", builder.WriteFile("gcs-service-account.json", key), isSecret: false);
+                    builder.Set("GOOGLE_APPLICATION_CREDENTIALS", builder.WriteFile("gcs-service-account.json", key));
                 }
                 builder.Connections("gs", maxConnections ?? gcs.MaxConnections);
                 break;
@@ -133,7 +130,7 @@ internal static class ResticBackends
                 display = repositoryUrl;
                 builder.Copy("AZURE_ACCOUNT_NAME", "AZURE_ACCOUNT_KEY", "AZURE_ACCOUNT_SAS", "AZURE_ENDPOINT_SUFFIX");
                 if (!string.IsNullOrWhiteSpace(azure.StorageAccount))
-                    builder.Set("AZURE_ACCOUNT_NAME", azure.StorageAccount.Trim(), isSecret: false);
+                    builder.Set("AZURE_ACCOUNT_NAME", azure.StorageAccount.Trim());
                 builder.Connections("azure", maxConnections ?? azure.MaxConnections);
                 break;
             }
@@ -161,13 +158,6 @@ internal static class ResticBackends
                 secret.TryGetValue(RestUserKey, out var user);
                 secret.TryGetValue(RestPasswordKey, out var restPassword);
                 (repositoryUrl, display) = RestUrl(name, $"{field}.rest.url", url, user, restPassword);
-                if (!string.IsNullOrEmpty(restPassword))
-                {
-                    builder.SecretValues.Add(restPassword);
-                    builder.SecretValues.Add(Uri.EscapeDataString(restPassword));
-                }
-                // A password written into rest.url itself (http://user:pw@host) is as secret as the Secret's.
-                builder.SecretValues.AddRange(UrlRedactor.Passwords(url));
                 builder.Connections("rest", maxConnections);
                 break;
             }
@@ -182,7 +172,6 @@ internal static class ResticBackends
             display,
             builder.Environment,
             builder.Arguments,
-            builder.SecretValues.Distinct(StringComparer.Ordinal).ToList(),
             builder.Files);
     }
 
@@ -193,9 +182,6 @@ internal static class ResticBackends
     /// </summary>
     public static string NewCredentialsDirectory(string baseDirectory) =>
         baseDirectory.TrimEnd('/') + "-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-
-    /// <summary>True for Secret keys whose values must never be shown (<see cref="SecretKeyClassifier"/>).</summary>
-    public static bool IsSecretKey(string key) => SecretKeyClassifier.IsCredential(key);
 
     private static (string Url, string Display) RestUrl(string name, string field, string url, string? user, string? password)
     {
@@ -236,16 +222,9 @@ internal static class ResticBackends
 
         public List<string> Arguments { get; } = [];
 
-        public List<string> SecretValues { get; } = [];
-
         public List<CredentialFile> Files { get; } = [];
 
-        public void Set(string key, string value, bool isSecret)
-        {
-            Environment[key] = value;
-            if (isSecret)
-                SecretValues.Add(value);
-        }
+        public void Set(string key, string value) => Environment[key] = value;
 
         /// <summary>Copies Secret keys that are present into the environment under the same name.</summary>
         public void Copy(params string[] keys)
@@ -253,7 +232,7 @@ internal static class ResticBackends
             foreach (var key in keys)
             {
                 if (secret.TryGetValue(key, out var value) && !string.IsNullOrEmpty(value))
-                    Set(key, value, IsSecretKey(key));
+                    Set(key, value);
             }
         }
 

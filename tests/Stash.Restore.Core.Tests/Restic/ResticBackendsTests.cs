@@ -3,6 +3,7 @@ using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Restic;
+using Stash.Restore.Core.Secrets;
 
 namespace Stash.Restore.Core.Tests.Restic;
 
@@ -33,12 +34,27 @@ public sealed class ResticBackendsTests : IDisposable
     private ResticRepositoryAccess Build(BackendSpec backend, Dictionary<string, string> secret, int? maxConnections = null) =>
         ResticBackends.Build(StashBackendLocation.Of(Repo(backend)), secret, _scratch, maxConnections);
 
+    /// <summary>The masker as the run has it: the Secret registered where it was read.</summary>
+    private static SecretMasker MaskerAtEntry(Dictionary<string, string> secret)
+    {
+        var masker = new SecretMasker();
+        masker.RegisterSecretData("Secret demo/backend", secret);
+        return masker;
+    }
+
+    private static void AssertMasked(SecretMasker masker, string value) =>
+        Assert.Equal("restic said ***", masker.Apply($"restic said {value}"));
+
+    private static void AssertShown(SecretMasker masker, string value) =>
+        Assert.Equal($"restic said {value}", masker.Apply($"restic said {value}"));
+
     private static void AssertNoSecretInArgs(ResticRepositoryAccess access, Dictionary<string, string> secret)
     {
-        foreach (var (key, value) in secret.Where(kv => ResticBackends.IsSecretKey(kv.Key)))
+        var masker = MaskerAtEntry(secret);
+        foreach (var (key, value) in secret.Where(kv => SecretKeyClassifier.IsCredential(kv.Key)))
         {
             Assert.DoesNotContain(access.GlobalArguments, a => a.Contains(value, StringComparison.Ordinal));
-            Assert.Contains(value, access.SecretValues);
+            AssertMasked(masker, value);
         }
     }
 
@@ -54,7 +70,7 @@ public sealed class ResticBackendsTests : IDisposable
         Assert.Equal(expected, access.Environment["RESTIC_REPOSITORY"]);
         Assert.Equal(Password, access.Environment["RESTIC_PASSWORD"]);
         Assert.Empty(access.GlobalArguments);
-        Assert.Equal(["s3cr3t-restic-pw"], access.SecretValues);
+        AssertMasked(MaskerAtEntry(secret), "s3cr3t-restic-pw");
     }
 
     [Theory]
@@ -70,7 +86,7 @@ public sealed class ResticBackendsTests : IDisposable
         Assert.Equal("wJalrXUtnFEMI/K7MDENG", access.Environment["AWS_SECRET_ACCESS_KEY"]);
         Assert.Equal("eu-west-1", access.Environment["AWS_DEFAULT_REGION"]);
         Assert.Equal(["--insecure-tls"], access.GlobalArguments);
-        Assert.DoesNotContain("eu-west-1", access.SecretValues);
+        AssertShown(MaskerAtEntry(secret), "eu-west-1");
         AssertNoSecretInArgs(access, secret);
     }
 
@@ -89,20 +105,21 @@ public sealed class ResticBackendsTests : IDisposable
         Assert.Equal(new CredentialFile(file, key), Assert.Single(access.CredentialFiles));
         Assert.False(access.Environment.ContainsKey("GOOGLE_SERVICE_ACCOUNT_JSON_KEY"));
         Assert.Equal(["-o", "gs.connections=7"], access.GlobalArguments);
-        Assert.Contains(key, access.SecretValues);
+        AssertMasked(MaskerAtEntry(secret), key);
     }
 
     [Fact]
     public void Azure_swift_b2_repositories_and_environment()
     {
         var azure = Build(new BackendSpec { Azure = new AzureSpec { Container = "box", Prefix = "x/y", MaxConnections = 3 } },
-            Secret(("AZURE_ACCOUNT_NAME", "acct"), ("AZURE_ACCOUNT_KEY", "azure-key-value")));
+            Secret(("AZURE_ACCOUNT_NAME", "acct-name"), ("AZURE_ACCOUNT_KEY", "azure-key-value")));
         Assert.Equal("azure:box:/x/y", azure.Environment["RESTIC_REPOSITORY"]);
-        Assert.Equal("acct", azure.Environment["AZURE_ACCOUNT_NAME"]);
+        Assert.Equal("acct-name", azure.Environment["AZURE_ACCOUNT_NAME"]);
         Assert.Equal("azure-key-value", azure.Environment["AZURE_ACCOUNT_KEY"]);
         Assert.Equal(["-o", "azure.connections=3"], azure.GlobalArguments);
-        Assert.Contains("azure-key-value", azure.SecretValues);
-        Assert.DoesNotContain("acct", azure.SecretValues);
+        var azureMasker = MaskerAtEntry(Secret(("AZURE_ACCOUNT_NAME", "acct-name"), ("AZURE_ACCOUNT_KEY", "azure-key-value")));
+        AssertMasked(azureMasker, "azure-key-value");
+        AssertShown(azureMasker, "acct-name");
 
         var swift = Build(new BackendSpec { Swift = new SwiftSpec { Container = "c", Prefix = null } },
             Secret(("OS_AUTH_URL", "https://keystone:5000/v3"), ("OS_USERNAME", "bob"), ("OS_PASSWORD", "swift-pass"), ("ST_KEY", "st-key-value"), ("UNRELATED", "zzzz")));
@@ -111,8 +128,9 @@ public sealed class ResticBackendsTests : IDisposable
         Assert.Equal("swift-pass", swift.Environment["OS_PASSWORD"]);
         Assert.Equal("st-key-value", swift.Environment["ST_KEY"]);
         Assert.False(swift.Environment.ContainsKey("UNRELATED"));
-        Assert.Contains("swift-pass", swift.SecretValues);
-        Assert.Contains("st-key-value", swift.SecretValues);
+        var swiftMasker = MaskerAtEntry(Secret(("OS_PASSWORD", "swift-pass"), ("ST_KEY", "st-key-value")));
+        AssertMasked(swiftMasker, "swift-pass");
+        AssertMasked(swiftMasker, "st-key-value");
 
         var b2 = Build(new BackendSpec { B2 = new B2Spec { Bucket = "b", Prefix = "p", MaxConnections = 2 } },
             Secret(("B2_ACCOUNT_ID", "b2-id"), ("B2_ACCOUNT_KEY", "b2-key-value")));
@@ -136,8 +154,9 @@ public sealed class ResticBackendsTests : IDisposable
         var access = Build(new BackendSpec { Rest = new RestServerSpec { Url = "https://rest.local:8000/demo/" } }, secret);
         Assert.Equal("rest:https://back%20up:p%40ss%3Aw%2Frd@rest.local:8000/demo/", access.Environment["RESTIC_REPOSITORY"]);
         Assert.Equal("rest:https://back%20up:***@rest.local:8000/demo/", access.Display);
-        Assert.Contains("p@ss:w/rd", access.SecretValues);
-        Assert.Contains("p%40ss%3Aw%2Frd", access.SecretValues);
+        var masker = MaskerAtEntry(secret);
+        AssertMasked(masker, "p@ss:w/rd");
+        AssertMasked(masker, "p%40ss%3Aw%2Frd");
         Assert.Empty(access.GlobalArguments);
         Assert.False(access.Environment.ContainsKey("REST_SERVER_PASSWORD"));
     }

@@ -51,7 +51,6 @@ public sealed class ResticSecretLeakTests : IDisposable
 
         Assert.Equal("rest:http://admin:***@127.0.0.1:8000/repo", access.Display);
         Assert.Equal("rest:http://admin:url-pw-9876@127.0.0.1:8000/repo", access.Environment["RESTIC_REPOSITORY"]);
-        Assert.Contains("url-pw-9876", access.SecretValues);
 
         var processes = new FakeProcessRunner().Then(new FakeRun(0));
         await new ResticRestoreRunner(processes, _log.Logger(), TimeProvider.System, new SecretMasker()).RunAsync(Plan(access.Display), CancellationToken.None);
