@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Stash.Restore.Core.Processes;
+using Stash.Restore.IntegrationTests.Support;
 
 namespace Stash.Restore.IntegrationTests.Processes;
 
@@ -77,7 +78,7 @@ public sealed class ProcessRunnerTests
         Assert.Equal(Enumerable.Range(0, lines).Select(i => "err" + i), stderr);
     }
 
-    [Fact]
+    [RequiresSigintDeliverableFact]
     public async Task Cancellation_sends_sigint_first()
     {
         using var cts = new CancellationTokenSource();
@@ -130,7 +131,7 @@ public sealed class ProcessRunnerTests
         await AssertGoneAsync(grandchild.Value);
     }
 
-    [Fact]
+    [RequiresSigintDeliverableFact]
     public async Task Children_left_behind_by_a_child_that_obeyed_sigint_are_killed()
     {
         using var cts = new CancellationTokenSource();
