@@ -5,8 +5,11 @@ namespace Stash.Restore.Core.Engine;
 /// <summary>The engine's view of restic: find it, plan the calls for a request, run them.</summary>
 internal interface IResticRestore
 {
-    /// <summary>Finds restic and its version; <see cref="DependencyUnavailableException"/> when missing.</summary>
-    Task<ResticInstallation> LocateAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// Finds restic, its version and, when a build may lack <paramref name="location"/>'s backend,
+    /// its backends; <see cref="DependencyUnavailableException"/> when missing.
+    /// </summary>
+    Task<ResticInstallation> LocateAsync(BackendLocation location, CancellationToken cancellationToken);
 
     ResticPlan Plan(ResticRestoreRequest request, ResticRestoreOptions options, ResticInstallation restic);
 

@@ -8,8 +8,9 @@ namespace Stash.Restore.Core.Engine;
 /// <summary>The pipeline's restic: <see cref="ResticLocator"/>, <see cref="ResticPlanner"/> and <see cref="ResticRestoreRunner"/>.</summary>
 internal sealed class ResticRestore(IProcessRunner runner, TimeProvider clock, IReadOnlyDictionary<string, string> environment, SecretMasker masker) : IResticRestore
 {
-    public Task<ResticInstallation> LocateAsync(CancellationToken cancellationToken) =>
-        ResticLocator.FindAsync(runner, environment, cancellationToken);
+    // A local repository needs no `restic options` child: every build has that backend.
+    public Task<ResticInstallation> LocateAsync(BackendLocation location, CancellationToken cancellationToken) =>
+        ResticLocator.FindAsync(runner, environment, cancellationToken, readBackends: ResticPlanner.OptionalBackend(location) is not null);
 
     public ResticPlan Plan(ResticRestoreRequest request, ResticRestoreOptions options, ResticInstallation restic) =>
         ResticPlanner.Plan(request, options, restic);

@@ -39,7 +39,7 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
     public async Task<UnitOutcome> RestoreAsync(UnitRestoreJob job, ILogger log, CancellationToken cancellationToken)
     {
         var unit = job.Unit;
-        var restic = await parts.Restic.LocateAsync(cancellationToken);
+        var restic = await parts.Restic.LocateAsync(job.Restic.Location, cancellationToken);
         await using var claim = await parts.Claims.AcquireAsync(unit.Name, cancellationToken);
         var previous = await parts.Status.GetPhaseAsync(cancellationToken);
         if (previous == UnitPhase.Succeeded)

@@ -11,15 +11,16 @@ internal static partial class ResticLocator
 
     /// <summary>
     /// Resolves <paramref name="program"/> (a name looked up on the PATH of
-    /// <paramref name="environment"/>, or a path) and asks it for its version and its backends,
-    /// both children at once.
+    /// <paramref name="environment"/>, or a path) and asks it for its version and, with
+    /// <paramref name="readBackends"/>, its backends, both children at once.
     /// </summary>
     /// <exception cref="DependencyUnavailableException">restic is missing, does not run, or is too old.</exception>
     public static async Task<ResticInstallation> FindAsync(
         IProcessRunner runner,
         IReadOnlyDictionary<string, string> environment,
         CancellationToken cancellationToken,
-        string program = DefaultProgram)
+        string program = DefaultProgram,
+        bool readBackends = true)
     {
         ArgumentNullException.ThrowIfNull(runner);
         ArgumentNullException.ThrowIfNull(environment);
@@ -32,7 +33,7 @@ internal static partial class ResticLocator
         // Both children start at once: each is a Go runtime start-up (≈10–15 ms of CPU) and neither
         // needs the other's answer, so the dry run and the restore wait for the slower one, not the sum.
         var versionRun = ReadVersionAsync(runner, path, cancellationToken);
-        var backendsRun = ReadBackendsAsync(runner, path, cancellationToken);
+        var backendsRun = readBackends ? ReadBackendsAsync(runner, path, cancellationToken) : Task.FromResult<IReadOnlySet<string>?>(null);
         Version version;
         try
         {

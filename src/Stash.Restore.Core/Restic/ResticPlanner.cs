@@ -19,22 +19,28 @@ internal static class ResticPlanner
     /// </summary>
     /// <exception cref="InvalidInputException">The backend or a selection cannot work as given.</exception>
     /// <summary>
+    /// The location's backend when a restic build may lack it (so <c>restic options</c> is worth
+    /// asking); null for local, which every build has.
+    /// </summary>
+    public static string? OptionalBackend(BackendLocation location) => location switch
+    {
+        { Azure: not null } => "azure",
+        { Gcs: not null } => "gs",
+        { S3: not null } => "s3",
+        { Swift: not null } => "swift",
+        { B2: not null } => "b2",
+        { Rest: not null } => "rest",
+        _ => null,
+    };
+
+    /// <summary>
     /// A restic built without the location's backend would fail only after the hooks ran, with a
     /// puzzling "invalid backend" — refuse it up front instead.
     /// </summary>
     /// <exception cref="DependencyUnavailableException">The build lacks the backend.</exception>
     private static void RequireBackend(BackendLocation location, ResticInstallation restic)
     {
-        var needed = location switch
-        {
-            { Azure: not null } => "azure",
-            { Gcs: not null } => "gs",
-            { S3: not null } => "s3",
-            { Swift: not null } => "swift",
-            { B2: not null } => "b2",
-            { Rest: not null } => "rest",
-            _ => null, // local: every build has it
-        };
+        var needed = OptionalBackend(location);
         if (needed is null || restic.Backends is not { } backends || backends.Contains(needed))
             return;
         var why = needed == "azure" ? " (Debian's package disables it)" : "";

@@ -126,6 +126,26 @@ public sealed class ResticSaidRightTests : IDisposable
     }
 
     [Fact]
+    public async Task A_local_repository_needs_no_backend_list_restic_is_not_asked_options()
+    {
+        // Every restic build has the local backend: the start-up skips the `restic options` child.
+        var bin = Directory.CreateDirectory(Path.Combine(_dir, "wrapped")).FullName;
+        var log = Path.Combine(_dir, "calls.log");
+        var wrapper = Path.Combine(bin, "restic");
+        File.WriteAllText(wrapper, $"#!/bin/sh\necho \"$1\" >> '{log}'\nexec /usr/bin/restic \"$@\"\n");
+        File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        // No repository at the mount path: the restore itself fails, after the calls we look at.
+        var result = await Restore(new Dictionary<string, string> { ["PATH"] = $"{bin}:/usr/bin:/bin" }, LocalBackend);
+
+        Assert.True(result.ExitCode == ExitCodes.RestoreFailed, result.ToString());
+        var calls = File.ReadAllLines(log);
+        Assert.Equal("version", calls[0]);
+        Assert.Contains("restore", calls);
+        Assert.DoesNotContain("options", calls);
+    }
+
+    [Fact]
     public async Task Restic_options_tells_the_backends_of_debians_0_18_build()
     {
         var system = await ResticLocator.ReadBackendsAsync(new ProcessRunner(), "/usr/bin/restic", CancellationToken.None);

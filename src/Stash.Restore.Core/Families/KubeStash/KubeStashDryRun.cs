@@ -52,8 +52,8 @@ internal sealed class KubeStashDryRun(IResticRestore restic, RestoreSettings set
         if (choice.MissingFrom(inputs.Snapshot) is { } missing)
             return new ComponentPlanReport(session, choice.Name, choice.ChosenBy, snapshot, inputs.SnapshotChosenBy, null,
                 settings.TargetDirectory, settings.ScratchDirectory, null, [], $"{missing}: the component would be recorded Failed");
-        var installation = await restic.LocateAsync(cancellationToken).ConfigureAwait(false);
         var job = KubeStashComponentJob.For(inputs, new RestoreUnit(KubeStashComponentJob.UnitKind, choice.Name), filters, settings, clock);
+        var installation = await restic.LocateAsync(job.Restic.Location, cancellationToken).ConfigureAwait(false);
         var plan = restic.Plan(job.Restic, job.Options, installation);
         return new ComponentPlanReport(session, choice.Name, choice.ChosenBy, snapshot, inputs.SnapshotChosenBy, masker.Apply(plan.RepositoryDisplay),
             settings.TargetDirectory, settings.ScratchDirectory, installation.Version.ToString(), DryRun.Calls(plan, masker), null);

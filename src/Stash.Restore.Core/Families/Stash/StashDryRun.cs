@@ -31,8 +31,8 @@ internal sealed class StashDryRun(IResticRestore restic, RestoreSettings setting
             return new RestorePlanReport(name, host, null, null, null, settings.TargetDirectory, settings.ScratchDirectory, null, [], [],
                 $"no restore rule matches host \"{host}\": nothing would be restored");
 
-        var installation = await restic.LocateAsync(cancellationToken);
         var job = StashHostJob.For(inputs, new RestoreUnit(StashHostRestore.UnitKind, host), rule, settings, clock);
+        var installation = await restic.LocateAsync(job.Restic.Location, cancellationToken);
         var plan = restic.Plan(job.Restic, job.Options, installation);
         return new RestorePlanReport(name, host, rule.Index, rule.Name, rule.SourceHost, settings.TargetDirectory, settings.ScratchDirectory,
             installation.Version.ToString(), DryRun.Calls(plan, masker), DryRun.Hooks(job.Hooks), null);

@@ -31,7 +31,7 @@ internal sealed class StashHostsPreview(IResticRestore restic, RestoreSettings s
         var session = inputs.Session;
         // The listing reads the repository and must leave no cache behind.
         var previewSettings = settings with { EnableCache = false };
-        var installation = await restic.LocateAsync(cancellationToken);
+        var installation = await restic.LocateAsync(StashBackendLocation.Of(inputs.Repository), cancellationToken);
         IReadOnlyList<ResticSnapshot>? snapshots = null;
         string? listingProblem = null;
         var rows = new List<PreviewedHost>();

@@ -18,7 +18,7 @@ internal sealed class FakeResticRestore : IResticRestore
     public int Runs { get; private set; }
     public Func<CancellationToken, Task<ResticRestoreSummary>> OnRun { get; set; } = _ => Task.FromResult(new ResticRestoreSummary(3, 0, 300, 0) { DirectoriesRestored = 1 });
 
-    public Task<ResticInstallation> LocateAsync(CancellationToken cancellationToken) =>
+    public Task<ResticInstallation> LocateAsync(BackendLocation location, CancellationToken cancellationToken) =>
         Task.FromResult(new ResticInstallation("/usr/bin/restic", new Version(0, 18, 0)));
 
     public ResticPlan Plan(ResticRestoreRequest request, ResticRestoreOptions options, ResticInstallation restic)
