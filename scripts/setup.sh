@@ -203,6 +203,8 @@ ensure_test_tools() {
     ensure_pushgateway
     ensure_moto
     ensure_s3rver
+    # The test that the executor leaves the system certificate store unread watches its file opens.
+    ensure_tool strace strace
 }
 
 ensure_restic

@@ -21,12 +21,24 @@ internal sealed record CliHost(
     /// <summary>Randomness that is not a secret (jitter, unique names): the one generator of the run, handed to the parts that need it.</summary>
     public IRandomSource Random { get; init; } = new SystemRandomSource();
 
+    /// <summary>
+    /// Leaves the process's system certificate store unread when nothing uses it
+    /// (<see cref="SystemCertificateStore"/>). A process-wide change, so only the real process
+    /// makes it; in-process tests leave it null and the test process untouched.
+    /// </summary>
+    public Action? LeaveSystemCertificateStoreUnread { get; init; }
+
     public static CliHost FromProcess(IProcessRunner runner, Interruption interruption)
     {
         var environment = System.Environment.GetEnvironmentVariables()
             .Cast<System.Collections.DictionaryEntry>()
             .ToDictionary(e => (string)e.Key, e => (string?)e.Value ?? "", StringComparer.Ordinal);
+        // The copy above is also what every child process is given (Process.Start reads .NET's copy,
+        // not the C environment), which SystemCertificateStore relies on.
         return new CliHost(environment, Console.Out, Console.Error, TimeProvider.System, runner,
-            System.Net.Dns.GetHostName(), !Console.IsErrorRedirected, interruption);
+            System.Net.Dns.GetHostName(), !Console.IsErrorRedirected, interruption)
+        {
+            LeaveSystemCertificateStoreUnread = SystemCertificateStore.LeaveUnread,
+        };
     }
 }

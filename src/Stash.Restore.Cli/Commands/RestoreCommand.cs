@@ -9,6 +9,7 @@ using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Logging;
 using Stash.Restore.Core.Metrics;
+using Stash.Restore.Core.Platform;
 using Stash.Restore.Core.Restic;
 using Stash.Restore.Core.Secrets;
 using Stash.Restore.Core.Status;
@@ -59,6 +60,10 @@ internal static class RestoreCommand
                 ? KubernetesClient.Create(new KubernetesConfigRequest(host.Environment, options.Kubeconfig, options.Master),
                     KubernetesRetryOptions.Default, masker, host.Clock, log, host.Random)
                 : null;
+            // Before the first TLS handshake: .NET would otherwise read the whole system store then, for nothing.
+            if (cluster is not null && !SystemCertificateStoreUse.IsNeeded(
+                    cluster.Configuration.ChecksServerAgainstSystemStore, options.MetricsEnabled, options.PushgatewayUrl))
+                host.LeaveSystemCertificateStoreUnread?.Invoke();
 
             // The family is the RestoreSession's: a KubeStash one in the --objects files or the API.
             var kubeStash = options.RestoreSessionFile is null

@@ -24,6 +24,13 @@ internal sealed record KubernetesClientConfiguration
 
     public bool InsecureSkipTlsVerify { get; init; }
 
+    /// <summary>
+    /// The server's certificate is checked against the system trust store: TLS with neither a CA
+    /// of its own nor insecure-skip-tls-verify.
+    /// </summary>
+    public bool ChecksServerAgainstSystemStore =>
+        Server.Scheme == Uri.UriSchemeHttps && !InsecureSkipTlsVerify && CertificateAuthorities is not { Count: > 0 };
+
     /// <summary>For messages: "in-cluster service account" or "kubeconfig /path (context c, user u)".</summary>
     public required string Source { get; init; }
 

@@ -10,6 +10,7 @@ public enum TestTool
     Pushgateway,
     Moto,
     S3rver,
+    Strace,
 }
 
 /// <summary>
@@ -35,10 +36,14 @@ internal static class TestTools
 
     public static string? MotoServer => ProgramLocator.Find("moto_server", Environment.GetEnvironmentVariable("PATH"));
 
+    /// <summary>strace, to watch which files a process opens (Debian's strace).</summary>
+    public static string? Strace => ProgramLocator.Find("strace", Environment.GetEnvironmentVariable("PATH"));
+
     /// <summary>The program's path, or null when it is not installed.</summary>
     public static string? Find(TestTool tool) => tool switch
     {
         TestTool.Moto => MotoServer,
+        TestTool.Strace => Strace,
         _ => File.Exists(PathOf(tool)) ? PathOf(tool) : null,
     };
 
@@ -47,6 +52,8 @@ internal static class TestTools
         ? null
         : tool == TestTool.Moto
             ? "skipped: moto_server not found on PATH (Python moto; scripts/setup.sh installs Debian's python3-moto)"
+            : tool == TestTool.Strace
+            ? "skipped: strace not found on PATH (scripts/setup.sh installs Debian's strace)"
             : $"skipped: {PathOf(tool)} not found (scripts/setup.sh, run as root, installs it; STASH_TEST_TOOLS moves the folder)";
 
     /// <summary>PATH with restic 0.14's folder first, so the executor's PATH lookup finds it.</summary>

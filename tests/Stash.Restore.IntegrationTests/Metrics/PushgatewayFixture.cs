@@ -39,9 +39,11 @@ public sealed partial class PushgatewayFixture : IAsyncLifetime
     }
 
     /// <summary>Every sample the gateway at <paramref name="baseUrl"/> exposes (GET <c>/metrics</c>).</summary>
-    public static async Task<List<ScrapedSample>> ScrapeAsync(Uri baseUrl)
+    /// <param name="handler">For a gateway over TLS: a handler that trusts its CA.</param>
+    public static async Task<List<ScrapedSample>> ScrapeAsync(Uri baseUrl, HttpMessageHandler? handler = null)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using var http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
+        http.Timeout = TimeSpan.FromSeconds(10);
         var text = await http.GetStringAsync($"{baseUrl.ToString().TrimEnd('/')}/metrics");
         var samples = new List<ScrapedSample>();
         foreach (var line in text.Split('\n'))

@@ -20,20 +20,24 @@ internal static class ExecutorProcess
     /// <summary>What the process-level tests run, for their messages.</summary>
     public static string Describe() => Binary is { } binary ? $"published binary {binary}" : "JIT build (dotnet stash-restore.dll)";
 
-    public static Process Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="runUnder">A program and its arguments that run the executor (e.g. strace), or null.</param>
+    public static Process Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? runUnder = null)
     {
-        ProcessStartInfo start;
+        List<string> command;
         if (Binary is { } binary)
         {
             if (!File.Exists(binary))
                 throw new InvalidOperationException($"{BinaryVariable}={binary} does not exist");
-            start = new ProcessStartInfo(binary);
+            command = [binary];
         }
         else
         {
-            start = new ProcessStartInfo("dotnet");
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "stash-restore.dll"));
+            command = ["dotnet", Path.Combine(AppContext.BaseDirectory, "stash-restore.dll")];
         }
+        command.InsertRange(0, runUnder ?? []);
+        var start = new ProcessStartInfo(command[0]);
+        foreach (var word in command.Skip(1))
+            start.ArgumentList.Add(word);
         start.RedirectStandardError = true;
         start.RedirectStandardOutput = true;
         start.RedirectStandardInput = true;
@@ -48,9 +52,10 @@ internal static class ExecutorProcess
     }
 
     /// <summary>Runs to the end (bounded), reading stdout and stderr concurrently.</summary>
-    public static async Task<CliResult> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
+    public static async Task<CliResult> RunAsync(
+        IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null, IReadOnlyList<string>? runUnder = null)
     {
-        using var process = Start(args, environment);
+        using var process = Start(args, environment, runUnder);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
