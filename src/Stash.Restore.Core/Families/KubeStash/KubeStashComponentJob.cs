@@ -1,4 +1,3 @@
-using System.Globalization;
 using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Processes;
 using Stash.Restore.Core.Restic;
@@ -30,7 +29,8 @@ internal static class KubeStashComponentJob
     {
         var request = Request(inputs, unit.Name, filters);
         var options = settings.ResticOptions(SessionPriority(inputs.Session), sessionAllowsCache: true);
-        return new UnitRestoreJob(unit, request, options, $"from {inputs.Snapshot.Describe()}", UnitHooks.None(unit), Deadline(inputs.Session, clock), Reasons);
+        var deadline = UnitDeadline.Earliest(inputs.Session.Spec.RestoreTimeout, inputs.Session.Status?.RestoreDeadline, clock);
+        return new UnitRestoreJob(unit, request, options, $"from {inputs.Snapshot.Describe()}", UnitHooks.None(unit), deadline, Reasons);
     }
 
     private static ProcessPriority? SessionPriority(RestoreSession session)
@@ -39,17 +39,5 @@ internal static class KubeStashComponentJob
         return settings?.Nice is null && settings?.Ionice is null
             ? null
             : new ProcessPriority(settings.Nice?.Adjustment, settings.Ionice?.Class, settings.Ionice?.ClassData);
-    }
-
-    /// <summary>The earlier of <c>spec.restoreTimeout</c> from now and <c>status.restoreDeadline</c>.</summary>
-    private static DateTimeOffset? Deadline(RestoreSession session, TimeProvider clock)
-    {
-        DateTimeOffset? until = null;
-        if (GoDuration.TryParse(session.Spec.RestoreTimeout, out var timeout) && timeout > TimeSpan.Zero)
-            until = clock.GetUtcNow() + timeout;
-        if (DateTimeOffset.TryParse(session.Status?.RestoreDeadline, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var deadline)
-            && (until is null || deadline < until))
-            until = deadline;
-        return until;
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Hooks.Templates;
@@ -21,7 +20,8 @@ internal static class StashHostJob
         var request = StashRestoreRequest.For(rule, inputs.Repository, inputs.RepositorySecret);
         var options = settings.ResticOptions(SessionPriority(session), sessionAllowsCache: session.Spec.TempDir?.DisableCaching != true);
         var hooks = new UnitHooks(session.Spec.Hooks?.PreRestore, session.Spec.Hooks?.PostRestore, HookContextFor(session, unit.Name));
-        return new UnitRestoreJob(unit, request, options, $"by {rule.Name} from source host \"{rule.SourceHost}\"", hooks, Deadline(session, clock), StashHostRestore.Reasons);
+        var deadline = UnitDeadline.Earliest(session.Spec.TimeOut, session.Status?.SessionDeadline, clock);
+        return new UnitRestoreJob(unit, request, options, $"by {rule.Name} from source host \"{rule.SourceHost}\"", hooks, deadline, StashHostRestore.Reasons);
     }
 
     /// <summary>What the hook templates read for this session and host.</summary>
@@ -41,17 +41,5 @@ internal static class StashHostJob
         return container?.Nice is null && container?.Ionice is null
             ? null
             : new ProcessPriority(container.Nice?.Adjustment, container.Ionice?.Class, container.Ionice?.ClassData);
-    }
-
-    /// <summary>The earlier of <c>spec.timeOut</c> from now and <c>status.sessionDeadline</c>.</summary>
-    private static DateTimeOffset? Deadline(RestoreSession session, TimeProvider clock)
-    {
-        DateTimeOffset? until = null;
-        if (GoDuration.TryParse(session.Spec.TimeOut, out var timeOut) && timeOut > TimeSpan.Zero)
-            until = clock.GetUtcNow() + timeOut;
-        if (DateTimeOffset.TryParse(session.Status?.SessionDeadline, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var sessionDeadline)
-            && (until is null || sessionDeadline < until))
-            until = sessionDeadline;
-        return until;
     }
 }
