@@ -10,6 +10,8 @@ namespace Stash.Restore.Core.Platform;
 /// <item>hooks' HTTPS probes never do: they check no certificate, as the kubelet's probes do;</item>
 /// <item>restic and hook commands are other processes, each reading the store itself from the environment it is given.</item>
 /// </list>
+/// When it answers no, the Cli keeps .NET from reading the store at all (Cli/SystemCertificateStore),
+/// for the whole process: a new in-process TLS client that relies on the store must be added here.
 /// </summary>
 internal static class SystemCertificateStoreUse
 {
