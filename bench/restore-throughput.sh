@@ -9,6 +9,8 @@
 set -euo pipefail
 repo_root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo_root"
+# shellcheck source=bench/lib/stash-inputs.sh
+. bench/lib/stash-inputs.sh
 
 SIZE_MB=${SIZE_MB:-500}
 FILES=${FILES:-5000}
@@ -22,9 +24,6 @@ command -v dotnet >/dev/null 2>&1 || { echo "bench: dotnet not found" >&2; exit 
 rm -rf "$WORK"
 mkdir -p "$WORK"/{bin,secret,scratch,data}
 data="$WORK/data"
-export RESTIC_REPOSITORY="$WORK/repository"
-export RESTIC_PASSWORD="bench-$(date +%s%N)"
-printf '%s' "$RESTIC_PASSWORD" > "$WORK/secret/RESTIC_PASSWORD"
 
 now() { date +%s.%N; }
 calc() { awk "BEGIN { print $* }"; }
@@ -53,30 +52,7 @@ total_bytes=$(du -sb "$data" | cut -f1)
 echo "   $total_files files, $(( total_bytes / 1024 / 1024 )) MiB"
 
 echo "== backing up as host-0"
-restic init --quiet
-restic backup --quiet --host host-0 "$data"
-
-cat > "$WORK/repository.yaml" <<YAML
-apiVersion: stash.appscode.com/v1alpha1
-kind: Repository
-metadata: {name: bench-repo, namespace: bench}
-spec:
-  backend:
-    storageSecretName: bench-secret
-    local: {mountPath: "$RESTIC_REPOSITORY"}
-YAML
-cat > "$WORK/restoresession.yaml" <<YAML
-apiVersion: stash.appscode.com/v1beta1
-kind: RestoreSession
-metadata: {name: bench-restore, namespace: bench}
-spec:
-  driver: Restic
-  repository: {name: bench-repo}
-  target:
-    ref: {apiVersion: apps/v1, kind: Deployment, name: bench}
-    rules:
-    - paths: ["$data"]
-YAML
+bench_stash_inputs "$WORK" bench "$data"
 
 exec_args=(restore --restoresession-file "$WORK/restoresession.yaml" --repository-file "$WORK/repository.yaml"
   --secret-dir "$WORK/secret" --host host-0 --scratch-dir "$WORK/scratch")

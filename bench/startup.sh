@@ -17,6 +17,8 @@
 set -euo pipefail
 repo_root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo_root"
+# shellcheck source=bench/lib/stash-inputs.sh
+. bench/lib/stash-inputs.sh
 
 RUNS=${RUNS:-15}
 WORK=${BENCH_DIR:-/tmp/stash-restore-startup}
@@ -54,33 +56,8 @@ echo 'System.Console.WriteLine("hello");' > "$WORK/hello-src/Program.cs"
 dotnet publish "$WORK/hello-src" -c Release -r linux-x64 -o "$WORK/hello" -nologo -v quiet -clp:ErrorsOnly >/dev/null
 
 echo "== inputs: a restic repository with host-0's data, its RestoreSession/Repository/Secret"
-export RESTIC_REPOSITORY="$WORK/repository"
-export RESTIC_PASSWORD="bench-$(date +%s%N)"
-printf '%s' "$RESTIC_PASSWORD" > "$WORK/secret/RESTIC_PASSWORD"
 seq 1 1000 > "$WORK/data/numbers.txt"
-restic init --quiet
-restic backup --quiet --host host-0 "$WORK/data"
-cat > "$WORK/repository.yaml" <<YAML
-apiVersion: stash.appscode.com/v1alpha1
-kind: Repository
-metadata: {name: bench-repo, namespace: demo}
-spec:
-  backend:
-    storageSecretName: bench-secret
-    local: {mountPath: "$RESTIC_REPOSITORY"}
-YAML
-cat > "$WORK/restoresession.yaml" <<YAML
-apiVersion: stash.appscode.com/v1beta1
-kind: RestoreSession
-metadata: {name: bench-restore, namespace: demo}
-spec:
-  driver: Restic
-  repository: {name: bench-repo}
-  target:
-    ref: {apiVersion: apps/v1, kind: Deployment, name: bench}
-    rules:
-    - paths: ["$WORK/data"]
-YAML
+bench_stash_inputs "$WORK" demo "$WORK/data"
 {
   cat "$WORK/restoresession.yaml"; echo "---"; cat "$WORK/repository.yaml"; echo "---"
   printf 'apiVersion: v1\nkind: Secret\nmetadata: {name: bench-secret, namespace: demo}\ndata:\n  RESTIC_PASSWORD: %s\n' \
