@@ -30,26 +30,7 @@ public sealed class KubeStashOfflineRestoreTests(KubeStashStatefulSetBackups bac
     private string SessionFile(string dataSource, string taskParams = "")
     {
         var path = Path.Combine(_work, "session.yaml");
-        File.WriteAllText(path, $"""
-            apiVersion: core.kubestash.com/v1alpha1
-            kind: RestoreSession
-            metadata:
-              name: sts-restore
-              namespace: demo
-            spec:
-              target: {"{"}apiGroup: apps, kind: StatefulSet, name: restore-sts, namespace: demo{"}"}
-              addon:
-                name: workload-addon
-                tasks:
-                - name: logical-backup-restore
-            {taskParams}
-              dataSource:
-                encryptionSecret: {"{"}name: encrypt-secret, namespace: demo{"}"}
-            {dataSource}
-            status:
-              phase: Running
-              totalComponents: 3
-            """);
+        File.WriteAllText(path, KubeStashRestoreSessions.StatefulSet(dataSource, taskParams) + "\nstatus:\n  phase: Running\n  totalComponents: 3");
         return path;
     }
 

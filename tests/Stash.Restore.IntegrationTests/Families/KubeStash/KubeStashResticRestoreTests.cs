@@ -81,23 +81,7 @@ public sealed class KubeStashResticRestoreTests(KubeStashStatefulSetBackups back
         Directory.Delete(_work, recursive: true);
     }
 
-    private static string Session(string dataSource, string taskParams = "") => $"""
-        apiVersion: core.kubestash.com/v1alpha1
-        kind: RestoreSession
-        metadata:
-          name: sts-restore
-          namespace: demo
-        spec:
-          target: {"{"}apiGroup: apps, kind: StatefulSet, name: restore-sts, namespace: demo{"}"}
-          addon:
-            name: workload-addon
-            tasks:
-            - name: logical-backup-restore
-        {taskParams}
-          dataSource:
-            encryptionSecret: {"{"}name: encrypt-secret, namespace: demo{"}"}
-        {dataSource}
-        """;
+    private static string Session(string dataSource, string taskParams = "") => KubeStashRestoreSessions.StatefulSet(dataSource, taskParams);
 
     [Fact]
     public async Task Each_pod_restores_its_own_bytes_from_the_latest_Succeeded_Snapshot()
