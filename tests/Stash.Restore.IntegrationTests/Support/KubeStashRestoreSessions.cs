@@ -26,4 +26,15 @@ internal static class KubeStashRestoreSessions
             encryptionSecret: {"{"}name: encrypt-secret, namespace: demo{"}"}
         {dataSource}
         """;
+
+    /// <summary>
+    /// <c>sample-restore</c> in <c>demo</c> as JSON (as the API server holds it): the same StatefulSet and addon as
+    /// <see cref="StatefulSet"/>, the Repository <c>sts-repo</c>'s <c>latest</c> Snapshot, no status.
+    /// </summary>
+    public const string SampleRestoreJson = """
+        {"apiVersion":"core.kubestash.com/v1alpha1","kind":"RestoreSession","metadata":{"name":"sample-restore","namespace":"demo"},
+         "spec":{"target":{"apiGroup":"apps","kind":"StatefulSet","name":"restore-sts","namespace":"demo"},
+                 "addon":{"name":"workload-addon","tasks":[{"name":"logical-backup-restore"}]},
+                 "dataSource":{"repository":"sts-repo","snapshot":"latest","encryptionSecret":{"name":"encrypt-secret","namespace":"demo"}}}}
+        """;
 }
