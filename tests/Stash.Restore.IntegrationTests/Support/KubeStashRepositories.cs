@@ -160,18 +160,5 @@ internal sealed class KubeStashRepositories : IDisposable
 
     private TestRestic On(string repository) => new(Restic, repository, Password);
 
-    public void Dispose()
-    {
-        try
-        {
-            TestTree.MakeDeletable(Root);
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
+    public void Dispose() => WorkDirectory.DeleteQuietly(Root);
 }

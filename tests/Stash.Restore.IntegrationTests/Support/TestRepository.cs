@@ -100,18 +100,5 @@ internal sealed class TestRepository : IDisposable
 
     private TestRestic Access => new(Restic, RepositoryPath, Password);
 
-    public void Dispose()
-    {
-        try
-        {
-            TestTree.MakeDeletable(Root);
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
+    public void Dispose() => WorkDirectory.DeleteQuietly(Root);
 }
