@@ -19,17 +19,7 @@ public sealed class Restic014Tests(BackedUpHostsFixture hosts) : IClassFixture<B
     private string SessionFile(string rulesYaml, string name)
     {
         var path = Path.Combine(Root, $"r014-{name}.yaml");
-        File.WriteAllText(path, $"""
-            apiVersion: stash.appscode.com/v1beta1
-            kind: RestoreSession
-            metadata: {"{"}name: sts-restore, namespace: demo{"}"}
-            spec:
-              repository: {"{"}name: test-repo{"}"}
-              target:
-                ref: {"{"}apiVersion: apps/v1, kind: StatefulSet, name: db{"}"}
-              rules:
-            {rulesYaml}
-            """);
+        File.WriteAllText(path, StashRestoreSessions.StatefulSetDb($"  rules:\n{rulesYaml}"));
         return path;
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Stash.Restore.Core;
+using Stash.Restore.IntegrationTests.Support;
 
 namespace Stash.Restore.IntegrationTests.Cli;
 
@@ -16,14 +17,7 @@ public sealed class HostsPreviewTests(BackedUpHostsFixture hosts) : IClassFixtur
     private string[] Args(params string[] extra)
     {
         var session = Path.Combine(_dir, "rs.yaml");
-        File.WriteAllText(session, $"""
-            apiVersion: stash.appscode.com/v1beta1
-            kind: RestoreSession
-            metadata: {"{"}name: sts-restore, namespace: demo{"}"}
-            spec:
-              repository: {"{"}name: test-repo{"}"}
-              target:
-                ref: {"{"}apiVersion: apps/v1, kind: StatefulSet, name: db{"}"}
+        File.WriteAllText(session, StashRestoreSessions.StatefulSetDb($"""
                 rules:
                   - targetHosts: [host-3]
                     sourceHost: host-1
@@ -32,7 +26,7 @@ public sealed class HostsPreviewTests(BackedUpHostsFixture hosts) : IClassFixtur
                     paths: ["{hosts.DataPath}"]
                   - targetHosts: [host-2]
                     snapshots: ["test-repo-{hosts.Latest["host-2"].ShortId}"]
-            """);
+            """));
         var repository = Path.Combine(_dir, "repo.yaml");
         File.WriteAllText(repository, $"apiVersion: stash.appscode.com/v1alpha1\nkind: Repository\nmetadata: {{name: test-repo, namespace: demo}}\nspec:\n  backend:\n    local: {{mountPath: {hosts.Repo.RepositoryPath}}}\n");
         var secret = Directory.CreateDirectory(Path.Combine(_dir, "secret")).FullName;

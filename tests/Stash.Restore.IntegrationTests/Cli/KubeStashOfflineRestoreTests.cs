@@ -11,17 +11,13 @@ namespace Stash.Restore.IntegrationTests.Cli;
 /// </summary>
 public sealed class KubeStashOfflineRestoreTests(KubeStashStatefulSetBackups backups) : IClassFixture<KubeStashStatefulSetBackups>, IDisposable
 {
-    private readonly string _work = Directory.CreateTempSubdirectory("kubestash-cli-").FullName;
+    private readonly WorkDirectory _work = new("kubestash-cli-");
 
-    public void Dispose()
-    {
-        TestTree.MakeDeletable(_work);
-        Directory.Delete(_work, recursive: true);
-    }
+    public void Dispose() => _work.Dispose();
 
     private string Objects(string? objectsJson = null)
     {
-        var path = Path.Combine(_work, "objects.json");
+        var path = Path.Combine(_work.Path, "objects.json");
         File.WriteAllText(path, objectsJson ?? backups.ObjectsJson);
         return path;
     }
@@ -29,27 +25,8 @@ public sealed class KubeStashOfflineRestoreTests(KubeStashStatefulSetBackups bac
     /// <summary>The session, with an operator-written status the executor must leave alone.</summary>
     private string SessionFile(string dataSource, string taskParams = "")
     {
-        var path = Path.Combine(_work, "session.yaml");
-        File.WriteAllText(path, $"""
-            apiVersion: core.kubestash.com/v1alpha1
-            kind: RestoreSession
-            metadata:
-              name: sts-restore
-              namespace: demo
-            spec:
-              target: {"{"}apiGroup: apps, kind: StatefulSet, name: restore-sts, namespace: demo{"}"}
-              addon:
-                name: workload-addon
-                tasks:
-                - name: logical-backup-restore
-            {taskParams}
-              dataSource:
-                encryptionSecret: {"{"}name: encrypt-secret, namespace: demo{"}"}
-            {dataSource}
-            status:
-              phase: Running
-              totalComponents: 3
-            """);
+        var path = Path.Combine(_work.Path, "session.yaml");
+        File.WriteAllText(path, KubeStashRestoreSessions.StatefulSet(dataSource, taskParams) + "\nstatus:\n  phase: Running\n  totalComponents: 3");
         return path;
     }
 
@@ -60,13 +37,13 @@ public sealed class KubeStashOfflineRestoreTests(KubeStashStatefulSetBackups bac
     {
         var session = SessionFile("    repository: sts-repo\n    snapshot: latest");
         var objects = Objects();
-        var statusFile = Path.Combine(_work, "status.json");
+        var statusFile = Path.Combine(_work.Path, "status.json");
         for (var pod = 0; pod < 3; pod++)
         {
-            var target = Path.Combine(_work, $"target-{pod}");
+            var target = Path.Combine(_work.Path, $"target-{pod}");
             var result = await CliHarness.RunAsync(new Dictionary<string, string> { ["COMPONENT_NAME"] = $"dump-pod-{pod}" },
                 "restore", "--objects", objects, "--objects", session, "--target-dir", target, "--status-file", statusFile,
-                "--scratch-dir", Path.Combine(_work, "scratch"));
+                "--scratch-dir", Path.Combine(_work.Path, "scratch"));
 
             Assert.True(result.ExitCode == 0, result.ToString());
             Assert.Contains("sts-repo-sts-backup-2", result.Error, StringComparison.Ordinal);
@@ -95,8 +72,8 @@ public sealed class KubeStashOfflineRestoreTests(KubeStashStatefulSetBackups bac
     {
         var objects = Objects();
         var session = SessionFile("    repository: sts-repo\n    snapshot: latest");
-        var target = Path.Combine(_work, "target");
-        var scratch = Directory.CreateDirectory(Path.Combine(_work, "kubestash-tmp")).FullName;
+        var target = Path.Combine(_work.Path, "target");
+        var scratch = Directory.CreateDirectory(Path.Combine(_work.Path, "kubestash-tmp")).FullName;
 
         var result = await CliHarness.RunAsync(new Dictionary<string, string> { ["COMPONENT_NAME"] = "dump-pod-2" },
             "restore", "--namespace=demo", "--restoresession=sts-restore", "--snapshot=sts-repo-sts-backup-1", "--enable-cache=true",
@@ -117,10 +94,10 @@ public sealed class KubeStashOfflineRestoreTests(KubeStashStatefulSetBackups bac
     [Fact]
     public async Task A_component_the_Snapshot_lacks_is_recorded_Failed_with_the_exact_message_and_exit_1()
     {
-        var statusFile = Path.Combine(_work, "status.json");
+        var statusFile = Path.Combine(_work.Path, "status.json");
         var result = await CliHarness.RunAsync(
             "restore", "--objects", Objects(), "--objects", SessionFile("    repository: sts-repo\n    snapshot: latest"),
-            "--component", "dump-pod-3", "--status-file", statusFile, "--target-dir", Path.Combine(_work, "t"));
+            "--component", "dump-pod-3", "--status-file", statusFile, "--target-dir", Path.Combine(_work.Path, "t"));
 
         Assert.Equal(ExitCodes.RestoreFailed, result.ExitCode);
         var entry = Status(statusFile)["components"]!["dump-pod-3"]!;
@@ -135,11 +112,11 @@ public sealed class KubeStashOfflineRestoreTests(KubeStashStatefulSetBackups bac
         var objects = backups.ObjectsJson.Replace(
             Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(backups.Repositories.Password)),
             Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(wrong)), StringComparison.Ordinal);
-        var statusFile = Path.Combine(_work, "status.json");
+        var statusFile = Path.Combine(_work.Path, "status.json");
 
         var result = await CliHarness.RunAsync(
             "restore", "--objects", Objects(objects), "--objects", SessionFile("    snapshot: sts-repo-sts-backup-2"),
-            "--component", "dump-pod-0", "--status-file", statusFile, "--target-dir", Path.Combine(_work, "t"));
+            "--component", "dump-pod-0", "--status-file", statusFile, "--target-dir", Path.Combine(_work.Path, "t"));
 
         Assert.Equal(ExitCodes.RestoreFailed, result.ExitCode);
         var entry = Status(statusFile)["components"]!["dump-pod-0"]!;
@@ -156,11 +133,11 @@ public sealed class KubeStashOfflineRestoreTests(KubeStashStatefulSetBackups bac
         var list = (JsonObject)JsonNode.Parse(backups.ObjectsJson)!;
         var items = (JsonArray)list["items"]!;
         items.Remove(items.First(i => (string?)i!["kind"] == kind));
-        var statusFile = Path.Combine(_work, "status.json");
+        var statusFile = Path.Combine(_work.Path, "status.json");
 
         var result = await CliHarness.RunAsync(
             "restore", "--objects", Objects(list.ToJsonString()), "--objects", SessionFile("    snapshot: sts-repo-sts-backup-2"),
-            "--component", "dump-pod-0", "--status-file", statusFile, "--target-dir", Path.Combine(_work, "t"));
+            "--component", "dump-pod-0", "--status-file", statusFile, "--target-dir", Path.Combine(_work.Path, "t"));
 
         Assert.Equal(ExitCodes.DependencyUnavailable, result.ExitCode);
         Assert.Contains(named, result.Error, StringComparison.Ordinal);
@@ -172,7 +149,7 @@ public sealed class KubeStashOfflineRestoreTests(KubeStashStatefulSetBackups bac
     {
         var result = await CliHarness.RunAsync(
             "restore", "--objects", Objects(), "--objects", SessionFile("    snapshot: sts-repo-sts-backup-1\n    components: [dump-pod-1]"),
-            "--dry-run", "--target-dir", Path.Combine(_work, "t"));
+            "--dry-run", "--target-dir", Path.Combine(_work.Path, "t"));
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("Component:        dump-pod-1 (chosen by the only selected component)", result.Output, StringComparison.Ordinal);
@@ -181,6 +158,6 @@ public sealed class KubeStashOfflineRestoreTests(KubeStashStatefulSetBackups bac
         Assert.Equal(2, result.Output.Split('\n').Count(l => l.Contains("argv:", StringComparison.Ordinal) && l.Contains(" restore ", StringComparison.Ordinal)));
         Assert.Contains("RESTIC_PASSWORD", result.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(backups.Repositories.Password, result.Output + result.Error, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(Path.Combine(_work, "t")));
+        Assert.False(Directory.Exists(Path.Combine(_work.Path, "t")));
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json.Nodes;
 using Stash.Restore.Core;
 using Stash.Restore.IntegrationTests.Support;
 
@@ -15,26 +14,21 @@ public sealed class SigtermTests : IAsyncLifetime
     private const int Files = 120;
     private const int FileSize = 512 * 1024;
 
-    private TestRepository _repo = null!;
-    private string _data = null!;
+    private SigtermRig _rig = null!;
     private string _original = null!;
 
     public async Task InitializeAsync()
     {
-        _repo = await TestRepository.CreateAsync();
-        _data = Path.Combine(_repo.Root, "data");
-        var tree = TestTree.At(_data);
-        for (var i = 0; i < Files; i++)
-            tree.RandomFile($"part-{i / 40}/file-{i:D3}.bin", FileSize, seed: i);
-        _original = Path.Combine(_repo.Root, "original");
-        Process.Start("cp", ["-a", _data, _original])!.WaitForExit();
-        await _repo.BackupAsync("host-0", DateTimeOffset.UtcNow.AddMinutes(-1), _data);
-        Directory.Delete(_data, recursive: true);
+        _rig = await SigtermRig.CreateAsync(Files, FileSize, filesPerFolder: 40, firstSeed: 0, logFormat: "json");
+        // A copy to compare with, and the source gone, so the rerun cannot pass by finding the bytes in place.
+        _original = Path.Combine(_rig.Repository.Root, "original");
+        Process.Start("cp", ["-a", _rig.Data, _original])!.WaitForExit();
+        Directory.Delete(_rig.Data, recursive: true);
     }
 
     public Task DisposeAsync()
     {
-        _repo.Dispose();
+        _rig?.Dispose();
         return Task.CompletedTask;
     }
 
@@ -42,71 +36,34 @@ public sealed class SigtermTests : IAsyncLifetime
     public async Task Sigterm_mid_restore_exits_143_records_failed_leaves_no_restic_and_a_rerun_resumes_to_identical_bytes()
     {
         // restic is slowed down (download limit) through a wrapper so the restore is surely in progress when SIGTERM arrives.
-        var slowBin = _repo.CreateDirectory("slow-bin");
-        File.WriteAllText(Path.Combine(slowBin, "restic"), $"#!/bin/sh\nexec '{_repo.Restic.Path}' --limit-download 4096 \"$@\"\n");
-        File.SetUnixFileMode(Path.Combine(slowBin, "restic"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var session = Path.Combine(_repo.Root, "rs.yaml");
-        File.WriteAllText(session, $"""
-            apiVersion: stash.appscode.com/v1beta1
-            kind: RestoreSession
-            metadata: {"{"}name: big, namespace: demo{"}"}
-            spec:
-              target:
-                rules:
-                - paths: ["{_data}"]
-            """);
-        var repository = Path.Combine(_repo.Root, "repo.yaml");
-        File.WriteAllText(repository, $"apiVersion: stash.appscode.com/v1alpha1\nkind: Repository\nmetadata: {{name: r}}\nspec:\n  backend:\n    local:\n      mountPath: {_repo.RepositoryPath}\n");
-        var secret = _repo.CreateDirectory("secret");
-        File.WriteAllText(Path.Combine(secret, "RESTIC_PASSWORD"), _repo.Password);
-        var target = Path.Combine(_repo.Root, "restored");
-        var status = Path.Combine(_repo.Root, "status.json");
-        string[] args = ["restore", "--restoresession-file", session, "--repository-file", repository, "--secret-dir", secret,
-            "--host", "host-0", "--target-dir", target, "--scratch-dir", Path.Combine(_repo.Root, "scratch"), "--status-file", status, "--log-format", "json"];
-
-        using (var executor = StartExecutor(args, $"{slowBin}:{Environment.GetEnvironmentVariable("PATH")}"))
+        using (var executor = _rig.StartRestore(_rig.PathWithSlowRestic(_rig.Repository.Restic.Path, downloadKiBPerSecond: 4096)))
         {
             // Part of the data is on disk (so the rerun has something to skip), restic is still going.
-            await WaitUntilAsync(() => CompleteFiles(target) >= 20 && ResticProcesses().Count > 0, TimeSpan.FromSeconds(60));
-            var sent = Stopwatch.StartNew();
-            Assert.Equal(0, Mono.Unix.Native.Syscall.kill(executor.Id, Mono.Unix.Native.Signum.SIGTERM));
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(25));
-            await executor.WaitForExitAsync(grace.Token);
+            await SigtermRig.WaitUntilAsync(() => _rig.CompleteFiles() >= 20 && ResticProcesses().Count > 0);
+            var sent = await SigtermRig.SigtermAsync(executor);
             sent.Stop();
 
             Assert.Equal(ExitCodes.Terminated, executor.ExitCode);
             Assert.True(sent.Elapsed < TimeSpan.FromSeconds(10), $"exit took {sent.Elapsed} after SIGTERM");
             Assert.Empty(ResticProcesses());
-            var entry = JsonNode.Parse(File.ReadAllText(status))!["stats"]![0]!;
+            var entry = _rig.StatusEntry();
             Assert.Equal(("Failed", "terminated by SIGTERM"), ((string?)entry["phase"], (string?)entry["error"]));
-            Assert.NotEqual(Files, CompleteFiles(target));
+            Assert.NotEqual(Files, _rig.CompleteFiles());
         }
 
-        using var rerun = StartExecutor(args, Environment.GetEnvironmentVariable("PATH")!);
-        var log = await rerun.StandardError.ReadToEndAsync();
-        await rerun.WaitForExitAsync();
+        var rerun = await _rig.RunRestoreAsync(Environment.GetEnvironmentVariable("PATH")!);
+        var log = rerun.Error;
         Assert.True(rerun.ExitCode == ExitCodes.Success, log);
         Assert.Matches(@"[1-9]\d* unchanged file\(s\) skipped", log);
-        TestTree.AssertEqual(_original, Path.Combine(target, _data.TrimStart('/')));
-        Assert.Equal("Succeeded", (string?)JsonNode.Parse(File.ReadAllText(status))!["stats"]![0]!["phase"]);
+        TestTree.AssertEqual(_original, _rig.RestoredData);
+        Assert.Equal("Succeeded", (string?)_rig.StatusEntry()["phase"]);
     }
-
-    private int CompleteFiles(string target)
-    {
-        var restored = Path.Combine(target, _data.TrimStart('/'));
-        return Directory.Exists(restored)
-            ? Directory.EnumerateFiles(restored, "*", SearchOption.AllDirectories).Count(f => new FileInfo(f).Length == FileSize)
-            : 0;
-    }
-
-    private static Process StartExecutor(string[] args, string path) =>
-        ExecutorProcess.Start(args, new Dictionary<string, string> { ["PATH"] = path });
 
     /// <summary>restic processes working on this test's repository.</summary>
     private List<int> ResticProcesses() =>
         Directory.EnumerateDirectories("/proc")
             .Select(d => (Pid: int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0, Dir: d))
-            .Where(p => p.Pid > 0 && ReadCommandLine(p.Dir) is { } cmd && cmd.Contains("restic", StringComparison.Ordinal) && cmd.Contains("restore", StringComparison.Ordinal) && cmd.Contains(_data, StringComparison.Ordinal))
+            .Where(p => p.Pid > 0 && ReadCommandLine(p.Dir) is { } cmd && cmd.Contains("restic", StringComparison.Ordinal) && cmd.Contains("restore", StringComparison.Ordinal) && cmd.Contains(_rig.Data, StringComparison.Ordinal))
             .Select(p => p.Pid)
             .ToList();
 
@@ -123,16 +80,6 @@ public sealed class SigtermTests : IAsyncLifetime
         catch (UnauthorizedAccessException)
         {
             return null;
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan patience)
-    {
-        var deadline = DateTime.UtcNow + patience;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the restore did not start in time");
-            await Task.Delay(100);
         }
     }
 }

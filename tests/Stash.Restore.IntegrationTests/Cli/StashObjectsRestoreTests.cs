@@ -10,14 +10,7 @@ public sealed class StashObjectsRestoreTests(BackedUpHostsFixture hosts) : IClas
     private string Objects(string password)
     {
         var path = Path.Combine(hosts.Repo.Root, $"objects-{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(path, $"""
-            apiVersion: stash.appscode.com/v1beta1
-            kind: RestoreSession
-            metadata: {"{"}name: sts-restore, namespace: demo{"}"}
-            spec:
-              repository: {"{"}name: test-repo{"}"}
-              target:
-                ref: {"{"}apiVersion: apps/v1, kind: StatefulSet, name: db{"}"}
+        File.WriteAllText(path, StashRestoreSessions.StatefulSetDb($"""
                 rules:
                 - paths: ["{hosts.DataPath}"]
             ---
@@ -33,7 +26,7 @@ public sealed class StashObjectsRestoreTests(BackedUpHostsFixture hosts) : IClas
             kind: Secret
             metadata: {"{"}name: repo-secret, namespace: demo{"}"}
             data: {"{"}RESTIC_PASSWORD: {Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(password))}{"}"}
-            """);
+            """));
         return path;
     }
 

@@ -24,20 +24,9 @@ public sealed class KubeStashClusterFlowTests(KubeStashStatefulSetBackups backup
     private const string LatestSucceeded = "sts-repo-sts-backup-2";
     private const string NewestFailed = "sts-repo-sts-backup-3";
 
-    private readonly string _work = Directory.CreateTempSubdirectory("kubestash-flow-").FullName;
+    private readonly WorkDirectory _work = new("kubestash-flow-");
 
-    public void Dispose()
-    {
-        TestTree.MakeDeletable(_work);
-        Directory.Delete(_work, recursive: true);
-    }
-
-    private static string SessionJson => """
-        {"apiVersion":"core.kubestash.com/v1alpha1","kind":"RestoreSession","metadata":{"name":"sample-restore","namespace":"demo"},
-         "spec":{"target":{"apiGroup":"apps","kind":"StatefulSet","name":"restore-sts","namespace":"demo"},
-                 "addon":{"name":"workload-addon","tasks":[{"name":"logical-backup-restore"}]},
-                 "dataSource":{"repository":"sts-repo","snapshot":"latest","encryptionSecret":{"name":"encrypt-secret","namespace":"demo"}}}}
-        """;
+    public void Dispose() => _work.Dispose();
 
     /// <summary>The fixture's objects (three Snapshots: v1 and v2 Succeeded, a newer one Failed) minus <paramref name="without"/>.</summary>
     private List<JsonObject> Objects(bool labelled, params string[] without)
@@ -62,7 +51,7 @@ public sealed class KubeStashClusterFlowTests(KubeStashStatefulSetBackups backup
         var server = await TestApiServer.TestApiServer.StartAsync();
         foreach (var item in objects)
             server.Put(item);
-        var session = server.Put(SessionJson);
+        var session = server.Put(KubeStashRestoreSessions.SampleRestoreJson);
         session["status"] = JsonNode.Parse("""{"phase":"Running","totalComponents":3}""");
         server.Put(session);
         return server;
@@ -78,9 +67,9 @@ public sealed class KubeStashClusterFlowTests(KubeStashStatefulSetBackups backup
                 ["PATH"] = path ?? Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin",
             },
             "restore", "--namespace=demo", $"--restoresession={SessionName}", "--enable-cache=true",
-            $"--scratch-dir={Path.Combine(_work, "scratch-" + pod)}", "--exclude=", "--include=",
+            $"--scratch-dir={Path.Combine(_work.Path, "scratch-" + pod)}", "--exclude=", "--include=",
             // One kubeconfig per pod: runs at the same time must not read a file another one is rewriting.
-            "--kubeconfig", server.WriteKubeconfig(Path.Combine(_work, "kubeconfig-" + pod)), "--target-dir", target, "--log-format", "text");
+            "--kubeconfig", server.WriteKubeconfig(Path.Combine(_work.Path, "kubeconfig-" + pod)), "--target-dir", target, "--log-format", "text");
 
     private static List<string> SnapshotLists(TestApiServer.TestApiServer server) =>
         server.Requests
@@ -94,7 +83,7 @@ public sealed class KubeStashClusterFlowTests(KubeStashStatefulSetBackups backup
     public async Task Latest_in_a_cluster_restores_the_newest_Succeeded_Snapshot_not_the_newer_Failed_one(bool labelled)
     {
         await using var server = await ServerAsync(Objects(labelled));
-        var target = Path.Combine(_work, "target");
+        var target = Path.Combine(_work.Path, "target");
 
         var result = await RestoreAsync(server, "dump-pod-0", target);
 
@@ -126,20 +115,20 @@ public sealed class KubeStashClusterFlowTests(KubeStashStatefulSetBackups backup
         var objects = Objects(labelled: true, "sts-repo-sts-backup-1", LatestSucceeded);
         await using var server = await ServerAsync(objects);
 
-        var cluster = await RestoreAsync(server, "dump-pod-0", Path.Combine(_work, "t"));
+        var cluster = await RestoreAsync(server, "dump-pod-0", Path.Combine(_work.Path, "t"));
 
         Assert.Equal(ExitCodes.DependencyUnavailable, cluster.ExitCode);
         Assert.Contains("latest Snapshot of Repository demo/sts-repo: no Succeeded Snapshot", cluster.Error, StringComparison.Ordinal);
         Assert.Contains($"{NewestFailed} (Failed)", cluster.Error, StringComparison.Ordinal);
         Assert.DoesNotContain(server.Requests, r => r.Method is "PATCH" or "POST" or "PUT");
-        Assert.False(Directory.Exists(Path.Combine(_work, "t")), "nothing restored");
+        Assert.False(Directory.Exists(Path.Combine(_work.Path, "t")), "nothing restored");
 
         // The same objects offline: the same exit code and the same one-line cause.
-        var file = Path.Combine(_work, "objects.json");
-        var list = new JsonArray([.. objects.Select(o => (JsonNode)o.DeepClone()), JsonNode.Parse(SessionJson)]);
+        var file = Path.Combine(_work.Path, "objects.json");
+        var list = new JsonArray([.. objects.Select(o => (JsonNode)o.DeepClone()), JsonNode.Parse(KubeStashRestoreSessions.SampleRestoreJson)]);
         File.WriteAllText(file, new JsonObject { ["apiVersion"] = "v1", ["kind"] = "List", ["items"] = list }.ToJsonString());
         var offline = await CliHarness.RunAsync(new Dictionary<string, string> { ["COMPONENT_NAME"] = "dump-pod-0" },
-            "restore", "--objects", file, "--namespace=demo", "--scratch-dir", Path.Combine(_work, "scratch-offline"), "--target-dir", Path.Combine(_work, "t2"));
+            "restore", "--objects", file, "--namespace=demo", "--scratch-dir", Path.Combine(_work.Path, "scratch-offline"), "--target-dir", Path.Combine(_work.Path, "t2"));
         Assert.Equal(cluster.ExitCode, offline.ExitCode);
         var cause = $"latest Snapshot of Repository demo/sts-repo: no Succeeded Snapshot with a snapshotTime (found: {NewestFailed} (Failed))";
         Assert.Contains(cause, offline.Error, StringComparison.Ordinal);
@@ -152,7 +141,7 @@ public sealed class KubeStashClusterFlowTests(KubeStashStatefulSetBackups backup
         await using var server = await ServerAsync(Objects(labelled: true));
         var session = server.Get(RestoreSession.ApiVersionV1Alpha1, "RestoreSession", Namespace, SessionName)!;
 
-        var result = await RestoreAsync(server, "dump-pod-2", Path.Combine(_work, "target"), pod: "restore-sts-2");
+        var result = await RestoreAsync(server, "dump-pod-2", Path.Combine(_work.Path, "target"), pod: "restore-sts-2");
 
         Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
         var recorded = Assert.Single(server.List("v1", "Event", Namespace));
@@ -179,8 +168,8 @@ public sealed class KubeStashClusterFlowTests(KubeStashStatefulSetBackups backup
     public async Task Two_pods_of_one_component_take_turns_and_the_second_skips_while_another_component_restores_in_parallel()
     {
         await using var server = await ServerAsync(Objects(labelled: true));
-        var calls = Path.Combine(_work, "restic-calls.log");
-        var bin = Directory.CreateDirectory(Path.Combine(_work, "bin")).FullName;
+        var calls = Path.Combine(_work.Path, "restic-calls.log");
+        var bin = Directory.CreateDirectory(Path.Combine(_work.Path, "bin")).FullName;
         // restic, slowed so the restores surely overlap in time, recording when each restore runs and for which repository.
         File.WriteAllText(Path.Combine(bin, "restic"), $"""
             #!/bin/sh
@@ -197,10 +186,10 @@ public sealed class KubeStashClusterFlowTests(KubeStashStatefulSetBackups backup
         var path = $"{bin}:{Environment.GetEnvironmentVariable("PATH")}";
 
         var runs = await Task.WhenAll(
-            Task.Run(() => RestoreAsync(server, "dump-pod-0", Path.Combine(_work, "a"), pod: "restore-a", path: path)),
-            Task.Run(() => RestoreAsync(server, "dump-pod-0", Path.Combine(_work, "b"), pod: "restore-b", path: path)),
+            Task.Run(() => RestoreAsync(server, "dump-pod-0", Path.Combine(_work.Path, "a"), pod: "restore-a", path: path)),
+            Task.Run(() => RestoreAsync(server, "dump-pod-0", Path.Combine(_work.Path, "b"), pod: "restore-b", path: path)),
             // dump-pod-2: dump-pod-1's Snapshot entry is in the older flat shape, which the current CRD schema prunes.
-            Task.Run(() => RestoreAsync(server, "dump-pod-2", Path.Combine(_work, "c"), pod: "restore-c", path: path)));
+            Task.Run(() => RestoreAsync(server, "dump-pod-2", Path.Combine(_work.Path, "c"), pod: "restore-c", path: path)));
 
         Assert.All(runs, r => Assert.True(r.ExitCode == ExitCodes.Success, r.ToString()));
         var samePair = runs[..2];
@@ -208,9 +197,9 @@ public sealed class KubeStashClusterFlowTests(KubeStashStatefulSetBackups backup
         Assert.Matches(@"\[demo/sample-restore component=dump-pod-0\] Component dump-pod-0 is being restored by restore-[ab]_[0-9a-f]{8}; waiting", skipped.Error);
         var restorer = Assert.Single(samePair, r => !r.Error.Contains("is already restored", StringComparison.Ordinal));
         var restoredTarget = restorer == runs[0] ? "a" : "b";
-        TestTree.AssertEqual(backups.Expected[("v2", 0, "data")], Path.Combine(_work, restoredTarget) + backups.SourcePath(0, "data"));
-        Assert.False(Directory.Exists(Path.Combine(_work, restoredTarget == "a" ? "b" : "a")), "the waiting pod restored nothing");
-        TestTree.AssertEqual(backups.Expected[("v2", 2, "data")], Path.Combine(_work, "c") + backups.SourcePath(2, "data"));
+        TestTree.AssertEqual(backups.Expected[("v2", 0, "data")], Path.Combine(_work.Path, restoredTarget) + backups.SourcePath(0, "data"));
+        Assert.False(Directory.Exists(Path.Combine(_work.Path, restoredTarget == "a" ? "b" : "a")), "the waiting pod restored nothing");
+        TestTree.AssertEqual(backups.Expected[("v2", 2, "data")], Path.Combine(_work.Path, "c") + backups.SourcePath(2, "data"));
 
         var restores = File.ReadAllLines(calls).Select(l => l.Split(' ')).ToList();
         (double Start, double End)[] Intervals(string component)

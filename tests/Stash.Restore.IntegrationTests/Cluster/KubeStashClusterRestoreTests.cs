@@ -16,13 +16,9 @@ namespace Stash.Restore.IntegrationTests.Cluster;
 public sealed class KubeStashClusterRestoreTests(KubeStashStatefulSetBackups backups) : IClassFixture<KubeStashStatefulSetBackups>, IDisposable
 {
     private const string Namespace = "demo";
-    private readonly string _work = Directory.CreateTempSubdirectory("kubestash-cluster-").FullName;
+    private readonly WorkDirectory _work = new("kubestash-cluster-");
 
-    public void Dispose()
-    {
-        TestTree.MakeDeletable(_work);
-        Directory.Delete(_work, recursive: true);
-    }
+    public void Dispose() => _work.Dispose();
 
     private async Task<TestApiServer.TestApiServer> ServerAsync(bool withStorage = true)
     {
@@ -32,12 +28,7 @@ public sealed class KubeStashClusterRestoreTests(KubeStashStatefulSetBackups bac
             if (withStorage || (string?)item["kind"] != "BackupStorage")
                 server.Put((JsonObject)item.DeepClone());
         }
-        var session = server.Put("""
-            {"apiVersion":"core.kubestash.com/v1alpha1","kind":"RestoreSession","metadata":{"name":"sample-restore","namespace":"demo"},
-             "spec":{"target":{"apiGroup":"apps","kind":"StatefulSet","name":"restore-sts","namespace":"demo"},
-                     "addon":{"name":"workload-addon","tasks":[{"name":"logical-backup-restore"}]},
-                     "dataSource":{"repository":"sts-repo","snapshot":"latest","encryptionSecret":{"name":"encrypt-secret","namespace":"demo"}}}}
-            """);
+        var session = server.Put(KubeStashRestoreSessions.SampleRestoreJson);
         // The operator's fields and another executor's entry, which this run must leave alone.
         session["status"] = JsonNode.Parse("""
             {"phase":"Running","totalComponents":3,"restoreDeadline":"2099-01-01T00:00:00Z",
@@ -51,14 +42,14 @@ public sealed class KubeStashClusterRestoreTests(KubeStashStatefulSetBackups bac
     private Task<CliResult> RestoreAsync(TestApiServer.TestApiServer server, string component, string target) =>
         CliHarness.RunAsync(new Dictionary<string, string> { ["COMPONENT_NAME"] = component },
             "restore", "--namespace=demo", "--restoresession=sample-restore", "--snapshot=sts-repo-sts-backup-1", "--enable-cache=true",
-            $"--scratch-dir={Path.Combine(_work, "scratch")}", "--exclude=*.log,/nothing", "--include=",
-            "--kubeconfig", server.WriteKubeconfig(Path.Combine(_work, "kubeconfig")), "--target-dir", target, "--log-format", "text");
+            $"--scratch-dir={Path.Combine(_work.Path, "scratch")}", "--exclude=*.log,/nothing", "--include=",
+            "--kubeconfig", server.WriteKubeconfig(Path.Combine(_work.Path, "kubeconfig")), "--target-dir", target, "--log-format", "text");
 
     [RequiresCrdsFact]
     public async Task The_Functions_exact_arguments_restore_the_component_and_write_only_its_entry_Running_then_Succeeded()
     {
         await using var server = await ServerAsync();
-        var target = Path.Combine(_work, "target");
+        var target = Path.Combine(_work.Path, "target");
 
         var result = await RestoreAsync(server, "dump-pod-0", target);
 
@@ -89,7 +80,7 @@ public sealed class KubeStashClusterRestoreTests(KubeStashStatefulSetBackups bac
     {
         await using var server = await ServerAsync(withStorage: false);
 
-        var result = await RestoreAsync(server, "dump-pod-0", Path.Combine(_work, "t"));
+        var result = await RestoreAsync(server, "dump-pod-0", Path.Combine(_work.Path, "t"));
 
         Assert.Equal(ExitCodes.DependencyUnavailable, result.ExitCode);
         Assert.Contains("local-storage", result.Error, StringComparison.Ordinal);

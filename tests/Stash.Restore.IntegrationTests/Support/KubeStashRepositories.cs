@@ -1,10 +1,8 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Stash.Restore.Core.Families.KubeStash;
 using ObjectMeta = Stash.Restore.Core.Kubernetes.ObjectMeta;
-using Stash.Restore.Core.Processes;
 using Stash.Restore.Core.Restic;
 
 namespace Stash.Restore.IntegrationTests.Support;
@@ -33,8 +31,6 @@ internal sealed class KubeStashRepositories : IDisposable
     public const string RepositoryName = "sts-repo";
     public const string StorageName = "local-storage";
     public const string EncryptionSecretName = "encrypt-secret";
-
-    private static readonly IProcessRunner Processes = new ProcessRunner();
 
     private KubeStashRepositories(string root, string repositoryPath, string password, ResticInstallation restic)
     {
@@ -87,7 +83,7 @@ internal sealed class KubeStashRepositories : IDisposable
         var stats = new List<ResticStats>();
         foreach (var path in paths)
         {
-            var id = await BackupAsync(repository, component, time, path).ConfigureAwait(false);
+            var id = await On(repository).BackupAsync(component, time, path).ConfigureAwait(false);
             stats.Add(shape == ResticStatsShape.Summary
                 ? new ResticStats { Summary = new ResticSummary { Id = id, HostPath = path, Uploaded = "1kB", StartTime = time, EndTime = time } }
                 : new ResticStats { Id = id, HostPath = path });
@@ -160,54 +156,9 @@ internal sealed class KubeStashRepositories : IDisposable
     }
 
     /// <summary>Runs restic on one component repository; returns stdout, throws with stderr on a non-zero exit.</summary>
-    public async Task<string> RunResticAsync(string repository, params string[] arguments)
-    {
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        var result = await Processes.RunAsync(
-            new ProcessSpec(Restic.Path, [.. arguments, "--no-cache"], Environment(repository)),
-            (stream, line) => (stream == OutputStream.StandardOutput ? stdout : stderr).AppendLine(line),
-            CancellationToken.None).ConfigureAwait(false);
-        if (result.ExitCode != 0)
-            throw new InvalidOperationException($"restic {string.Join(' ', arguments)} exited {result.ExitCode}: {stderr}");
-        return stdout.ToString();
-    }
+    public Task<string> RunResticAsync(string repository, params string[] arguments) => On(repository).RunAsync(arguments);
 
-    private async Task<string> BackupAsync(string repository, string host, DateTimeOffset time, string path)
-    {
-        var output = await RunResticAsync(repository, "backup", "--json", "--host", host,
-            "--time", time.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), path).ConfigureAwait(false);
-        foreach (var line in output.Split('\n').Reverse())
-        {
-            if (!line.Contains("\"summary\"", StringComparison.Ordinal))
-                continue;
-            using var document = JsonDocument.Parse(line);
-            return document.RootElement.GetProperty("snapshot_id").GetString()!;
-        }
-        throw new InvalidOperationException($"restic backup printed no summary: {output}");
-    }
+    private TestRestic On(string repository) => new(Restic, repository, Password);
 
-    private Dictionary<string, string?> Environment(string repository) => new()
-    {
-        ["RESTIC_REPOSITORY"] = repository,
-        ["RESTIC_PASSWORD"] = Password,
-        ["TZ"] = "UTC",
-        ["RESTIC_PASSWORD_FILE"] = null,
-        ["RESTIC_PASSWORD_COMMAND"] = null,
-    };
-
-    public void Dispose()
-    {
-        try
-        {
-            TestTree.MakeDeletable(Root);
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
+    public void Dispose() => WorkDirectory.DeleteQuietly(Root);
 }

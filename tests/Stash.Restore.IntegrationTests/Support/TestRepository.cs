@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Kubernetes;
@@ -91,57 +88,17 @@ internal sealed class TestRepository : IDisposable
     /// </summary>
     public async Task<TestSnapshot> BackupAsync(string host, DateTimeOffset time, params string[] paths)
     {
-        var utc = time.ToUniversalTime();
-        var args = new List<string> { "backup", "--json", "--host", host, "--time", utc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) };
-        args.AddRange(paths);
-        var output = await RunResticAsync([.. args]).ConfigureAwait(false);
-        foreach (var line in output.Split('\n').Reverse())
-        {
-            if (!line.Contains("\"summary\"", StringComparison.Ordinal))
-                continue;
-            using var document = JsonDocument.Parse(line);
-            var id = document.RootElement.GetProperty("snapshot_id").GetString()!;
-            return new TestSnapshot(id, id[..8], host, utc, paths);
-        }
-        throw new InvalidOperationException($"restic backup printed no summary: {output}");
+        var id = await Access.BackupAsync(host, time, paths).ConfigureAwait(false);
+        return new TestSnapshot(id, id[..8], host, time.ToUniversalTime(), paths);
     }
 
     /// <summary>Runs restic against this repository; returns stdout, throws with stderr on a non-zero exit.</summary>
-    public async Task<string> RunResticAsync(params string[] arguments)
-    {
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        var result = await Processes.RunAsync(
-            new ProcessSpec(Restic.Path, [.. arguments, "--no-cache"], ResticEnvironment()),
-            (stream, line) => (stream == OutputStream.StandardOutput ? stdout : stderr).AppendLine(line),
-            CancellationToken.None).ConfigureAwait(false);
-        if (result.ExitCode != 0)
-            throw new InvalidOperationException($"restic {string.Join(' ', arguments)} exited {result.ExitCode}: {stderr}");
-        return stdout.ToString();
-    }
+    public Task<string> RunResticAsync(params string[] arguments) => Access.RunAsync(arguments);
 
     /// <summary>Environment for restic calls on this repository (time zone pinned so --time is UTC).</summary>
-    public Dictionary<string, string?> ResticEnvironment() => new()
-    {
-        ["RESTIC_REPOSITORY"] = RepositoryPath,
-        ["RESTIC_PASSWORD"] = Password,
-        ["TZ"] = "UTC",
-        ["RESTIC_PASSWORD_FILE"] = null,
-        ["RESTIC_PASSWORD_COMMAND"] = null,
-    };
+    public Dictionary<string, string?> ResticEnvironment() => Access.Environment();
 
-    public void Dispose()
-    {
-        try
-        {
-            TestTree.MakeDeletable(Root);
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
+    private TestRestic Access => new(Restic, RepositoryPath, Password);
+
+    public void Dispose() => WorkDirectory.DeleteQuietly(Root);
 }

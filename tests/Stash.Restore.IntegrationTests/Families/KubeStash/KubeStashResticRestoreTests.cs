@@ -73,31 +73,11 @@ public sealed class KubeStashStatefulSetBackups : IAsyncLifetime
 
 public sealed class KubeStashResticRestoreTests(KubeStashStatefulSetBackups backups) : IClassFixture<KubeStashStatefulSetBackups>, IDisposable
 {
-    private readonly string _work = Directory.CreateTempSubdirectory("kubestash-restore-it-").FullName;
+    private readonly WorkDirectory _work = new("kubestash-restore-it-");
 
-    public void Dispose()
-    {
-        TestTree.MakeDeletable(_work);
-        Directory.Delete(_work, recursive: true);
-    }
+    public void Dispose() => _work.Dispose();
 
-    private static string Session(string dataSource, string taskParams = "") => $"""
-        apiVersion: core.kubestash.com/v1alpha1
-        kind: RestoreSession
-        metadata:
-          name: sts-restore
-          namespace: demo
-        spec:
-          target: {"{"}apiGroup: apps, kind: StatefulSet, name: restore-sts, namespace: demo{"}"}
-          addon:
-            name: workload-addon
-            tasks:
-            - name: logical-backup-restore
-        {taskParams}
-          dataSource:
-            encryptionSecret: {"{"}name: encrypt-secret, namespace: demo{"}"}
-        {dataSource}
-        """;
+    private static string Session(string dataSource, string taskParams = "") => KubeStashRestoreSessions.StatefulSet(dataSource, taskParams);
 
     [Fact]
     public async Task Each_pod_restores_its_own_bytes_from_the_latest_Succeeded_Snapshot()
@@ -105,7 +85,7 @@ public sealed class KubeStashResticRestoreTests(KubeStashStatefulSetBackups back
         var session = Session("    repository: sts-repo\n    snapshot: latest");
         for (var pod = 0; pod < 3; pod++)
         {
-            var target = Path.Combine(_work, $"target-{pod}");
+            var target = Path.Combine(_work.Path, $"target-{pod}");
             var result = await RestoreAsync(session, null, new() { ["COMPONENT_NAME"] = $"dump-pod-{pod}" }, target);
 
             Assert.Equal(("sts-repo-sts-backup-2", $"dump-pod-{pod}", 2), (result.Snapshot, result.Component, result.ResticCalls));
@@ -120,7 +100,7 @@ public sealed class KubeStashResticRestoreTests(KubeStashStatefulSetBackups back
     public async Task A_named_Snapshot_and_a_component_subset_restore_that_backup()
     {
         var session = Session("    snapshot: sts-repo-sts-backup-1\n    components: [dump-pod-2]");
-        var target = Path.Combine(_work, "target");
+        var target = Path.Combine(_work.Path, "target");
 
         var result = await RestoreAsync(session, null, [], target);
 
@@ -132,7 +112,7 @@ public sealed class KubeStashResticRestoreTests(KubeStashStatefulSetBackups back
     public async Task Exclude_from_the_task_params_reaches_restic()
     {
         var session = Session("    snapshot: sts-repo-sts-backup-2", "      params:\n        exclude: \"*.log\"");
-        var target = Path.Combine(_work, "target");
+        var target = Path.Combine(_work.Path, "target");
 
         await RestoreAsync(session, "dump-pod-0", [], target);
 
@@ -147,7 +127,7 @@ public sealed class KubeStashResticRestoreTests(KubeStashStatefulSetBackups back
     public async Task Include_from_the_Function_flag_reaches_restic()
     {
         var session = Session("    snapshot: sts-repo-sts-backup-2");
-        var target = Path.Combine(_work, "target");
+        var target = Path.Combine(_work.Path, "target");
 
         await RestoreAsync(session, "dump-pod-1", [], target, includeFlag: backups.SourcePath(1, "config"), excludeFlag: "");
 
@@ -160,7 +140,7 @@ public sealed class KubeStashResticRestoreTests(KubeStashStatefulSetBackups back
     {
         var session = Session("    repository: sts-repo\n    snapshot: latest");
 
-        var error = await Assert.ThrowsAsync<RestoreFailedException>(() => RestoreAsync(session, null, new() { ["KUBESTASH_COMPONENT_NAME"] = "dump-pod-3" }, Path.Combine(_work, "t")));
+        var error = await Assert.ThrowsAsync<RestoreFailedException>(() => RestoreAsync(session, null, new() { ["KUBESTASH_COMPONENT_NAME"] = "dump-pod-3" }, Path.Combine(_work.Path, "t")));
 
         Assert.Equal("component \"dump-pod-3\" not found in snapshot \"sts-repo-sts-backup-2\" (it has: dump-pod-0, dump-pod-1, dump-pod-2)", error.Message);
     }
@@ -204,7 +184,7 @@ public sealed class KubeStashResticRestoreTests(KubeStashStatefulSetBackups back
         var request = KubeStashResticRequest.Build(location, credentials, encryption, objects.Secret(encryption.Namespace, encryption.Name), selection, filters);
 
         // The neutral planner turns it into argv/env; the restic repository is the component's own.
-        var scratch = Path.Combine(_work, "scratch");
+        var scratch = Path.Combine(_work.Path, "scratch");
         var plan = ResticPlanner.Plan(request, new ResticRestoreOptions(target, scratch, EnableCache: true, MaxConnections: null, Priority: null), backups.Repositories.Restic);
         foreach (var directory in plan.ScratchDirectories)
             Directory.CreateDirectory(directory);
