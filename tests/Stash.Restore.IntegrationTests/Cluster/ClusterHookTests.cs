@@ -44,8 +44,15 @@ public sealed class ClusterHookTests
         Assert.Contains("host-1", (string?)condition["message"]);
     }
 
-    [RequiresCrdsFact]
-    public async Task An_exec_hook_for_another_container_runs_through_pods_exec_and_postRestore_sees_the_outcome()
+    /// <summary>
+    /// In-process, and as a real process whose TLS trusts the kubeconfig's CA alone: its system store
+    /// left unread (SystemCertificateStore) and, here, holding nothing that could vouch for the server.
+    /// pods/exec is a WebSocket, with TLS set up apart from the API client's.
+    /// </summary>
+    [RequiresCrdsTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_exec_hook_for_another_container_runs_through_pods_exec_and_postRestore_sees_the_outcome(bool asProcess)
     {
         await using var rig = await ClusterRig.StartAsync();
         rig.Server.Put("""
@@ -56,7 +63,12 @@ public sealed class ClusterHookTests
         SessionWithHooks(rig, """
             "postRestore":{"containerName":"app","exec":{"command":["/bin/sh","-c","echo '{{ .Name }} {{ .Hostname }} {{ .Status.Phase }}' > MARKER"]}}
             """.Replace("MARKER", marker, StringComparison.Ordinal));
-        var result = await rig.RestoreAsync("app-0", Path.Combine(rig.Repository.Root, "restored"), session: "hooked");
+        var target = Path.Combine(rig.Repository.Root, "restored");
+        var emptyStore = Path.Combine(rig.Repository.Root, "empty-system-store.pem");
+        File.WriteAllText(emptyStore, "");
+        var result = asProcess
+            ? await rig.RestoreAsProcessAsync("app-0", target, new Dictionary<string, string> { ["SSL_CERT_FILE"] = emptyStore, ["SSL_CERT_DIR"] = emptyStore }, session: "hooked")
+            : await rig.RestoreAsync("app-0", target, session: "hooked");
 
         Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
         Assert.Equal("hooked host-0 Succeeded", File.ReadAllText(marker).Trim());

@@ -87,15 +87,33 @@ internal sealed class ClusterRig : IAsyncDisposable
 
     /// <summary>Runs the executor in-process as pod <paramref name="podName"/>, restoring under <paramref name="target"/>.</summary>
     public Task<CliResult> RestoreAsync(string podName, string target, string session = "app-restore", string? kubeconfig = null, params string[] extra) =>
-        CliHarness.RunAsync(
-            new Dictionary<string, string>
-            {
-                ["PATH"] = $"{WrapperDirectory}:{Environment.GetEnvironmentVariable("PATH")}",
-                ["POD_NAME"] = podName,
-                ["POD_NAMESPACE"] = Namespace,
-            },
-            ["restore", "--restoresession", session, "--kubeconfig", kubeconfig ?? Kubeconfig, "--target-dir", target,
-             "--scratch-dir", Path.Combine(Repository.Root, "scratch-" + podName), "--log-format", "text", .. extra]);
+        CliHarness.RunAsync(PodEnvironment(podName), RestoreArguments(podName, target, session, kubeconfig, extra));
+
+    /// <summary>
+    /// The same as a separate process (the published binary under scripts/test.sh), for what only a
+    /// real process does (process-wide TLS state, signals), with <paramref name="environment"/> added.
+    /// </summary>
+    public Task<CliResult> RestoreAsProcessAsync(string podName, string target, IReadOnlyDictionary<string, string> environment, string session = "app-restore") =>
+        ExecutorProcess.RunAsync(RestoreArguments(podName, target, session, kubeconfig: null, extra: []), WithPodEnvironment(podName, environment));
+
+    private Dictionary<string, string> WithPodEnvironment(string podName, IReadOnlyDictionary<string, string> environment)
+    {
+        var merged = PodEnvironment(podName);
+        foreach (var (name, value) in environment)
+            merged[name] = value;
+        return merged;
+    }
+
+    private Dictionary<string, string> PodEnvironment(string podName) => new()
+    {
+        ["PATH"] = $"{WrapperDirectory}:{Environment.GetEnvironmentVariable("PATH")}",
+        ["POD_NAME"] = podName,
+        ["POD_NAMESPACE"] = Namespace,
+    };
+
+    private string[] RestoreArguments(string podName, string target, string session, string? kubeconfig, string[] extra) =>
+        ["restore", "--restoresession", session, "--kubeconfig", kubeconfig ?? Kubeconfig, "--target-dir", target,
+         "--scratch-dir", Path.Combine(Repository.Root, "scratch-" + podName), "--log-format", "text", .. extra];
 
     public string RestoredData(string target) => Path.Combine(target, DataPath.TrimStart('/'));
 
