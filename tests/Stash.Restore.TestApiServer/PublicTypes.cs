@@ -12,6 +12,12 @@ public sealed record TestApiServerOptions
     /// if that does not exist either, only the built-in core types are served.
     /// </summary>
     public string? CrdDirectory { get; init; }
+
+    /// <summary>
+    /// Issue the server's certificate from an intermediate CA (sent with it in the handshake)
+    /// instead of from the root; <see cref="TestApiServer.IntermediateCaCertificatePem"/> is then set.
+    /// </summary>
+    public bool IssueFromIntermediateCa { get; init; }
 }
 
 /// <summary>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -52,6 +53,9 @@ public sealed class TestApiServer : IAsyncDisposable
     /// <summary>The CA that signed the server certificate, PEM.</summary>
     public string CaCertificatePem => _certificates.CaPem;
 
+    /// <summary>The CA that issued the server's certificate, when <see cref="TestApiServerOptions.IssueFromIntermediateCa"/>; else null.</summary>
+    public string? IntermediateCaCertificatePem => _certificates.Intermediate is { } intermediate ? intermediate.ExportCertificatePem() + "\n" : null;
+
     /// <summary>The CA certificate, for <c>HttpClientHandler</c> custom trust.</summary>
     public System.Security.Cryptography.X509Certificates.X509Certificate2 CaCertificate => _certificates.Ca;
 
@@ -86,7 +90,7 @@ public sealed class TestApiServer : IAsyncDisposable
         if (crdDirectory is not null && !Directory.Exists(crdDirectory))
             throw new DirectoryNotFoundException($"CRD directory '{crdDirectory}' does not exist");
         var catalog = ResourceCatalog.Create(crdDirectory);
-        var certificates = Certificates.Generate();
+        var certificates = Certificates.Generate(options.IssueFromIntermediateCa);
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.WebHost.UseKestrelCore();
@@ -109,6 +113,8 @@ public sealed class TestApiServer : IAsyncDisposable
                 listen.UseHttps(https =>
                 {
                     https.ServerCertificate = certificates.Server;
+                    if (certificates.Intermediate is { } intermediate)
+                        https.ServerCertificateChain = new X509Certificate2Collection(intermediate);
                     https.HandshakeTimeout = TimeSpan.FromMinutes(2);
                 });
             });

@@ -303,6 +303,9 @@ internal sealed class KubernetesApi(k8s.Kubernetes client, KubernetesClientConfi
 
     private static string DescribeNetworkError(HttpRequestException e)
     {
+        // The refusal of the server's certificate says it all, without .NET's "see inner exception".
+        if (e.InnerException is ApiServerNotTrustedException refused)
+            return refused.Message;
         // The innermost message is the one that says "Connection refused" or names the TLS problem.
         var messages = new List<string>();
         for (Exception? current = e; current is not null; current = current.InnerException)

@@ -42,9 +42,14 @@ internal sealed class KubernetesClient : IDisposable
         var handlers = configuration.Token is { } token
             ? new DelegatingHandler[] { _retry, new BearerTokenHandler(token, masker) }
             : [_retry];
-        _client = new k8s.Kubernetes(ToLibrary(configuration, options), handlers)
+        // With the cluster's CA given, the server is checked against that CA alone, as kubectl does
+        // (client-go's root pool is the CA, not the system store), on both transports.
+        var trust = configuration.CertificateAuthorities is { Count: > 0 } authorities && !configuration.InsecureSkipTlsVerify
+            ? new ClusterServerTrust(authorities, configuration.Source)
+            : null;
+        _client = new k8s.Kubernetes(ToLibrary(configuration, options, trust), handlers)
         {
-            CreateWebSocketBuilder = () => new StatusReportingWebSocketBuilder(),
+            CreateWebSocketBuilder = () => new StatusReportingWebSocketBuilder(trust),
         };
         _api = api = new KubernetesApi(_client, configuration, masker);
         PodExec = new KubernetesPodExec(_client, _api);
@@ -114,29 +119,19 @@ internal sealed class KubernetesClient : IDisposable
 
     public void Dispose() => _client.Dispose();
 
-    /// <summary>Trusts exactly <paramref name="authorities"/>; no revocation look-up (a cluster CA publishes none, and the pod may not reach one).</summary>
-    private static X509ChainPolicy CustomRootPolicy(X509Certificate2Collection authorities)
-    {
-        var policy = new X509ChainPolicy
-        {
-            TrustMode = X509ChainTrustMode.CustomRootTrust,
-            RevocationMode = X509RevocationMode.NoCheck,
-        };
-        policy.CustomTrustStore.AddRange(authorities);
-        return policy;
-    }
-
     /// <summary>
     /// The library's configuration: server and TLS only. Credentials are not handed over (the
     /// token travels through <see cref="BearerTokenHandler"/>, which the library lacks for token
     /// files), and JSON goes through source-generated contexts only.
     /// </summary>
-    private static LibraryConfiguration ToLibrary(KubernetesClientConfiguration configuration, KubernetesRetryOptions options)
+    private static LibraryConfiguration ToLibrary(KubernetesClientConfiguration configuration, KubernetesRetryOptions options, ClusterServerTrust? trust)
     {
         var library = new LibraryConfiguration
         {
             Host = configuration.Server.AbsoluteUri,
-            SslCaCerts = configuration.CertificateAuthorities,
+            // With a CA, the server is checked by ClusterServerTrust alone; the library's own check of
+            // SslCaCerts, installed over anything set here, would refuse a kubeconfig naming an intermediate CA.
+            SslCaCerts = trust is null ? configuration.CertificateAuthorities : null,
             SkipTlsVerify = configuration.InsecureSkipTlsVerify,
             UserAgent = UserAgent,
             // HTTP/1.1 as before: one request per connection attempt keeps retries and faults simple to reason about.
@@ -152,11 +147,11 @@ internal sealed class KubernetesClient : IDisposable
                 return;
             if (configuration.ClientCertificate is { } certificate)
                 (sockets.SslOptions.ClientCertificates ??= new X509CertificateCollection()).Add(certificate);
-            // With the cluster's CA given, the chain is built against that CA alone, as kubectl does
-            // (client-go's root pool is the CA, not the system store): a server certificate that only
-            // the system store trusts is refused, as one signed by neither is.
-            if (configuration.CertificateAuthorities is { Count: > 0 } authorities && !configuration.InsecureSkipTlsVerify)
-                sockets.SslOptions.CertificateChainPolicy = CustomRootPolicy(authorities);
+            if (trust is not null)
+            {
+                sockets.SslOptions.CertificateChainPolicy = trust.ChainPolicy();
+                sockets.SslOptions.RemoteCertificateValidationCallback = trust.Validate;
+            }
         };
         return library;
     }

@@ -88,6 +88,8 @@ internal static class KubernetesRetryClassifier
     {
         // The attempt timed out (the outer budget throws OperationCanceledException instead).
         TimeoutRejectedException => safety != RequestSafety.NotIdempotent,
+        // A refused certificate stays refused.
+        HttpRequestException { InnerException: ApiServerNotTrustedException } => false,
         HttpRequestException http => safety != RequestSafety.NotIdempotent || SurelyNotSent(http),
         IOException => safety != RequestSafety.NotIdempotent,
         _ => false,

@@ -187,10 +187,20 @@ internal sealed class KubernetesPodExec(k8s.Kubernetes client, KubernetesApi api
 /// </summary>
 internal sealed class StatusReportingWebSocketBuilder : k8s.WebSocketBuilder
 {
-    public StatusReportingWebSocketBuilder() => Options.CollectHttpResponseDetails = true;
+    private readonly ClusterServerTrust? _trust;
+
+    /// <param name="trust">The API client's check of the server, for the WebSocket's own TLS; null when the library's stands (no CA, or insecure-skip-tls-verify).</param>
+    public StatusReportingWebSocketBuilder(ClusterServerTrust? trust)
+    {
+        _trust = trust;
+        Options.CollectHttpResponseDetails = true;
+    }
 
     public override async Task<WebSocket> BuildAndConnectAsync(Uri uri, CancellationToken cancellationToken)
     {
+        // Here, after the library has set its own check (ExpectServerCertificate).
+        if (_trust is not null)
+            Options.RemoteCertificateValidationCallback = _trust.Validate;
         try
         {
             return await base.BuildAndConnectAsync(uri, cancellationToken).ConfigureAwait(false);

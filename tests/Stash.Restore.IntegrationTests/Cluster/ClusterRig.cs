@@ -42,7 +42,8 @@ internal sealed class ClusterRig : IAsyncDisposable
 
     public int ResticRestoreCalls => File.Exists(CallLog) ? File.ReadAllLines(CallLog).Count(l => l.StartsWith("restore ", StringComparison.Ordinal)) : 0;
 
-    public static async Task<ClusterRig> StartAsync(string targetKind = "Deployment")
+    /// <param name="serverOptions">How the test API server runs (e.g. its certificate from an intermediate CA).</param>
+    public static async Task<ClusterRig> StartAsync(string targetKind = "Deployment", TestApiServer.TestApiServerOptions? serverOptions = null)
     {
         var repository = await TestRepository.CreateAsync();
         var dataPath = Path.Combine(repository.Root, "data");
@@ -52,7 +53,7 @@ internal sealed class ClusterRig : IAsyncDisposable
         await repository.BackupAsync("host-0", DateTimeOffset.UtcNow.AddMinutes(-5), dataPath);
         Directory.Delete(dataPath, recursive: true);
 
-        var server = await TestApiServer.TestApiServer.StartAsync();
+        var server = await TestApiServer.TestApiServer.StartAsync(serverOptions);
         var rig = new ClusterRig(server, repository, dataPath, original);
         server.Put($$$$"""
             {"apiVersion":"v1","kind":"Secret","metadata":{"name":"repo-secret","namespace":"{{{{Namespace}}}}"},
