@@ -8,7 +8,7 @@ namespace Stash.Restore.Core.Kubernetes;
 /// The API server's certificate, checked as kubectl (client-go) checks it. The certificates the
 /// credentials name (kubeconfig <c>certificate-authority(-data)</c>, the service account's
 /// <c>ca.crt</c>) are the only trust anchors, and each of them is one: a self-signed root or an
-/// intermediate CA. The host name must match.
+/// intermediate CA. The host name must match, or the kubeconfig's <c>tls-server-name</c> when it sets one.
 /// </summary>
 /// <remarks>
 /// .NET's custom-root trust takes only self-signed certificates as anchors. A kubeconfig naming the
@@ -26,11 +26,14 @@ internal sealed class ClusterServerTrust
 
     private readonly X509Certificate2Collection _authorities;
     private readonly string _source;
+    private readonly string? _serverName;
 
     /// <param name="authorities">The CA bundle the credentials name.</param>
     /// <param name="source">Where they come from, for messages (<see cref="KubernetesClientConfiguration.Source"/>).</param>
-    public ClusterServerTrust(X509Certificate2Collection authorities, string source)
+    /// <param name="serverName">The kubeconfig's <c>tls-server-name</c>, checked in the certificate instead of the host connected to; null: the host.</param>
+    public ClusterServerTrust(X509Certificate2Collection authorities, string source, string? serverName = null)
     {
+        _serverName = serverName;
         ArgumentNullException.ThrowIfNull(authorities);
         if (authorities.Count == 0)
             throw new ArgumentException("no certificate authority given", nameof(authorities));
@@ -59,8 +62,17 @@ internal sealed class ClusterServerTrust
         if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
             throw Refused("the server sent no certificate");
         var server = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
+        if (_serverName is not null)
+        {
+            // The handshake checked the host it connected to (pods/exec's WebSocket cannot be told another name).
+            if (!server.MatchesHostname(_serverName))
+                throw Refused($"its certificate ({server.Subject}) is not issued for {_serverName} (the kubeconfig's tls-server-name)");
+            errors &= ~SslPolicyErrors.RemoteCertificateNameMismatch;
+        }
+        else if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
+        {
             throw Refused($"its certificate ({server.Subject}) is not issued for {TargetHost(sender)}");
+        }
         if (errors == SslPolicyErrors.None)
             return true;
         return ReachesAnAuthority(server, chain) ?? throw Refused(

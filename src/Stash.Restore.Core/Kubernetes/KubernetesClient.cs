@@ -45,7 +45,7 @@ internal sealed class KubernetesClient : IDisposable
         // With the cluster's CA given, the server is checked against that CA alone, as kubectl does
         // (client-go's root pool is the CA, not the system store), on both transports.
         var trust = configuration.CertificateAuthorities is { Count: > 0 } authorities && !configuration.InsecureSkipTlsVerify
-            ? new ClusterServerTrust(authorities, configuration.Source)
+            ? new ClusterServerTrust(authorities, configuration.Source, configuration.TlsServerName)
             : null;
         _client = new k8s.Kubernetes(ToLibrary(configuration, options, trust), handlers)
         {
@@ -133,6 +133,7 @@ internal sealed class KubernetesClient : IDisposable
             // SslCaCerts, installed over anything set here, would refuse a kubeconfig naming an intermediate CA.
             SslCaCerts = trust is null ? configuration.CertificateAuthorities : null,
             SkipTlsVerify = configuration.InsecureSkipTlsVerify,
+            TlsServerName = configuration.TlsServerName,
             UserAgent = UserAgent,
             // HTTP/1.1 as before: one request per connection attempt keeps retries and faults simple to reason about.
             DisableHttp2 = true,

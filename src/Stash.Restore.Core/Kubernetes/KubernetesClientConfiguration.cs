@@ -24,6 +24,9 @@ internal sealed record KubernetesClientConfiguration
 
     public bool InsecureSkipTlsVerify { get; init; }
 
+    /// <summary>The kubeconfig's <c>tls-server-name</c>: the name sent in the handshake and checked in the certificate instead of the server's host.</summary>
+    public string? TlsServerName { get; init; }
+
     /// <summary>
     /// The server's certificate is checked against the system trust store: TLS with neither a CA
     /// of its own nor insecure-skip-tls-verify.

@@ -198,6 +198,7 @@ internal static class KubernetesConfigLoader
             Namespace = string.IsNullOrEmpty(library.Namespace) ? null : library.Namespace,
             CertificateAuthorities = authorities,
             InsecureSkipTlsVerify = library.SkipTlsVerify,
+            TlsServerName = string.IsNullOrWhiteSpace(library.TlsServerName) ? null : library.TlsServerName.Trim(),
             Token = token,
             ClientCertificate = LoadClientCertificate(library, path, userName),
             Source = $"kubeconfig '{path}' (context '{contextName}', user '{userName}')",

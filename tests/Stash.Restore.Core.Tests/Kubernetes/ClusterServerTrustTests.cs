@@ -94,6 +94,22 @@ public sealed class ClusterServerTrustTests : IDisposable
     }
 
     [Fact]
+    public void With_a_tls_server_name_the_certificate_must_carry_that_name_whatever_host_was_connected_to()
+    {
+        var named = new ClusterServerTrust(new X509Certificate2Collection(_root.Certificate), Source, serverName: "kubernetes.default.svc");
+        var other = new ClusterServerTrust(new X509Certificate2Collection(_root.Certificate), Source, serverName: "api.example.com");
+        using var chain = new X509Chain { ChainPolicy = named.ChainPolicy() };
+        chain.ChainPolicy.ExtraStore.Add(_intermediate.Certificate);
+        Assert.True(chain.Build(_server));
+        // Connected to 10.0.0.1, which the certificate does not name: the handshake reports a mismatch.
+        const SslPolicyErrors connectedByAddress = SslPolicyErrors.RemoteCertificateNameMismatch;
+
+        Assert.True(named.Validate(new object(), _server, chain, connectedByAddress));
+        var refused = Assert.Throws<ApiServerNotTrustedException>(() => other.Validate(new object(), _server, chain, SslPolicyErrors.None));
+        Assert.Equal("the API server is not trusted: its certificate (CN=kube-apiserver) is not issued for api.example.com (the kubeconfig's tls-server-name)", refused.Message);
+    }
+
+    [Fact]
     public void No_certificate_is_refused()
     {
         var trust = new ClusterServerTrust(new X509Certificate2Collection(_root.Certificate), Source);

@@ -73,6 +73,35 @@ public sealed class ClusterTrustTests
         Assert.Contains(rig.Server.Requests, r => r.PathAndQuery.StartsWith("/api/v1/namespaces/demo/pods/app-0/exec", StringComparison.Ordinal));
     }
 
+    /// <summary>The kubeconfig's tls-server-name is the name the certificate must carry, as kubectl reads it.</summary>
+    [RequiresCrdsTheory]
+    [InlineData("localhost", true)]
+    [InlineData("kubernetes.default.svc", false)]
+    public async Task The_certificate_is_checked_for_the_kubeconfigs_tls_server_name(string serverName, bool trusted)
+    {
+        await using var rig = await ClusterRig.StartAsync();
+        var lines = File.ReadAllLines(rig.Kubeconfig).ToList();
+        var caLine = lines.FindIndex(line => line.TrimStart().StartsWith("certificate-authority-data:", StringComparison.Ordinal));
+        lines.Insert(caLine + 1, lines[caLine][..lines[caLine].IndexOf('c', StringComparison.Ordinal)] + "tls-server-name: " + serverName);
+        var kubeconfig = Path.Combine(rig.Repository.Root, "kubeconfig-tls-server-name");
+        File.WriteAllLines(kubeconfig, lines);
+        var emptyStore = Path.Combine(rig.Repository.Root, "empty-system-store.pem");
+        await File.WriteAllTextAsync(emptyStore, "");
+
+        var result = await ExecutorProcess.RunAsync(DryRun(rig, kubeconfig), Environment(rig, emptyStore));
+
+        if (trusted)
+        {
+            Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
+            Assert.Contains("Dry run for RestoreSession demo/app-restore", result.Output, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Equal(ExitCodes.DependencyUnavailable, result.ExitCode);
+            Assert.Contains($"the API server is not trusted: its certificate (CN=kube-apiserver) is not issued for {serverName} (the kubeconfig's tls-server-name)", result.Error, StringComparison.Ordinal);
+        }
+    }
+
     [RequiresCrdsFact]
     public async Task The_kubeconfig_CA_alone_is_enough_with_an_empty_system_store()
     {
