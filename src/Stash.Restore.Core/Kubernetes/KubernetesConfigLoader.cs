@@ -13,8 +13,8 @@ namespace Stash.Restore.Core.Kubernetes;
 
 /// <summary>
 /// Reads cluster access the way client-go's <c>BuildConfigFromFlags</c> does for Stash:
-/// an explicit --kubeconfig wins; else the in-cluster service account; else the first
-/// existing file of <c>KUBECONFIG</c>, else <c>~/.kube/config</c>; --master overrides the server.
+/// an explicit --kubeconfig wins; else the in-cluster service account; else the existing
+/// files of <c>KUBECONFIG</c>, merged as kubectl merges them, else <c>~/.kube/config</c>; --master overrides the server.
 /// Kubeconfig files are read by KubernetesClient.Aot (contexts, certificate files, exec
 /// credential plugins); what it lacks (<c>tokenFile</c>, a clear refusal of <c>auth-provider</c>)
 /// is added here. The in-cluster case is built here because the library reads the process
@@ -44,9 +44,9 @@ internal static class KubernetesConfigLoader
         if (IsInCluster(request))
             return InCluster(request.Environment, request.ServiceAccountDirectory, timeProvider);
 
-        var kubeconfig = FindKubeconfig(request.Environment);
-        if (kubeconfig is not null)
-            return FromKubeconfig(kubeconfig, request.Context, timeProvider, logger);
+        var kubeconfigs = FindKubeconfigs(request.Environment);
+        if (kubeconfigs.Count > 0)
+            return FromKubeconfigs(kubeconfigs, request.Context, timeProvider, logger);
 
         if (!string.IsNullOrWhiteSpace(request.Master))
         {
@@ -97,29 +97,76 @@ internal static class KubernetesConfigLoader
         };
     }
 
-    /// <summary>The first existing file of KUBECONFIG (':'-separated), else ~/.kube/config, else null.</summary>
-    public static string? FindKubeconfig(IReadOnlyDictionary<string, string> environment)
+    /// <summary>The existing files of KUBECONFIG (':'-separated), in order, else ~/.kube/config; empty when there is none.</summary>
+    public static IReadOnlyList<string> FindKubeconfigs(IReadOnlyDictionary<string, string> environment)
     {
         var list = Get(environment, "KUBECONFIG");
         if (!string.IsNullOrEmpty(list))
         {
-            foreach (var candidate in list.Split(':', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            {
-                if (File.Exists(candidate))
-                    return candidate;
-            }
+            var existing = list.Split(':', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Where(File.Exists).Distinct(StringComparer.Ordinal).ToList();
+            if (existing.Count > 0)
+                return existing;
         }
         var home = Get(environment, "HOME");
         if (string.IsNullOrEmpty(home))
-            return null;
+            return [];
         var defaultPath = Path.Combine(home, ".kube", "config");
-        return File.Exists(defaultPath) ? defaultPath : null;
+        return File.Exists(defaultPath) ? [defaultPath] : [];
+    }
+
+    /// <summary>
+    /// Several kubeconfig files (KUBECONFIG) read as kubectl merges them: each context, cluster and
+    /// user from the first file that names it, the current-context from the first file that sets
+    /// one. Relative paths stay relative to the file they are written in.
+    /// </summary>
+    public static KubernetesClientConfiguration FromKubeconfigs(IReadOnlyList<string> paths, string? contextName, TimeProvider timeProvider, ILogger logger)
+    {
+        if (paths.Count == 1)
+            return FromKubeconfig(paths[0], contextName, timeProvider, logger);
+        var models = paths.Select(LoadModel).ToList();
+        // The library resolves a relative path against the model's one file name: make each file's own absolute first.
+        for (var i = 0; i < models.Count; i++)
+            AnchorRelativePaths(models[i], Path.GetDirectoryName(Path.GetFullPath(paths[i]))!);
+        var merged = new K8SConfiguration
+        {
+            FileName = Path.GetFullPath(paths[0]),
+            CurrentContext = models.Select(m => m.CurrentContext).FirstOrDefault(c => !string.IsNullOrEmpty(c)),
+            Contexts = models.SelectMany(m => m.Contexts ?? []).DistinctBy(c => c.Name).ToList(),
+            Clusters = models.SelectMany(m => m.Clusters ?? []).DistinctBy(c => c.Name).ToList(),
+            Users = models.SelectMany(m => m.Users ?? []).DistinctBy(u => u.Name).ToList(),
+        };
+        string FileOfUser(string user) => paths[models.FindIndex(m => m.Users?.Any(u => u.Name == user) == true)];
+        return FromModel(merged, string.Join(':', paths), FileOfUser, contextName, timeProvider, logger);
+    }
+
+    private static void AnchorRelativePaths(K8SConfiguration model, string directory)
+    {
+        string? Anchored(string? path) => string.IsNullOrEmpty(path) || Path.IsPathRooted(path) ? path : Path.Combine(directory, path);
+        foreach (var cluster in model.Clusters ?? [])
+        {
+            if (cluster.ClusterEndpoint is { } endpoint)
+                endpoint.CertificateAuthority = Anchored(endpoint.CertificateAuthority);
+        }
+        foreach (var user in model.Users ?? [])
+        {
+            if (user.UserCredentials is { } credentials)
+            {
+                credentials.ClientCertificate = Anchored(credentials.ClientCertificate);
+                credentials.ClientKey = Anchored(credentials.ClientKey);
+            }
+        }
     }
 
     /// <summary>Reads a kubeconfig with KubernetesClient.Aot: the current (or named) context's cluster and user.</summary>
-    public static KubernetesClientConfiguration FromKubeconfig(string path, string? contextName, TimeProvider timeProvider, ILogger logger)
+    public static KubernetesClientConfiguration FromKubeconfig(string path, string? contextName, TimeProvider timeProvider, ILogger logger) =>
+        FromModel(LoadModel(path), path, _ => path, contextName, timeProvider, logger);
+
+    /// <param name="path">The file, or the files joined with ':', as messages name them.</param>
+    /// <param name="fileOfUser">The file that defines a user: its tokenFile is read there and resolved next to it.</param>
+    private static KubernetesClientConfiguration FromModel(
+        K8SConfiguration model, string path, Func<string, string> fileOfUser, string? contextName, TimeProvider timeProvider, ILogger logger)
     {
-        var model = LoadModel(path);
         contextName = string.IsNullOrEmpty(contextName) ? model.CurrentContext : contextName;
         if (string.IsNullOrEmpty(contextName))
             throw new InvalidInputException($"kubeconfig '{path}': no current-context set and no context named");
@@ -141,7 +188,7 @@ internal static class KubernetesConfigLoader
             var credentials = user.UserCredentials;
             if (credentials.AuthProvider is { } provider)
                 throw new InvalidInputException($"kubeconfig '{path}' user '{userName}': auth-provider '{provider.Name}' is not supported; use an exec credential plugin, a token, tokenFile or client certificate");
-            tokenFile = string.IsNullOrEmpty(credentials.Token) ? ReadTokenFileField(path, userName) : null;
+            tokenFile = string.IsNullOrEmpty(credentials.Token) ? ReadTokenFileField(fileOfUser(userName), userName) : null;
             var hasCertificatePart = !string.IsNullOrEmpty(credentials.ClientCertificateData ?? credentials.ClientCertificate);
             var hasKeyPart = !string.IsNullOrEmpty(credentials.ClientKeyData ?? credentials.ClientKey);
             // The library would silently ignore half a pair and then find no credentials at all.
@@ -184,7 +231,7 @@ internal static class KubernetesConfigLoader
         BearerTokenSource? token = null;
         if (tokenFile is not null)
         {
-            token = BearerTokenSource.FromFile(ResolveNextTo(path, tokenFile), timeProvider);
+            token = BearerTokenSource.FromFile(ResolveNextTo(fileOfUser(userName!), tokenFile), timeProvider);
             _ = token.GetToken();
         }
         else if (library.TokenProvider is { } plugin && !string.IsNullOrEmpty(library.AccessToken))

@@ -245,6 +245,61 @@ public sealed class KubernetesConfigLoaderTests : IDisposable
         Assert.Contains(Path.Combine(home, ".kube", "config"), fromHome.Source);
     }
 
+    /// <summary>
+    /// KUBECONFIG with several files, as kubectl reads it: the current-context from the first file
+    /// that sets one, each context, cluster and user from the first file naming it, and relative
+    /// paths (CA file, tokenFile) next to the file they are written in.
+    /// </summary>
+    [Fact]
+    public void Several_KUBECONFIG_files_are_merged_as_kubectl_merges_them()
+    {
+        using var ca = TestCertificates.CreateCa("team-ca");
+        _temp.Write("team/certs/ca.pem", ca.ExportCertificatePem());
+        _temp.Write("team/token.txt", "team-token-4242\n");
+        var personal = _temp.Write("home/config", """
+            current-context: team
+            clusters:
+            - name: shared
+              cluster: {server: "https://first.example:6443", insecure-skip-tls-verify: true}
+            contexts:
+            - name: mine
+              context: {cluster: shared, user: me}
+            users:
+            - name: me
+              user: {token: my-token-1111}
+            """);
+        var team = _temp.Write("team/config", """
+            current-context: mine
+            clusters:
+            - name: shared
+              cluster: {server: "https://second.example:6443"}
+            - name: team-cluster
+              cluster: {server: "https://team.example:6443", certificate-authority: certs/ca.pem}
+            contexts:
+            - name: team
+              context: {cluster: team-cluster, user: team-user, namespace: team-ns}
+            - name: mine
+              context: {cluster: team-cluster, user: team-user}
+            users:
+            - name: team-user
+              user: {tokenFile: token.txt}
+            """);
+
+        var merged = Load(new() { ["KUBECONFIG"] = $"{personal}:{team}" });
+        var mine = Load(new() { ["KUBECONFIG"] = $"{personal}:{team}" }, context: "mine");
+
+        // current-context "team" from the first file; the context, cluster and user from the second.
+        Assert.Equal(new Uri("https://team.example:6443"), merged.Server);
+        Assert.Equal("team-ns", merged.Namespace);
+        Assert.Equal("CN=team-ca", Assert.Single(merged.CertificateAuthorities!).Subject);
+        Assert.Equal("team-token-4242", merged.Token!.GetToken());
+        Assert.Equal(Path.Combine(_temp.Path, "team", "token.txt"), merged.Token.FilePath);
+        Assert.Equal($"kubeconfig '{personal}:{team}' (context 'team', user 'team-user')", merged.Source);
+        // "mine" and the cluster "shared" are the first file's, though the second names them too.
+        Assert.Equal(new Uri("https://first.example:6443"), mine.Server);
+        Assert.Equal("my-token-1111", mine.Token!.GetToken());
+    }
+
     [Fact]
     public void Explicit_kubeconfig_wins_over_the_service_account()
     {
