@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
 namespace Stash.Restore.Cli;
@@ -22,7 +23,10 @@ internal static partial class SystemCertificateStore
 {
     private static readonly string[] Variables = ["SSL_CERT_FILE", "SSL_CERT_DIR"];
 
-    /// <summary>Call before the process's first TLS handshake; later it changes nothing.</summary>
+    /// <summary>
+    /// Call before the process's first TLS handshake; later it changes nothing. Only a saving: if
+    /// the read fails, the handshake reads the store itself, as it would have anyway.
+    /// </summary>
     public static void LeaveUnread()
     {
         var original = Variables.ToDictionary(name => name, name => Marshal.PtrToStringUTF8(GetEnv(name)), StringComparer.Ordinal);
@@ -33,6 +37,10 @@ internal static partial class SystemCertificateStore
             using var roots = new X509Store(StoreName.Root, StoreLocation.LocalMachine);
             roots.Open(OpenFlags.ReadOnly);
             _ = roots.Certificates.Count; // the one read, from nowhere
+        }
+        catch (CryptographicException)
+        {
+            // Nothing lost but the saving.
         }
         finally
         {

@@ -33,12 +33,12 @@ internal sealed class ClusterServerTrust
     /// <param name="serverName">The kubeconfig's <c>tls-server-name</c>, checked in the certificate instead of the host connected to; null: the host.</param>
     public ClusterServerTrust(X509Certificate2Collection authorities, string source, string? serverName = null)
     {
-        _serverName = serverName;
         ArgumentNullException.ThrowIfNull(authorities);
         if (authorities.Count == 0)
             throw new ArgumentException("no certificate authority given", nameof(authorities));
         _authorities = authorities;
         _source = source;
+        _serverName = serverName;
     }
 
     /// <summary>The chain the TLS handshake builds: the self-signed authorities as roots, the others as intermediates.</summary>
