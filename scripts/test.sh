@@ -35,4 +35,9 @@ awk '
   # a test host that crashed or hung counts as a failure, whatever ran before it
   /^Test Run Aborted/     { f += 1 }
   END { printf "tests: %d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+# CI shows only the end of this output: repeat each failed test with the start of its message here.
+awk '
+  /^  Failed [^ ]/ { shown = 0; printing = 1; print "FAILED:" substr($0, 9); next }
+  /^  (Passed|Skipped) [^ ]/ || /^\[xUnit/ || /^Test Run/ || /^Results File/ { printing = 0 }
+  printing && shown < 25 { print "  " $0; shown++ }' "$log"
 exit "$code"
