@@ -75,12 +75,13 @@ internal sealed class ClusterServerTrust
         }
         if (errors == SslPolicyErrors.None)
             return true;
-        return ReachesAnAuthority(server, chain) ?? throw Refused(
+        // Returned, not a constant true after the throw: CA5359 takes a callback that ends in "return true" for one that accepts anything.
+        return ReachesAnAuthority(server, chain) ? true : throw Refused(
             $"its certificate ({server.Subject}, issued by {server.Issuer}) does not chain to the CA that {_source} names{Faults(chain)}; only that CA is trusted for the API server, as kubectl trusts it");
     }
 
-    /// <summary>True when the server's path reaches a named certificate with no other fault; null otherwise.</summary>
-    private bool? ReachesAnAuthority(X509Certificate2 server, X509Chain? presented)
+    /// <summary>Whether the server's path reaches a named certificate with no other fault on the way.</summary>
+    private bool ReachesAnAuthority(X509Certificate2 server, X509Chain? presented)
     {
         using var chain = new X509Chain { ChainPolicy = ChainPolicy() };
         chain.ChainPolicy.VerificationFlags = X509VerificationFlags.AllowUnknownCertificateAuthority;
@@ -98,11 +99,11 @@ internal sealed class ClusterServerTrust
             foreach (var element in chain.ChainElements)
             {
                 if (element.ChainElementStatus.Any(s => (s.Status & ~(X509ChainStatusFlags.UntrustedRoot | X509ChainStatusFlags.PartialChain)) != 0))
-                    return null;
+                    return false;
                 if (IsAuthority(element.Certificate))
                     return true;
             }
-            return null;
+            return false;
         }
         finally
         {
@@ -127,4 +128,16 @@ internal sealed class ClusterServerTrust
 }
 
 /// <summary>The API server's certificate was refused (<see cref="ClusterServerTrust"/>); never worth retrying.</summary>
-internal sealed class ApiServerNotTrustedException(string message) : Exception(message);
+internal sealed class ApiServerNotTrustedException(string message) : Exception(message)
+{
+    /// <summary>The refusal somewhere under <paramref name="e"/>: HTTPS and the WebSocket's handshake wrap it in their own errors.</summary>
+    public static ApiServerNotTrustedException? FoundIn(Exception e)
+    {
+        for (Exception? current = e; current is not null; current = current.InnerException)
+        {
+            if (current is ApiServerNotTrustedException refused)
+                return refused;
+        }
+        return null;
+    }
+}

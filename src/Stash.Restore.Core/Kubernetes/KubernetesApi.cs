@@ -259,7 +259,7 @@ internal sealed class KubernetesApi(k8s.Kubernetes client, KubernetesClientConfi
         }
         catch (WebSocketException e)
         {
-            throw KubernetesErrors.Unreachable(target, configuration.Server, Scrub(Refusal(e)?.Message ?? e.Message), null);
+            throw KubernetesErrors.Unreachable(target, configuration.Server, Scrub(ApiServerNotTrustedException.FoundIn(e)?.Message ?? e.Message), null);
         }
         catch (JsonException e)
         {
@@ -301,21 +301,10 @@ internal sealed class KubernetesApi(k8s.Kubernetes client, KubernetesClientConfi
         }
     }
 
-    /// <summary>The refusal of the server's certificate somewhere under <paramref name="e"/> (HTTPS or the WebSocket's handshake), if any.</summary>
-    private static ApiServerNotTrustedException? Refusal(Exception e)
-    {
-        for (Exception? current = e; current is not null; current = current.InnerException)
-        {
-            if (current is ApiServerNotTrustedException refused)
-                return refused;
-        }
-        return null;
-    }
-
     private static string DescribeNetworkError(HttpRequestException e)
     {
         // The refusal of the server's certificate says it all, without .NET's "see inner exception".
-        if (Refusal(e) is { } refused)
+        if (ApiServerNotTrustedException.FoundIn(e) is { } refused)
             return refused.Message;
         // The innermost message is the one that says "Connection refused" or names the TLS problem.
         var messages = new List<string>();

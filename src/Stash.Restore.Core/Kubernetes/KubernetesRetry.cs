@@ -88,8 +88,8 @@ internal static class KubernetesRetryClassifier
     {
         // The attempt timed out (the outer budget throws OperationCanceledException instead).
         TimeoutRejectedException => safety != RequestSafety.NotIdempotent,
-        // A refused certificate stays refused.
-        HttpRequestException { InnerException: ApiServerNotTrustedException } => false,
+        // A refused certificate stays refused, however deep the handshake wrapped the refusal.
+        HttpRequestException http when ApiServerNotTrustedException.FoundIn(http) is not null => false,
         HttpRequestException http => safety != RequestSafety.NotIdempotent || SurelyNotSent(http),
         IOException => safety != RequestSafety.NotIdempotent,
         _ => false,

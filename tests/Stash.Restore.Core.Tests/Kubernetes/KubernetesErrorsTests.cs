@@ -176,6 +176,23 @@ public sealed class KubernetesErrorsTests
     }
 
     [Fact]
+    public void A_refused_server_certificate_is_never_retried_however_deep_the_refusal_is_wrapped()
+    {
+        var refusal = new ApiServerNotTrustedException("the API server is not trusted: its certificate (CN=x) does not chain to the CA");
+        var direct = new HttpRequestException(HttpRequestError.SecureConnectionError, "The SSL connection could not be established, see inner exception.", refusal);
+        var wrapped = new HttpRequestException(HttpRequestError.SecureConnectionError, "The SSL connection could not be established, see inner exception.",
+            new System.Security.Authentication.AuthenticationException("Authentication failed, see inner exception.", refusal));
+        var otherTlsFault = new HttpRequestException(HttpRequestError.SecureConnectionError, "The SSL connection could not be established, see inner exception.",
+            new IOException("Received an unexpected EOF or 0 bytes from the transport stream."));
+
+        Assert.False(KubernetesRetryClassifier.ShouldRetry(direct, RequestSafety.Idempotent));
+        Assert.False(KubernetesRetryClassifier.ShouldRetry(wrapped, RequestSafety.Idempotent));
+        Assert.True(KubernetesRetryClassifier.ShouldRetry(otherTlsFault, RequestSafety.Idempotent));
+        Assert.Same(refusal, ApiServerNotTrustedException.FoundIn(wrapped));
+        Assert.Null(ApiServerNotTrustedException.FoundIn(otherTlsFault));
+    }
+
+    [Fact]
     public void Retry_after_is_read_as_seconds_or_a_date()
     {
         var now = DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
