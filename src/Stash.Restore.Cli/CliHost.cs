@@ -1,5 +1,6 @@
 using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Platform;
+using Stash.Restore.Core.Processes.Cgroups;
 using Stash.Restore.Core.Processes;
 
 namespace Stash.Restore.Cli;
@@ -28,6 +29,13 @@ internal sealed record CliHost(
     /// </summary>
     public Action? LeaveSystemCertificateStoreUnread { get; init; }
 
+    /// <summary>
+    /// The cgroup files of the executor's container (memory limit, CPU quota, OOM kills), which restic's
+    /// Go runtime is fitted to. Null reads none: in-process tests leave the test machine's limits out
+    /// unless they give sample files.
+    /// </summary>
+    public CgroupFiles? Cgroups { get; init; }
+
     public static CliHost FromProcess(IProcessRunner runner, Interruption interruption)
     {
         var environment = System.Environment.GetEnvironmentVariables()
@@ -39,6 +47,7 @@ internal sealed record CliHost(
             System.Net.Dns.GetHostName(), !Console.IsErrorRedirected, interruption)
         {
             LeaveSystemCertificateStoreUnread = SystemCertificateStore.LeaveUnread,
+            Cgroups = new CgroupFiles(CgroupFiles.DefaultCgroupRoot, "/proc/self"),
         };
     }
 }

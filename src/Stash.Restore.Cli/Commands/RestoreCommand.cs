@@ -50,7 +50,8 @@ internal static class RestoreCommand
             foreach (var flag in options.IgnoredFlagsGiven)
                 log.Warning("Flag {Flag} is accepted for compatibility with Stash operators and has no effect", flag);
             // Settings first, as ever: a bad NICE_ADJUSTMENT is invalid input before anything is read. KubeStash picks its own scratch directory.
-            var settings = RestoreSettingsChoice.From(options, StashScratchDirectory.Choose(options, host.Environment, Directory.Exists), host.Environment);
+            var settings = RestoreSettingsChoice.From(
+                options, StashScratchDirectory.Choose(options, host.Environment, Directory.Exists), host.Environment, host.Cgroups?.Read());
             var pod = PodIdentity.FromEnvironment(host.Environment, host.OsHostName);
             var restic = new ResticRestore(host.ProcessRunner, host.Clock, host.Environment, masker);
 

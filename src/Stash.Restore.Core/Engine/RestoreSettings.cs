@@ -1,3 +1,4 @@
+using Stash.Restore.Core.Processes.Cgroups;
 using Stash.Restore.Core.Processes;
 
 namespace Stash.Restore.Core.Engine;
@@ -18,11 +19,19 @@ internal sealed record RestoreSettings(
     /// <summary>See <see cref="Restic.ResticRestoreOptions.RepositoryTimeout"/> (<c>--repository-timeout</c>).</summary>
     public TimeSpan? RepositoryTimeout { get; init; }
 
+    /// <summary>See <see cref="Restic.ResticRestoreOptions.Container"/>: read once per run from the executor's cgroup.</summary>
+    public ContainerLimits Container { get; init; } = ContainerLimits.None;
+
+    /// <summary>See <see cref="Restic.ResticRestoreOptions.InheritedGoVariables"/>.</summary>
+    public IReadOnlyDictionary<string, string> InheritedGoVariables { get; init; } = Restic.GoRuntimeEnvironment.NoneInherited;
+
     /// <summary>restic's options given the session's own choices (its nice/ionice, whether it allows a cache).</summary>
     public Restic.ResticRestoreOptions ResticOptions(ProcessPriority? sessionPriority, bool sessionAllowsCache) =>
         new(TargetDirectory, ScratchDirectory, EnableCache && sessionAllowsCache, MaxConnections, PriorityOverride ?? sessionPriority, Resume: false, Verify)
         {
             FailOnMetadataErrors = FailOnMetadataErrors,
             RepositoryTimeout = RepositoryTimeout,
+            Container = Container,
+            InheritedGoVariables = InheritedGoVariables,
         };
 }

@@ -1,4 +1,6 @@
 using Stash.Restore.Core.Input;
+using Stash.Restore.Core.Processes.Cgroups;
+using Stash.Restore.Core.Restic;
 
 namespace Stash.Restore.Core.Engine;
 
@@ -6,8 +8,12 @@ namespace Stash.Restore.Core.Engine;
 internal static class RestoreSettingsChoice
 {
     /// <param name="scratchDirectory">The family's choice (<see cref="ScratchDirectoryChoice"/>).</param>
-    /// <param name="environment">Where the operator's nice/ionice overrides come from (<see cref="PriorityEnvironment"/>).</param>
-    public static RestoreSettings From(RestoreOptions options, string scratchDirectory, IReadOnlyDictionary<string, string> environment)
+    /// <param name="environment">
+    /// Where the operator's nice/ionice overrides come from (<see cref="PriorityEnvironment"/>), and the Go
+    /// runtime variables the pod sets itself (<see cref="GoRuntimeEnvironment.Inherited"/>).
+    /// </param>
+    /// <param name="container">The executor's cgroup limits (<see cref="CgroupFiles"/>); null or none leaves restic's Go runtime untouched.</param>
+    public static RestoreSettings From(RestoreOptions options, string scratchDirectory, IReadOnlyDictionary<string, string> environment, ContainerLimits? container = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         return new RestoreSettings(
@@ -21,6 +27,8 @@ internal static class RestoreSettingsChoice
         {
             // Zero (and, defensively, a negative value) leaves restic to its own retries.
             RepositoryTimeout = options.RepositoryTimeout > TimeSpan.Zero ? options.RepositoryTimeout : null,
+            Container = container ?? ContainerLimits.None,
+            InheritedGoVariables = GoRuntimeEnvironment.Inherited(environment),
         };
     }
 }

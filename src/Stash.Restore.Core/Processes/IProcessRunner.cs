@@ -16,6 +16,12 @@ internal sealed record ProcessSpec(
 {
     /// <summary>Applied to the child only (restic), never to the executor or hooks.</summary>
     public ProcessPriority? Priority { get; init; }
+
+    /// <summary>
+    /// Added to the child's <c>oom_score_adj</c> (inherited from the executor; at most 1000) right after
+    /// it starts, so the kernel's OOM killer picks it before the executor; null leaves it as inherited.
+    /// </summary>
+    public int? OomScoreRaise { get; init; }
 }
 
 /// <summary>nice adjustment and ionice class/classData for a child process.</summary>

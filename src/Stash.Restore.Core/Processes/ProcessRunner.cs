@@ -54,6 +54,9 @@ internal sealed class ProcessRunner : IProcessRunner
             throw new ProgramNotFoundException(spec.FileName, $"could not start '{spec.FileName}': {e.Message}", e);
         }
 
+        if (spec.OomScoreRaise is { } raise)
+            RaiseOomScore(process.Id, raise);
+
         // Nothing is ever written to a child: close stdin so one that reads it sees EOF, not a hang.
         process.StandardInput.Close();
 
@@ -173,6 +176,29 @@ internal sealed class ProcessRunner : IProcessRunner
         foreach (var argument in argv.Skip(1))
             startInfo.ArgumentList.Add(argument);
         return startInfo;
+    }
+
+    /// <summary>
+    /// Raises the child's <c>oom_score_adj</c> (any process may raise its own children's; lowering needs
+    /// CAP_SYS_RESOURCE). It survives the exec of nice → ionice → the program. Best effort: a child that
+    /// already ended or a read-only /proc leaves it as inherited.
+    /// </summary>
+    internal static void RaiseOomScore(int pid, int raise)
+    {
+        var file = $"/proc/{pid}/oom_score_adj";
+        try
+        {
+            var current = int.Parse(File.ReadAllText(file).Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+            var raised = Math.Min(1000, current + raise);
+            if (raised <= current)
+                return;
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Write);
+            stream.Write(Encoding.ASCII.GetBytes(raised.ToString(CultureInfo.InvariantCulture)));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            // The child ended, or /proc is not ours to write: it keeps the executor's score.
+        }
     }
 
     private static async Task PumpAsync(StreamReader reader, OutputStream stream, Action<OutputStream, string> deliver)

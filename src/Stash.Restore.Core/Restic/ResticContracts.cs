@@ -1,3 +1,4 @@
+using Stash.Restore.Core.Processes.Cgroups;
 using Stash.Restore.Core.Processes;
 
 namespace Stash.Restore.Core.Restic;
@@ -10,6 +11,12 @@ internal sealed record ResticInstallation(string Path, Version Version)
     /// from <c>restic options</c>; null when restic did not say, and then nothing is refused.
     /// </summary>
     public IReadOnlySet<string>? Backends { get; init; }
+
+    /// <summary>
+    /// The Go release restic was built with (<c>restic version</c>: "compiled with go1.24.4"); null when
+    /// it did not say. Go before 1.25 ignores the container's CPU quota.
+    /// </summary>
+    public Version? GoVersion { get; init; }
 }
 
 /// <summary>Per-run choices that shape restic's argv.</summary>
@@ -38,6 +45,18 @@ internal sealed record ResticRestoreOptions(
     /// zero leaves restic to its own retries. Once the config is read it no longer applies.
     /// </summary>
     public TimeSpan? RepositoryTimeout { get; init; }
+
+    /// <summary>The container's memory limit and CPU quota, which restic's Go runtime is fitted to (<see cref="GoRuntimeEnvironment"/>).</summary>
+    public ContainerLimits Container { get; init; } = ContainerLimits.None;
+
+    /// <summary>GOMEMLIMIT, GOGC and GOMAXPROCS as the pod's environment sets them: restic inherits them and they are left alone.</summary>
+    public IReadOnlyDictionary<string, string> InheritedGoVariables { get; init; } = GoRuntimeEnvironment.NoneInherited;
+
+    /// <summary>
+    /// The session's field that sets the container's memory limit, named when restic is OOM-killed
+    /// (<c>spec.runtimeSettings.container.resources.limits.memory</c> for Stash); null names none.
+    /// </summary>
+    public string? MemoryLimitSetting { get; init; }
 }
 
 /// <summary>One restic call: one selection of the request.</summary>
@@ -84,6 +103,9 @@ internal sealed record ResticPlan(
 
     /// <summary>The options the plan was made with (target directory, retry), for what the runner reports.</summary>
     public ResticRestoreOptions? Options { get; init; }
+
+    /// <summary>The Go runtime variables the restore calls get for the container's limits, and why (logged when they run).</summary>
+    public GoRuntimeSettings GoRuntime { get; init; } = GoRuntimeSettings.None;
 
 }
 

@@ -34,7 +34,7 @@ internal static partial class ResticLocator
         // needs the other's answer, so the dry run and the restore wait for the slower one, not the sum.
         var versionRun = ReadVersionAsync(runner, path, cancellationToken);
         var backendsRun = readBackends ? ReadBackendsAsync(runner, path, cancellationToken) : Task.FromResult<IReadOnlySet<string>?>(null);
-        Version version;
+        (Version Restic, Version? Go) version;
         try
         {
             version = await versionRun.ConfigureAwait(false);
@@ -45,12 +45,12 @@ internal static partial class ResticLocator
             await ((Task)backendsRun).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             throw;
         }
-        return new ResticInstallation(path, version) { Backends = await backendsRun.ConfigureAwait(false) };
+        return new ResticInstallation(path, version.Restic) { Backends = await backendsRun.ConfigureAwait(false), GoVersion = version.Go };
     }
 
-    /// <summary>Runs <c>restic version</c> and checks the release is one we support.</summary>
+    /// <summary>Runs <c>restic version</c> and checks the release is one we support; also the Go it was built with.</summary>
     /// <exception cref="DependencyUnavailableException">restic does not run, says no version, or is too old.</exception>
-    private static async Task<Version> ReadVersionAsync(IProcessRunner runner, string path, CancellationToken cancellationToken)
+    private static async Task<(Version Restic, Version? Go)> ReadVersionAsync(IProcessRunner runner, string path, CancellationToken cancellationToken)
     {
         var output = new List<string>();
         ProcessResult result;
@@ -74,7 +74,7 @@ internal static partial class ResticLocator
         }
         if (version < ResticFeatures.MinimumSupported)
             throw new DependencyUnavailableException($"restic {version} at {path} is too old: the oldest supported release is {ResticFeatures.MinimumSupported} (0.17 or newer recommended)");
-        return version;
+        return (version, output.Select(ParseGoVersion).FirstOrDefault(v => v is not null));
     }
 
     /// <summary>
@@ -134,4 +134,20 @@ internal static partial class ResticLocator
 
     [GeneratedRegex(@"^restic (?:v)?(\d+)\.(\d+)(?:\.(\d+))?")]
     private static partial Regex VersionLine();
+
+    /// <summary>"restic 0.18.0 compiled with go1.24.4 on linux/amd64" → 1.24.4 (also "go1.25rc1" → 1.25.0); null without one.</summary>
+    public static Version? ParseGoVersion(string line)
+    {
+        var match = GoVersionWords().Match(line ?? "");
+        if (!match.Success)
+            return null;
+        var patch = match.Groups[3].Success ? int.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture) : 0;
+        return new Version(
+            int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture),
+            int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture),
+            patch);
+    }
+
+    [GeneratedRegex(@"^restic .*\bcompiled with go(\d+)\.(\d+)(?:\.(\d+))?")]
+    private static partial Regex GoVersionWords();
 }

@@ -13,6 +13,13 @@ internal static class ResticPlanner
     public const string ProgressFps = "2";
 
     /// <summary>
+    /// How much a restore's restic is raised over the executor for the OOM killer (<c>oom_score_adj</c>):
+    /// at the container's limit it is restic that dies, and the executor lives to say why and record it.
+    /// Half the scale outweighs any difference in size between the two within one container.
+    /// </summary>
+    public const int ResticOomScoreRaise = 500;
+
+    /// <summary>
     /// One call per selection: <c>restore latest --path P --host H</c> or <c>restore ID</c>,
     /// sharing include/exclude, target, cache and credentials. The scratch folders and credential
     /// files the calls need are listed on the plan and made by the runner, not here.
@@ -73,6 +80,10 @@ internal static class ResticPlanner
         // written every 10 s, and keeps the output the executor parses small.
         if (restic.RestoreJson())
             environment[ProgressFpsVariable] = ProgressFps;
+        // Every restic call runs in the same container: the listings (which load the index too) as well.
+        var goRuntime = GoRuntimeEnvironment.Choose(options.Container, options.InheritedGoVariables, restic.GoVersion);
+        foreach (var (name, value) in goRuntime.Variables)
+            environment[name] = value;
 
         var global = new List<string>();
         global.AddRange(options.EnableCache ? ["--cache-dir", cacheDirectory] : ["--no-cache"]);
@@ -115,7 +126,8 @@ internal static class ResticPlanner
             }
             argv.AddRange(restoreFlags);
             argv.AddRange(global);
-            invocations.Add(new ResticInvocation(selection.Description, new ProcessSpec(restic.Path, argv, environment) { Priority = options.Priority })
+            var process = new ProcessSpec(restic.Path, argv, environment) { Priority = options.Priority, OomScoreRaise = ResticOomScoreRaise };
+            invocations.Add(new ResticInvocation(selection.Description, process)
             {
                 Path = selection.Path,
                 Host = selection.Host,
@@ -134,6 +146,7 @@ internal static class ResticPlanner
             FailOnMetadataErrors = options.FailOnMetadataErrors,
             Installation = restic,
             Options = options,
+            GoRuntime = goRuntime,
         };
     }
 }

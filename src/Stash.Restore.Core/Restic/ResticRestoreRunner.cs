@@ -51,6 +51,8 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
                 "restic {Version:l} cannot resume an interrupted restore (restore --overwrite arrived in 0.17): this retry restores every file again",
                 restic.Version.ToString(3));
         }
+        foreach (var note in plan.GoRuntime.Notes)
+            _logger.Information("{Note:l}", note);
         var total = new ResticRestoreSummary(0, 0, 0, 0) { DirectoriesRestored = 0 };
         foreach (var invocation in plan.Invocations)
             total = total.Plus(await RunOneAsync(plan, invocation, masker, progress, cancellationToken).ConfigureAwait(false));
@@ -59,7 +61,10 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
 
     private async Task<ResticRestoreSummary> RunOneAsync(ResticPlan plan, ResticInvocation invocation, SecretMasker masker, IProgress<ResticMessage.Status>? progress, CancellationToken cancellationToken)
     {
-        var state = new CallState(cancellationToken, plan.Options?.TargetDirectory ?? "/", progress);
+        var state = new CallState(cancellationToken, plan.Options?.TargetDirectory ?? "/", progress)
+        {
+            OomKillsBefore = plan.Options?.Container.OomKills?.Read(),
+        };
         _logger.Information("restic: restoring {What:l} from {Repository:l}", masker.Apply(invocation.Description), masker.Apply(plan.RepositoryDisplay));
 
         ProcessResult result;
@@ -264,7 +269,7 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         if (code == ResticExitCodes.Interrupted)
             return "interrupted (exit 130)";
         if (result.Signal == ResticExitCodes.SigKill)
-            return $"killed (SIGKILL; memory limit likely) (exit {code})";
+            return Killed(plan, state, code);
         if (result.Signal is { } signal and not 1 and not 2)
             return $"killed by signal {signal} (exit {code})";
 
@@ -277,6 +282,31 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
             return said ?? "restic exited 1 without an error message";
         }
         return $"restic exited with unexpected code {code}{(said is null ? "" : ": " + said)}";
+    }
+
+    /// <summary>
+    /// restic died by SIGKILL that the executor did not send (a stop is reported before this): the
+    /// cgroup's OOM-kill count, read before restic started and now, tells the kernel's OOM killer from
+    /// a person or another program; where it cannot be read, that is said rather than guessed.
+    /// </summary>
+    private static string Killed(ResticPlan plan, CallState state, int code)
+    {
+        var options = plan.Options;
+        var after = options?.Container.OomKills?.Read();
+        if (state.OomKillsBefore is not { } before || after is null)
+            return $"killed by SIGKILL (exit {code}), not sent by the executor; the container's memory cgroup keeps no OOM-kill count here, so whether the kernel's OOM killer sent it is unknown";
+        if (after == before)
+            return $"killed by SIGKILL (exit {code}), not by the kernel's OOM killer (the memory cgroup's oom_kill count did not change) and not by the executor: another process or a person killed restic";
+        var runtime = plan.GoRuntime.Variables.TryGetValue(GoRuntimeEnvironment.MemoryLimitVariable, out var limit)
+            ? $"restic had {GoRuntimeEnvironment.MemoryLimitVariable}={limit}"
+            : options?.InheritedGoVariables.Where(v => v.Key is GoRuntimeEnvironment.MemoryLimitVariable or GoRuntimeEnvironment.GcPercentVariable).ToList() is { Count: > 0 } own
+            ? $"restic had {string.Join(" and ", own.Select(v => $"{v.Key}={v.Value}"))} from the pod's environment"
+            : null;
+        if (options?.Container.Memory is not { } memory)
+            return $"killed by the kernel's OOM killer (SIGKILL, exit {code}): the node ran out of memory (the container has no memory limit){(runtime is null ? "" : $"; {runtime}")}";
+        var raise = options.MemoryLimitSetting is { } setting ? $"raise {setting}" : "raise the container's memory limit";
+        return $"killed by the kernel's OOM killer (SIGKILL, exit {code}): restic reached the container's memory limit of {memory.Describe()} ({memory.Source})"
+            + $"{(runtime is null ? "" : $" ({runtime})")}; {raise}";
     }
 
     private static string FileErrors(CallState state)
@@ -544,6 +574,9 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         public List<string> DataErrors { get; } = [];
 
         public long MetadataWarnings { get; set; }
+
+        /// <summary>The memory cgroup's OOM-kill count before restic started; null where it cannot be read.</summary>
+        public long? OomKillsBefore { get; init; }
 
         // Written by the output readers, read by the repository watchdog.
         private readonly Lock _configLock = new();

@@ -17,6 +17,16 @@ public sealed class ResticLocatorTests
     [Fact]
     public void Not_a_version_line() => Assert.Null(ResticLocator.ParseVersion("rustic 0.5.0"));
 
+    [Theory]
+    [InlineData("restic 0.18.0 compiled with go1.24.4 on linux/amd64", "1.24.4")]
+    [InlineData("restic 0.17.3-dev (compiled manually) compiled with go1.22.5 on linux/arm64", "1.22.5")]
+    [InlineData("restic 0.19.0 compiled with go1.25rc2 on linux/amd64", "1.25.0")]
+    public void Go_release_restic_was_built_with(string line, string expected) =>
+        Assert.Equal(Version.Parse(expected), ResticLocator.ParseGoVersion(line));
+
+    [Fact]
+    public void No_go_release_named() => Assert.Null(ResticLocator.ParseGoVersion("restic 0.18.0"));
+
     [Fact]
     public async Task Missing_restic_is_a_dependency_error_naming_path()
     {
@@ -51,6 +61,7 @@ public sealed class ResticLocatorTests
             var restic = await ResticLocator.FindAsync(runner, new Dictionary<string, string> { ["PATH"] = "/nonexistent:" + dir }, CancellationToken.None);
             Assert.Equal(path, restic.Path);
             Assert.Equal(new Version(0, 16, 4), restic.Version);
+            Assert.Equal(new Version(1, 21, 0), restic.GoVersion);
             Assert.Equal(["version"], runner.Calls[0].Arguments);
             Assert.Equal(["options"], runner.Calls[1].Arguments);
             Assert.Equal(["b2", "s3"], restic.Backends!.Order(StringComparer.Ordinal));

@@ -2,6 +2,7 @@ using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Input;
+using Stash.Restore.Core.Processes.Cgroups;
 using Stash.Restore.Core.Processes;
 using Stash.Restore.Core.Restic;
 using Stash.Restore.Core.Secrets;
@@ -105,6 +106,33 @@ public sealed class ResticPlannerTests : IDisposable
         Assert.Equal(["snapshots", "--json", "--cache-dir", Path.Combine(_scratch, "restic-cache")], plan.ListSnapshots!.Arguments);
         Assert.Equal("local:/safe/data/demo", plan.RepositoryDisplay);
         Assert.All(plan.Invocations, i => Assert.DoesNotContain(Password, i.Process.Arguments));
+    }
+
+    [Fact]
+    public void Every_call_gets_the_go_runtime_variables_for_the_containers_limits_and_restic_is_the_oom_killers_first_choice()
+    {
+        var limits = new ContainerLimits
+        {
+            Memory = new MemoryLimit(256L * 1024 * 1024, "cgroup v2 memory.max"),
+            Cpu = new CpuQuota(50000, 100000, "cgroup v2 cpu.max"),
+        };
+        var restic = Restic("0.18.0") with { GoVersion = new Version(1, 24, 4) };
+
+        var plan = Plan(Paths("/data", "/etc"), LocalRepo, Secret, Options() with { Container = limits }, restic);
+
+        Assert.Equal(new Dictionary<string, string> { ["GOMEMLIMIT"] = "203MiB", ["GOMAXPROCS"] = "1" }, plan.GoRuntime.Variables);
+        Assert.All(plan.Invocations.Select(i => i.Process).Append(plan.ListSnapshots!), process =>
+        {
+            Assert.Equal("203MiB", process.Environment["GOMEMLIMIT"]);
+            Assert.Equal("1", process.Environment["GOMAXPROCS"]);
+        });
+        Assert.All(plan.Invocations, i => Assert.Equal(ResticPlanner.ResticOomScoreRaise, i.Process.OomScoreRaise));
+
+        // The pod's own GOGC: neither variable is set (restic inherits the pod's); GOMAXPROCS still is.
+        var own = Plan(Paths("/data"), LocalRepo, Secret, Options() with { Container = limits, InheritedGoVariables = new Dictionary<string, string> { ["GOGC"] = "50" } }, restic);
+        Assert.False(own.Invocations[0].Process.Environment.ContainsKey("GOMEMLIMIT"));
+        Assert.False(own.Invocations[0].Process.Environment.ContainsKey("GOGC"));
+        Assert.Equal("1", own.Invocations[0].Process.Environment["GOMAXPROCS"]);
     }
 
     [Fact]

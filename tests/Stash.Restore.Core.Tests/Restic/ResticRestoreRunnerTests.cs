@@ -1,3 +1,4 @@
+using Stash.Restore.Core.Processes.Cgroups;
 using Stash.Restore.Core.Processes;
 using Stash.Restore.Core.Restic;
 using Stash.Restore.Core.Secrets;
@@ -6,12 +7,15 @@ using static Stash.Restore.Core.Tests.Restic.FakeRun;
 namespace Stash.Restore.Core.Tests.Restic;
 
 /// <summary>Classification of restic's outcomes from output captured from real restic runs.</summary>
-public sealed class ResticRestoreRunnerTests
+public sealed class ResticRestoreRunnerTests : IDisposable
 {
     private const string Password = "runner-secret-pw";
     private readonly Hooks.CollectingSink _log = new();
     private readonly ManualTimeProvider _time = new();
     private readonly SecretMasker _masker = MaskerWith(Password);
+    private readonly string _directory = Directory.CreateTempSubdirectory("runner-cgroup-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private static SecretMasker MaskerWith(string secret)
     {
@@ -91,7 +95,7 @@ public sealed class ResticRestoreRunnerTests
     [InlineData(12, "{\"message_type\":\"exit_error\",\"code\":12,\"message\":\"Fatal: wrong password or no key found\"}", "wrong password for repository local:/repo (exit 12)")]
     [InlineData(1, "Fatal: wrong password or no key found", "wrong password for repository local:/repo (exit 1)")]
     [InlineData(130, "signal interrupt received, cleaning up", "interrupted (exit 130)")]
-    [InlineData(137, "", "killed (SIGKILL; memory limit likely) (exit 137)")]
+    [InlineData(137, "", "killed by SIGKILL (exit 137), not sent by the executor; the container's memory cgroup keeps no OOM-kill count here, so whether the kernel's OOM killer sent it is unknown")]
     [InlineData(139, "", "killed by signal 11 (exit 139)")]
     [InlineData(1, "Fatal: Load(<data/1a2b3c4d>, 0, 0) returned error, giving up: ciphertext verification failed", "failed: Load(<data/1a2b3c4d>, 0, 0) returned error, giving up: ciphertext verification failed")]
     [InlineData(3, "Fatal: some new failure", "restic exited with unexpected code 3: some new failure")]
@@ -104,6 +108,87 @@ public sealed class ResticRestoreRunnerTests
         Assert.StartsWith("restic restore of path /data of host host-7 (latest snapshot) from local:/repo failed: ", e.Message, StringComparison.Ordinal);
         if (expected.Contains("locked", StringComparison.Ordinal))
             Assert.Contains("restic list locks", e.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A plan whose container has a memory limit and an OOM-kill counter file (a sample cgroup file).</summary>
+    private static ResticPlan PlanInContainer(string counterFile, long? limitMiB, IReadOnlyDictionary<string, string>? inherited = null, string? setting = null)
+    {
+        var limits = new ContainerLimits
+        {
+            Memory = limitMiB is { } m ? new MemoryLimit(m * 1024 * 1024, "cgroup v1 memory.limit_in_bytes") : null,
+            OomKills = new OomKillCounter(counterFile),
+        };
+        var options = new ResticRestoreOptions("/", "/scratch", true, null, null)
+        {
+            Container = limits,
+            InheritedGoVariables = inherited ?? new Dictionary<string, string>(),
+            MemoryLimitSetting = setting,
+        };
+        return Plan() with
+        {
+            Options = options,
+            GoRuntime = GoRuntimeEnvironment.Choose(limits, options.InheritedGoVariables, new Version(1, 24, 4)),
+        };
+    }
+
+    /// <summary>restic "dies" by SIGKILL; <paramref name="oomKillsAfter"/> is what the cgroup counts by then.</summary>
+    private static FakeProcessRunner KilledRestic(string counterFile, int oomKillsAfter) => new FakeProcessRunner().Then(_ =>
+    {
+        File.WriteAllText(counterFile, $"oom_kill_disable 0\nunder_oom 0\noom_kill {oomKillsAfter}\n");
+        return new FakeRun(137, Err("repository 6f1a opened (version 2, compression level auto)"));
+    });
+
+    [Fact]
+    public async Task An_oom_kill_names_the_containers_limit_restics_gomemlimit_and_the_setting_to_raise()
+    {
+        var counter = Path.Combine(_directory, "memory.oom_control");
+        File.WriteAllText(counter, "oom_kill_disable 0\nunder_oom 0\noom_kill 3\n");
+
+        var e = await Fails(KilledRestic(counter, 4), PlanInContainer(counter, 256, setting: "spec.runtimeSettings.container.resources.limits.memory of the RestoreSession"));
+
+        Assert.EndsWith(
+            "failed: killed by the kernel's OOM killer (SIGKILL, exit 137): restic reached the container's memory limit of 256 MiB (cgroup v1 memory.limit_in_bytes) "
+            + "(restic had GOMEMLIMIT=203MiB); raise spec.runtimeSettings.container.resources.limits.memory of the RestoreSession",
+            e.Message, StringComparison.Ordinal);
+        Assert.Contains("Information: restic gets GOMEMLIMIT=203MiB: the container's memory limit of 256 MiB", _log.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_oom_kill_with_the_pods_own_gogc_names_it()
+    {
+        var counter = Path.Combine(_directory, "memory.events");
+        File.WriteAllText(counter, "oom 0\noom_kill 0\n");
+
+        var e = await Fails(KilledRestic(counter, 1), PlanInContainer(counter, 64, new Dictionary<string, string> { ["GOGC"] = "400" }));
+
+        Assert.EndsWith(
+            "restic reached the container's memory limit of 64 MiB (cgroup v1 memory.limit_in_bytes) (restic had GOGC=400 from the pod's environment); raise the container's memory limit",
+            e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_oom_kill_without_a_container_limit_says_the_node_ran_out()
+    {
+        var counter = Path.Combine(_directory, "memory.events");
+        File.WriteAllText(counter, "oom_kill 7\n");
+
+        var e = await Fails(KilledRestic(counter, 8), PlanInContainer(counter, limitMiB: null));
+
+        Assert.EndsWith("failed: killed by the kernel's OOM killer (SIGKILL, exit 137): the node ran out of memory (the container has no memory limit)", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_sigkill_the_oom_counter_did_not_see_is_not_blamed_on_memory()
+    {
+        var counter = Path.Combine(_directory, "memory.oom_control");
+        File.WriteAllText(counter, "oom_kill 2\n");
+
+        var e = await Fails(KilledRestic(counter, 2), PlanInContainer(counter, 256));
+
+        Assert.EndsWith(
+            "failed: killed by SIGKILL (exit 137), not by the kernel's OOM killer (the memory cgroup's oom_kill count did not change) and not by the executor: another process or a person killed restic",
+            e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("memory limit", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

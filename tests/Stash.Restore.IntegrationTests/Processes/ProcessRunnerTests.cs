@@ -33,6 +33,26 @@ public sealed class ProcessRunnerTests
     }
 
     [Fact]
+    public async Task A_raised_oom_score_reaches_the_child_behind_nice_and_the_executors_is_untouched()
+    {
+        var own = int.Parse(File.ReadAllText("/proc/self/oom_score_adj").Trim(), CultureInfo.InvariantCulture);
+        // The runner raises the score before it closes the child's stdin: a child that waits for that EOF reads the raised score.
+        var spec = new ProcessSpec("sh", ["-c", "read -r line; cat /proc/self/oom_score_adj"], NoEnvironment)
+        {
+            Priority = new ProcessPriority(5, null, null),
+            OomScoreRaise = 500,
+        };
+
+        var (result, stdout, _) = await RunAsync(spec);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal([Math.Min(1000, own + 500).ToString(CultureInfo.InvariantCulture)], stdout);
+        Assert.Equal(own, int.Parse(File.ReadAllText("/proc/self/oom_score_adj").Trim(), CultureInfo.InvariantCulture));
+        var (_, plain, _) = await RunAsync(new ProcessSpec("cat", ["/proc/self/oom_score_adj"], NoEnvironment));
+        Assert.Equal([own.ToString(CultureInfo.InvariantCulture)], plain);
+    }
+
+    [Fact]
     public async Task Environment_is_set_and_removed_per_spec_and_working_directory_applies()
     {
         Environment.SetEnvironmentVariable("STASH_TEST_INHERITED", "inherited-value");

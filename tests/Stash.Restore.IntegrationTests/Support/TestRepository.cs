@@ -51,6 +51,28 @@ internal sealed class TestRepository : IDisposable
         return repository;
     }
 
+    /// <summary>The password of the repository in Fixtures/restic-repository-scrypt-32mib.</summary>
+    public const string ScryptFixturePassword = "oom-fixture-pw";
+
+    /// <summary>
+    /// An empty repository copied from Fixtures/restic-repository-scrypt-32mib, whose key takes 32 MiB to
+    /// open on any machine (<c>restic init</c> sizes a key's scrypt by the machine's speed): for tests of
+    /// restic's memory.
+    /// </summary>
+    public static async Task<TestRepository> CreateFromScryptFixtureAsync()
+    {
+        var restic = await FindResticAsync().ConfigureAwait(false);
+        var root = Directory.CreateTempSubdirectory("stash-testrepo-").FullName;
+        var fixture = Path.Combine(AppContext.BaseDirectory, "Fixtures", "restic-repository-scrypt-32mib");
+        var target = Path.Combine(root, "repo");
+        foreach (var folder in new[] { "keys", "data", "index", "locks", "snapshots" })
+            Directory.CreateDirectory(Path.Combine(target, folder));
+        File.Copy(Path.Combine(fixture, "config"), Path.Combine(target, "config"));
+        foreach (var key in Directory.EnumerateFiles(Path.Combine(fixture, "keys")))
+            File.Copy(key, Path.Combine(target, "keys", Path.GetFileName(key)));
+        return new TestRepository(root, ScryptFixturePassword, restic);
+    }
+
     /// <summary>restic on this machine's PATH, or a clear failure telling how to install it.</summary>
     public static Task<ResticInstallation> FindResticAsync() =>
         ResticLocator.FindAsync(Processes, new Dictionary<string, string> { ["PATH"] = System.Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin" }, CancellationToken.None);

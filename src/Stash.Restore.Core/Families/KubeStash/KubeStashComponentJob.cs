@@ -16,6 +16,9 @@ internal static class KubeStashComponentJob
     public const string UnitKind = "component";
     public static readonly UnitEventReasons Reasons = new("ComponentRestoreSucceeded", "ComponentRestoreFailed");
 
+    /// <summary>Where a KubeStash RestoreSession sets the restore container's memory limit (named when restic is OOM-killed).</summary>
+    public const string MemoryLimitSetting = "spec.addon.containerRuntimeSettings.resources.limits.memory of the RestoreSession";
+
     /// <summary>The restic request for <paramref name="component"/> (also what <c>--dry-run</c> shows).</summary>
     /// <exception cref="InvalidInputException">The component cannot be restored (not Succeeded, no ids, no password…).</exception>
     public static ResticRestoreRequest Request(KubeStashInputs inputs, string component, RestoreFilters filters)
@@ -28,7 +31,7 @@ internal static class KubeStashComponentJob
     public static UnitRestoreJob For(KubeStashInputs inputs, RestoreUnit unit, RestoreFilters filters, RestoreSettings settings, TimeProvider clock)
     {
         var request = Request(inputs, unit.Name, filters);
-        var options = settings.ResticOptions(SessionPriority(inputs.Session), sessionAllowsCache: true);
+        var options = settings.ResticOptions(SessionPriority(inputs.Session), sessionAllowsCache: true) with { MemoryLimitSetting = MemoryLimitSetting };
         var deadline = UnitDeadline.Earliest(inputs.Session.Spec.RestoreTimeout, inputs.Session.Status?.RestoreDeadline, clock);
         return new UnitRestoreJob(unit, request, options, $"from {inputs.Snapshot.Describe()}", UnitHooks.None(unit), deadline, Reasons);
     }

@@ -33,7 +33,7 @@ internal sealed record ComponentPlanReport(
         {
             text.AppendLine($"- {call.Description}")
                 .AppendLine($"  argv: {string.Join(' ', call.Argv)}")
-                .AppendLine($"  env:  {string.Join(", ", call.EnvironmentNames)}");
+                .AppendLine($"  env:  {string.Join(", ", call.EnvironmentShown())}");
         }
         if (Note is not null)
             text.AppendLine($"Note: {Note}");

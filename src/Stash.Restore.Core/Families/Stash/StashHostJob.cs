@@ -13,12 +13,16 @@ namespace Stash.Restore.Core.Families.Stash;
 /// </summary>
 internal static class StashHostJob
 {
+    /// <summary>Where a Stash RestoreSession sets the restore container's memory limit (named when restic is OOM-killed).</summary>
+    public const string MemoryLimitSetting = "spec.runtimeSettings.container.resources.limits.memory of the RestoreSession";
+
     /// <summary>The engine's job for <paramref name="unit"/>: restic request and options, hooks, deadline.</summary>
     public static UnitRestoreJob For(RestoreInputs inputs, RestoreUnit unit, ResolvedRule rule, RestoreSettings settings, TimeProvider clock)
     {
         var session = inputs.Session;
         var request = StashRestoreRequest.For(rule, inputs.Repository, inputs.RepositorySecret);
-        var options = settings.ResticOptions(SessionPriority(session), sessionAllowsCache: session.Spec.TempDir?.DisableCaching != true);
+        var options = settings.ResticOptions(SessionPriority(session), sessionAllowsCache: session.Spec.TempDir?.DisableCaching != true)
+            with { MemoryLimitSetting = MemoryLimitSetting };
         var hooks = new UnitHooks(session.Spec.Hooks?.PreRestore, session.Spec.Hooks?.PostRestore, HookContextFor(session, unit.Name));
         var deadline = UnitDeadline.Earliest(session.Spec.TimeOut, session.Status?.SessionDeadline, clock);
         return new UnitRestoreJob(unit, request, options, $"by {rule.Name} from source host \"{rule.SourceHost}\"", hooks, deadline, StashHostRestore.Reasons);

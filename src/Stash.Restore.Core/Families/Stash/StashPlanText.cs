@@ -26,7 +26,7 @@ internal static class StashPlanText
             var call = plan.ResticCalls[i];
             text.AppendLine($"  restic call {i + 1}: {call.Description}");
             text.AppendLine($"    argv: {string.Join(' ', call.Argv.Select(Quote))}");
-            text.AppendLine($"    env:  {string.Join(' ', call.EnvironmentNames)}");
+            text.AppendLine($"    env:  {string.Join(' ', call.EnvironmentShown())}");
         }
         return text.ToString();
     }
