@@ -18,6 +18,8 @@ repo_root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo_root"
 # shellcheck source=bench/lib/stash-inputs.sh
 . bench/lib/stash-inputs.sh
+# shellcheck source=bench/lib/executor.sh
+. bench/lib/executor.sh
 # shellcheck source=bench/lib/memory-cgroup.sh
 . bench/lib/memory-cgroup.sh
 
@@ -33,12 +35,7 @@ cgroups=()
 cleanup() { for cg in "${cgroups[@]}"; do memcg_remove "$cg"; done; }
 trap cleanup EXIT
 
-executor=${STASH_RESTORE_BINARY:-}
-if [ -z "$executor" ]; then
-  echo "== publishing stash-restore as the image ships it (Native AOT)"
-  dotnet publish src/Stash.Restore.Cli -c Release -r linux-x64 -o "$WORK/bin" -nologo -v quiet -clp:ErrorsOnly >/dev/null
-  executor="$WORK/bin/stash-restore"
-fi
+bench_executor "$WORK/bin"
 
 data="$WORK/data"
 if [ "${KEEP_DATA:-0}" = 1 ] && [ "$(cat "$WORK/files" 2>/dev/null)" = "$FILES" ]; then
@@ -47,8 +44,8 @@ if [ "${KEEP_DATA:-0}" = 1 ] && [ "$(cat "$WORK/files" 2>/dev/null)" = "$FILES" 
   export RESTIC_REPOSITORY RESTIC_PASSWORD
 else
   echo "== making $FILES small files ($PER_DIR per directory) and backing them up as host-0"
-  find "$WORK" -mindepth 1 -maxdepth 1 ! -name bin -exec rm -rf {} +
   mkdir -p "$WORK"
+  find "$WORK" -mindepth 1 -maxdepth 1 ! -name bin -exec rm -rf {} +
   python3 - "$FILES" "$PER_DIR" "$data" <<'PY'
 import os, sys
 files, per_dir, base = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
@@ -98,15 +95,16 @@ try() {
   while kill -0 "$pid" 2>/dev/null; do
     hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
     [ -n "$hwm" ] && own=$hwm
-    for c in $(cat "/proc/$pid/task/$pid/children" 2>/dev/null); do
+    for c in $(cat "/proc/$pid"/task/*/children 2>/dev/null); do
       hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$c/status" 2>/dev/null || true)
       [ -n "$hwm" ] && [ "$hwm" -gt "$child" ] && child=$hwm
     done
     sleep 0.2
   done
-  code=0; wait "$pid" || code=$?
+  code=0
+  { wait "$pid" || code=$?; } 2>/dev/null
   SECONDS_TAKEN=$(awk "BEGIN {printf \"%.1f\", $(date +%s.%N) - $started}")
-  restored=$(find "$target" -type f 2>/dev/null | wc -l)
+  restored=$({ find "$target" -type f 2>/dev/null || true; } | wc -l)
   PEAK_MIB=$(( $(memcg_peak "$cgroup") / 1024 / 1024 ))
   local kills; kills=$(memcg_oom_kills "$cgroup")
   if [ "$tool" = bare ]; then RESTIC_MIB=$((own / 1024)) EXECUTOR_MIB=0; else RESTIC_MIB=$((child / 1024)) EXECUTOR_MIB=$((own / 1024)); fi

@@ -11,6 +11,8 @@ repo_root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo_root"
 # shellcheck source=bench/lib/stash-inputs.sh
 . bench/lib/stash-inputs.sh
+# shellcheck source=bench/lib/executor.sh
+. bench/lib/executor.sh
 
 SIZE_MB=${SIZE_MB:-500}
 FILES=${FILES:-5000}
@@ -31,12 +33,7 @@ median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else prin
 drop_caches() { sync; echo 3 >/proc/sys/vm/drop_caches 2>/dev/null || true; }
 
 # STASH_RESTORE_BINARY=path measures that binary (bench/startup.sh passes the one it publishes).
-executor=${STASH_RESTORE_BINARY:-}
-if [ -z "$executor" ]; then
-  echo "== publishing stash-restore as the image ships it (Release, Native AOT)"
-  dotnet publish src/Stash.Restore.Cli -c Release -r linux-x64 -o "$WORK/bin" -nologo -v quiet -clp:ErrorsOnly >/dev/null
-  executor="$WORK/bin/stash-restore"
-fi
+bench_executor "$WORK/bin"
 
 echo "== generating ${SIZE_MB} MiB in ${FILES} files"
 dirs=50

@@ -19,6 +19,8 @@ repo_root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo_root"
 # shellcheck source=bench/lib/stash-inputs.sh
 . bench/lib/stash-inputs.sh
+# shellcheck source=bench/lib/executor.sh
+. bench/lib/executor.sh
 
 RUNS=${RUNS:-15}
 WORK=${BENCH_DIR:-/tmp/stash-restore-startup}
@@ -33,12 +35,7 @@ apiserver_pid=""
 cleanup() { [ -n "$apiserver_pid" ] && kill "$apiserver_pid" 2>/dev/null && wait "$apiserver_pid" 2>/dev/null; true; }
 trap cleanup EXIT
 
-executor=${STASH_RESTORE_BINARY:-}
-if [ -z "$executor" ]; then
-  echo "== publishing stash-restore as the image ships it (Native AOT)"
-  dotnet publish src/Stash.Restore.Cli -c Release -r linux-x64 -o "$WORK/bin" -nologo -v quiet -clp:ErrorsOnly >/dev/null
-  executor="$WORK/bin/stash-restore"
-fi
+bench_executor "$WORK/bin"
 
 echo "== publishing a .NET hello world the same way (Native AOT, invariant globalization)"
 cat > "$WORK/hello-src/hello.csproj" <<'XML'

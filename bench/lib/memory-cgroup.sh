@@ -49,8 +49,8 @@ memcg_create() { # NAME BYTES
   echo "$cgroup"
 }
 
-memcg_exec() { # CGROUP CMD...
-  sh -c 'echo $$ > "$1/cgroup.procs" && shift && exec "$@"' memcg "$@"
+memcg_exec() { # CGROUP CMD...  (execs: run it in the background and $! is CMD's pid)
+  exec sh -c 'echo $$ > "$1/cgroup.procs" && shift && exec "$@"' memcg "$@"
 }
 
 memcg_peak() {

@@ -120,34 +120,22 @@ internal static partial class ResticLocator
     private static partial Regex OptionLine();
 
     /// <summary>Reads "restic 0.18.0 compiled with go1.24.4 on linux/amd64" (also "0.18.0-dev (compiled manually)").</summary>
-    public static Version? ParseVersion(string line)
-    {
-        var match = VersionLine().Match(line ?? "");
-        if (!match.Success)
-            return null;
-        var patch = match.Groups[3].Success ? int.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture) : 0;
-        return new Version(
-            int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture),
-            int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture),
-            patch);
-    }
+    public static Version? ParseVersion(string line) => Numbers(VersionLine().Match(line ?? ""));
 
     [GeneratedRegex(@"^restic (?:v)?(\d+)\.(\d+)(?:\.(\d+))?")]
     private static partial Regex VersionLine();
 
     /// <summary>"restic 0.18.0 compiled with go1.24.4 on linux/amd64" → 1.24.4 (also "go1.25rc1" → 1.25.0); null without one.</summary>
-    public static Version? ParseGoVersion(string line)
-    {
-        var match = GoVersionWords().Match(line ?? "");
-        if (!match.Success)
-            return null;
-        var patch = match.Groups[3].Success ? int.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture) : 0;
-        return new Version(
-            int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture),
-            int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture),
-            patch);
-    }
+    public static Version? ParseGoVersion(string line) => Numbers(GoVersionWords().Match(line ?? ""));
 
     [GeneratedRegex(@"^restic .*\bcompiled with go(\d+)\.(\d+)(?:\.(\d+))?")]
     private static partial Regex GoVersionWords();
+
+    /// <summary>major.minor[.patch] from a match's three groups (patch 0 when absent); null when it did not match.</summary>
+    private static Version? Numbers(Match match) => match.Success
+        ? new Version(
+            int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture),
+            int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture),
+            match.Groups[3].Success ? int.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture) : 0)
+        : null;
 }

@@ -1,6 +1,7 @@
 using Stash.Restore.Cli;
 using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Processes;
+using Stash.Restore.Core.Processes.Cgroups;
 
 namespace Stash.Restore.IntegrationTests.Cli;
 
@@ -16,7 +17,10 @@ internal sealed record CliResult(int ExitCode, string Output, string Error)
 /// </summary>
 internal static class CliHarness
 {
-    public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static Task<CliResult> RunAsync(IReadOnlyDictionary<string, string>? environment, params string[] args) => RunAsync(null, environment, args);
+
+    /// <summary>As <see cref="RunAsync(IReadOnlyDictionary{string, string}?, string[])"/>, reading the container's limits from <paramref name="cgroups"/> (sample files).</summary>
+    public static async Task<CliResult> RunAsync(CgroupFiles? cgroups, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var env = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -27,7 +31,7 @@ internal static class CliHarness
             env[key] = value;
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var host = new CliHost(env, output, error, TimeProvider.System, new ProcessRunner(), "test-machine", false, new Interruption());
+        var host = new CliHost(env, output, error, TimeProvider.System, new ProcessRunner(), "test-machine", false, new Interruption()) { Cgroups = cgroups };
         var code = await CliApp.RunAsync(host, args, CancellationToken.None);
         return new CliResult(code, output.ToString(), error.ToString());
     }

@@ -26,9 +26,10 @@ internal sealed class FakeRestic
     /// <summary>
     /// Writes the script under <paramref name="directory"/>: <c>restore</c> prints
     /// <paramref name="stdout"/> and <paramref name="stderr"/>, sleeps <paramref name="sleepSeconds"/>
-    /// (as <c>exec sleep</c>, so a signal to restic reaches the sleeper) and exits <paramref name="exitCode"/>.
+    /// (as <c>exec sleep</c>, so a signal to restic reaches the sleeper) and exits <paramref name="exitCode"/>;
+    /// <paramref name="beforeExit"/> is a shell command run just before (a side effect the test needs).
     /// </summary>
-    public static FakeRestic Create(string directory, IReadOnlyList<string> stdout, IReadOnlyList<string> stderr, int exitCode, int sleepSeconds = 0)
+    public static FakeRestic Create(string directory, IReadOnlyList<string> stdout, IReadOnlyList<string> stderr, int exitCode, int sleepSeconds = 0, string? beforeExit = null)
     {
         var bin = Directory.CreateDirectory(Path.Combine(directory, "fake-bin")).FullName;
         var argvLog = Path.Combine(directory, "fake-restic-argv.log");
@@ -42,6 +43,8 @@ internal sealed class FakeRestic
             script.Append($"printf '%s\\n' '{Quote(line)}'\n");
         foreach (var line in stderr)
             script.Append($"printf '%s\\n' '{Quote(line)}' >&2\n");
+        if (beforeExit is not null)
+            script.Append(beforeExit).Append('\n');
         if (sleepSeconds > 0)
             script.Append($"exec sleep {sleepSeconds}\n");
         script.Append($"exit {exitCode}\n");

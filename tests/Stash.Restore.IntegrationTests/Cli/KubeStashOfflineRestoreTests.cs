@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Stash.Restore.Core;
+using Stash.Restore.Core.Processes.Cgroups;
 using Stash.Restore.IntegrationTests.Families.KubeStash;
 using Stash.Restore.IntegrationTests.Support;
 
@@ -103,6 +104,34 @@ public sealed class KubeStashOfflineRestoreTests(KubeStashStatefulSetBackups bac
         var entry = Status(statusFile)["components"]!["dump-pod-3"]!;
         Assert.Equal("Failed", (string?)entry["phase"]);
         Assert.Equal("component \"dump-pod-3\" not found in snapshot \"sts-repo-sts-backup-2\" (it has: dump-pod-0, dump-pod-1, dump-pod-2)", (string?)entry["error"]);
+    }
+
+    [Fact]
+    public async Task An_oom_killed_restic_names_KubeStashs_memory_limit_setting()
+    {
+        // The container as sample cgroup v2 files (256 MiB); restic "dies" by SIGKILL (exit 137) after the
+        // cgroup counted an OOM kill, as the kernel does when it kills at the limit.
+        var cgroup = Directory.CreateDirectory(Path.Combine(_work.Path, "sys-fs-cgroup")).FullName;
+        var procSelf = Directory.CreateDirectory(Path.Combine(_work.Path, "proc-self")).FullName;
+        File.WriteAllText(Path.Combine(procSelf, "cgroup"), "0::/\n");
+        File.WriteAllText(Path.Combine(procSelf, "mountinfo"), "30 22 0:26 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw\n");
+        File.WriteAllText(Path.Combine(cgroup, "memory.max"), "268435456\n");
+        var events = Path.Combine(cgroup, "memory.events");
+        File.WriteAllText(events, "oom 0\noom_kill 0\n");
+        var restic = FakeRestic.Create(_work.Path, [], [], exitCode: 137, beforeExit: $"printf 'oom 1\\noom_kill 1\\n' > '{events}'");
+        var statusFile = Path.Combine(_work.Path, "status.json");
+        var environment = new Dictionary<string, string>(restic.Environment) { ["COMPONENT_NAME"] = "dump-pod-0" };
+
+        var result = await CliHarness.RunAsync(new CgroupFiles(cgroup, procSelf), environment,
+            "restore", "--objects", Objects(), "--objects", SessionFile("    repository: sts-repo\n    snapshot: latest"),
+            "--status-file", statusFile, "--target-dir", Path.Combine(_work.Path, "t"));
+
+        Assert.True(result.ExitCode == ExitCodes.RestoreFailed, result.ToString());
+        Assert.EndsWith(
+            "killed by the kernel's OOM killer (SIGKILL, exit 137): restic reached the container's memory limit of 256 MiB (cgroup v2 memory.max) "
+            + "(restic had GOMEMLIMIT=203MiB); raise spec.addon.containerRuntimeSettings.resources.limits.memory of the RestoreSession",
+            (string?)Status(statusFile)["components"]!["dump-pod-0"]!["error"], StringComparison.Ordinal);
+        Assert.Contains("restic gets GOMEMLIMIT=203MiB: the container's memory limit of 256 MiB (cgroup v2 memory.max)", result.Error, StringComparison.Ordinal);
     }
 
     [Fact]
