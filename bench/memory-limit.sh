@@ -90,24 +90,28 @@ try() {
   started=$(date +%s.%N)
   memcg_exec "$cgroup" "${command[@]}" >"$WORK/try.out" 2>"$WORK/try.err" &
   pid=$!
-  # The largest RSS each process reached (VmHWM), read until it ends: the executor is $pid, restic its child.
-  local own=0 child=0 hwm
+  # The largest RSS each process in the cgroup reached (VmHWM), read until the command ends: restic by
+  # its name, the executor is the other one.
+  local restic_kib=0 executor_kib=0 member hwm
   while kill -0 "$pid" 2>/dev/null; do
-    hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
-    [ -n "$hwm" ] && own=$hwm
-    for c in $(cat "/proc/$pid"/task/*/children 2>/dev/null); do
-      hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$c/status" 2>/dev/null || true)
-      [ -n "$hwm" ] && [ "$hwm" -gt "$child" ] && child=$hwm
-    done
+    while read -r member; do
+      hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$member/status" 2>/dev/null || true)
+      [ -n "$hwm" ] || continue
+      if [ "$(cat "/proc/$member/comm" 2>/dev/null)" = restic ]; then
+        [ "$hwm" -gt "$restic_kib" ] && restic_kib=$hwm
+      else
+        [ "$hwm" -gt "$executor_kib" ] && executor_kib=$hwm
+      fi
+    done < "$cgroup/cgroup.procs"
     sleep 0.2
   done
   code=0
-  { wait "$pid" || code=$?; } 2>/dev/null
+  wait "$pid" || code=$?
   SECONDS_TAKEN=$(awk "BEGIN {printf \"%.1f\", $(date +%s.%N) - $started}")
   restored=$({ find "$target" -type f 2>/dev/null || true; } | wc -l)
   PEAK_MIB=$(( $(memcg_peak "$cgroup") / 1024 / 1024 ))
   local kills; kills=$(memcg_oom_kills "$cgroup")
-  if [ "$tool" = bare ]; then RESTIC_MIB=$((own / 1024)) EXECUTOR_MIB=0; else RESTIC_MIB=$((child / 1024)) EXECUTOR_MIB=$((own / 1024)); fi
+  RESTIC_MIB=$((restic_kib / 1024)) EXECUTOR_MIB=$((executor_kib / 1024))
   PASSED=0
   [ "$code" = 0 ] && [ "$restored" = "$FILES" ] && PASSED=1
   printf '  %-13s %5s MiB  %-4s exit %-3s %7s of %s files  OOM kills %s  peak %4s MiB  RSS restic %4s MiB executor %3s MiB  %6ss\n' \

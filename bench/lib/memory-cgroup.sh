@@ -6,7 +6,7 @@
 #
 # memcg_setup                 finds the parent; sets MEMCG_VERSION (1|2) and MEMCG_PARENT, or fails
 # memcg_create NAME BYTES     makes $MEMCG_PARENT/NAME limited to BYTES (no swap); prints its path
-# memcg_exec CGROUP CMD...    runs CMD inside CGROUP (the shell writes its pid, then execs CMD)
+# memcg_exec CGROUP CMD...    runs CMD inside CGROUP (a shell writes its own pid there, then execs CMD)
 # memcg_peak CGROUP           peak usage in bytes (v1 memory.max_usage_in_bytes, v2 memory.peak)
 # memcg_oom_kills CGROUP      processes the OOM killer ended in it (oom_kill of memory.oom_control / memory.events)
 # memcg_remove CGROUP         kills what is left in it and removes it
@@ -49,8 +49,8 @@ memcg_create() { # NAME BYTES
   echo "$cgroup"
 }
 
-memcg_exec() { # CGROUP CMD...  (execs: run it in the background and $! is CMD's pid)
-  exec sh -c 'echo $$ > "$1/cgroup.procs" && shift && exec "$@"' memcg "$@"
+memcg_exec() { # CGROUP CMD...  (only CMD joins the cgroup, not the calling shell)
+  sh -c 'echo $$ > "$1/cgroup.procs" && shift && exec "$@"' memcg "$@"
 }
 
 memcg_peak() {
