@@ -47,8 +47,8 @@ internal static class RestoreCommand
         ILogger log = logger;
         try
         {
-            foreach (var flag in options.IgnoredFlagsGiven)
-                log.Warning("Flag {Flag} is accepted for compatibility with Stash operators and has no effect", flag);
+            if (OperatorCompatibilityFlags.Warning(options.NoEffectFlagsGiven) is { } noEffect)
+                log.Warning("{Warning:l}", noEffect);
             // Settings first, as ever: a bad NICE_ADJUSTMENT is invalid input before anything is read. KubeStash picks its own scratch directory.
             var settings = RestoreSettingsChoice.From(options, StashScratchDirectory.Choose(options, host.Environment, Directory.Exists), host.Environment);
             var pod = PodIdentity.FromEnvironment(host.Environment, host.OsHostName);
