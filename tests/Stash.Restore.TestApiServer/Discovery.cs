@@ -85,7 +85,7 @@ internal static class Discovery
                 ["singularName"] = t.Singular,
                 ["namespaced"] = t.Namespaced,
                 ["kind"] = t.Kind,
-                ["verbs"] = new JsonArray(_allVerbs.Select(v => (JsonNode)v).ToArray()),
+                ["verbs"] = new JsonArray((t.Verbs ?? _allVerbs).Select(v => (JsonNode)v).ToArray()),
             };
             if (t.ShortNames.Count > 0)
                 entry["shortNames"] = new JsonArray(t.ShortNames.Select(s => (JsonNode)s).ToArray());
