@@ -115,6 +115,6 @@ internal sealed class RestoreFlags
                 result.AddError($"--repository-timeout: '{result.GetValueOrDefault<string>()}' is not a duration such as 2m, 30s or 0");
         });
         LogFormat.AcceptOnlyFromAmong("text", "json", "auto");
-        RestoreModel.AcceptOnlyFromAmong("init-container", "job");
+        RestoreModel.AcceptOnlyFromAmong(RestoreModels.InitContainer, RestoreModels.Job);
     }
 }
