@@ -188,6 +188,18 @@ public sealed class TestApiServer : IAsyncDisposable
         });
     }
 
+    /// <summary>
+    /// Another token of the same service account, as each pod gets its own projected token: same user
+    /// and groups as <see cref="ServiceAccountToken"/>, a different secret.
+    /// </summary>
+    public string IssueServiceAccountToken(string @namespace, string name)
+    {
+        _ = ServiceAccountToken(@namespace, name);
+        var token = NewToken();
+        _tokens[token] = new Principal(ServiceAccountUsers.UserName(@namespace, name), ServiceAccountUsers.Groups(@namespace), []);
+        return token;
+    }
+
     /// <summary>The RBAC authorizer's answer for <paramref name="request"/> against the objects stored now (system:masters aside, the same check every request gets).</summary>
     public AccessDecision Authorize(AccessRequest request) => _rbac.Authorize(request);
 
