@@ -113,6 +113,14 @@ internal static class Discovery
                     ["kind"] = "PodExecOptions",
                     ["verbs"] = new JsonArray("create", "get"),
                 });
+                resources.Add(new JsonObject
+                {
+                    ["name"] = "pods/log",
+                    ["singularName"] = "",
+                    ["namespaced"] = true,
+                    ["kind"] = "Pod",
+                    ["verbs"] = new JsonArray("get"),
+                });
             }
         }
         return new JsonObject

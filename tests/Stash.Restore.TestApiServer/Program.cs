@@ -8,6 +8,7 @@ internal static class Program
     {
         var port = new Option<int>("--port") { Description = "Port on 127.0.0.1 (0 = a free one)", DefaultValueFactory = _ => 6443 };
         var crds = new Option<string?>("--crds") { Description = "Directory of CRD YAML files (default: ../shared/crds beside the repository)" };
+        var extraCrds = new Option<string[]>("--extra-crds") { Description = "More directories of CRD YAML files, e.g. tests/crds/kyverno (repeatable)" };
         var kubeconfig = new Option<string>("--kubeconfig") { Description = "Where to write a kubeconfig with the admin token", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "test-kubeconfig") };
         var seed = new Option<string[]>("--seed") { Description = "YAML/JSON files of objects to create at start (RBAC objects too)", AllowMultipleArgumentsPerToken = true };
         var serviceAccountKubeconfigs = new Option<string[]>("--kubeconfig-for-sa")
@@ -24,13 +25,14 @@ internal static class Program
                     result.AddError($"--kubeconfig-for-sa {value}: expected NAMESPACE:NAME=PATH, e.g. demo:restore-job=/tmp/restore-job.kubeconfig");
             }
         });
-        var root = new RootCommand("A Kubernetes API server for stash-restore tests") { port, crds, kubeconfig, seed, serviceAccountKubeconfigs };
+        var root = new RootCommand("A Kubernetes API server for stash-restore tests") { port, crds, extraCrds, kubeconfig, seed, serviceAccountKubeconfigs };
         root.SetAction(async (parseResult, ct) =>
         {
             await using var server = await TestApiServer.StartAsync(new TestApiServerOptions
             {
                 Port = parseResult.GetValue(port),
                 CrdDirectory = parseResult.GetValue(crds),
+                ExtraCrdDirectories = parseResult.GetValue(extraCrds) ?? [],
             }, ct);
             foreach (var file in parseResult.GetValue(seed) ?? [])
             {

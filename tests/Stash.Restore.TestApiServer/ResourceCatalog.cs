@@ -52,14 +52,18 @@ internal sealed class ResourceCatalog
     /// The catalog for a CRD directory, parsed once per process: the CRDs are large and every test
     /// starts its own server. The catalog is never mutated after it is built, so sharing it is safe.
     /// </summary>
-    public static ResourceCatalog Create(string? crdDirectory) =>
-        _cache.GetOrAdd(crdDirectory is null ? "" : Path.GetFullPath(crdDirectory), dir => new Lazy<ResourceCatalog>(() => Load(dir.Length == 0 ? null : dir))).Value;
+    /// <param name="extraCrdDirectories">More CRD directories served beside <paramref name="crdDirectory"/> (e.g. Kyverno's).</param>
+    public static ResourceCatalog Create(string? crdDirectory, IReadOnlyList<string>? extraCrdDirectories = null)
+    {
+        var directories = (crdDirectory is null ? [] : new[] { crdDirectory }).Concat(extraCrdDirectories ?? []).Select(Path.GetFullPath).ToList();
+        return _cache.GetOrAdd(string.Join('\n', directories), _ => new Lazy<ResourceCatalog>(() => Load(directories))).Value;
+    }
 
-    private static ResourceCatalog Load(string? crdDirectory)
+    private static ResourceCatalog Load(IReadOnlyList<string> crdDirectories)
     {
         var catalog = new ResourceCatalog();
         catalog.AddBuiltIns();
-        if (crdDirectory is not null)
+        foreach (var crdDirectory in crdDirectories)
         {
             foreach (var file in Directory.EnumerateFiles(crdDirectory, "*.yaml", SearchOption.AllDirectories)
                          .Concat(Directory.EnumerateFiles(crdDirectory, "*.yml", SearchOption.AllDirectories))

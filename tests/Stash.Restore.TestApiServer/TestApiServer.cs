@@ -34,6 +34,7 @@ public sealed class TestApiServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Principal> _tokens = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _serviceAccountTokens = new(StringComparer.Ordinal);
     private readonly RbacAuthorizer _rbac;
+    private readonly ConcurrentDictionary<(string Namespace, string Pod, string Container), string> _podLogs = new();
     private readonly Lock _requestsLock = new();
     private readonly List<RequestRecord> _requests = [];
     private readonly CancellationTokenSource _stopping = new();
@@ -93,7 +94,12 @@ public sealed class TestApiServer : IAsyncDisposable
         var crdDirectory = options.CrdDirectory is { } given ? Path.GetFullPath(given) : FindSharedCrdDirectory();
         if (crdDirectory is not null && !Directory.Exists(crdDirectory))
             throw new DirectoryNotFoundException($"CRD directory '{crdDirectory}' does not exist");
-        var catalog = ResourceCatalog.Create(crdDirectory);
+        foreach (var extra in options.ExtraCrdDirectories)
+        {
+            if (!Directory.Exists(extra))
+                throw new DirectoryNotFoundException($"CRD directory '{extra}' does not exist");
+        }
+        var catalog = ResourceCatalog.Create(crdDirectory, options.ExtraCrdDirectories);
         var certificates = Certificates.Generate(options.IssueFromIntermediateCa);
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -199,6 +205,9 @@ public sealed class TestApiServer : IAsyncDisposable
         _tokens[token] = new Principal(ServiceAccountUsers.UserName(@namespace, name), ServiceAccountUsers.Groups(@namespace), []);
         return token;
     }
+
+    /// <summary>What <c>kubectl logs</c> shows for a container of a pod stored in the server (e.g. an executor's stderr from a run).</summary>
+    public void SetPodLog(string @namespace, string pod, string container, string text) => _podLogs[(@namespace, pod, container)] = text;
 
     /// <summary>The RBAC authorizer's answer for <paramref name="request"/> against the objects stored now (system:masters aside, the same check every request gets).</summary>
     public AccessDecision Authorize(AccessRequest request) => _rbac.Authorize(request);
@@ -509,13 +518,15 @@ public sealed class TestApiServer : IAsyncDisposable
             info = info with { Name = name, Namespace = name, Verb = info.Verb == "list" && name is not null ? "get" : info.Verb };
         var subresource = info.Subresource;
         var isStatus = subresource == "status";
-        if (subresource is not null && !(isStatus && type.HasStatus) && !(subresource == "exec" && type is { Group: "", Plural: "pods" }))
+        if (subresource is not null && !(isStatus && type.HasStatus) && !(subresource is "exec" or "log" && type is { Group: "", Plural: "pods" }))
             throw ApiErrors.PathNotFound();
         if (Authorize(principal, info, context.Request.Query["fieldSelector"].ToString()) is { Allowed: false } denied)
             throw ApiErrors.Forbidden(info, principal.User, denied.Reason);
         if (type.IsReview)
             return info.Verb == "create" ? await ReviewAsync(context, type, principal, body) : throw ApiErrors.MethodNotAllowed();
 
+        if (subresource == "log")
+            return info.Verb == "get" ? await WritePodLogAsync(context, type, ns!, name!) : throw ApiErrors.MethodNotAllowed();
         if (subresource == "exec")
             return await PodExec.ServeAsync(context, _store, type, ns!, name!, ExecHandler);
 
@@ -612,6 +623,35 @@ public sealed class TestApiServer : IAsyncDisposable
         return await WriteJsonAsync(context, 201, review);
 
         static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+    }
+
+    /// <summary>
+    /// <c>kubectl logs POD [-c CONTAINER]</c>: the text set with <see cref="SetPodLog"/>; a container of the pod
+    /// with no log set answers empty, one the pod does not have 400 as the kubelet's proxy would.
+    /// </summary>
+    private async Task<int> WritePodLogAsync(HttpContext context, ResourceType type, string ns, string name)
+    {
+        var pod = _store.Get(type, ns, name) ?? throw ApiErrors.NotFound(type, name);
+        var names = new[] { "initContainers", "containers" }
+            .SelectMany(k => pod["spec"]?[k] as JsonArray ?? [])
+            .Select(c => (string?)c?["name"])
+            .OfType<string>()
+            .ToList();
+        var container = context.Request.Query["container"].ToString();
+        if (container.Length == 0)
+        {
+            var regular = (pod["spec"]?["containers"] as JsonArray ?? []).Select(c => (string?)c?["name"]).OfType<string>().ToList();
+            if (regular.Count != 1)
+                throw ApiErrors.BadRequest($"a container name must be specified for pod {name}, choose one of: [{string.Join(' ', regular)}]");
+            container = regular[0];
+        }
+        if (!names.Contains(container))
+            throw ApiErrors.BadRequest($"container {container} is not valid for pod {name}");
+        var text = _podLogs.TryGetValue((ns, name, container), out var log) ? log : "";
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "text/plain";
+        await context.Response.WriteAsync(text, context.RequestAborted);
+        return 200;
     }
 
     /// <summary>

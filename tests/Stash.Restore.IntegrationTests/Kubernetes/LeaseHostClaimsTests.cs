@@ -154,6 +154,36 @@ public sealed class LeaseHostClaimsTests : IClassFixture<KubeTestCluster>
     }
 
     [Fact]
+    public async Task The_install_guides_lease_role_grants_every_call_claims_make()
+    {
+        _cluster.Server.PutAll(File.ReadAllText(RepositoryRoot.File("deploy/rbac/stash-restore-leases.yaml")));
+        _cluster.Server.Put($$"""
+            {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"guide-leases","namespace":"{{KubeTestCluster.Namespace}}"},
+             "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"stash-restore-leases"},
+             "subjects":[{"kind":"ServiceAccount","name":"guide-leases"}]}
+            """);
+        var log = new LogCapture();
+        var first = ClaimsAsServiceAccount("guide-leases", "guide", log);
+        var second = ClaimsAsServiceAccount("guide-leases", "guide", log);
+
+        // Create, renew (every 300 ms), release, then the other claimant takes it over by update.
+        await using (var claim = await first.AcquireAsync("host-0", CancellationToken.None))
+        {
+            using var patience = new CancellationTokenSource(Patience);
+            while (_cluster.Server.Requests.Count(r => r.User == "system:serviceaccount:demo:guide-leases" && r.Method == "PUT") < 2)
+                await Task.Delay(50, patience.Token);
+            Assert.False(claim.Lost.IsCancellationRequested);
+        }
+        await using (await second.AcquireAsync("host-0", CancellationToken.None))
+        {
+        }
+
+        Assert.DoesNotContain(_cluster.Server.Requests, r => r.User == "system:serviceaccount:demo:guide-leases" && r.StatusCode == 403);
+        Assert.Empty(log.Rendered(Serilog.Events.LogEventLevel.Warning));
+        Assert.Equal(1, StoredLease(LeaseHostClaims.LeaseName("guide", "host-0"))!["spec"]!["leaseTransitions"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task A_forbidden_lease_get_restores_unclaimed_with_one_warning_naming_what_to_grant()
     {
         var log = new LogCapture();
