@@ -118,9 +118,10 @@ internal sealed class ClusterRig : IAsyncDisposable
         ["POD_NAMESPACE"] = Namespace,
     };
 
+    /// <param name="extra">More flags; text logs unless they say <c>--log-format</c>.</param>
     private string[] RestoreArguments(string podName, string target, string session, string? kubeconfig, string[] extra) =>
         ["restore", "--restoresession", session, "--kubeconfig", kubeconfig ?? Kubeconfig, "--target-dir", target,
-         "--scratch-dir", Path.Combine(Repository.Root, "scratch-" + podName), "--log-format", "text", .. extra];
+         "--scratch-dir", Path.Combine(Repository.Root, "scratch-" + podName), .. extra.Contains("--log-format") ? [] : (string[])["--log-format", "text"], .. extra];
 
     public string RestoredData(string target) => Path.Combine(target, DataPath.TrimStart('/'));
 
