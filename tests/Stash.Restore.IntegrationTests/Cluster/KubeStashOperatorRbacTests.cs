@@ -83,10 +83,6 @@ public sealed class KubeStashOperatorRbacTests(KubeStashStatefulSetBackups backu
         }
     }
 
-    private static List<(string Level, string Message)> LogLines(CliResult result) =>
-        [.. result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => JsonNode.Parse(line)!)
-            .Select(json => ((string?)json["level"] ?? "", (string?)json["msg"] ?? ""))];
 
     private void AssertComponentRestored(TestApiServer.TestApiServer server, string session, CliResult pod, int podIndex)
     {
@@ -100,7 +96,7 @@ public sealed class KubeStashOperatorRbacTests(KubeStashStatefulSetBackups backu
         Assert.Contains(server.List("v1", "Event", Namespace), e => (string?)e["reason"] == "ComponentRestoreSucceeded"
             && (string?)e["involvedObject"]!["name"] == session && ((string?)e["message"])!.Contains($"\"{component}\"", StringComparison.Ordinal));
 
-        var lines = LogLines(pod);
+        var lines = ExecutorLog.Lines(pod);
         Assert.DoesNotContain(lines, l => l.Level is "error" or "fatal");
         // The role grants no leases: said once, naming what to grant, and the restore went on.
         var warning = Assert.Single(lines, l => l.Level == "warn");

@@ -20,10 +20,6 @@ public sealed class LeastPrivilegeTests
         $"--target-namespace={OperatorRbacRig.Namespace}", "--target-kind=StatefulSet", "--logtostderr=true", "--v=3",
     ];
 
-    private static List<(string Level, string Message)> LogLines(CliResult result) =>
-        [.. result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => JsonNode.Parse(line)!)
-            .Select(json => ((string?)json["level"] ?? "", (string?)json["msg"] ?? ""))];
 
     [RequiresCrdsAndToolsFact]
     public async Task A_forbidden_status_write_is_exit_3_naming_verb_resource_and_the_role_and_restic_never_runs()
@@ -48,7 +44,7 @@ public sealed class LeastPrivilegeTests
         var pod = await rig.RunPodAsync($"{OperatorRbacRig.StatefulSet}-0", Arguments(rig));
 
         Assert.Equal(ExitCodes.DependencyUnavailable, pod.ExitCode);
-        var error = Assert.Single(LogLines(pod), l => l.Level == "error").Message;
+        var error = Assert.Single(ExecutorLog.Lines(pod), l => l.Level == "error").Message;
         Assert.Contains($"User \"{rig.ServiceAccountUser}\" cannot patch resource \"restoresessions/status\" in API group \"stash.appscode.com\" in the namespace \"demo\"", error, StringComparison.Ordinal);
         Assert.Contains("stash-restore-init-container", error, StringComparison.Ordinal);
         Assert.Contains("docs/install.md#permissions", error, StringComparison.Ordinal);
@@ -73,7 +69,7 @@ public sealed class LeastPrivilegeTests
         Assert.True(pod.ExitCode == ExitCodes.Success, pod.ToString());
         TestTree.AssertEqual(rig.Original(2), rig.DataPath(2));
         Assert.Equal("Succeeded", (string?)rig.Stats().Single()!["phase"]);
-        var lines = LogLines(pod);
+        var lines = ExecutorLog.Lines(pod);
         Assert.DoesNotContain(lines, l => l.Level is "error" or "fatal");
         var warning = Assert.Single(lines, l => l.Level == "warn" && l.Message.Contains("Could not record event", StringComparison.Ordinal)).Message;
         Assert.Contains("cannot create resource \"events\"", warning, StringComparison.Ordinal);

@@ -110,6 +110,14 @@ internal sealed class OperatorRbacRig : IAsyncDisposable
         return rig;
     }
 
+    /// <summary>The backend Secret as the kubelet mounts it for older operators' <c>--secret-dir</c>: one file per key.</summary>
+    public string MountedSecret()
+    {
+        var secret = Repository.CreateDirectory("mounted-secret");
+        File.WriteAllText(Path.Combine(secret, "RESTIC_PASSWORD"), Repository.Password);
+        return secret;
+    }
+
     /// <summary>
     /// One pod: the executor as a process with <paramref name="arguments"/> exactly, the downward-API
     /// environment the operator gives it, and its own token of the service account (through KUBECONFIG,

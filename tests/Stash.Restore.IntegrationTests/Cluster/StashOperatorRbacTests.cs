@@ -52,11 +52,6 @@ public sealed class StashOperatorRbacTests
 
     private const string LeaseWarning = "coordination.k8s.io leases get/create/update";
 
-    /// <summary>The pod's log lines (JSON, as stderr is not a terminal): level and message.</summary>
-    private static List<(string Level, string Message)> LogLines(CliResult result) =>
-        [.. result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => JsonNode.Parse(line)!)
-            .Select(json => ((string?)json["level"] ?? "", (string?)json["msg"] ?? ""))];
 
     /// <summary>What every row shows: bytes, status, Events, metrics, no error, the flags' one warning, and leases said once when missing.</summary>
     private static void AssertEveryHostRestored(OperatorRbacRig rig, CliResult[] pods, bool leasesGranted)
@@ -66,7 +61,7 @@ public sealed class StashOperatorRbacTests
             var pod = pods[host];
             Assert.True(pod.ExitCode == ExitCodes.Success, $"pod {host} ({ExecutorProcess.Describe()}): {pod}");
             TestTree.AssertEqual(rig.Original(host), rig.DataPath(host));
-            var lines = LogLines(pod);
+            var lines = ExecutorLog.Lines(pod);
             Assert.DoesNotContain(lines, l => l.Level is "error" or "fatal");
             var warnings = lines.Where(l => l.Level == "warn").Select(l => l.Message).ToList();
             var flags = Assert.Single(warnings, w => w.Contains("accepted for compatibility with Stash operators", StringComparison.Ordinal));
@@ -129,9 +124,7 @@ public sealed class StashOperatorRbacTests
     {
         await using var rig = await OperatorRbacRig.StartAsync(OperatorRbacRig.RoleFile("tests/rbac/stash/stash-restore-init-container-v0.17.yaml"),
             bindingName: "stash-restore-init-container-statefulset-recovered-sts");
-        // The Secret as the kubelet mounts it: one file per key.
-        var secret = rig.Repository.CreateDirectory("mounted-secret");
-        File.WriteAllText(Path.Combine(secret, "RESTIC_PASSWORD"), rig.Repository.Password);
+        var secret = rig.MountedSecret();
 
         var pods = await Task.WhenAll(Enumerable.Range(0, OperatorRbacRig.Hosts)
             .Select(h => rig.RunPodAsync($"{OperatorRbacRig.StatefulSet}-{h}", InitContainerV017Arguments(rig, secret))));
@@ -165,8 +158,7 @@ public sealed class StashOperatorRbacTests
     {
         await using var rig = await OperatorRbacRig.StartAsync(OperatorRbacRig.RoleFile("tests/rbac/stash/stash-restore-init-container-v0.17.yaml"),
             bindingName: "stash-restore-init-container-statefulset-recovered-sts");
-        var secret = rig.Repository.CreateDirectory("mounted-secret");
-        File.WriteAllText(Path.Combine(secret, "RESTIC_PASSWORD"), rig.Repository.Password);
+        var secret = rig.MountedSecret();
 
         // Older operators named the session with --restore-session; which family it is, the executor finds out.
         var pod = await rig.RunPodAsync($"{OperatorRbacRig.StatefulSet}-1",
