@@ -69,8 +69,8 @@ internal sealed class TerminalProgress : ILiveProgress
             new PercentageColumn(),
             new ProgressBarColumn { Width = 20 },
             new DownloadedColumn(),
-            new TransferSpeedColumn(),
-            new RemainingTimeColumn(),
+            // Rate and time left from restic's own figures: its bytes arrive a pack at a time, too
+            // unevenly for Spectre's sampled speed.
             new TaskDescriptionColumn { Alignment = Justify.Left });
         _log.Live = true;
         try
@@ -83,13 +83,25 @@ internal sealed class TerminalProgress : ILiveProgress
         }
     }
 
-    /// <summary>"host-0 · 1,234 of 5,000 files/dirs" (restic counts directories with files while it runs), with the call when there are several.</summary>
+    /// <summary>
+    /// "2.0 MiB/s, 0:03 left, host-0: 1,234 of 5,000 files/dirs": the rate since restic started the call and
+    /// the time left at that rate (restic counts directories with files while it runs), with the call when
+    /// there are several.
+    /// </summary>
     internal static string Describe(RestoreUnit unit, UnitProgress progress)
     {
+        var rate = progress.BytesPerSecond;
+        var left = rate > 0 ? FormatTimeLeft(TimeSpan.FromSeconds(Math.Max(0, progress.TotalBytes - progress.BytesDone) / rate)) : "--:--";
         var call = progress.Calls > 1 ? string.Create(CultureInfo.InvariantCulture, $" call {progress.Call}/{progress.Calls}") : "";
         var skipped = progress.FilesSkipped > 0 ? string.Create(CultureInfo.InvariantCulture, $", {progress.FilesSkipped:N0} unchanged") : "";
-        return string.Create(CultureInfo.InvariantCulture, $"{unit.Name}{call} · {progress.FilesDone:N0} of {progress.TotalFiles:N0} files/dirs{skipped}");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{Core.Restic.ResticRestoreRunner.FormatBytes((long)rate)}/s, {left} left, {unit.Name}{call}: {progress.FilesDone:N0} of {progress.TotalFiles:N0} files/dirs{skipped}");
     }
+
+    /// <summary>"0:42", "12:05", "3:02:10".</summary>
+    internal static string FormatTimeLeft(TimeSpan left) => left.TotalHours >= 1
+        ? string.Create(CultureInfo.InvariantCulture, $"{(int)left.TotalHours}:{left.Minutes:00}:{left.Seconds:00}")
+        : string.Create(CultureInfo.InvariantCulture, $"{left.Minutes}:{left.Seconds:00}");
 
     /// <summary>One progress row per restic call (each counts from zero again); restic's output reader reports here.</summary>
     private sealed class View(ProgressContext context, RestoreUnit unit) : IProgress<UnitProgress>
