@@ -115,9 +115,10 @@ internal static class RestoreCommand
             log.Error("Stopped before restoring: {Reason}", reason);
             return host.Interruption.ExitCode;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
-            // The interface is one line, never a stack trace; the trace goes to the debug log.
+            // The interface is one line, never a stack trace (it goes to the debug log); and never no line
+            // at all: a cancellation nobody asked for (a timer, a token passed on by mistake) ends here too.
             log.Debug(e, "Unexpected error");
             log.Error("{Error}", masker.Apply($"unexpected error ({e.GetType().Name}): {e.Message}"));
             return ExitCodes.RestoreFailed;
