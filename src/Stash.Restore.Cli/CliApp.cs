@@ -28,12 +28,16 @@ internal static class CliApp
             // Program registers SIGTERM/SIGINT itself, so the pipeline can record why it stopped.
             ProcessTerminationTimeout = null,
         };
-        var parse = Build(host).Parse(SplitEmptyValues(args));
+        var parse = Parse(host, args);
         // "--help" and "--version" parse cleanly; anything else that does not is exit 2 in one line.
         return parse.Errors.Count > 0
             ? ParseErrors.ReportAsync(parse, host.Error)
             : parse.InvokeAsync(configuration, cancellationToken);
     }
+
+    /// <summary>The command line as the commands see it: pflag's bare booleans made explicit, empty values split off.</summary>
+    internal static ParseResult Parse(CliHost host, string[] args) =>
+        Build(host).Parse(SplitEmptyValues(OperatorCompatibilityFlags.ExpandBareBooleans(args)));
 
     /// <summary>
     /// <c>--include=</c> (KubeStash's Function passes empty values to mean unset) becomes <c>--include ""</c>:

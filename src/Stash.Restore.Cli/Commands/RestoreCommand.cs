@@ -43,12 +43,15 @@ internal static class RestoreCommand
     private static async Task<int> RunAsync(CliHost host, RestoreOptions options, CancellationToken cancellationToken)
     {
         var masker = new SecretMasker();
-        await using var logger = RestoreLogging.Create(options.LogOptions(host.ErrorIsTerminal), host.Error, masker);
+        var logOptions = options.LogOptions(host.ErrorIsTerminal);
+        // A dry run shows no progress: it never builds the live view.
+        var terminal = options.DryRun ? null : TerminalProgress.For(host, logOptions);
+        await using var logger = RestoreLogging.Create(logOptions, terminal?.Log ?? host.Error, masker);
         ILogger log = logger;
         try
         {
-            foreach (var flag in options.IgnoredFlagsGiven)
-                log.Warning("Flag {Flag} is accepted for compatibility with Stash operators and has no effect", flag);
+            if (OperatorCompatibilityFlags.Warning(options.NoEffectFlagsGiven) is { } noEffect)
+                log.Warning("{Warning:l}", noEffect);
             // Settings first, as ever: a bad NICE_ADJUSTMENT is invalid input before anything is read. KubeStash picks its own scratch directory.
             var settings = RestoreSettingsChoice.From(
                 options, StashScratchDirectory.Choose(options, host.Environment, Directory.Exists), host.Environment, host.Cgroups?.Read());
@@ -72,7 +75,7 @@ internal static class RestoreCommand
                   ?? (cluster is null ? null : await KubeStashRestoreCommand.ClusterAsync(cluster, options, host, log, cancellationToken))
                 : null;
             if (kubeStash is not null)
-                return await KubeStashRestoreCommand.RunAsync(host, options, kubeStash, restic, settings, masker, log, cancellationToken);
+                return await KubeStashRestoreCommand.RunAsync(host, options, kubeStash, restic, settings, masker, log, terminal, cancellationToken);
 
             var wiring = options.RestoreSessionFile is { } sessionFile
                 ? RestoreWiring.Offline(sessionFile, options, pod, host, masker, log)
@@ -85,11 +88,11 @@ internal static class RestoreCommand
             {
                 if (!options.DryRun)
                     throw new InvalidInputException("--hosts previews several hosts and needs --dry-run");
-                return await PrintPreviewAsync(host, options, new StashHostsPreview(restic, settings, masker, host.Clock), wiring.Inputs,
+                return await PrintPreviewAsync(host, options, new StashHostsPreview(restic, settings, masker, host.Clock, log), wiring.Inputs,
                     StashHostsPreview.Hosts(hosts, session, options.Replicas), cancellationToken);
             }
             if (options.DryRun)
-                return await PrintPlanAsync(host, options, new StashDryRun(restic, settings, masker, host.Clock), wiring.Inputs, cancellationToken);
+                return await PrintPlanAsync(host, options, new StashDryRun(restic, settings, masker, host.Clock, log), wiring.Inputs, cancellationToken);
 
             using var http = new HttpClient();
             var hooks = new HookExecutor(host.ProcessRunner, wiring.PodExec, masker, log, host.Clock, StashHookOptions.From(options, wiring.Pod, wiring.PodIp));
@@ -98,7 +101,7 @@ internal static class RestoreCommand
             var metrics = pushgateway is null
                 ? null
                 : new PushgatewayMetricsPublisher(http, pushgateway, StashMetricsLabels.From(wiring.Inputs, options.InvokerKind), log, masker: masker);
-            var parts = new StashRestoreParts(restic, hooks, wiring.Status, wiring.Events, wiring.Claims, metrics, masker, log, host.Clock);
+            var parts = new StashRestoreParts(restic, hooks, wiring.Status, wiring.Events, wiring.Claims, metrics, masker, log, host.Clock) { LiveProgress = terminal };
             var outcome = await new StashHostRestore(parts, settings, host.Interruption).RestoreAsync(wiring.Inputs, cancellationToken);
             await wiring.FinishAsync(host.Output);
             return outcome.ExitCode;
@@ -113,9 +116,10 @@ internal static class RestoreCommand
             log.Error("Stopped before restoring: {Reason}", reason);
             return host.Interruption.ExitCode;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
-            // The interface is one line, never a stack trace; the trace goes to the debug log.
+            // The interface is one line, never a stack trace (it goes to the debug log); and never no line
+            // at all: a cancellation nobody asked for (a timer, a token passed on by mistake) ends here too.
             log.Debug(e, "Unexpected error");
             log.Error("{Error}", masker.Apply($"unexpected error ({e.GetType().Name}): {e.Message}"));
             return ExitCodes.RestoreFailed;

@@ -29,6 +29,7 @@ internal sealed class RestoreFlags
     public Option<string?> ScratchDir { get; } = new("--scratch-dir") { Description = "Cache, temp files and credential files. Default: /stash-tmp if it exists, else ~/.cache/stash-restore (XDG_CACHE_HOME), else a new randomly named folder in the temp dir." };
     public Option<string?> TargetDir { get; } = new("--target-dir") { Description = "Restore under this root instead of / (for inspection)." };
     public Option<bool> DryRun { get; } = new("--dry-run") { Description = "Resolve everything and print the plan; restore and write nothing." };
+    public Option<bool> Preview { get; } = new("--preview") { Description = "With --dry-run: ask restic (0.17 or newer) what each call would change in the target as it is now (restore --dry-run: files new, updated, unchanged, deleted, bytes), writing nothing; --preview=false prints the plan without reading the repository.", DefaultValueFactory = _ => true };
     public Option<string?> Hosts { get; } = new("--hosts") { Description = "With --dry-run: preview these hosts at once (host-0,host-1 or all): rule, source host, and the snapshot each restic call resolves to now." };
     public Option<int?> Replicas { get; } = new("--replicas") { Description = "With --hosts all: the target's number of replicas (default: spec.target.replicas)." };
     public Option<string> Output { get; } = new("--output", "-o") { Description = "Plan format for --dry-run: text or json.", DefaultValueFactory = _ => "text" };
@@ -47,18 +48,9 @@ internal sealed class RestoreFlags
     public Option<string> OwnContainer { get; } = new("--own-container") { Description = "Name of the executor's own container: exec hooks for it (or with no containerName) run locally.", DefaultValueFactory = _ => Core.Hooks.HookExecutorOptions.DefaultOwnContainerName };
     public Option<string> LogFormat { get; } = new("--log-format") { Description = "Log format: text, json or auto (text on a terminal, else JSON).", DefaultValueFactory = _ => "auto" };
     public Option<string?> LogLevel { get; } = new("--log-level") { Description = "Log level: debug, info, warn, error. Overrides --v." };
-    public Option<int> Verbosity { get; } = new("--v") { Description = "klog verbosity: 0-1 info, 2-3 debug, 4+ trace.", DefaultValueFactory = _ => 0 };
 
-    /// <summary>Flags Stash operators pass that mean nothing here: accepted, with a one-time warning.</summary>
-    public IReadOnlyList<Option> Ignored { get; } =
-    [
-        new Option<string?>("--use-kubeapiserver-fqdn-for-aks") { Description = "Accepted for compatibility; ignored.", Arity = ArgumentArity.ZeroOrOne },
-        new Option<string?>("--logtostderr") { Description = "Accepted for compatibility; logs always go to stderr.", Arity = ArgumentArity.ZeroOrOne },
-        new Option<string?>("--alsologtostderr") { Description = "Accepted for compatibility; ignored.", Arity = ArgumentArity.ZeroOrOne },
-        new Option<string?>("--enable-status-subresource") { Description = "Accepted for compatibility; status is always written through /status.", Arity = ArgumentArity.ZeroOrOne },
-        new Option<string?>("--service-name") { Description = "Accepted for compatibility; ignored." },
-        new Option<string?>("--enable-analytics") { Description = "Accepted for compatibility; no analytics are sent.", Arity = ArgumentArity.ZeroOrOne },
-    ];
+    /// <summary>klog's set and the other flags Stash operators pass, <c>--backoff-max-wait</c> with them; <c>--v</c> maps to a level.</summary>
+    public OperatorCompatibilityFlags Compatibility { get; } = new(OperatorCompatibilityFlags.BackoffMaxWait);
 
     /// <summary>Every value of a parsed <c>restore</c> command line, once: nothing after this reads the <see cref="ParseResult"/>.</summary>
     public RestoreOptions Bind(ParseResult parse) => new()
@@ -83,6 +75,7 @@ internal sealed class RestoreFlags
         ScratchDir = parse.GetValue(ScratchDir),
         TargetDir = parse.GetValue(TargetDir),
         DryRun = parse.GetValue(DryRun),
+        Preview = parse.GetValue(Preview),
         Hosts = parse.GetValue(Hosts),
         Replicas = parse.GetValue(Replicas),
         Output = parse.GetValue(Output) ?? "text",
@@ -102,8 +95,8 @@ internal sealed class RestoreFlags
         OwnContainer = parse.GetValue(OwnContainer) ?? Core.Hooks.HookExecutorOptions.DefaultOwnContainerName,
         LogFormat = parse.GetValue(LogFormat) ?? "auto",
         LogLevel = parse.GetValue(LogLevel),
-        Verbosity = parse.GetValue(Verbosity),
-        IgnoredFlagsGiven = [.. Ignored.Where(o => parse.GetResult(o) is not null).Select(o => o.Name)],
+        Verbosity = Compatibility.VerbosityOf(parse),
+        NoEffectFlagsGiven = Compatibility.NoEffectGiven(parse),
     };
 
     public void AddTo(Command command)
@@ -112,10 +105,11 @@ internal sealed class RestoreFlags
         [
             RestoreSession, Namespace, Kubeconfig, Master, InvokerKind, InvokerName, TargetKind, TargetName, TargetNamespace,
             SecretDir, EnableCache, MaxConnections, MetricsEnabled, PushgatewayUrl, PushgatewayCredentialsFile, RestoreModel, Host, ScratchDir, TargetDir,
-            DryRun, Hosts, Replicas, Output, Objects, Component, Snapshot, Include, Exclude, RestoreSessionFile, RepositoryFile, StatusFile, Verify, FailOnMetadataErrors, RepositoryTimeout, HookTimeout, OwnContainer, LogFormat, LogLevel, Verbosity,
+            DryRun, Preview, Hosts, Replicas, Output, Objects, Component, Snapshot, Include, Exclude, RestoreSessionFile, RepositoryFile, StatusFile, Verify, FailOnMetadataErrors, RepositoryTimeout, HookTimeout, OwnContainer, LogFormat, LogLevel,
         ];
-        foreach (var option in all.Concat(Ignored))
+        foreach (var option in all)
             command.Options.Add(option);
+        Compatibility.AddTo(command);
         Output.AcceptOnlyFromAmong("text", "json");
         RepositoryTimeout.Validators.Add(result =>
         {
@@ -123,6 +117,6 @@ internal sealed class RestoreFlags
                 result.AddError($"--repository-timeout: '{result.GetValueOrDefault<string>()}' is not a duration such as 2m, 30s or 0");
         });
         LogFormat.AcceptOnlyFromAmong("text", "json", "auto");
-        RestoreModel.AcceptOnlyFromAmong("init-container", "job");
+        RestoreModel.AcceptOnlyFromAmong(RestoreModels.InitContainer, RestoreModels.Job);
     }
 }

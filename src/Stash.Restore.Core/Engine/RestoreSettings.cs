@@ -19,6 +19,9 @@ internal sealed record RestoreSettings(
     /// <summary>See <see cref="Restic.ResticRestoreOptions.RepositoryTimeout"/> (<c>--repository-timeout</c>).</summary>
     public TimeSpan? RepositoryTimeout { get; init; }
 
+    /// <summary>A dry run also asks restic (≥ 0.17) what each call would change in the target (<c>--preview</c>, default true).</summary>
+    public bool Preview { get; init; } = true;
+
     /// <summary>See <see cref="Restic.ResticRestoreOptions.Container"/>: read once per run from the executor's cgroup.</summary>
     public ContainerLimits Container { get; init; } = ContainerLimits.None;
 

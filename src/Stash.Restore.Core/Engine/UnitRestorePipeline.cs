@@ -24,6 +24,9 @@ internal sealed record RestoreDependencies(
 
     /// <summary>How often restic's progress may reach <see cref="IUnitStatus.ReportProgressAsync"/>.</summary>
     public TimeSpan ProgressInterval { get; init; } = DefaultProgressInterval;
+
+    /// <summary>Where restic's progress is also shown live (a terminal); null when nobody watches.</summary>
+    public ILiveProgress? LiveProgress { get; init; }
 }
 
 /// <summary>
@@ -60,12 +63,15 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
         ResticRestoreSummary? summary = null;
         try
         {
+            // Mirror mode limits --delete to what each call restores; a snapshot's paths are read here,
+            // bounded by the deadline, and an include that reaches outside them is refused before any hook.
+            plan = await parts.Restic.ScopeMirrorAsync(plan, run.Token);
             await RunPreRestoreHookAsync(job.Hooks, run.Token);
-            summary = await RunResticAsync(plan, log, run.Token);
+            summary = await RunResticAsync(unit, plan, log, run.Token);
         }
         catch (Exception e) when (e is RestoreFailedException or OperationCanceledException)
         {
-            error = CauseOfStop(run.Token, claim, deadline, cancellationToken, e as ResticStoppedException) ?? e.Message;
+            error = RestoreStoppedError(Stop(), e as ResticStoppedException) ?? e.Message;
         }
         catch (Exception e)
         {
@@ -77,16 +83,46 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
         }
 
         var restoreSucceeded = error is null;
-        if (interruption.Reason is null)
-            error = await RunPostRestoreHookAsync(job.Hooks, restoreSucceeded, error, started, run.Token) ?? error;
+        // Stopped from outside (SIGTERM, SIGINT, the deadline, a lost claim): the postRestore hook never
+        // runs. It often starts or unlocks the application, which must not happen after a restore cut short.
+        if (Stop() is { } stop)
+            error = PostRestoreHookSkipped(job.Hooks, restoreSucceeded, error, stop, log);
+        else
+            error = await RunPostRestoreHookAsync(job.Hooks, restoreSucceeded, error, started, run.Token, Stop) ?? error;
 
         return await ReportAsync(job, log, error, failureExitCode, summary, started);
+
+        string? Stop() => StopReason(run.Token, claim, deadline, cancellationToken);
     }
 
-    private async Task<ResticRestoreSummary> RunResticAsync(ResticPlan plan, ILogger log, CancellationToken cancellationToken)
+    /// <summary>
+    /// The run was stopped before the postRestore hook: it is not run. When it would have run, the unit
+    /// is Failed even if restic had finished, since what the hook does after a restore did not happen.
+    /// </summary>
+    private static string? PostRestoreHookSkipped(UnitHooks hooks, bool restoreSucceeded, string? error, string stop, ILogger log)
+    {
+        if (hooks.PostRestore is not { } hook || !HookPolicy.ShouldRunPostRestore(hook.ExecutionPolicy, restoreSucceeded))
+            return error;
+        log.Warning("The postRestore hook is not run: {Reason:l}", stop);
+        return error ?? $"{stop} before the postRestore hook ran (the data was restored; the hook did not run)";
+    }
+
+    private async Task<ResticRestoreSummary> RunResticAsync(RestoreUnit unit, ResticPlan plan, ILogger log, CancellationToken cancellationToken)
     {
         await using var progress = new ProgressThrottle(parts.Status, parts.Clock, parts.ProgressInterval, log, parts.Masker, cancellationToken);
-        return await parts.Restic.RunAsync(plan, log, progress, cancellationToken);
+        if (parts.LiveProgress is not { } live)
+            return await parts.Restic.RunAsync(plan, log, progress, cancellationToken);
+        return await live.ShowAsync(unit, view => parts.Restic.RunAsync(plan, log, new BothProgress(progress, view), cancellationToken));
+    }
+
+    /// <summary>Every status to the throttled status writer and to the live view alike.</summary>
+    private sealed class BothProgress(IProgress<UnitProgress> status, IProgress<UnitProgress> view) : IProgress<UnitProgress>
+    {
+        public void Report(UnitProgress value)
+        {
+            status.Report(value);
+            view.Report(value);
+        }
     }
 
     private async Task RunPreRestoreHookAsync(UnitHooks hooks, CancellationToken cancellationToken)
@@ -102,7 +138,9 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
     private HookResult Masked(HookResult result) => result with { Message = parts.Masker.Apply(result.Message) };
 
     /// <summary>Runs postRestore per its policy; returns the error it causes, if any.</summary>
-    private async Task<string?> RunPostRestoreHookAsync(UnitHooks hooks, bool restoreSucceeded, string? restoreError, long started, CancellationToken cancellationToken)
+    /// <param name="causeOfStop">Why <paramref name="cancellationToken"/> was cancelled, should it be while the hook runs.</param>
+    private async Task<string?> RunPostRestoreHookAsync(
+        UnitHooks hooks, bool restoreSucceeded, string? restoreError, long started, CancellationToken cancellationToken, Func<string?> causeOfStop)
     {
         if (hooks.PostRestore is not { } hook || !HookPolicy.ShouldRunPostRestore(hook.ExecutionPolicy, restoreSucceeded))
             return null;
@@ -117,9 +155,11 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
         {
             result = Masked(await parts.Hooks.ExecuteAsync(hook, context, cancellationToken));
         }
-        catch (OperationCanceledException) when (interruption.Reason is not null)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return null;
+            // Stopped while the hook ran: whatever it had done, its result is unknown.
+            var stop = $"postRestore hook stopped: {causeOfStop() ?? "cancelled"}";
+            return restoreSucceeded ? stop + " (the data was restored)" : $"{restoreError}; {stop}";
         }
         using var write = new CancellationTokenSource(FinalWriteBudget, parts.Clock);
         await parts.Status.RecordHookAsync(HookStage.PostRestore, result, write.Token);
@@ -129,17 +169,26 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
         return restoreSucceeded ? message + " (the data was restored)" : $"{restoreError}; {message}";
     }
 
-    private string? CauseOfStop(CancellationToken run, IUnitClaim claim, CancellationTokenSource deadline, CancellationToken outer, ResticStoppedException? stopped)
+    /// <summary>Why the run's token was cancelled: the signal, a lost claim, the deadline; null while it runs on.</summary>
+    private string? StopReason(CancellationToken run, IUnitClaim claim, CancellationTokenSource deadline, CancellationToken outer)
     {
         if (!run.IsCancellationRequested)
             return null;
         if (interruption.Reason is { } reason)
             return reason;
         if (claim.Lost.IsCancellationRequested)
-            return "lost the claim on this unit to another executor; restic was stopped";
+            return "lost the claim on this unit to another executor";
         if (deadline.IsCancellationRequested)
-            return "deadline exceeded; restic was stopped" + (stopped?.LastError is { } last ? $" (its last error, retried until then: {last})" : "");
+            return "deadline exceeded";
         return outer.IsCancellationRequested ? "cancelled" : null;
+    }
+
+    /// <summary>The error of a restore stopped by <paramref name="reason"/>: a signal's reason as it is, else what was stopped and restic's last error.</summary>
+    private string? RestoreStoppedError(string? reason, ResticStoppedException? stopped)
+    {
+        if (reason is null || interruption.Reason is not null)
+            return reason;
+        return reason + "; restic was stopped" + (stopped?.LastError is { } last ? $" (its last error, retried until then: {last})" : "");
     }
 
     private CancellationTokenSource DeadlineSource(DateTimeOffset? until, ILogger log)
@@ -184,11 +233,16 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
 
     /// <summary>
     /// "5 file(s), 15 byte(s) restored, 0 unchanged file(s) skipped, 4 dir(s)": files are every entry but
-    /// directories; when restic could not tell the two apart, they are counted together and said so.
+    /// directories; when restic could not tell the two apart, they are counted together and said so. In
+    /// mirror mode ", 2 file(s) deleted" follows: what the snapshot lacks under the restored paths.
     /// </summary>
-    internal static string Describe(ResticRestoreSummary summary) => summary.DirectoriesRestored is { } directories
-        ? string.Create(CultureInfo.InvariantCulture, $"{summary.FilesRestored} file(s), {summary.BytesRestored} byte(s) restored, {summary.FilesSkipped} unchanged file(s) skipped, {directories} dir(s)")
-        : string.Create(CultureInfo.InvariantCulture, $"{summary.FilesRestored} file(s)/dir(s), {summary.BytesRestored} byte(s) restored, {summary.FilesSkipped} unchanged file(s) skipped");
+    internal static string Describe(ResticRestoreSummary summary)
+    {
+        var restored = summary.DirectoriesRestored is { } directories
+            ? string.Create(CultureInfo.InvariantCulture, $"{summary.FilesRestored} file(s), {summary.BytesRestored} byte(s) restored, {summary.FilesSkipped} unchanged file(s) skipped, {directories} dir(s)")
+            : string.Create(CultureInfo.InvariantCulture, $"{summary.FilesRestored} file(s)/dir(s), {summary.BytesRestored} byte(s) restored, {summary.FilesSkipped} unchanged file(s) skipped");
+        return summary.FilesDeleted is { } deleted ? string.Create(CultureInfo.InvariantCulture, $"{restored}, {deleted} file(s) deleted") : restored;
+    }
 
     private async Task PublishMetricsAsync(UnitRestoreReport report, ILogger log, CancellationToken cancellationToken)
     {

@@ -34,6 +34,9 @@ internal sealed record RestoreOptions
     public string? ScratchDir { get; init; }
     public string? TargetDir { get; init; }
     public bool DryRun { get; init; }
+
+    /// <summary><c>--preview</c>: with <c>--dry-run</c>, ask restic what each call would change in the target (default true).</summary>
+    public bool Preview { get; init; } = true;
     public string? Hosts { get; init; }
     public int? Replicas { get; init; }
 
@@ -61,8 +64,8 @@ internal sealed record RestoreOptions
     /// <summary><c>--v</c>: klog verbosity, used when <see cref="LogLevel"/> is not given.</summary>
     public int Verbosity { get; init; }
 
-    /// <summary>Compatibility flags that were given and have no effect (e.g. <c>--logtostderr</c>).</summary>
-    public IReadOnlyList<string> IgnoredFlagsGiven { get; init; } = [];
+    /// <summary>Compatibility flags that were given and have no effect (e.g. <c>--logtostderr</c>), as spelled.</summary>
+    public IReadOnlyList<string> NoEffectFlagsGiven { get; init; } = [];
 
     /// <summary>Whether a dry run prints its plan as JSON.</summary>
     public bool JsonOutput => string.Equals(Output, "json", StringComparison.Ordinal);

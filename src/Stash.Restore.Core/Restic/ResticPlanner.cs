@@ -64,6 +64,10 @@ internal static class ResticPlanner
             throw new InvalidInputException($"{request.Location.Owner}: nothing selected to restore");
         if (string.IsNullOrWhiteSpace(options.TargetDirectory))
             throw new InvalidInputException("restore target directory is empty");
+        if (options.DryRun && !restic.RestoreDryRun())
+            throw new InvalidOperationException($"restic {restic.Version.ToString(3)} has no restore --dry-run (0.17+); check RestoreDryRun() first");
+        if (options.Mirror)
+            ResticMirror.Check(request, restic);
 
         var tempDirectory = Path.Combine(options.ScratchDirectory, TempDirectoryName);
         var cacheDirectory = Path.Combine(options.ScratchDirectory, CacheDirectoryName);
@@ -86,7 +90,10 @@ internal static class ResticPlanner
             environment[name] = value;
 
         var global = new List<string>();
-        global.AddRange(options.EnableCache ? ["--cache-dir", cacheDirectory] : ["--no-cache"]);
+        global.AddRange(options.EnableCache && !options.DryRun ? ["--cache-dir", cacheDirectory] : ["--no-cache"]);
+        // A preview writes nothing, not even the lock file every reading restic puts in the repository.
+        if (options.DryRun)
+            global.Add("--no-lock");
         global.AddRange(access.GlobalArguments);
 
         var restoreFlags = new List<string> { "--target", options.TargetDirectory };
@@ -94,9 +101,12 @@ internal static class ResticPlanner
             restoreFlags.AddRange(["--include", include]);
         foreach (var exclude in request.Exclude)
             restoreFlags.AddRange(["--exclude", exclude]);
-        if (options.Resume && restic.RestoreOverwrite())
+        if (options.DryRun)
+            restoreFlags.Add("--dry-run");
+        // A preview compares with the target as a resumed restore would: unchanged files are left alone.
+        if ((options.Resume || options.DryRun) && restic.RestoreOverwrite())
             restoreFlags.AddRange(["--overwrite", "if-changed"]);
-        if (options.Verify && restic.RestoreVerify())
+        if (options.Verify && !options.DryRun && restic.RestoreVerify())
             restoreFlags.Add("--verify");
         if (restic.RestoreJson())
             restoreFlags.Add("--json");
@@ -126,6 +136,10 @@ internal static class ResticPlanner
             }
             argv.AddRange(restoreFlags);
             argv.AddRange(global);
+            // A path call mirrors its path; a snapshot call's paths are read from the repository first (ResticMirror.Scope).
+            var restoredPaths = selection.Path is { } restoredPath ? new[] { restoredPath } : null;
+            if (options.Mirror && restoredPaths is not null)
+                argv.AddRange(ResticMirror.Arguments(selection.Description, restoredPaths, request.Include, options.TargetDirectory));
             var process = new ProcessSpec(restic.Path, argv, environment) { Priority = options.Priority, OomScoreRaise = ResticOomScoreRaise };
             invocations.Add(new ResticInvocation(selection.Description, process)
             {
@@ -133,6 +147,8 @@ internal static class ResticPlanner
                 Host = selection.Host,
                 SnapshotId = selection.SnapshotId,
                 ReportsItems = reportsItems,
+                Mirror = options.Mirror,
+                RestoredPaths = restoredPaths,
             });
         }
 
@@ -141,12 +157,13 @@ internal static class ResticPlanner
         return new ResticPlan(access.Display, invocations)
         {
             CredentialFiles = access.CredentialFiles,
-            ScratchDirectories = options.EnableCache ? [tempDirectory, cacheDirectory] : [tempDirectory],
+            ScratchDirectories = options.DryRun ? [] : options.EnableCache ? [tempDirectory, cacheDirectory] : [tempDirectory],
             ListSnapshots = new ProcessSpec(restic.Path, list, environment),
             FailOnMetadataErrors = options.FailOnMetadataErrors,
             Installation = restic,
             Options = options,
             GoRuntime = goRuntime,
+            Include = request.Include,
         };
     }
 }

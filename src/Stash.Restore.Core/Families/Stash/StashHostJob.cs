@@ -22,7 +22,7 @@ internal static class StashHostJob
         var session = inputs.Session;
         var request = StashRestoreRequest.For(rule, inputs.Repository, inputs.RepositorySecret);
         var options = settings.ResticOptions(SessionPriority(session), sessionAllowsCache: session.Spec.TempDir?.DisableCaching != true)
-            with { MemoryLimitSetting = MemoryLimitSetting };
+            with { Mirror = MirrorMode.IsRequested(session.Metadata.Annotations), MemoryLimitSetting = MemoryLimitSetting };
         var hooks = new UnitHooks(session.Spec.Hooks?.PreRestore, session.Spec.Hooks?.PostRestore, HookContextFor(session, unit.Name));
         var deadline = UnitDeadline.Earliest(session.Spec.TimeOut, session.Status?.SessionDeadline, clock);
         return new UnitRestoreJob(unit, request, options, $"by {rule.Name} from source host \"{rule.SourceHost}\"", hooks, deadline, StashHostRestore.Reasons);
