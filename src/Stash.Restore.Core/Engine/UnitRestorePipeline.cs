@@ -33,8 +33,7 @@ internal sealed record RestoreDependencies(
 /// </summary>
 internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruption interruption)
 {
-    // Status writes after an interruption get their own deadline, well inside a 30 s grace period.
-    private static readonly TimeSpan FinalWriteBudget = TimeSpan.FromSeconds(8);
+    private static readonly TimeSpan FinalWriteBudget = UnitHookRunner.FinalWriteBudget;
 
     public async Task<UnitOutcome> RestoreAsync(UnitRestoreJob job, ILogger log, CancellationToken cancellationToken)
     {
@@ -52,6 +51,7 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
         var started = parts.Clock.GetTimestamp();
         await parts.Status.WriteAsync(new UnitStatusEntry(UnitPhase.Running), cancellationToken);
 
+        var hooks = new UnitHookRunner(parts.Hooks, parts.Status, parts.Masker, parts.Clock, interruption);
         using var deadline = DeadlineSource(job.Deadline, log);
         using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, claim.Lost, deadline.Token);
 
@@ -60,7 +60,7 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
         ResticRestoreSummary? summary = null;
         try
         {
-            await RunPreRestoreHookAsync(job.Hooks, run.Token);
+            await hooks.RunPreRestoreAsync(job.Hooks, run.Token);
             summary = await RunResticAsync(plan, log, run.Token);
         }
         catch (Exception e) when (e is RestoreFailedException or OperationCanceledException)
@@ -76,9 +76,15 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
             failureExitCode = e is RestoreException known ? known.ExitCode : ExitCodes.RestoreFailed;
         }
 
-        var restoreSucceeded = error is null;
         if (interruption.Reason is null)
-            error = await RunPostRestoreHookAsync(job.Hooks, restoreSucceeded, error, started, run.Token) ?? error;
+        {
+            // The template sees the outcome as the status will record it: masked, with a Go duration.
+            var outcome = new HookOutcome(
+                error is null ? UnitPhase.Succeeded : UnitPhase.Failed,
+                GoDuration.Format(parts.Clock.GetElapsedTime(started)),
+                error is null ? null : parts.Masker.Apply(error));
+            error = await hooks.RunPostRestoreAsync(job.Hooks, outcome, run.Token) ?? error;
+        }
 
         return await ReportAsync(job, log, error, failureExitCode, summary, started);
     }
@@ -87,46 +93,6 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
     {
         await using var progress = new ProgressThrottle(parts.Status, parts.Clock, parts.ProgressInterval, log, parts.Masker, cancellationToken);
         return await parts.Restic.RunAsync(plan, log, progress, cancellationToken);
-    }
-
-    private async Task RunPreRestoreHookAsync(UnitHooks hooks, CancellationToken cancellationToken)
-    {
-        if (hooks.PreRestore is not { } hook)
-            return;
-        var result = Masked(await parts.Hooks.ExecuteAsync(hook, hooks.Context with { Stage = HookStage.PreRestore }, cancellationToken));
-        await parts.Status.RecordHookAsync(HookStage.PreRestore, result, cancellationToken);
-        if (!result.Succeeded)
-            throw new RestoreFailedException($"preRestore hook failed: {result.Message}");
-    }
-
-    private HookResult Masked(HookResult result) => result with { Message = parts.Masker.Apply(result.Message) };
-
-    /// <summary>Runs postRestore per its policy; returns the error it causes, if any.</summary>
-    private async Task<string?> RunPostRestoreHookAsync(UnitHooks hooks, bool restoreSucceeded, string? restoreError, long started, CancellationToken cancellationToken)
-    {
-        if (hooks.PostRestore is not { } hook || !HookPolicy.ShouldRunPostRestore(hook.ExecutionPolicy, restoreSucceeded))
-            return null;
-        // The template sees the outcome as the status will record it: masked, with a Go duration.
-        var outcome = new HookOutcome(
-            restoreSucceeded ? UnitPhase.Succeeded : UnitPhase.Failed,
-            GoDuration.Format(parts.Clock.GetElapsedTime(started)),
-            restoreError is null ? null : parts.Masker.Apply(restoreError));
-        var context = hooks.Context with { Stage = HookStage.PostRestore, Outcome = outcome };
-        HookResult result;
-        try
-        {
-            result = Masked(await parts.Hooks.ExecuteAsync(hook, context, cancellationToken));
-        }
-        catch (OperationCanceledException) when (interruption.Reason is not null)
-        {
-            return null;
-        }
-        using var write = new CancellationTokenSource(FinalWriteBudget, parts.Clock);
-        await parts.Status.RecordHookAsync(HookStage.PostRestore, result, write.Token);
-        if (result.Succeeded)
-            return null;
-        var message = $"postRestore hook failed: {result.Message}";
-        return restoreSucceeded ? message + " (the data was restored)" : $"{restoreError}; {message}";
     }
 
     private string? CauseOfStop(CancellationToken run, IUnitClaim claim, CancellationTokenSource deadline, CancellationToken outer, ResticStoppedException? stopped)
@@ -169,12 +135,12 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
         {
             var message = $"Restored {unit} {job.Origin} in {duration}: {restored}";
             log.Information("{Message:l}", message);
-            await parts.Events.RecordAsync(new RestoreEvent(RestoreEventType.Normal, job.Reasons.Succeeded, message), write.Token);
+            await parts.Events.RecordAsync(job.Reasons.Success(message), write.Token);
         }
         else
         {
             log.Error("Restore of {Unit:l} failed after {Duration:l}: {Error:l}", unit.ToString(), duration, error);
-            await parts.Events.RecordAsync(new RestoreEvent(RestoreEventType.Warning, job.Reasons.Failed, $"Failed to restore {unit}: {error}"), write.Token);
+            await parts.Events.RecordAsync(job.Reasons.Failure(unit, error), write.Token);
         }
         await PublishMetricsAsync(new UnitRestoreReport(unit.Name, phase, elapsed, error, summary?.FilesRestored ?? 0, summary?.BytesRestored ?? 0), log, write.Token);
 

@@ -83,6 +83,7 @@ internal static class ResticPlanner
             restoreFlags.AddRange(["--include", include]);
         foreach (var exclude in request.Exclude)
             restoreFlags.AddRange(["--exclude", exclude]);
+        restoreFlags.AddRange(request.ExtraArguments);
         if (options.Resume && restic.RestoreOverwrite())
             restoreFlags.AddRange(["--overwrite", "if-changed"]);
         if (options.Verify && restic.RestoreVerify())

@@ -1,0 +1,75 @@
+using Serilog;
+using Stash.Restore.Core;
+using Stash.Restore.Core.Input;
+using Stash.Restore.Core.Kubernetes;
+using Stash.Restore.Core.Logging;
+using Stash.Restore.Core.Platform;
+using Stash.Restore.Core.Secrets;
+
+namespace Stash.Restore.Cli.Commands;
+
+/// <summary>
+/// What every executor command's run shares: the run's one masker and logger, the compatibility
+/// warning, the cluster connection, and a one-line error with its exit code for whatever stops it.
+/// </summary>
+internal sealed class CommandRun
+{
+    private CommandRun(CliHost host, RestoreOptions options, SecretMasker masker, ILogger log)
+    {
+        Host = host;
+        Options = options;
+        Masker = masker;
+        Log = log;
+    }
+
+    public CliHost Host { get; }
+    public RestoreOptions Options { get; }
+    public SecretMasker Masker { get; }
+
+    /// <summary>The run's logger; a command narrows it (session, host) once it knows them, and errors are logged through it.</summary>
+    public ILogger Log { get; set; }
+
+    /// <summary>Runs <paramref name="body"/> and turns what stops it into one line and an exit code (SPEC §3).</summary>
+    public static async Task<int> RunAsync(CliHost host, RestoreOptions options, Func<CommandRun, Task<int>> body)
+    {
+        var masker = new SecretMasker();
+        await using var logger = RestoreLogging.Create(options.LogOptions(host.ErrorIsTerminal), host.Error, masker);
+        var run = new CommandRun(host, options, masker, logger);
+        try
+        {
+            foreach (var flag in options.IgnoredFlagsGiven)
+                run.Log.Warning("Flag {Flag} is accepted for compatibility with Stash operators and has no effect", flag);
+            return await body(run);
+        }
+        catch (RestoreException e)
+        {
+            run.Log.Error("{Error}", masker.Apply(e.Message));
+            return e.ExitCode;
+        }
+        catch (OperationCanceledException) when (host.Interruption.Reason is { } reason)
+        {
+            run.Log.Error("Stopped before restoring: {Reason}", reason);
+            return host.Interruption.ExitCode;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The interface is one line, never a stack trace; the trace goes to the debug log.
+            run.Log.Debug(e, "Unexpected error");
+            run.Log.Error("{Error}", masker.Apply($"unexpected error ({e.GetType().Name}): {e.Message}"));
+            return ExitCodes.RestoreFailed;
+        }
+    }
+
+    /// <summary>
+    /// The run's one API client (one kubeconfig read, one TLS connection); the caller disposes it.
+    /// Made before the first TLS handshake, it leaves the system certificate store unread when nothing checks a peer against it.
+    /// </summary>
+    public KubernetesClient Connect()
+    {
+        var cluster = KubernetesClient.Create(new KubernetesConfigRequest(Host.Environment, Options.Kubeconfig, Options.Master),
+            KubernetesRetryOptions.Default, Masker, Host.Clock, Log, Host.Random);
+        if (!SystemCertificateStoreUse.IsNeeded(cluster.Configuration.ChecksServerAgainstSystemStore, Options.MetricsEnabled, Options.PushgatewayUrl))
+            Host.LeaveSystemCertificateStoreUnread?.Invoke();
+        return cluster;
+    }
+}
