@@ -39,13 +39,13 @@ public sealed class SigtermTests : IAsyncLifetime
         using (var executor = _rig.StartRestore(_rig.PathWithSlowRestic(_rig.Repository.Restic.Path, downloadKiBPerSecond: 4096)))
         {
             // Part of the data is on disk (so the rerun has something to skip), restic is still going.
-            await SigtermRig.WaitUntilAsync(() => _rig.CompleteFiles() >= 20 && ResticProcesses().Count > 0);
+            await SigtermRig.WaitUntilAsync(() => _rig.CompleteFiles() >= 20 && _rig.ResticProcesses().Count > 0);
             var sent = await SigtermRig.SigtermAsync(executor);
             sent.Stop();
 
             Assert.Equal(ExitCodes.Terminated, executor.ExitCode);
             Assert.True(sent.Elapsed < TimeSpan.FromSeconds(10), $"exit took {sent.Elapsed} after SIGTERM");
-            Assert.Empty(ResticProcesses());
+            Assert.Empty(_rig.ResticProcesses());
             var entry = _rig.StatusEntry();
             Assert.Equal(("Failed", "terminated by SIGTERM"), ((string?)entry["phase"], (string?)entry["error"]));
             Assert.NotEqual(Files, _rig.CompleteFiles());
@@ -57,29 +57,5 @@ public sealed class SigtermTests : IAsyncLifetime
         Assert.Matches(@"[1-9]\d* unchanged file\(s\) skipped", log);
         TestTree.AssertEqual(_original, _rig.RestoredData);
         Assert.Equal("Succeeded", (string?)_rig.StatusEntry()["phase"]);
-    }
-
-    /// <summary>restic processes working on this test's repository.</summary>
-    private List<int> ResticProcesses() =>
-        Directory.EnumerateDirectories("/proc")
-            .Select(d => (Pid: int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0, Dir: d))
-            .Where(p => p.Pid > 0 && ReadCommandLine(p.Dir) is { } cmd && cmd.Contains("restic", StringComparison.Ordinal) && cmd.Contains("restore", StringComparison.Ordinal) && cmd.Contains(_rig.Data, StringComparison.Ordinal))
-            .Select(p => p.Pid)
-            .ToList();
-
-    private static string? ReadCommandLine(string procDir)
-    {
-        try
-        {
-            return File.ReadAllText(Path.Combine(procDir, "cmdline")).Replace('\0', ' ');
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return null;
-        }
     }
 }

@@ -121,4 +121,28 @@ internal sealed class SigtermRig(TestRepository repository, string data, int fil
     private static Dictionary<string, string> PathOnly(string path) => new() { ["PATH"] = path };
 
     public void Dispose() => Repository.Dispose();
+
+    /// <summary>restic processes restoring this rig's data (their command line names its path).</summary>
+    public List<int> ResticProcesses() =>
+        Directory.EnumerateDirectories("/proc")
+            .Select(d => (Pid: int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0, Dir: d))
+            .Where(p => p.Pid > 0 && ReadCommandLine(p.Dir) is { } cmd && cmd.Contains("restic", StringComparison.Ordinal) && cmd.Contains("restore", StringComparison.Ordinal) && cmd.Contains(Data, StringComparison.Ordinal))
+            .Select(p => p.Pid)
+            .ToList();
+
+    private static string? ReadCommandLine(string procDir)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(procDir, "cmdline")).Replace('\0', ' ');
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
 }
