@@ -34,6 +34,13 @@ public sealed record FaultPlan
     /// <summary>Seed of the random draws: the same plan and requests give the same faults.</summary>
     public int Seed { get; init; }
 
+    /// <summary>
+    /// The body of an injected error instead of the real server's <c>Status</c>, sent as
+    /// <c>application/json</c>: what a proxy or gateway in front of the API server answers with
+    /// (its own JSON, which may echo parts of the request). Null: a <c>Status</c>.
+    /// </summary>
+    public string? ErrorBody { get; init; }
+
     /// <summary>Stop injecting after this many faults (errors plus drops); null = no limit.
     /// <c>Rate = 1, MaxFaults = 2</c> fails exactly the first two matching requests.</summary>
     public int? MaxFaults { get; init; }
@@ -106,7 +113,7 @@ public sealed class FaultInjector
                 if (code != 409 || isWrite)
                 {
                     _injected++;
-                    return new FaultDecision(plan.Latency, false, code, plan.RetryAfterSeconds);
+                    return new FaultDecision(plan.Latency, false, code, plan.RetryAfterSeconds) { ErrorBody = plan.ErrorBody };
                 }
             }
             return new FaultDecision(plan.Latency, false, null, 0);
@@ -116,5 +123,7 @@ public sealed class FaultInjector
 
 internal sealed record FaultDecision(TimeSpan Latency, bool Drop, int? StatusCode, int RetryAfterSeconds)
 {
+    public string? ErrorBody { get; init; }
+
     public static readonly FaultDecision None = new(TimeSpan.Zero, false, null, 0);
 }

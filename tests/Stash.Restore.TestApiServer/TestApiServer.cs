@@ -306,6 +306,14 @@ public sealed class TestApiServer : IAsyncDisposable
                 context.Abort();
                 return;
             }
+            if (fault is { StatusCode: { } status, ErrorBody: { } errorBody })
+            {
+                context.Response.StatusCode = status;
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(errorBody, context.RequestAborted);
+                code = status;
+                return;
+            }
             if (fault.StatusCode is { } injected)
             {
                 var injectedType = info.IsResourceRequest ? _store.Catalog.Find(info.Group, info.Version, info.Resource) : null;

@@ -51,9 +51,10 @@ internal sealed class CommandRun
             run.Log.Error("Stopped before restoring: {Reason}", reason);
             return host.Interruption.ExitCode;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e)
         {
-            // The interface is one line, never a stack trace; the trace goes to the debug log.
+            // The interface is one line, never a stack trace (it goes to the debug log); and never no line
+            // at all: a cancellation nobody asked for (a timer, a token passed on by mistake) ends here too.
             run.Log.Debug(e, "Unexpected error");
             run.Log.Error("{Error}", masker.Apply($"unexpected error ({e.GetType().Name}): {e.Message}"));
             return ExitCodes.RestoreFailed;

@@ -9,7 +9,7 @@ namespace Stash.Restore.Core.Engine;
 /// <c>executionPolicy</c> and its failure failing the unit. The restore pipeline runs them around
 /// restic; the Stash restore Job runs each in its own <c>run-hook</c> container.
 /// </summary>
-internal sealed class UnitHookRunner(IHookExecutor hooks, IUnitStatus status, SecretMasker masker, TimeProvider clock, Interruption interruption)
+internal sealed class UnitHookRunner(IHookExecutor hooks, IUnitStatus status, SecretMasker masker, TimeProvider clock)
 {
     /// <summary>Status writes after an interruption get their own deadline, well inside a 30 s grace period.</summary>
     public static readonly TimeSpan FinalWriteBudget = TimeSpan.FromSeconds(8);
@@ -37,7 +37,8 @@ internal sealed class UnitHookRunner(IHookExecutor hooks, IUnitStatus status, Se
     /// (<c>postRestore hook failed: … (the data was restored)</c>, or the restore's error and the hook's).
     /// </summary>
     /// <param name="outcome">The restore's outcome as the status records it (Go duration, masked error): the template's <c>.Status</c>.</param>
-    public async Task<string?> RunPostRestoreAsync(UnitHooks unitHooks, HookOutcome outcome, CancellationToken cancellationToken)
+    /// <param name="causeOfStop">Why <paramref name="cancellationToken"/> was cancelled, should it be while the hook runs.</param>
+    public async Task<string?> RunPostRestoreAsync(UnitHooks unitHooks, HookOutcome outcome, CancellationToken cancellationToken, Func<string?> causeOfStop)
     {
         ArgumentNullException.ThrowIfNull(unitHooks);
         ArgumentNullException.ThrowIfNull(outcome);
@@ -49,17 +50,18 @@ internal sealed class UnitHookRunner(IHookExecutor hooks, IUnitStatus status, Se
         {
             result = Masked(await hooks.ExecuteAsync(unitHooks.PostRestore!, context, cancellationToken));
         }
-        catch (OperationCanceledException) when (interruption.Reason is not null)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return null;
+            // Stopped while the hook ran: whatever it had done, its result is unknown.
+            return WithRestoreOutcome($"postRestore hook stopped: {causeOfStop() ?? "cancelled"}", outcome);
         }
         using var write = new CancellationTokenSource(FinalWriteBudget, clock);
         await status.RecordHookAsync(HookStage.PostRestore, result, write.Token);
-        if (result.Succeeded)
-            return null;
-        var message = $"postRestore hook failed: {result.Message}";
-        return outcome.Phase == UnitPhase.Succeeded ? message + " (the data was restored)" : $"{outcome.Error}; {message}";
+        return result.Succeeded ? null : WithRestoreOutcome($"postRestore hook failed: {result.Message}", outcome);
     }
+
+    private static string WithRestoreOutcome(string hookError, HookOutcome outcome) =>
+        outcome.Phase == UnitPhase.Succeeded ? hookError + " (the data was restored)" : $"{outcome.Error}; {hookError}";
 
     private HookResult Masked(HookResult result) => result with { Message = masker.Apply(result.Message) };
 }

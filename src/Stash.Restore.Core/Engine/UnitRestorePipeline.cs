@@ -51,7 +51,7 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
         var started = parts.Clock.GetTimestamp();
         await parts.Status.WriteAsync(new UnitStatusEntry(UnitPhase.Running), cancellationToken);
 
-        var hooks = new UnitHookRunner(parts.Hooks, parts.Status, parts.Masker, parts.Clock, interruption);
+        var hooks = new UnitHookRunner(parts.Hooks, parts.Status, parts.Masker, parts.Clock);
         using var deadline = DeadlineSource(job.Deadline, log);
         using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, claim.Lost, deadline.Token);
 
@@ -65,7 +65,7 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
         }
         catch (Exception e) when (e is RestoreFailedException or OperationCanceledException)
         {
-            error = CauseOfStop(run.Token, claim, deadline, cancellationToken, e as ResticStoppedException) ?? e.Message;
+            error = RestoreStoppedError(Stop(), e as ResticStoppedException) ?? e.Message;
         }
         catch (Exception e)
         {
@@ -76,17 +76,38 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
             failureExitCode = e is RestoreException known ? known.ExitCode : ExitCodes.RestoreFailed;
         }
 
-        if (interruption.Reason is null)
+        var restoreSucceeded = error is null;
+        // Stopped from outside (SIGTERM, SIGINT, the deadline, a lost claim): the postRestore hook never
+        // runs. It often starts or unlocks the application, which must not happen after a restore cut short.
+        if (Stop() is { } stop)
+        {
+            error = PostRestoreHookSkipped(job.Hooks, restoreSucceeded, error, stop, log);
+        }
+        else
         {
             // The template sees the outcome as the status will record it: masked, with a Go duration.
             var outcome = new HookOutcome(
-                error is null ? UnitPhase.Succeeded : UnitPhase.Failed,
+                restoreSucceeded ? UnitPhase.Succeeded : UnitPhase.Failed,
                 GoDuration.Format(parts.Clock.GetElapsedTime(started)),
                 error is null ? null : parts.Masker.Apply(error));
-            error = await hooks.RunPostRestoreAsync(job.Hooks, outcome, run.Token) ?? error;
+            error = await hooks.RunPostRestoreAsync(job.Hooks, outcome, run.Token, Stop) ?? error;
         }
 
         return await ReportAsync(job, log, error, failureExitCode, summary, started);
+
+        string? Stop() => StopReason(run.Token, claim, deadline, cancellationToken);
+    }
+
+    /// <summary>
+    /// The run was stopped before the postRestore hook: it is not run. When it would have run, the unit
+    /// is Failed even if restic had finished, since what the hook does after a restore did not happen.
+    /// </summary>
+    private static string? PostRestoreHookSkipped(UnitHooks hooks, bool restoreSucceeded, string? error, string stop, ILogger log)
+    {
+        if (hooks.PostRestore is not { } hook || !HookPolicy.ShouldRunPostRestore(hook.ExecutionPolicy, restoreSucceeded))
+            return error;
+        log.Warning("The postRestore hook is not run: {Reason:l}", stop);
+        return error ?? $"{stop} before the postRestore hook ran (the data was restored; the hook did not run)";
     }
 
     private async Task<ResticRestoreSummary> RunResticAsync(ResticPlan plan, ILogger log, CancellationToken cancellationToken)
@@ -95,17 +116,26 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
         return await parts.Restic.RunAsync(plan, log, progress, cancellationToken);
     }
 
-    private string? CauseOfStop(CancellationToken run, IUnitClaim claim, CancellationTokenSource deadline, CancellationToken outer, ResticStoppedException? stopped)
+    /// <summary>Why the run's token was cancelled: the signal, a lost claim, the deadline; null while it runs on.</summary>
+    private string? StopReason(CancellationToken run, IUnitClaim claim, CancellationTokenSource deadline, CancellationToken outer)
     {
         if (!run.IsCancellationRequested)
             return null;
         if (interruption.Reason is { } reason)
             return reason;
         if (claim.Lost.IsCancellationRequested)
-            return "lost the claim on this unit to another executor; restic was stopped";
+            return "lost the claim on this unit to another executor";
         if (deadline.IsCancellationRequested)
-            return "deadline exceeded; restic was stopped" + (stopped?.LastError is { } last ? $" (its last error, retried until then: {last})" : "");
+            return "deadline exceeded";
         return outer.IsCancellationRequested ? "cancelled" : null;
+    }
+
+    /// <summary>The error of a restore stopped by <paramref name="reason"/>: a signal's reason as it is, else what was stopped and restic's last error.</summary>
+    private string? RestoreStoppedError(string? reason, ResticStoppedException? stopped)
+    {
+        if (reason is null || interruption.Reason is not null)
+            return reason;
+        return reason + "; restic was stopped" + (stopped?.LastError is { } last ? $" (its last error, retried until then: {last})" : "");
     }
 
     private CancellationTokenSource DeadlineSource(DateTimeOffset? until, ILogger log)

@@ -160,4 +160,31 @@ public sealed class KubeStashOfflineRestoreTests(KubeStashStatefulSetBackups bac
         Assert.DoesNotContain(backups.Repositories.Password, result.Output + result.Error, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_work.Path, "t")));
     }
+    /// <summary>
+    /// Two Succeeded Snapshots with the same <c>snapshotTime</c>: <c>latest</c> is the one whose name sorts
+    /// last (ordinal), as the README says. The other one is listed first and holds other bytes.
+    /// </summary>
+    [Fact]
+    public async Task Latest_between_two_Succeeded_Snapshots_of_the_same_time_is_the_later_name()
+    {
+        var list = (JsonObject)JsonNode.Parse(backups.ObjectsJson)!;
+        var items = (JsonArray)list["items"]!;
+        JsonNode Named(string name) => items.First(i => (string?)i!["metadata"]!["name"] == name)!;
+        var second = Named("sts-repo-sts-backup-2");
+        // sts-backup-1's data (v1), recorded as taken at the same time as sts-backup-2 (v2).
+        var again = Named("sts-repo-sts-backup-1").DeepClone();
+        again["metadata"]!["name"] = "sts-repo-sts-backup-1-again";
+        again["status"]!["snapshotTime"] = second["status"]!["snapshotTime"]!.DeepClone();
+        items.Insert(items.IndexOf(second), again);
+        var target = Path.Combine(_work.Path, "target");
+
+        var result = await CliHarness.RunAsync(
+            "restore", "--objects", Objects(list.ToJsonString()), "--objects", SessionFile("    repository: sts-repo\n    snapshot: latest"),
+            "--component", "dump-pod-0", "--target-dir", target, "--scratch-dir", Path.Combine(_work.Path, "scratch"));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("sts-repo-sts-backup-2", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("sts-repo-sts-backup-1-again", result.Error, StringComparison.Ordinal);
+        TestTree.AssertEqual(backups.Expected[("v2", 0, "data")], target + backups.SourcePath(0, "data"));
+    }
 }

@@ -171,6 +171,26 @@ public sealed class SecretLeakTests(LeakRepositoryFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_region_key_of_the_secret_stays_readable_in_the_log_and_the_error_while_its_token_is_masked()
+    {
+        // BACKUP_REGION is no key the classifier names: its _REGION ending alone makes it an identifier.
+        var session = SessionFile("""
+              hooks:
+                preRestore:
+                  exec:
+                    command: ["/bin/sh", "-c", "echo 'bucket not ready in eu-north-1 (token tok-5ecret-77)' >&2; exit 3"]
+            """);
+
+        var result = await Restore(session, SecretDir(_repo.Password, ("BACKUP_REGION", "eu-north-1"), ("BACKUP_TOKEN", "tok-5ecret-77")));
+
+        Assert.Equal(ExitCodes.RestoreFailed, result.ExitCode);
+        var error = (string)JsonNode.Parse(File.ReadAllText(Path.Combine(_run, "status.json")))!["stats"]![0]!["error"]!;
+        Assert.Contains("bucket not ready in eu-north-1 (token ***)", error, StringComparison.Ordinal);
+        Assert.Contains("bucket not ready in eu-north-1 (token ***)", result.Error, StringComparison.Ordinal);
+        AssertNoSecret(result, _repo.Password, "tok-5ecret-77");
+    }
+
+    [Fact]
     public async Task A_wrong_password_named_wrong_leaves_the_wrong_password_message_readable()
     {
         var result = await Restore(SessionFile(), SecretDir("wrong"));

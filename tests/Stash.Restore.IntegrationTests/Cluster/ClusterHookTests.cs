@@ -75,4 +75,51 @@ public sealed class ClusterHookTests
         Assert.Contains(rig.Server.Requests, r => r.PathAndQuery.StartsWith("/api/v1/namespaces/demo/pods/app-0/exec", StringComparison.Ordinal) && r.PathAndQuery.Contains("container=app"));
         Assert.Equal("True", (string?)Condition(rig, "PostRestoreHookExecutionSucceeded")!["status"]);
     }
+    /// <summary>
+    /// Another executor takes the host's Lease while restic runs (as when this pod's renewals were
+    /// lost): restic is stopped, the postRestore hook (policy Always, it would leave a mark) never
+    /// runs, and the host is recorded Failed with the reason and a Warning Event.
+    /// </summary>
+    [RequiresCrdsFact]
+    public async Task A_claim_lost_during_restic_stops_it_skips_the_postRestore_hook_and_records_the_host_failed()
+    {
+        // 6 MiB more data, restored at 256 KiB/s: about 24 s, far longer than the renewal (every 5 s) that finds the Lease taken.
+        await using var rig = await ClusterRig.StartAsync(moreData: tree =>
+        {
+            for (var i = 0; i < 24; i++)
+                tree.RandomFile($"bulk/part-{i:D2}.bin", 256 * 1024, seed: 900 + i);
+        });
+        File.WriteAllText(rig.SlowMarker, "256");
+        var marker = Path.Combine(rig.Repository.Root, "post-hook-ran");
+        SessionWithHooks(rig, $$$"""
+            "postRestore":{"executionPolicy":"Always","exec":{"command":["touch","{{{marker}}}"]}}
+            """);
+        var target = Path.Combine(rig.Repository.Root, "restored");
+        var leaseName = Core.Kubernetes.LeaseHostClaims.LeaseName("hooked", "host-0");
+
+        var restore = rig.RestoreAsync("app-0", target, session: "hooked");
+        await WaitUntilAsync(() => (string?)rig.Stats("hooked").SingleOrDefault()?["phase"] == "Running"
+            && rig.Server.Get("coordination.k8s.io/v1", "Lease", ClusterRig.Namespace, leaseName) is not null);
+        var lease = rig.Server.Get("coordination.k8s.io/v1", "Lease", ClusterRig.Namespace, leaseName)!;
+        lease["spec"]!["holderIdentity"] = "app-1_thief";
+        lease["spec"]!["renewTime"] = Core.Kubernetes.LeaseHostClaims.MicroTime(DateTimeOffset.UtcNow.AddMinutes(5));
+        rig.Server.Put(lease);
+        var result = await restore.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.False(File.Exists(marker), "the postRestore hook ran after the claim was lost:\n" + result.Error);
+        Assert.True(result.ExitCode == ExitCodes.RestoreFailed, result.ToString());
+        var host0 = rig.Stats("hooked").Single()!;
+        Assert.Equal("Failed", (string?)host0["phase"]);
+        Assert.StartsWith("lost the claim on this unit to another executor; restic was stopped", (string?)host0["error"]);
+        Assert.Contains(rig.Server.List("v1", "Event", ClusterRig.Namespace),
+            e => (string?)e["reason"] == "HostRestoreFailed" && ((string?)e["message"] ?? "").Contains("lost the claim", StringComparison.Ordinal));
+        Assert.Contains("The postRestore hook is not run: lost the claim", result.Error);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (!condition())
+            await Task.Delay(100, patience.Token);
+    }
 }

@@ -26,6 +26,7 @@ internal sealed class ClusterRig : IAsyncDisposable
             #!/bin/sh
             echo "$*" >> '{CallLog}'
             if [ "$1" = restore ] && [ -f '{FailNextMarker}' ]; then rm -f '{FailNextMarker}'; echo "Fatal: injected failure for the test" >&2; exit 1; fi
+            if [ -f '{SlowMarker}' ]; then exec '{repository.Restic.Path}' --limit-download "$(cat '{SlowMarker}')" "$@"; fi
             exec '{repository.Restic.Path}' "$@"
             """);
         File.SetUnixFileMode(Path.Combine(WrapperDirectory, "restic"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
@@ -40,14 +41,19 @@ internal sealed class ClusterRig : IAsyncDisposable
     public string CallLog => Path.Combine(Repository.Root, "restic-calls.log");
     public string FailNextMarker => Path.Combine(Repository.Root, "fail-next-restore");
 
+    /// <summary>While this file exists, restic downloads at most as many KiB/s as it says.</summary>
+    public string SlowMarker => Path.Combine(Repository.Root, "slow-restic-kib");
+
     public int ResticRestoreCalls => File.Exists(CallLog) ? File.ReadAllLines(CallLog).Count(l => l.StartsWith("restore ", StringComparison.Ordinal)) : 0;
 
     /// <param name="serverOptions">How the test API server runs (e.g. its certificate from an intermediate CA).</param>
-    public static async Task<ClusterRig> StartAsync(string targetKind = "Deployment", TestApiServer.TestApiServerOptions? serverOptions = null)
+    /// <param name="moreData">Adds to host-0's data before the backup (e.g. enough to restore slowly).</param>
+    public static async Task<ClusterRig> StartAsync(string targetKind = "Deployment", TestApiServer.TestApiServerOptions? serverOptions = null, Action<TestTree>? moreData = null)
     {
         var repository = await TestRepository.CreateAsync();
         var dataPath = Path.Combine(repository.Root, "data");
-        TestTree.At(dataPath).Mixed("host-0");
+        var tree = TestTree.At(dataPath).Mixed("host-0");
+        moreData?.Invoke(tree);
         var original = Path.Combine(repository.Root, "original");
         System.Diagnostics.Process.Start("cp", ["-a", dataPath, original])!.WaitForExit();
         await repository.BackupAsync("host-0", DateTimeOffset.UtcNow.AddMinutes(-5), dataPath);
@@ -112,9 +118,10 @@ internal sealed class ClusterRig : IAsyncDisposable
         ["POD_NAMESPACE"] = Namespace,
     };
 
+    /// <param name="extra">More flags; text logs unless they say <c>--log-format</c>.</param>
     private string[] RestoreArguments(string podName, string target, string session, string? kubeconfig, string[] extra) =>
         ["restore", "--restoresession", session, "--kubeconfig", kubeconfig ?? Kubeconfig, "--target-dir", target,
-         "--scratch-dir", Path.Combine(Repository.Root, "scratch-" + podName), "--log-format", "text", .. extra];
+         "--scratch-dir", Path.Combine(Repository.Root, "scratch-" + podName), .. extra.Contains("--log-format") ? [] : (string[])["--log-format", "text"], .. extra];
 
     public string RestoredData(string target) => Path.Combine(target, DataPath.TrimStart('/'));
 

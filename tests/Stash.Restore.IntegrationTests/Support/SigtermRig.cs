@@ -34,7 +34,8 @@ internal sealed class SigtermRig(TestRepository repository, string data, int fil
     /// (<paramref name="filesPerFolder"/> to a folder, seeds from <paramref name="firstSeed"/>) as
     /// host <c>host-0</c>, and writes the files a <c>restore</c> of them needs.
     /// </summary>
-    public static async Task<SigtermRig> CreateAsync(int files, int fileSize, int filesPerFolder, int firstSeed, string logFormat)
+    /// <param name="sessionSpec">More of the RestoreSession's <c>spec</c> (YAML lines indented by two spaces, e.g. <c>  timeOut: 2s</c>), or null.</param>
+    public static async Task<SigtermRig> CreateAsync(int files, int fileSize, int filesPerFolder, int firstSeed, string logFormat, string? sessionSpec = null)
     {
         var repository = await TestRepository.CreateAsync();
         try
@@ -46,7 +47,7 @@ internal sealed class SigtermRig(TestRepository repository, string data, int fil
             await repository.BackupAsync("host-0", DateTimeOffset.UtcNow.AddMinutes(-1), data);
 
             var session = Path.Combine(repository.Root, "rs.yaml");
-            File.WriteAllText(session, $"apiVersion: stash.appscode.com/v1beta1\nkind: RestoreSession\nmetadata: {{name: big, namespace: demo}}\nspec:\n  target:\n    rules:\n    - paths: [\"{data}\"]\n");
+            File.WriteAllText(session, $"apiVersion: stash.appscode.com/v1beta1\nkind: RestoreSession\nmetadata: {{name: big, namespace: demo}}\nspec:\n{(sessionSpec is null ? "" : sessionSpec.TrimEnd('\n') + "\n")}  target:\n    rules:\n    - paths: [\"{data}\"]\n");
             var repositoryFile = Path.Combine(repository.Root, "repo.yaml");
             File.WriteAllText(repositoryFile, $"apiVersion: stash.appscode.com/v1alpha1\nkind: Repository\nmetadata: {{name: r}}\nspec:\n  backend:\n    local:\n      mountPath: {repository.RepositoryPath}\n");
             var secret = repository.CreateDirectory("secret");
@@ -118,11 +119,7 @@ internal sealed class SigtermRig(TestRepository repository, string data, int fil
         return sent;
     }
 
-    private static Dictionary<string, string> PathOnly(string path) => new() { ["PATH"] = path };
-
-    public void Dispose() => Repository.Dispose();
-
-    /// <summary>restic processes restoring this rig's data (their command line names its path).</summary>
+    /// <summary>restic processes restoring <see cref="Data"/>.</summary>
     public List<int> ResticProcesses() =>
         Directory.EnumerateDirectories("/proc")
             .Select(d => (Pid: int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0, Dir: d))
@@ -145,4 +142,8 @@ internal sealed class SigtermRig(TestRepository repository, string data, int fil
             return null;
         }
     }
+
+    private static Dictionary<string, string> PathOnly(string path) => new() { ["PATH"] = path };
+
+    public void Dispose() => Repository.Dispose();
 }

@@ -183,8 +183,11 @@ internal static class GoFormat
             case double d:
                 switch (verb)
                 {
-                    case 'v' or 'g':
-                        Signed(builder, spec.Precision is null ? GoNumber.FormatG(d) : d.ToString("G" + spec.Precision, CultureInfo.InvariantCulture), spec);
+                    case 'v' or 'g' or 'G':
+                        Signed(builder, Upper(spec.Precision is { } digits ? GoNumber.FormatGeneral(d, digits) : GoNumber.FormatG(d), verb == 'G'), spec);
+                        return;
+                    case 'e' or 'E':
+                        Signed(builder, Upper(GoNumber.FormatExponent(d, spec.Precision ?? 6), verb == 'E'), spec);
                         return;
                     case 'f' or 'F':
                         Signed(builder, GoNumber.FormatFixed(d, spec.Precision ?? 6), spec);
@@ -268,6 +271,9 @@ internal static class GoFormat
         }
         return chars.ToString();
     }
+
+    /// <summary>%E and %G: the exponent's <c>e</c> in upper case (<c>+Inf</c> and <c>NaN</c> stay as they are).</summary>
+    private static string Upper(string number, bool upper) => upper ? number.Replace('e', 'E') : number;
 
     private static void Signed(StringBuilder builder, string text, Spec spec)
     {

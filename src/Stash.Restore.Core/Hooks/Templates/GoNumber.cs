@@ -1,8 +1,14 @@
 using System.Globalization;
+using System.Numerics;
+using System.Text;
 
 namespace Stash.Restore.Core.Hooks.Templates;
 
-/// <summary>Go's number syntax (strconv.ParseInt base 0, ParseFloat) and float formatting (strconv 'g'/'f'/'e' shortest).</summary>
+/// <summary>
+/// Go's number syntax (strconv.ParseInt base 0, ParseFloat) and float formatting, digit for digit: the
+/// shortest forms of %v and encoding/json, and %e, %f, %g with a precision, rounded from the exact binary
+/// value half to even as strconv does (hook templates' printf; KubeStash's progress, <c>%.2f</c> and <c>%.4g</c>).
+/// </summary>
 internal static class GoNumber
 {
     /// <summary>strconv.ParseInt(text, 0, 64): sign, 0x/0o/0b or leading-0 octal prefixes, underscores between digits.</summary>
@@ -153,9 +159,48 @@ internal static class GoNumber
         return (negative ? "-" : "") + text;
     }
 
-    /// <summary>%f with a precision (fmt's default is 6).</summary>
-    public static string FormatFixed(double value, int precision) =>
-        SpecialFloat(value) ?? value.ToString("F" + precision.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+    /// <summary>fmt's <c>%.{decimals}f</c>: the exact binary value rounded half to even, as strconv does (.NET rounds exact halves away from zero).</summary>
+    public static string FormatFixed(double value, int decimals)
+    {
+        if (SpecialFloat(value) is { } special)
+            return special;
+        var sign = double.IsNegative(value) ? "-" : "";
+        if (value == 0)
+            return sign + Fixed("", 0, decimals);
+        var exact = Exact(Math.Abs(value));
+        var (digits, point) = Round(exact, exact.Point + decimals);
+        return sign + Fixed(digits, point, decimals);
+    }
+
+    /// <summary>fmt's <c>%.{precision}e</c>: one digit, the point, <paramref name="precision"/> digits, and an exponent of at least two digits.</summary>
+    public static string FormatExponent(double value, int precision)
+    {
+        if (SpecialFloat(value) is { } special)
+            return special;
+        var sign = double.IsNegative(value) ? "-" : "";
+        var (digits, point) = value == 0 ? ("", 1) : Round(Exact(Math.Abs(value)), precision + 1);
+        return sign + Scientific(digits, value == 0 ? 0 : point - 1, precision);
+    }
+
+    /// <summary>fmt's <c>%.{precision}g</c>: %e for large and small exponents, else %f, without trailing zeros.</summary>
+    public static string FormatGeneral(double value, int precision)
+    {
+        if (SpecialFloat(value) is { } special)
+            return special;
+        if (precision <= 0)
+            precision = 1;
+        var sign = double.IsNegative(value) ? "-" : "";
+        if (value == 0)
+            return sign + "0";
+        var (digits, point) = Round(Exact(Math.Abs(value)), precision);
+        // strconv: %e when the exponent is below -4 or at least the precision (the digits kept, when fewer).
+        var eprec = precision > digits.Length && digits.Length >= point ? digits.Length : precision;
+        var exponent = point - 1;
+        if (exponent < -4 || exponent >= eprec)
+            return sign + Scientific(digits, exponent, Math.Min(precision, digits.Length) - 1);
+        var kept = precision > point ? digits.Length : precision;
+        return sign + Fixed(digits, point, Math.Max(kept - point, 0));
+    }
 
     private static string? SpecialFloat(double value) =>
         double.IsNaN(value) ? "NaN" : double.IsPositiveInfinity(value) ? "+Inf" : double.IsNegativeInfinity(value) ? "-Inf" : null;
@@ -204,5 +249,95 @@ internal static class GoNumber
         if (dp >= digits.Length)
             return digits + new string('0', dp - digits.Length);
         return digits[..dp] + "." + digits[dp..];
+    }
+
+    /// <summary><c>d.ddd…e±XX</c> with <paramref name="decimals"/> digits after the point (zeros when <paramref name="digits"/> has fewer).</summary>
+    private static string Scientific(string digits, int exponent, int decimals)
+    {
+        var text = new StringBuilder().Append(digits.Length > 0 ? digits[0] : '0');
+        if (decimals > 0)
+        {
+            text.Append('.');
+            for (var i = 1; i <= decimals; i++)
+                text.Append(i < digits.Length ? digits[i] : '0');
+        }
+        text.Append('e').Append(exponent < 0 ? '-' : '+');
+        return text.Append(Math.Abs(exponent).ToString("00", CultureInfo.InvariantCulture)).ToString();
+    }
+
+    /// <summary>value = 0.Digits × 10^Point exactly (a double is a finite binary fraction), without trailing zeros.</summary>
+    private static (string Digits, int Point) Exact(double value)
+    {
+        var bits = BitConverter.DoubleToInt64Bits(value);
+        var rawExponent = (int)((bits >> 52) & 0x7FF);
+        var mantissa = bits & 0xF_FFFF_FFFF_FFFFL;
+        if (rawExponent == 0)
+            rawExponent = 1; // subnormal
+        else
+            mantissa |= 1L << 52;
+        var exponent = rawExponent - 1075;
+        string digits;
+        int point;
+        if (exponent >= 0)
+        {
+            digits = (new BigInteger(mantissa) << exponent).ToString(CultureInfo.InvariantCulture);
+            point = digits.Length;
+        }
+        else
+        {
+            // m / 2^k = m·5^k / 10^k
+            digits = (new BigInteger(mantissa) * BigInteger.Pow(5, -exponent)).ToString(CultureInfo.InvariantCulture);
+            point = digits.Length + exponent;
+        }
+        return (digits.TrimEnd('0'), point);
+    }
+
+    /// <summary>Keeps <paramref name="keep"/> leading digits, rounding half to even as Go's strconv does.</summary>
+    private static (string Digits, int Point) Round((string Digits, int Point) number, int keep)
+    {
+        var (digits, point) = number;
+        if (keep >= digits.Length)
+            return number;
+        if (keep < 0)
+            return ("", point);
+        bool up;
+        if (digits[keep] == '5' && keep + 1 == digits.Length)
+            up = keep > 0 && (digits[keep - 1] - '0') % 2 == 1; // exactly half: to even
+        else
+            up = digits[keep] >= '5';
+        var kept = digits[..keep].ToCharArray();
+        if (!up)
+            return (new string(kept).TrimEnd('0'), point);
+        var i = keep - 1;
+        while (i >= 0 && kept[i] == '9')
+        {
+            kept[i] = '0';
+            i--;
+        }
+        if (i < 0)
+            return ("1", point + 1);
+        kept[i]++;
+        return (new string(kept).TrimEnd('0'), point);
+    }
+
+    /// <summary>The digits with the point at <paramref name="point"/> and exactly <paramref name="decimals"/> decimals.</summary>
+    private static string Fixed(string digits, int point, int decimals)
+    {
+        var text = new StringBuilder();
+        if (point <= 0)
+            text.Append('0');
+        else
+            for (var i = 0; i < point; i++)
+                text.Append(i < digits.Length ? digits[i] : '0');
+        if (decimals > 0)
+        {
+            text.Append('.');
+            for (var i = 0; i < decimals; i++)
+            {
+                var index = point + i;
+                text.Append(index >= 0 && index < digits.Length ? digits[index] : '0');
+            }
+        }
+        return text.ToString();
     }
 }

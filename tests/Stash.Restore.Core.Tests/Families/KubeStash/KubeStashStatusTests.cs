@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Families.KubeStash;
+using Stash.Restore.Core.Hooks.Templates;
 using Stash.Restore.Core.Restic;
 
 namespace Stash.Restore.Core.Tests.Families.KubeStash;
@@ -39,7 +40,7 @@ public sealed class KubeStashStatusTests : IDisposable
     [InlineData(7.4848, "7.48")]
     [InlineData(100.0 / 3, "33.33")]
     public void Percentages_round_as_Go_fixed_format(double value, string expected) =>
-        Assert.Equal(expected, GoNumberFormat.F(value, 2));
+        Assert.Equal(expected, GoNumber.FormatFixed(value, 2));
 
     [Fact]
     public void A_restic_status_line_becomes_KubeStash_progress()

@@ -43,15 +43,39 @@ internal sealed class FakeResticRestore : IResticRestore
     }
 }
 
+/// <summary>
+/// Hooks as the pipeline sees them. Like the real executor it honours its token: a hook handed a
+/// cancelled token never starts (it is not recorded in <see cref="Calls"/>), and one cancelled
+/// while <see cref="WhileRunning"/> waits throws <see cref="OperationCanceledException"/>.
+/// </summary>
 internal sealed class FakeHookExecutor : IHookExecutor
 {
     public List<HookContext> Calls { get; } = [];
     public Func<HookContext, HookResult> Answer { get; set; } = _ => new HookResult(true, "ok");
 
-    public Task<HookResult> ExecuteAsync(HookSpec hook, HookContext context, CancellationToken cancellationToken)
+    /// <summary>What the hook does before it answers (e.g. wait while a deadline passes).</summary>
+    public Func<HookContext, CancellationToken, Task> WhileRunning { get; set; } = (_, _) => Task.CompletedTask;
+
+    public async Task<HookResult> ExecuteAsync(HookSpec hook, HookContext context, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         Calls.Add(context);
-        return Task.FromResult(Answer(context));
+        await WhileRunning(context, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Answer(context);
+    }
+}
+
+/// <summary>What a fake restic or hook does while it waits to be stopped: a bounded wait, so a run that is never stopped fails the test instead of hanging it.</summary>
+internal static class StopWait
+{
+    public static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    /// <summary>Waits until <paramref name="cancellationToken"/> is cancelled; throws a test failure after <see cref="Bound"/>.</summary>
+    public static async Task UntilStoppedAsync(CancellationToken cancellationToken, string what = "restic")
+    {
+        await Task.Delay(Bound, cancellationToken);
+        throw new Xunit.Sdk.XunitException($"{what} was not stopped within {Bound.TotalSeconds} s");
     }
 }
 

@@ -152,7 +152,7 @@ public class StashHostRestoreTests
         {
             rig.Interruption.Record("terminated by SIGTERM", ExitCodes.Terminated);
             await stop.CancelAsync();
-            await Task.Delay(Timeout.Infinite, ct);
+            await StopWait.UntilStoppedAsync(ct);
             return null!;
         };
         var outcome = await rig.RunAsync(cancellationToken: stop.Token);
@@ -168,7 +168,7 @@ public class StashHostRestoreTests
         rig.Session = rig.Session with { Status = new RestoreSessionStatus { SessionDeadline = "2020-01-01T00:00:00Z" } };
         rig.Restic.OnRun = async ct =>
         {
-            await Task.Delay(Timeout.Infinite, ct);
+            await StopWait.UntilStoppedAsync(ct);
             return null!;
         };
         var outcome = await rig.RunAsync();
@@ -183,12 +183,113 @@ public class StashHostRestoreTests
         rig.Restic.OnRun = async ct =>
         {
             await rig.Claims.LoseIt.CancelAsync();
-            await Task.Delay(Timeout.Infinite, ct);
+            await StopWait.UntilStoppedAsync(ct);
             return null!;
         };
         var outcome = await rig.RunAsync();
         Assert.Equal(ExitCodes.RestoreFailed, outcome.ExitCode);
         Assert.Contains("lost the claim", rig.Status.Current!.Stats!.Single().Error);
+    }
+
+    /// <summary>How each outside stop is made to happen while restic runs, for the postRestore tests below.</summary>
+    public enum StopKind { Sigterm, Deadline, LostClaim }
+
+    private static void StopDuringRestic(PipelineRig rig, StopKind kind, CancellationTokenSource outer)
+    {
+        if (kind == StopKind.Deadline)
+            rig.Session = rig.Session with { Status = new RestoreSessionStatus { SessionDeadline = "2020-01-01T00:00:00Z" } };
+        rig.Restic.OnRun = async ct =>
+        {
+            if (kind == StopKind.Sigterm)
+            {
+                rig.Interruption.Record("terminated by SIGTERM", ExitCodes.Terminated);
+                await outer.CancelAsync();
+            }
+            else if (kind == StopKind.LostClaim)
+            {
+                await rig.Claims.LoseIt.CancelAsync();
+            }
+            await StopWait.UntilStoppedAsync(ct);
+            return null!;
+        };
+    }
+
+    [Theory]
+    [InlineData(StopKind.Sigterm, ExitCodes.Terminated, "terminated by SIGTERM")]
+    [InlineData(StopKind.Deadline, ExitCodes.RestoreFailed, "deadline exceeded; restic was stopped")]
+    [InlineData(StopKind.LostClaim, ExitCodes.RestoreFailed, "lost the claim on this unit to another executor; restic was stopped")]
+    public async Task A_restore_stopped_from_outside_never_runs_the_postRestore_hook_and_records_the_host_failed(StopKind kind, int exitCode, string error)
+    {
+        // executionPolicy Always: a hook that would run after any restore, failed or not, must still not
+        // run after one cut short (it often starts or unlocks the application).
+        var rig = new PipelineRig();
+        rig.WithSpec(s => s with { Hooks = new RestoreHooks { PostRestore = ExecHook with { ExecutionPolicy = HookPolicy.Always } } });
+        using var outer = new CancellationTokenSource();
+        StopDuringRestic(rig, kind, outer);
+
+        var outcome = await rig.RunAsync(cancellationToken: outer.Token);
+
+        Assert.DoesNotContain(rig.Hooks.Calls, c => c.Stage == HookStage.PostRestore);
+        Assert.Equal((exitCode, HostPhase.Failed), (outcome.ExitCode, outcome.Phase));
+        Assert.Equal([HostPhase.Running, HostPhase.Failed], rig.Status.Writes.Select(w => w.Phase));
+        Assert.Equal(error, rig.Status.Current!.Stats!.Single().Error);
+        var failed = Assert.Single(rig.Events.Events);
+        Assert.Equal((RestoreEventType.Warning, "HostRestoreFailed"), (failed.Type, failed.Reason));
+    }
+
+    [Fact]
+    public async Task A_claim_lost_after_restic_finished_skips_the_postRestore_hook_and_says_the_data_was_restored()
+    {
+        var rig = new PipelineRig();
+        rig.WithSpec(s => s with { Hooks = new RestoreHooks { PostRestore = ExecHook } });
+        rig.Restic.OnRun = async _ =>
+        {
+            await rig.Claims.LoseIt.CancelAsync();
+            return new ResticRestoreSummary(3, 0, 300, 0);
+        };
+
+        var outcome = await rig.RunAsync();
+
+        Assert.Empty(rig.Hooks.Calls);
+        Assert.Equal((ExitCodes.RestoreFailed, HostPhase.Failed), (outcome.ExitCode, outcome.Phase));
+        Assert.Equal(
+            "lost the claim on this unit to another executor before the postRestore hook ran (the data was restored; the hook did not run)",
+            rig.Status.Current!.Stats!.Single().Error);
+    }
+
+    [Fact]
+    public async Task A_deadline_passing_while_the_postRestore_hook_runs_stops_it_and_fails_the_host()
+    {
+        var rig = new PipelineRig();
+        rig.WithSpec(s => s with { TimeOut = "2s", Hooks = new RestoreHooks { PostRestore = ExecHook } });
+        rig.Hooks.WhileRunning = (context, ct) => context.Stage == HookStage.PostRestore ? StopWait.UntilStoppedAsync(ct, "the postRestore hook") : Task.CompletedTask;
+
+        var outcome = await rig.RunAsync();
+
+        Assert.Single(rig.Hooks.Calls, c => c.Stage == HookStage.PostRestore);
+        Assert.Equal((ExitCodes.RestoreFailed, HostPhase.Failed), (outcome.ExitCode, outcome.Phase));
+        Assert.Equal("postRestore hook stopped: deadline exceeded (the data was restored)", rig.Status.Current!.Stats!.Single().Error);
+    }
+
+    [Fact]
+    public async Task A_cancelled_preRestore_hook_never_runs_restic()
+    {
+        var rig = new PipelineRig();
+        rig.WithSpec(s => s with { Hooks = new RestoreHooks { PreRestore = ExecHook, PostRestore = ExecHook } });
+        rig.Hooks.WhileRunning = async (context, ct) =>
+        {
+            if (context.Stage != HookStage.PreRestore)
+                return;
+            await rig.Claims.LoseIt.CancelAsync();
+            await StopWait.UntilStoppedAsync(ct, "the preRestore hook");
+        };
+
+        var outcome = await rig.RunAsync();
+
+        Assert.Equal(0, rig.Restic.Runs);
+        Assert.DoesNotContain(rig.Hooks.Calls, c => c.Stage == HookStage.PostRestore);
+        Assert.Equal(HostPhase.Failed, outcome.Phase);
+        Assert.StartsWith("lost the claim on this unit", rig.Status.Current!.Stats!.Single().Error);
     }
 
     [Fact]

@@ -77,6 +77,16 @@ public sealed class GoTemplateDifferentialTests
         "{{ println \"a\" 1 }}{{ println }}",
         "{{ printf \"%s|%d|%v|%q|%%|%5s|%-5s|%05d|%x|%t\" .Name 42 (list 1) \"q\\\"\" \"r\" \"l\" 7 255 true }}",
         "{{ printf \"%d %s\" \"str\" 3 }}|{{ printf \"%s\" }}|{{ printf \"%s\" \"a\" \"extra\" 2 }}|{{ printf \"%v %v\" nil 1.5 }}|{{ printf \"%q\" 65 }}|{{ printf \"%.2f\" 3.14159 }}",
+        // %f, %e, %g (and upper case) with Go's default precisions: 6 for %f and %e, the shortest for %g.
+        "{{ printf \"%f|%e|%g|%F|%E|%G\" 3.14159 3.14159 3.14159 2.5 1e21 1e-7 }}|{{ printf \"%f %f %f %f %f\" 0.5 1e21 1e-7 -2.0 0.0 }}",
+        "{{ printf \"%e %e %e %e\" 0.0 123456.789 -1e-300 1.0 }}|{{ printf \"%g %g %g %g %g %g\" 100000.0 1e21 1e-5 0.0001 123456789.0 1e20 }}",
+        // Exact halves and values between: Go rounds the binary value, to even when it is exactly half.
+        "{{ printf \"%.0f %.0f %.0f %.0f %.1f %.1f %.2f %.2f\" 0.5 1.5 2.5 -0.5 0.25 0.35 1.005 2.675 }}|{{ printf \"%.0e %.1e %.3g %.1g\" 2.5 1.25 2.0005 0.15 }}",
+        "{{ printf \"%g %g %e %f %g\" 1.7976931348623157e308 5e-324 5e-324 1e-10 123456789012345678.0 }}|{{ printf \"%8.3f|%-8.2e|%+g|% f\" 3.14159 1234.5 2.5 1.5 }}",
+        "{{ printf \"%f\" 3 }}|{{ printf \"%e\" \"x\" }}|{{ printf \"%g\" true }}|{{ print 1.0 2.5 1e21 1e20 0.000001 1e-7 -0.0 }}",
+        // A map ranges in sorted key order, whatever order its keys were given in.
+        "{{ range $k, $v := dict \"b\" 2 \"a\" 1 \"c\" 3 }}{{ $k }}={{ $v }};{{ end }}|{{ range dict \"zeta\" 1 \"alpha\" 2 \"Mid\" 3 }}{{ . }},{{ end }}",
+        "{{ $d := dict \"9\" \"nine\" \"10\" \"ten\" \"1\" \"one\" \"é\" \"e-acute\" \"_\" \"under\" }}{{ range $k, $v := $d }}{{ $k }}:{{ $v }} {{ end }}|{{ range $k, $v := dict }}x{{ else }}empty{{ end }}",
         "{{ html \"<a href='x'>&\\\"</a>\" }}|{{ html 1 \"<\" }}|{{ js \"it's <b>\\\"=\\\\\\n\" }}|{{ urlquery \"a b&c=d/é~\" }}",
         "{{ dict \"a\" 1 \"b\" }}|{{ dict 1 2 }}|{{ toJson (dict \"z\" nil \"a\" (list true 1.5 \"x\")) }}",
         "{{ list }}|{{ list 1 \"a\" nil }}|{{ toJson (list) }}",

@@ -1,4 +1,5 @@
 using Stash.Restore.Core.Engine;
+using Stash.Restore.Core.Hooks.Templates;
 
 namespace Stash.Restore.Core.Families.KubeStash;
 
@@ -21,7 +22,7 @@ internal static class KubeStashProgress
         return new RestoreProgress
         {
             SecondsElapsed = seconds > 0 ? seconds : null,
-            PercentDone = percent > 0 ? GoNumberFormat.F(percent, 2) + "%" : null,
+            PercentDone = percent > 0 ? GoNumber.FormatFixed(percent, 2) + "%" : null,
             TotalFiles = progress.TotalFiles > 0 ? progress.TotalFiles : null,
             FilesDone = progress.FilesDone > 0 ? progress.FilesDone : null,
             RestoreDone = HumanSize(progress.BytesDone),
@@ -39,6 +40,6 @@ internal static class KubeStashProgress
             size /= 1000;
             unit++;
         }
-        return GoNumberFormat.G(size, 4) + DecimalUnits[unit];
+        return GoNumber.FormatGeneral(size, 4) + DecimalUnits[unit];
     }
 }

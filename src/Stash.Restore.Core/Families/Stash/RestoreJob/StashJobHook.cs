@@ -35,7 +35,7 @@ internal sealed class StashJobHook(
         var hostLog = log.ForHost(host);
         var status = new StashHostStatus(store, host, clock, hostLog);
         var unitHooks = new UnitHooks(session.Spec.Hooks?.PreRestore, session.Spec.Hooks?.PostRestore, StashHostJob.HookContextFor(session, host));
-        var runner = new UnitHookRunner(hooks, status, masker, clock, interruption);
+        var runner = new UnitHookRunner(hooks, status, masker, clock);
         var stage = HookPolicy.StageName(request.Stage);
         try
         {
@@ -80,10 +80,11 @@ internal sealed class StashJobHook(
         else if (!UnitHookRunner.PostRestoreRuns(unitHooks, outcome))
             hostLog.Information("postRestore hook not run: its executionPolicy is {Policy:l} and the restore of host {Host:l} {Phase:l}",
                 unitHooks.PostRestore.ExecutionPolicy, host, outcome.Phase);
-        else if (await runner.RunPostRestoreAsync(unitHooks, outcome, cancellationToken) is { } error)
+        else if (await runner.RunPostRestoreAsync(unitHooks, outcome, cancellationToken, () => interruption.Reason) is { } error)
         {
+            // A hook stopped by SIGTERM failed the host as well: what it does after a restore may not have happened.
             await FailHostAsync(host, error, outcome.Duration, hostLog);
-            return ExitCodes.RestoreFailed;
+            return interruption.Reason is null ? ExitCodes.RestoreFailed : interruption.ExitCode;
         }
         else
         {
