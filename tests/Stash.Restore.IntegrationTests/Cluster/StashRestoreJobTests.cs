@@ -131,6 +131,22 @@ public sealed class StashRestoreJobTests(PushgatewayFixture gateway) : IClassFix
         Assert.False(File.Exists(rig.OutputFile));
     }
 
+    /// <summary>The offline touch: the backend Secret mounted as files instead of read through the API.</summary>
+    [RequiresCrdsFact]
+    public async Task A_secret_dir_stands_in_for_reading_the_backend_secret()
+    {
+        await using var rig = await RestoreJobRig.StartAsync();
+        var secret = rig.Cluster.Repository.CreateDirectory("mounted-secret");
+        File.WriteAllText(Path.Combine(secret, "RESTIC_PASSWORD"), rig.Cluster.Repository.Password);
+        rig.Cluster.Server.ClearRequests();
+
+        var restore = await rig.RunAsync([.. rig.RestorePvcArguments(secret: ""), "--secret-dir", secret]);
+
+        Assert.True(restore.ExitCode == ExitCodes.Success, restore.ToString());
+        TestTree.AssertEqual(rig.Cluster.Original, rig.RestoredData);
+        Assert.DoesNotContain(rig.Cluster.Server.Requests, r => r.PathAndQuery.Contains("/secrets", StringComparison.Ordinal));
+    }
+
     [RequiresCrdsFact]
     public async Task Snapshots_restore_by_Stash_Snapshot_name_and_by_restic_id()
     {
