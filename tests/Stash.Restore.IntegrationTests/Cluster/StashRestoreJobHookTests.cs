@@ -10,7 +10,7 @@ namespace Stash.Restore.IntegrationTests.Cluster;
 /// usual rules (templates, <c>executionPolicy</c>, conditions) and the restore's outcome read from output.json.
 /// </summary>
 [Collection(Kubernetes.KubernetesLoadCollection.Name)]
-public sealed class StashRestoreJobHookTests
+public sealed class StashRestoreJobHookTests(RestoreJobCluster jobs) : IClassFixture<RestoreJobCluster>
 {
     private static string Hooks(string marks, string preCommand, string postPolicy, string postCommand = "echo '{{ .Hostname }} {{ .Status.Phase }} {{ .Status.Error }}' > MARKS/post")
     {
@@ -30,15 +30,15 @@ public sealed class StashRestoreJobHookTests
         var marks = Directory.CreateTempSubdirectory("stash-job-hooks-").FullName;
         try
         {
-            await using var rig = await RestoreJobRig.StartAsync(Hooks(marks, MarkPre, "OnSuccess"));
+            var rig = jobs.NewJob(Hooks(marks, MarkPre, "OnSuccess"));
 
             var pre = await rig.RunAsync(rig.RunHookArguments("preRestore"));
             Assert.True(pre.ExitCode == ExitCodes.Success, pre.ToString());
-            Assert.Equal("pre pvc-restore host-0 PersistentVolumeClaim", File.ReadAllText(Path.Combine(marks, "pre")).Trim());
+            Assert.Equal($"pre {rig.SessionName} host-0 PersistentVolumeClaim", File.ReadAllText(Path.Combine(marks, "pre")).Trim());
             var preCondition = rig.Condition("PreRestoreHookExecutionSucceeded")!;
             Assert.Equal(("True", "SuccessfullyExecutedPreRestoreHook", "host \"host-0\": preRestore hook executed successfully"),
                 ((string?)preCondition["status"], (string?)preCondition["reason"], (string?)preCondition["message"]));
-            Assert.Equal(0, rig.Cluster.ResticRestoreCalls);
+            Assert.Equal(0, rig.ResticRestoreCalls);
 
             Assert.Equal(ExitCodes.Success, (await rig.RunAsync(rig.RestorePvcArguments())).ExitCode);
             Assert.Equal(ExitCodes.Success, (await rig.RunAsync(rig.UpdateStatusArguments("http://127.0.0.1:9"))).ExitCode);
@@ -64,7 +64,7 @@ public sealed class StashRestoreJobHookTests
         var marks = Directory.CreateTempSubdirectory("stash-job-hooks-").FullName;
         try
         {
-            await using var rig = await RestoreJobRig.StartAsync(Hooks(marks, MarkPre, policy));
+            var rig = jobs.NewJob(Hooks(marks, MarkPre, policy));
             File.WriteAllText(rig.Cluster.FailNextMarker, "");
             Assert.Equal(ExitCodes.Success, (await rig.RunAsync(rig.RestorePvcArguments())).ExitCode);
             var update = await rig.RunAsync(rig.UpdateStatusArguments("http://127.0.0.1:9"));
@@ -75,7 +75,7 @@ public sealed class StashRestoreJobHookTests
             var post = await rig.RunAsync(rig.RunHookArguments("postRestore"));
 
             Assert.Equal(ExitCodes.RestoreFailed, post.ExitCode);
-            Assert.Contains("The restore of host host-0 had failed", RestoreJobRig.Messages(post.Error), StringComparison.Ordinal);
+            Assert.Contains("The restore of host host-0 had failed", RestoreJob.Messages(post.Error), StringComparison.Ordinal);
             var mark = Path.Combine(marks, "post");
             Assert.Equal(runs, File.Exists(mark));
             if (runs)
@@ -96,7 +96,7 @@ public sealed class StashRestoreJobHookTests
         var marks = Directory.CreateTempSubdirectory("stash-job-hooks-").FullName;
         try
         {
-            await using var rig = await RestoreJobRig.StartAsync(Hooks(marks, "echo not ready >&2; exit 3", "Always", "echo cannot notify >&2; exit 4"));
+            var rig = jobs.NewJob(Hooks(marks, "echo not ready >&2; exit 3", "Always", "echo cannot notify >&2; exit 4"));
 
             var pre = await rig.RunAsync(rig.RunHookArguments("preRestore"));
 
@@ -110,7 +110,7 @@ public sealed class StashRestoreJobHookTests
             Assert.Single(rig.Events("HostRestoreFailed"));
 
             // Another Job's run: the data restored, then postRestore fails.
-            rig.Cluster.Server.Delete("stash.appscode.com/v1beta1", "RestoreSession", ClusterRig.Namespace, RestoreJobRig.SessionName);
+            rig.Cluster.Server.Delete("stash.appscode.com/v1beta1", "RestoreSession", ClusterRig.Namespace, rig.SessionName);
             rig.PutSession(Hooks(marks, "true", "Always", "echo cannot notify >&2; exit 4"));
             Assert.Equal(ExitCodes.Success, (await rig.RunAsync(rig.RestorePvcArguments())).ExitCode);
             Assert.Equal(ExitCodes.Success, (await rig.RunAsync(rig.UpdateStatusArguments("http://127.0.0.1:9"))).ExitCode);

@@ -14,7 +14,7 @@ namespace Stash.Restore.IntegrationTests.Cluster;
 /// writes the Event and pushes the metrics to a real Pushgateway.
 /// </summary>
 [Collection(Kubernetes.KubernetesLoadCollection.Name)]
-public sealed class StashRestoreJobTests(PushgatewayFixture gateway) : IClassFixture<PushgatewayFixture>
+public sealed class StashRestoreJobTests(PushgatewayFixture gateway, RestoreJobCluster jobs) : IClassFixture<PushgatewayFixture>, IClassFixture<RestoreJobCluster>
 {
     private const string DurationPattern = @"^[0-9.]+(µs|ms|s)$|^\d+m[0-9.]+s$";
 
@@ -24,7 +24,7 @@ public sealed class StashRestoreJobTests(PushgatewayFixture gateway) : IClassFix
     [RequiresCrdsAndToolsFact(TestTool.Pushgateway)]
     public async Task Restore_pvc_then_update_status_restore_the_bytes_and_record_the_host_with_an_event_and_metrics()
     {
-        await using var rig = await RestoreJobRig.StartAsync();
+        var rig = jobs.NewJob();
         // Both containers as processes: under scripts/test.sh the published Native AOT binary (source-generated JSON both ways).
         var restore = await rig.RunAsProcessAsync(rig.RestorePvcArguments());
 
@@ -53,7 +53,7 @@ public sealed class StashRestoreJobTests(PushgatewayFixture gateway) : IClassFix
         Assert.Equal("Normal", (string?)restored["type"]);
         Assert.Equal($"Restored host \"host-0\" in {written["duration"]}", (string?)restored["message"]);
 
-        var pushed = PushgatewayFixture.Group(await PushgatewayFixture.ScrapeAsync(gateway.Url), "restoresession-demo-pvc-restore", "host-0");
+        var pushed = PushgatewayFixture.Group(await PushgatewayFixture.ScrapeAsync(gateway.Url), rig.MetricsJob, "host-0");
         double Value(string name) => pushed.Single(s => s.Name == name).Value;
         Assert.Equal(1, Value("stash_restore_host_restore_success"));
         Assert.Equal(1, Value("stash_appscode_com_restoresession_host_restore_success"));
@@ -80,7 +80,7 @@ public sealed class StashRestoreJobTests(PushgatewayFixture gateway) : IClassFix
     [MemberData(nameof(Failures))]
     public async Task A_failed_restore_exits_0_with_output_json_failed_and_update_status_records_it_with_a_warning(string failure, string expected)
     {
-        await using var rig = await RestoreJobRig.StartAsync();
+        var rig = jobs.NewJob();
         rig.Cluster.Server.Put($$$"""
             {"apiVersion":"v1","kind":"Secret","metadata":{"name":"wrong-secret","namespace":"demo"},
              "data":{"RESTIC_PASSWORD":"{{{Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(WrongPassword))}}}"}}
@@ -100,7 +100,7 @@ public sealed class StashRestoreJobTests(PushgatewayFixture gateway) : IClassFix
         var error = (string?)written["error"];
         Assert.Contains(expected, error, StringComparison.Ordinal);
         // The log says why, and that the failure was handed on.
-        var log = RestoreJobRig.Messages(restore.Error);
+        var log = RestoreJob.Messages(restore.Error);
         Assert.Contains(expected, log, StringComparison.Ordinal);
         Assert.Contains("exit 0 so that update-status records it", log, StringComparison.Ordinal);
         Assert.Empty(rig.Stats());
@@ -113,7 +113,7 @@ public sealed class StashRestoreJobTests(PushgatewayFixture gateway) : IClassFix
         Assert.Equal(("Failed", error), ((string?)entry["phase"], (string?)entry["error"]));
         var warning = Assert.Single(rig.Events("HostRestoreFailed"));
         Assert.Equal(("Warning", $"Failed to restore host \"host-0\": {error}"), ((string?)warning["type"], (string?)warning["message"]));
-        var pushed = PushgatewayFixture.Group(await PushgatewayFixture.ScrapeAsync(gateway.Url), "restoresession-demo-pvc-restore", "host-0");
+        var pushed = PushgatewayFixture.Group(await PushgatewayFixture.ScrapeAsync(gateway.Url), rig.MetricsJob, "host-0");
         Assert.Equal(0, pushed.Single(s => s.Name == "stash_restore_host_restore_success").Value);
         Assert.All(new[] { restore.Error, update.Error, File.ReadAllText(rig.OutputFile), string.Join('\n', rig.ResticCalls()) },
             text => Assert.DoesNotContain(WrongPassword, text, StringComparison.Ordinal));
@@ -122,12 +122,12 @@ public sealed class StashRestoreJobTests(PushgatewayFixture gateway) : IClassFix
     [RequiresCrdsFact]
     public async Task Without_output_dir_a_failed_restore_exits_1_and_writes_nothing()
     {
-        await using var rig = await RestoreJobRig.StartAsync();
+        var rig = jobs.NewJob();
         File.WriteAllText(rig.Cluster.FailNextMarker, "");
         var restore = await rig.RunAsync([.. rig.RestorePvcArguments().Where(a => !a.StartsWith("--output-dir=", StringComparison.Ordinal))]);
 
         Assert.Equal(ExitCodes.RestoreFailed, restore.ExitCode);
-        Assert.Contains("injected failure", RestoreJobRig.Messages(restore.Error), StringComparison.Ordinal);
+        Assert.Contains("injected failure", RestoreJob.Messages(restore.Error), StringComparison.Ordinal);
         Assert.False(File.Exists(rig.OutputFile));
     }
 
@@ -135,7 +135,7 @@ public sealed class StashRestoreJobTests(PushgatewayFixture gateway) : IClassFix
     [RequiresCrdsFact]
     public async Task A_secret_dir_stands_in_for_reading_the_backend_secret()
     {
-        await using var rig = await RestoreJobRig.StartAsync();
+        var rig = jobs.NewJob();
         var secret = rig.Cluster.Repository.CreateDirectory("mounted-secret");
         File.WriteAllText(Path.Combine(secret, "RESTIC_PASSWORD"), rig.Cluster.Repository.Password);
         rig.Cluster.Server.ClearRequests();
@@ -150,7 +150,7 @@ public sealed class StashRestoreJobTests(PushgatewayFixture gateway) : IClassFix
     [RequiresCrdsFact]
     public async Task Snapshots_restore_by_Stash_Snapshot_name_and_by_restic_id()
     {
-        await using var rig = await RestoreJobRig.StartAsync();
+        var rig = jobs.NewJob();
         var id = (string)JsonNode.Parse(await rig.Cluster.Repository.RunResticAsync("snapshots", "--json"))!.AsArray().Single()!["id"]!;
 
         var byName = await rig.RunAsync(rig.RestorePvcArguments(snapshots: $"test-repo-{id[..8]}"));
@@ -172,7 +172,7 @@ public sealed class StashRestoreJobTests(PushgatewayFixture gateway) : IClassFix
     [RequiresCrdsFact]
     public async Task Args_include_and_exclude_reach_restics_argv_and_decide_what_is_restored()
     {
-        await using var rig = await RestoreJobRig.StartAsync();
+        var rig = jobs.NewJob();
         // Stash's resolver joins target.args with spaces.
         var included = await rig.RunAsync(rig.RestorePvcArguments(include: "*.txt", args: "--no-lock --sparse"));
         Assert.True(included.ExitCode == ExitCodes.Success, included.ToString());
@@ -193,18 +193,18 @@ public sealed class StashRestoreJobTests(PushgatewayFixture gateway) : IClassFix
     [RequiresCrdsFact]
     public async Task Update_status_without_output_json_or_with_a_malformed_one_exits_with_one_line_and_records_nothing()
     {
-        await using var rig = await RestoreJobRig.StartAsync();
+        var rig = jobs.NewJob();
         var missing = await rig.RunAsync(rig.UpdateStatusArguments("http://127.0.0.1:9"));
         Assert.Equal(ExitCodes.DependencyUnavailable, missing.ExitCode);
         Assert.Equal($"restore output {rig.OutputFile} does not exist: the restore (restore-pvc --output-dir={rig.OutputDir}) did not write it",
-            RestoreJobRig.Messages(missing.Error));
+            RestoreJob.Messages(missing.Error));
 
         Directory.CreateDirectory(rig.OutputDir);
         File.WriteAllText(rig.OutputFile, """{"targetStatus":{"ref":{},"stats":[{"hostname":"host-0","phase":"Done"}]}}""");
         var malformed = await rig.RunAsync(rig.UpdateStatusArguments("http://127.0.0.1:9"));
         Assert.Equal(ExitCodes.InvalidInput, malformed.ExitCode);
-        Assert.StartsWith($"restore output {rig.OutputFile}: targetStatus.stats[0].phase \"Done\" is not one of", RestoreJobRig.Messages(malformed.Error), StringComparison.Ordinal);
-        Assert.DoesNotContain('\n', RestoreJobRig.Messages(malformed.Error));
+        Assert.StartsWith($"restore output {rig.OutputFile}: targetStatus.stats[0].phase \"Done\" is not one of", RestoreJob.Messages(malformed.Error), StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', RestoreJob.Messages(malformed.Error));
         Assert.Empty(rig.Stats());
         Assert.Empty(rig.Events("HostRestoreSucceeded"));
     }
