@@ -135,14 +135,20 @@ internal sealed class RestoreJob
     ];
 
     /// <summary>The container's environment: the recording restic first on PATH, the cluster through the kubeconfig.</summary>
-    public Dictionary<string, string> Environment() => new()
+    public Dictionary<string, string> Environment(IReadOnlyDictionary<string, string>? extra = null)
     {
-        ["PATH"] = $"{Cluster.WrapperDirectory}:{System.Environment.GetEnvironmentVariable("PATH")}",
-        ["KUBECONFIG"] = _rig.Kubeconfig,
-    };
+        var environment = new Dictionary<string, string>
+        {
+            ["PATH"] = $"{Cluster.WrapperDirectory}:{System.Environment.GetEnvironmentVariable("PATH")}",
+            ["KUBECONFIG"] = _rig.Kubeconfig,
+        };
+        foreach (var (name, value) in extra ?? new Dictionary<string, string>())
+            environment[name] = value;
+        return environment;
+    }
 
-    /// <summary>One container's command, in-process (the real command tree, real restic).</summary>
-    public Task<CliResult> RunAsync(string[] args) => CliHarness.RunAsync(Environment(), args);
+    /// <summary>One container's command, in-process (the real command tree, real restic), with <paramref name="extra"/> in its environment.</summary>
+    public Task<CliResult> RunAsync(string[] args, IReadOnlyDictionary<string, string>? extra = null) => CliHarness.RunAsync(Environment(extra), args);
 
     /// <summary>One container's command as its own process (the published Native AOT binary under scripts/test.sh).</summary>
     public Task<CliResult> RunAsProcessAsync(string[] args) => ExecutorProcess.RunAsync(args, Environment());
