@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The shipped (Native AOT) binary side by side with its floors, in one run:
-#   offline --dry-run; cluster --dry-run in the in-cluster style (service-account token and CA
-#   files + KUBERNETES_SERVICE_HOST/PORT pointing at the test API server); `restic version`;
+#   offline --dry-run (--preview=false: the plan alone, as before the preview existed); the same with the
+#   preview (restic restore --dry-run against the empty target); cluster --dry-run --preview=false in the
+#   in-cluster style (service-account token and CA files + KUBERNETES_SERVICE_HOST/PORT pointing at the
+#   test API server); `restic version`;
 #   a .NET hello world published the same way (Native AOT, invariant globalization);
 #   median wall time, median CPU time (user + system, children included) and peak RSS of each
 #   (bench/measure.py: RSS is the largest single process of the tree, the executor or a restic
@@ -78,12 +80,16 @@ host_port=${server#https://}; host_port=${host_port%/}
 api_host=${host_port%:*}; api_port=${host_port##*:}
 
 offline=("$executor" restore --restoresession-file "$WORK/restoresession.yaml" --repository-file "$WORK/repository.yaml"
-  --secret-dir "$WORK/secret" --host host-0 --scratch-dir "$WORK/scratch" --dry-run)
+  --secret-dir "$WORK/secret" --host host-0 --scratch-dir "$WORK/scratch" --dry-run --preview=false)
+# The dry run a person runs by hand: the plan and what restic says each call would change in the target.
+preview=("${offline[@]:0:${#offline[@]}-1}" --target-dir "$WORK/preview-target")
 pod_env=(env KUBERNETES_SERVICE_HOST="$api_host" KUBERNETES_SERVICE_PORT="$api_port" POD_NAMESPACE=demo)
-cluster=("$executor" restore --restoresession bench-restore --host host-0 --scratch-dir "$WORK/scratch" --dry-run)
+cluster=("$executor" restore --restoresession bench-restore --host host-0 --scratch-dir "$WORK/scratch" --dry-run --preview=false)
 
 # Sanity first: each command must succeed, or its figures mean nothing.
 "${offline[@]}" >"$WORK/offline.out" 2>&1 || { cat "$WORK/offline.out" >&2; echo "offline dry run failed" >&2; exit 1; }
+"${preview[@]}" >"$WORK/preview.out" 2>&1 || { cat "$WORK/preview.out" >&2; echo "preview dry run failed" >&2; exit 1; }
+grep -q "target now: [0-9]* new" "$WORK/preview.out" || { cat "$WORK/preview.out" >&2; echo "the preview said nothing about the target" >&2; exit 1; }
 in_cluster() { # runs "$@" with the service account mounted where a pod has it, for that process tree only
   unshare --mount --propagation private -- sh -ec '
     mount -t tmpfs tmpfs /run
@@ -106,6 +112,7 @@ chmod +x "$WORK/restic-stub/restic"
 echo "== measuring, $RUNS runs each (+1 warm-up), interleaved by command"
 m_offline=$(python3 bench/measure.py "$RUNS" "${offline[@]}")
 m_alone=$(env PATH="$WORK/restic-stub:$PATH" python3 bench/measure.py "$RUNS" "${offline[@]}")
+m_preview=$(python3 bench/measure.py "$RUNS" "${preview[@]}")
 m_cluster=$(in_cluster "${pod_env[@]}" python3 "$repo_root/bench/measure.py" "$RUNS" "${cluster[@]}")
 m_restic=$(python3 bench/measure.py "$RUNS" restic version)
 m_hello=$(python3 bench/measure.py "$RUNS" "$WORK/hello/hello")
@@ -130,6 +137,7 @@ echo "== results (Native AOT binary $executor, $(nproc) CPUs, load $(cut -d' ' -
 printf '%-36s %11s %11s %11s %12s\n' "" "median" "min" "CPU (med)" "peak RSS"
 row "stash-restore offline --dry-run" "$m_offline" "target <= 25 ms, <= 20 MiB"
 row "  the same, restic stubbed (executor)" "$m_alone" "the executor's own share"
+row "  with the target preview" "$m_preview" "the plan + restic restore --dry-run (a read of the repository)"
 row "stash-restore cluster --dry-run" "$m_cluster" "target <= 100 ms, <= 40 MiB (in-cluster SA, test API server)"
 row "restic version (floor)" "$m_restic" ""
 row ".NET hello world, Native AOT (floor)" "$m_hello" ""

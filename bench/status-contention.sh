@@ -27,10 +27,10 @@ tests="$root/tests/Stash.Restore.IntegrationTests"
 
 run_bench() { # filter, report file, env assignment
   local filter="$1" report="$2" size="$3"
-  env "$size" STASH_BENCH_REPORT="$report" \
+  env "$size" STASH_BENCH=1 STASH_BENCH_REPORT="$report" \
     dotnet test "$tests" -c Release --no-build -nologo --filter "FullyQualifiedName~$filter" >/dev/null || {
       echo "bench failed ($filter): not every unit's entry was written exactly once" >&2
-      env "$size" dotnet test "$tests" -c Release --no-build -nologo --filter "FullyQualifiedName~$filter" | tail -30 >&2
+      env "$size" STASH_BENCH=1 dotnet test "$tests" -c Release --no-build -nologo --filter "FullyQualifiedName~$filter" | tail -30 >&2
       exit 1
     }
 }

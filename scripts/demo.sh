@@ -2,7 +2,8 @@
 # The README's first command: the executor end to end on an embedded default, no cluster.
 # Makes a local restic repository, backs up sample data as host-0..host-2 of a StatefulSet,
 # then runs `stash-restore restore` offline for host-0..host-4 with demo/restoresession.yaml
-# (host-3 and host-4 receive host-1's data), checks the restored bytes, prints each host's status;
+# (host-3 and host-4 receive host-1's data), checks the restored bytes, previews host-0's restore against
+# its volume once it changed (what restic would update, writing nothing), prints each host's status;
 # then restores a KubeStash StatefulSet session offline (--objects, components dump-pod-0 and dump-pod-1).
 set -euo pipefail
 repo_root=$(cd "$(dirname "$0")/.." && pwd)
@@ -62,6 +63,20 @@ for host in host-3 host-4; do
   check "$host" host-1 db.json yes; check "$host" host-1 tmp.json yes
   check "$host" host-1 notes.txt no; check "$host" host-1 "nested dir/blob-host-1.bin" no
 done
+
+echo "== previewing host-0's restore against its volume as it is now (db.json edited, one file added): --dry-run asks restic, writes nothing"
+volume="$out/restored/host-0$work/data"
+printf '{"host":"host-0","orders":[]}\n' > "$volume/db.json"
+printf 'written after the restore\n' > "$volume/local.json"
+before=$(find "$out/restored/host-0" "$out/scratch" -printf '%p %s %T@\n' | sort | md5sum)
+preview=$("$out/bin/stash-restore" restore \
+  --restoresession-file demo/restoresession.yaml --repository-file demo/repository.yaml \
+  --secret-dir "$out/secret" --host host-0 --target-dir "$out/restored/host-0" --scratch-dir "$out/scratch" --dry-run --log-format text)
+printf '%s\n' "$preview" | grep -E "^  (host|rule|mirror):|restic call|target now"
+after=$(find "$out/restored/host-0" "$out/scratch" -printf '%p %s %T@\n' | sort | md5sum)
+if printf '%s\n' "$preview" | grep -q "target now: 0 new, 1 updated, 1 unchanged, 0 deleted file(s)"; then echo "ok   host-0 preview: db.json would be updated, the blob left unchanged"
+else echo "FAIL host-0 preview: expected 0 new, 1 updated, 1 unchanged, 0 deleted"; fail=1; fi
+if [ "$before" = "$after" ]; then echo "ok   the preview wrote nothing (volume and scratch folder unchanged)"; else echo "FAIL the preview changed files"; fail=1; fi
 
 echo "== RestoreSession status after all hosts ($status)"
 cat "$status"; echo

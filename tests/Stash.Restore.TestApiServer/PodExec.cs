@@ -23,6 +23,9 @@ internal static class PodExec
     private const byte ErrorChannel = 3;
     private const byte CloseSignal = 255;
 
+    /// <summary>How long a session waits for the client's side of the close handshake before it drops the connection.</summary>
+    private static readonly TimeSpan CloseHandshakePatience = TimeSpan.FromSeconds(30);
+
     public static async Task<int> ServeAsync(HttpContext context, ObjectStore store, ResourceType type, string ns, string name, Func<ExecRequest, ExecResult?>? handler)
     {
         var pod = store.Get(type, ns, name) ?? throw ApiErrors.NotFound(type, name);
@@ -144,8 +147,8 @@ internal static class PodExec
             }
             CloseStdin(process);
             await session.FinishAsync(ExitStatus(command, process.ExitCode));
-            // Give the client a moment to answer the close handshake; then the connection is dropped.
-            stop.CancelAfter(TimeSpan.FromSeconds(5));
+            // Give the client time to answer the close handshake (a loaded test machine may be slow to); then the connection is dropped.
+            stop.CancelAfter(CloseHandshakePatience);
             try
             {
                 await readClient;
@@ -175,7 +178,7 @@ internal static class PodExec
     private static async Task DrainAsync(Session session)
     {
         using var wait = CancellationTokenSource.CreateLinkedTokenSource(session.Aborted);
-        wait.CancelAfter(TimeSpan.FromSeconds(5));
+        wait.CancelAfter(CloseHandshakePatience);
         await ReadClientAsync(session, null, v5: false, wait.Token);
     }
 
@@ -199,7 +202,9 @@ internal static class PodExec
         using var message = new MemoryStream();
         try
         {
-            while (session.Socket.State == WebSocketState.Open)
+            // Until the client's close arrives: after the server's own close (CloseSent) too, or the
+            // connection is dropped before the client completes the handshake it was answering.
+            while (session.Socket.State is WebSocketState.Open or WebSocketState.CloseSent)
             {
                 var result = await session.Socket.ReceiveAsync(buffer, ct);
                 if (result.MessageType == WebSocketMessageType.Close)

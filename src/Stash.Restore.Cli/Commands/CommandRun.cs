@@ -29,12 +29,18 @@ internal sealed class CommandRun
     /// <summary>The run's logger; a command narrows it (session, host) once it knows them, and errors are logged through it.</summary>
     public ILogger Log { get; set; }
 
+    /// <summary>The live progress line on a terminal, with the log written above it; null when not asked for or not a terminal.</summary>
+    public TerminalProgress? LiveProgress { get; private init; }
+
     /// <summary>Runs <paramref name="body"/> and turns what stops it into one line and an exit code (SPEC §3).</summary>
-    public static async Task<int> RunAsync(CliHost host, RestoreOptions options, Func<CommandRun, Task<int>> body)
+    /// <param name="liveProgress">Whether restic's progress may be shown as a live line (on a terminal).</param>
+    public static async Task<int> RunAsync(CliHost host, RestoreOptions options, Func<CommandRun, Task<int>> body, bool liveProgress = false)
     {
         var masker = new SecretMasker();
-        await using var logger = RestoreLogging.Create(options.LogOptions(host.ErrorIsTerminal), host.Error, masker);
-        var run = new CommandRun(host, options, masker, logger);
+        var logOptions = options.LogOptions(host.ErrorIsTerminal);
+        var terminal = liveProgress ? TerminalProgress.For(host, logOptions) : null;
+        await using var logger = RestoreLogging.Create(logOptions, terminal?.Log ?? host.Error, masker);
+        var run = new CommandRun(host, options, masker, logger) { LiveProgress = terminal };
         try
         {
             foreach (var flag in options.IgnoredFlagsGiven)

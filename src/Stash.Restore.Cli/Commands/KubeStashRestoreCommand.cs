@@ -96,7 +96,7 @@ internal static class KubeStashRestoreCommand
 
     /// <param name="settings">The run's settings; the scratch directory is chosen here, KubeStash's way.</param>
     public static async Task<int> RunAsync(CliHost host, RestoreOptions options, Wiring wiring, ResticRestore restic, RestoreSettings settings,
-        SecretMasker masker, ILogger log, CancellationToken cancellationToken)
+        SecretMasker masker, ILogger log, ILiveProgress? liveProgress, CancellationToken cancellationToken)
     {
         var session = wiring.Session;
         log = log.ForSession(session.Metadata.Namespace, session.Metadata.Name);
@@ -105,7 +105,7 @@ internal static class KubeStashRestoreCommand
         var request = new ComponentRequest(options.Component, options.Include, options.Exclude, host.Environment);
         if (options.DryRun)
         {
-            var plan = await new KubeStashDryRun(restic, settings, masker, host.Clock).PlanAsync(inputs, request, cancellationToken);
+            var plan = await new KubeStashDryRun(restic, settings, masker, host.Clock, log).PlanAsync(inputs, request, cancellationToken);
             var text = options.JsonOutput
                 ? JsonSerializer.Serialize(plan, KubeStashJsonContext.Default.ComponentPlanReport)
                 : plan.Render();
@@ -113,7 +113,7 @@ internal static class KubeStashRestoreCommand
             return ExitCodes.Success;
         }
         var hooks = new HookExecutor(host.ProcessRunner, null, masker, log, host.Clock, new HookExecutorOptions());
-        var parts = new KubeStashRestoreParts(restic, hooks, wiring.Status, wiring.Events, wiring.Claims, null, masker, log, host.Clock);
+        var parts = new KubeStashRestoreParts(restic, hooks, wiring.Status, wiring.Events, wiring.Claims, null, masker, log, host.Clock) { LiveProgress = liveProgress };
         var outcome = await new KubeStashComponentRestore(parts, settings, host.Interruption).RestoreAsync(inputs, request, cancellationToken);
         await wiring.FinishAsync(host.Output);
         return outcome.ExitCode;

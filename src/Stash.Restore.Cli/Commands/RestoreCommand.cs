@@ -40,8 +40,9 @@ internal static class RestoreCommand
         return command;
     }
 
+    // A dry run shows no progress: it never builds the live view.
     private static Task<int> RunAsync(CliHost host, RestoreOptions options, CancellationToken cancellationToken) =>
-        CommandRun.RunAsync(host, options, run => RestoreAsync(run, cancellationToken));
+        CommandRun.RunAsync(host, options, run => RestoreAsync(run, cancellationToken), liveProgress: !options.DryRun);
 
     private static async Task<int> RestoreAsync(CommandRun run, CancellationToken cancellationToken)
     {
@@ -60,7 +61,7 @@ internal static class RestoreCommand
               ?? (cluster is null ? null : await KubeStashRestoreCommand.ClusterAsync(cluster, options, host, run.Log, cancellationToken))
             : null;
         if (kubeStash is not null)
-            return await KubeStashRestoreCommand.RunAsync(host, options, kubeStash, restic, settings, masker, run.Log, cancellationToken);
+            return await KubeStashRestoreCommand.RunAsync(host, options, kubeStash, restic, settings, masker, run.Log, run.LiveProgress, cancellationToken);
 
         var wiring = options.RestoreSessionFile is { } sessionFile
             ? RestoreWiring.Offline(sessionFile, options, pod, host, masker, run.Log)
@@ -73,16 +74,16 @@ internal static class RestoreCommand
         {
             if (!options.DryRun)
                 throw new InvalidInputException("--hosts previews several hosts and needs --dry-run");
-            return await PrintPreviewAsync(host, options, new StashHostsPreview(restic, settings, masker, host.Clock), wiring.Inputs,
+            return await PrintPreviewAsync(host, options, new StashHostsPreview(restic, settings, masker, host.Clock, log), wiring.Inputs,
                 StashHostsPreview.Hosts(hosts, session, options.Replicas), cancellationToken);
         }
         if (options.DryRun)
-            return await PrintPlanAsync(host, options, new StashDryRun(restic, settings, masker, host.Clock), wiring.Inputs, cancellationToken);
+            return await PrintPlanAsync(host, options, new StashDryRun(restic, settings, masker, host.Clock, log), wiring.Inputs, cancellationToken);
 
         using var http = new HttpClient();
         var hooks = new HookExecutor(host.ProcessRunner, wiring.PodExec, masker, log, host.Clock, StashHookOptions.From(options, wiring.Pod, wiring.PodIp));
         var metrics = MetricsPublisher(run, http, StashMetricsLabels.From(wiring.Inputs, options.InvokerKind));
-        var parts = new StashRestoreParts(restic, hooks, wiring.Status, wiring.Events, wiring.Claims, metrics, masker, log, host.Clock);
+        var parts = new StashRestoreParts(restic, hooks, wiring.Status, wiring.Events, wiring.Claims, metrics, masker, log, host.Clock) { LiveProgress = run.LiveProgress };
         var outcome = await new StashHostRestore(parts, settings, host.Interruption).RestoreAsync(wiring.Inputs, cancellationToken);
         await wiring.FinishAsync(host.Output);
         return outcome.ExitCode;

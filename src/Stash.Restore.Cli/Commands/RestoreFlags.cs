@@ -29,6 +29,7 @@ internal sealed class RestoreFlags
     public Option<string?> ScratchDir { get; } = new("--scratch-dir") { Description = "Cache, temp files and credential files. Default: /stash-tmp if it exists, else ~/.cache/stash-restore (XDG_CACHE_HOME), else a new randomly named folder in the temp dir." };
     public Option<string?> TargetDir { get; } = new("--target-dir") { Description = "Restore under this root instead of / (for inspection)." };
     public Option<bool> DryRun { get; } = new("--dry-run") { Description = "Resolve everything and print the plan; restore and write nothing." };
+    public Option<bool> Preview { get; } = new("--preview") { Description = "With --dry-run: ask restic (0.17 or newer) what each call would change in the target as it is now (restore --dry-run: files new, updated, unchanged, deleted, bytes), writing nothing; --preview=false prints the plan without reading the repository.", DefaultValueFactory = _ => true };
     public Option<string?> Hosts { get; } = new("--hosts") { Description = "With --dry-run: preview these hosts at once (host-0,host-1 or all): rule, source host, and the snapshot each restic call resolves to now." };
     public Option<int?> Replicas { get; } = new("--replicas") { Description = "With --hosts all: the target's number of replicas (default: spec.target.replicas)." };
     public Option<string> Output { get; } = new("--output", "-o") { Description = "Plan format for --dry-run: text or json.", DefaultValueFactory = _ => "text" };
@@ -84,6 +85,7 @@ internal sealed class RestoreFlags
         ScratchDir = Value(parse, ScratchDir),
         TargetDir = Value(parse, TargetDir),
         DryRun = Value(parse, DryRun),
+        Preview = Value(parse, Preview),
         Hosts = Value(parse, Hosts),
         Replicas = Value(parse, Replicas),
         Output = Value(parse, Output) ?? "text",
@@ -117,7 +119,7 @@ internal sealed class RestoreFlags
         [
             RestoreSession, Namespace, Kubeconfig, Master, InvokerKind, InvokerName, TargetKind, TargetName, TargetNamespace,
             SecretDir, EnableCache, MaxConnections, MetricsEnabled, PushgatewayUrl, PushgatewayCredentialsFile, RestoreModel, Host, ScratchDir, TargetDir,
-            DryRun, Hosts, Replicas, Output, Objects, Component, Snapshot, Include, Exclude, RestoreSessionFile, RepositoryFile, StatusFile, Verify, FailOnMetadataErrors, RepositoryTimeout, HookTimeout, OwnContainer, LogFormat, LogLevel, Verbosity,
+            DryRun, Preview, Hosts, Replicas, Output, Objects, Component, Snapshot, Include, Exclude, RestoreSessionFile, RepositoryFile, StatusFile, Verify, FailOnMetadataErrors, RepositoryTimeout, HookTimeout, OwnContainer, LogFormat, LogLevel, Verbosity,
         ];
         AddTo(command, [.. all, .. Ignored]);
     }

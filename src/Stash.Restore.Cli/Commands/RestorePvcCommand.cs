@@ -38,7 +38,7 @@ internal static class RestorePvcCommand
             shared.SecretDir, shared.ScratchDir, shared.TargetDir, shared.RepositoryTimeout, shared.Verify, shared.FailOnMetadataErrors,
         ]);
         command.SetAction((parse, cancellationToken) =>
-            CommandRun.RunAsync(host, flags.Bind(parse), run => RestoreAsync(run, flags.BindPvcRestore(parse), cancellationToken)));
+            CommandRun.RunAsync(host, flags.Bind(parse), run => RestoreAsync(run, flags.BindPvcRestore(parse), cancellationToken), liveProgress: true));
         return command;
     }
 
@@ -55,7 +55,8 @@ internal static class RestorePvcCommand
         run.Log = run.Log.ForSession(selector.Namespace, selector.Name);
 
         var secretNamespace = StashPvcRestore.SecretNamespace(session, arguments);
-        var restore = new StashPvcRestore(new ResticRestore(host.ProcessRunner, host.Clock, host.Environment, masker), masker, run.Log, host.Clock, settings, host.Interruption, host.Random);
+        var restore = new StashPvcRestore(new ResticRestore(host.ProcessRunner, host.Clock, host.Environment, masker), masker, run.Log, host.Clock, settings,
+            host.Interruption, host.Random, run.LiveProgress);
         var outcome = await restore.RestoreAsync(session, arguments, pod,
             token => StashBackendSecret.ReadAsync(cluster.Api, options.SecretDir, secretNamespace, arguments.StorageSecretName, "--storage-secret-name", masker, token),
             cancellationToken);

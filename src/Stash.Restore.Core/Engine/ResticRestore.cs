@@ -18,6 +18,26 @@ internal sealed class ResticRestore(IProcessRunner runner, TimeProvider clock, I
     public Task<IReadOnlyList<ResticSnapshot>> ListSnapshotsAsync(ResticPlan plan, Secrets.SecretMasker masker, CancellationToken cancellationToken) =>
         ResticSnapshotList.ReadAsync(runner, plan, masker, cancellationToken);
 
+    public async Task<ResticPlan> ScopeMirrorAsync(ResticPlan plan, CancellationToken cancellationToken)
+    {
+        if (!ResticMirror.NeedsScope(plan))
+            return plan;
+        try
+        {
+            return ResticMirror.Scope(plan, await ResticSnapshotList.ReadAsync(runner, plan, masker, cancellationToken), null);
+        }
+        catch (RestoreFailedException e)
+        {
+            return ResticMirror.Scope(plan, null, e.Message);
+        }
+    }
+
+    public async Task<IReadOnlyList<CallPreview>> PreviewAsync(ResticPlan plan, ILogger log, CancellationToken cancellationToken)
+    {
+        using var credentials = InMemoryCredentialFiles.Open(plan.CredentialFiles);
+        return await new ResticRestoreRunner(credentials.Wrap(runner), log, clock, masker).PreviewAsync(plan, cancellationToken);
+    }
+
     public Task<ResticRestoreSummary> RunAsync(ResticPlan plan, ILogger log, IProgress<UnitProgress>? progress, CancellationToken cancellationToken) =>
         new ResticRestoreRunner(runner, log, clock, masker).RunAsync(plan, progress is null ? null : new StatusToUnitProgress(progress), cancellationToken);
 

@@ -18,6 +18,9 @@ internal sealed record RestoreSettings(
     /// <summary>See <see cref="Restic.ResticRestoreOptions.RepositoryTimeout"/> (<c>--repository-timeout</c>).</summary>
     public TimeSpan? RepositoryTimeout { get; init; }
 
+    /// <summary>A dry run also asks restic (≥ 0.17) what each call would change in the target (<c>--preview</c>, default true).</summary>
+    public bool Preview { get; init; } = true;
+
     /// <summary>restic's options given the session's own choices (its nice/ionice, whether it allows a cache).</summary>
     public Restic.ResticRestoreOptions ResticOptions(ProcessPriority? sessionPriority, bool sessionAllowsCache) =>
         new(TargetDirectory, ScratchDirectory, EnableCache && sessionAllowsCache, MaxConnections, PriorityOverride ?? sessionPriority, Resume: false, Verify)

@@ -21,6 +21,7 @@ internal static class RestoreSettingsChoice
         {
             // Zero (and, defensively, a negative value) leaves restic to its own retries.
             RepositoryTimeout = options.RepositoryTimeout > TimeSpan.Zero ? options.RepositoryTimeout : null,
+            Preview = options.Preview,
         };
     }
 }

@@ -22,6 +22,12 @@ internal sealed record UnitProgress(
 
     public long BytesSkipped { get; init; }
 
+    /// <summary>Which of the unit's restic calls this is (1-based; 0 when not known): each call counts from zero again.</summary>
+    public int Call { get; init; }
+
+    /// <summary>How many restic calls the unit has (0 when not known).</summary>
+    public int Calls { get; init; }
+
     /// <summary>Bytes per second since the call started; 0 before the first whole second.</summary>
     public double BytesPerSecond => SecondsElapsed > 0 ? (double)BytesDone / SecondsElapsed : 0;
 
@@ -39,6 +45,8 @@ internal sealed record UnitProgress(
         {
             FilesSkipped = status.FilesSkipped,
             BytesSkipped = status.BytesSkipped,
+            Call = status.Call,
+            Calls = status.Calls,
         };
     }
 }

@@ -24,6 +24,9 @@ internal sealed record RestoreDependencies(
 
     /// <summary>How often restic's progress may reach <see cref="IUnitStatus.ReportProgressAsync"/>.</summary>
     public TimeSpan ProgressInterval { get; init; } = DefaultProgressInterval;
+
+    /// <summary>Where restic's progress is also shown live (a terminal); null when nobody watches.</summary>
+    public ILiveProgress? LiveProgress { get; init; }
 }
 
 /// <summary>
@@ -60,8 +63,11 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
         ResticRestoreSummary? summary = null;
         try
         {
+            // Mirror mode limits --delete to what each call restores; a snapshot's paths are read here,
+            // bounded by the deadline, and an include that reaches outside them is refused before any hook.
+            plan = await parts.Restic.ScopeMirrorAsync(plan, run.Token);
             await hooks.RunPreRestoreAsync(job.Hooks, run.Token);
-            summary = await RunResticAsync(plan, log, run.Token);
+            summary = await RunResticAsync(unit, plan, log, run.Token);
         }
         catch (Exception e) when (e is RestoreFailedException or OperationCanceledException)
         {
@@ -110,10 +116,22 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
         return error ?? $"{stop} before the postRestore hook ran (the data was restored; the hook did not run)";
     }
 
-    private async Task<ResticRestoreSummary> RunResticAsync(ResticPlan plan, ILogger log, CancellationToken cancellationToken)
+    private async Task<ResticRestoreSummary> RunResticAsync(RestoreUnit unit, ResticPlan plan, ILogger log, CancellationToken cancellationToken)
     {
         await using var progress = new ProgressThrottle(parts.Status, parts.Clock, parts.ProgressInterval, log, parts.Masker, cancellationToken);
-        return await parts.Restic.RunAsync(plan, log, progress, cancellationToken);
+        if (parts.LiveProgress is not { } live)
+            return await parts.Restic.RunAsync(plan, log, progress, cancellationToken);
+        return await live.ShowAsync(unit, view => parts.Restic.RunAsync(plan, log, new BothProgress(progress, view), cancellationToken));
+    }
+
+    /// <summary>Every status to the throttled status writer and to the live view alike.</summary>
+    private sealed class BothProgress(IProgress<UnitProgress> status, IProgress<UnitProgress> view) : IProgress<UnitProgress>
+    {
+        public void Report(UnitProgress value)
+        {
+            status.Report(value);
+            view.Report(value);
+        }
     }
 
     /// <summary>Why the run's token was cancelled: the signal, a lost claim, the deadline; null while it runs on.</summary>
@@ -180,11 +198,16 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
 
     /// <summary>
     /// "5 file(s), 15 byte(s) restored, 0 unchanged file(s) skipped, 4 dir(s)": files are every entry but
-    /// directories; when restic could not tell the two apart, they are counted together and said so.
+    /// directories; when restic could not tell the two apart, they are counted together and said so. In
+    /// mirror mode ", 2 file(s) deleted" follows: what the snapshot lacks under the restored paths.
     /// </summary>
-    internal static string Describe(ResticRestoreSummary summary) => summary.DirectoriesRestored is { } directories
-        ? string.Create(CultureInfo.InvariantCulture, $"{summary.FilesRestored} file(s), {summary.BytesRestored} byte(s) restored, {summary.FilesSkipped} unchanged file(s) skipped, {directories} dir(s)")
-        : string.Create(CultureInfo.InvariantCulture, $"{summary.FilesRestored} file(s)/dir(s), {summary.BytesRestored} byte(s) restored, {summary.FilesSkipped} unchanged file(s) skipped");
+    internal static string Describe(ResticRestoreSummary summary)
+    {
+        var restored = summary.DirectoriesRestored is { } directories
+            ? string.Create(CultureInfo.InvariantCulture, $"{summary.FilesRestored} file(s), {summary.BytesRestored} byte(s) restored, {summary.FilesSkipped} unchanged file(s) skipped, {directories} dir(s)")
+            : string.Create(CultureInfo.InvariantCulture, $"{summary.FilesRestored} file(s)/dir(s), {summary.BytesRestored} byte(s) restored, {summary.FilesSkipped} unchanged file(s) skipped");
+        return summary.FilesDeleted is { } deleted ? string.Create(CultureInfo.InvariantCulture, $"{restored}, {deleted} file(s) deleted") : restored;
+    }
 
     private async Task PublishMetricsAsync(UnitRestoreReport report, ILogger log, CancellationToken cancellationToken)
     {

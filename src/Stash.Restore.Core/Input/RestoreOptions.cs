@@ -34,6 +34,9 @@ internal sealed record RestoreOptions
     public string? ScratchDir { get; init; }
     public string? TargetDir { get; init; }
     public bool DryRun { get; init; }
+
+    /// <summary><c>--preview</c>: with <c>--dry-run</c>, ask restic what each call would change in the target (default true).</summary>
+    public bool Preview { get; init; } = true;
     public string? Hosts { get; init; }
     public int? Replicas { get; init; }
 

@@ -38,6 +38,21 @@ internal sealed record ResticRestoreOptions(
     /// zero leaves restic to its own retries. Once the config is read it no longer applies.
     /// </summary>
     public TimeSpan? RepositoryTimeout { get; init; }
+
+    /// <summary>
+    /// Mirror mode: each call also deletes what its snapshot lacks under the paths it restores
+    /// (restic ≥ 0.17 <c>--delete</c>, kept inside them: see <see cref="ResticMirror"/>).
+    /// </summary>
+    public bool Mirror { get; init; }
+
+    /// <summary>
+    /// The calls only ask restic what they would do to the target as it is now (<c>restore --dry-run</c>,
+    /// restic ≥ 0.17): <c>--overwrite if-changed</c>, no cache, no repository lock, nothing written.
+    /// </summary>
+    public bool DryRun { get; init; }
+
+    /// <summary>These options as a preview of the same restore: <see cref="DryRun"/>, no cache, no <c>--verify</c> (restic refuses it with <c>--dry-run</c>).</summary>
+    public ResticRestoreOptions ForPreview() => this with { DryRun = true, EnableCache = false, Verify = false };
 }
 
 /// <summary>One restic call: one selection of the request.</summary>
@@ -57,6 +72,18 @@ internal sealed record ResticInvocation(string Description, ProcessSpec Process)
     /// directories are counted apart; otherwise restic only says "files/dirs" together.
     /// </summary>
     public bool ReportsItems { get; init; }
+
+    /// <summary>Mirror mode: the call deletes what the snapshot lacks under <see cref="RestoredPaths"/>.</summary>
+    public bool Mirror { get; init; }
+
+    /// <summary>
+    /// The snapshot paths the call restores (and, in mirror mode, mirrors): the <c>paths</c> entry of a path
+    /// call; for a snapshot call, null until <see cref="ResticMirror.Scope"/> read them from the repository.
+    /// </summary>
+    public IReadOnlyList<string>? RestoredPaths { get; init; }
+
+    /// <summary>Why a mirror call could not be limited to its restored paths; such a call is never run.</summary>
+    public string? MirrorProblem { get; init; }
 }
 
 /// <summary>
@@ -85,6 +112,9 @@ internal sealed record ResticPlan(
     /// <summary>The options the plan was made with (target directory, retry), for what the runner reports.</summary>
     public ResticRestoreOptions? Options { get; init; }
 
+    /// <summary>The request's include patterns, which mirror mode checks against each call's restored paths.</summary>
+    public IReadOnlyList<string> Include { get; init; } = [];
+
 }
 
 /// <summary>What restic reported restoring, summed over the plan's calls.</summary>
@@ -97,10 +127,28 @@ internal sealed record ResticRestoreSummary(long FilesRestored, long FilesSkippe
     /// <summary>Directories restored; null when restic could not tell them apart from files.</summary>
     public long? DirectoriesRestored { get; init; }
 
-    /// <summary>Adds another call's figures; directories stay known only when both know them.</summary>
+    /// <summary>
+    /// Files (every entry but directories) mirror mode deleted because the snapshot lacks them; null
+    /// when not in mirror mode. An empty directory counts as a file here: restic reports a deletion after
+    /// it is done, with nothing left to tell the two apart.
+    /// </summary>
+    public long? FilesDeleted { get; init; }
+
+    /// <summary>Adds another call's figures; directories (and deletions) stay known only when both know them.</summary>
     public ResticRestoreSummary Plus(ResticRestoreSummary other) =>
         new(FilesRestored + other.FilesRestored, FilesSkipped + other.FilesSkipped, BytesRestored + other.BytesRestored, MetadataWarnings + other.MetadataWarnings)
         {
             DirectoriesRestored = DirectoriesRestored is { } mine && other.DirectoriesRestored is { } theirs ? mine + theirs : null,
+            FilesDeleted = FilesDeleted is null && other.FilesDeleted is null ? null : (FilesDeleted ?? 0) + (other.FilesDeleted ?? 0),
         };
 }
+
+/// <summary>
+/// What one restic call would do to the target as it is now (<c>restore --dry-run</c>): files (every entry
+/// but directories) it would restore new, update, leave unchanged and, in mirror mode, delete; and the
+/// bytes it would write.
+/// </summary>
+internal sealed record TargetChanges(long Restored, long Updated, long Unchanged, long Deleted, long Bytes);
+
+/// <summary>One call's preview: its changes, or why restic could not say.</summary>
+internal sealed record CallPreview(string Description, TargetChanges? Changes, string? Problem);

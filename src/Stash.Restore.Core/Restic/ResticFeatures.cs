@@ -21,6 +21,15 @@ internal static class ResticFeatures
     /// <summary><c>restore --overwrite</c> (resume with <c>if-changed</c>) arrived in 0.17.0.</summary>
     public static bool RestoreOverwrite(this ResticInstallation restic) => restic.Version >= new Version(0, 17, 0);
 
+    /// <summary>
+    /// <c>restore --dry-run</c> (what a restore would do to the target, written nowhere) arrived in 0.17.0;
+    /// with <c>--json -vv</c> it names each entry it would restore, update, leave unchanged or delete.
+    /// </summary>
+    public static bool RestoreDryRun(this ResticInstallation restic) => restic.Version >= new Version(0, 17, 0);
+
+    /// <summary><c>restore --delete</c> (remove what the snapshot lacks) arrived in 0.17.0.</summary>
+    public static bool RestoreDelete(this ResticInstallation restic) => restic.Version >= new Version(0, 17, 0);
+
     /// <summary><c>restore --verify</c> exists in every supported release.</summary>
     public static bool RestoreVerify(this ResticInstallation restic) => restic.Version >= MinimumSupported;
 }

@@ -16,6 +16,12 @@ internal abstract record ResticMessage
         public long FilesSkipped { get; init; }
 
         public long BytesSkipped { get; init; }
+
+        /// <summary>Which of the plan's calls printed it (1-based; 0 when not known), set by the runner.</summary>
+        public int Call { get; init; }
+
+        /// <summary>How many calls the plan has (0 when not known).</summary>
+        public int Calls { get; init; }
     }
 
     /// <summary>
@@ -87,6 +93,27 @@ internal static partial class ResticOutput
             return new ResticMessage.Summary(Long(summary.Groups["files"].Value), skippedFiles, ParseSize(summary.Groups["bytes"].Value));
         }
         return new ResticMessage.Text(line ?? "");
+    }
+
+    /// <summary>A <c>restic ls --json</c> node line: its path, type (<c>file</c>, <c>dir</c>, <c>symlink</c>…) and size; null for anything else.</summary>
+    public static (string Path, string? Type, long Size)? ListedNode(string line)
+    {
+        if (!line.StartsWith('{'))
+            return null;
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            var node = document.RootElement;
+            if (!node.TryGetProperty("struct_type", out var kind) || kind.GetString() != "node"
+                || !node.TryGetProperty("path", out var p) || p.GetString() is not { Length: > 0 } path)
+                return null;
+            var type = node.TryGetProperty("type", out var t) ? t.GetString() : null;
+            return (path, type, Long(node, "size"));
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>"lchown"/"chmod" refused: ownership or mode could not be set, the data is there.</summary>

@@ -57,6 +57,10 @@ internal static class ResticPlanner
             throw new InvalidInputException($"{request.Location.Owner}: nothing selected to restore");
         if (string.IsNullOrWhiteSpace(options.TargetDirectory))
             throw new InvalidInputException("restore target directory is empty");
+        if (options.DryRun && !restic.RestoreDryRun())
+            throw new InvalidOperationException($"restic {restic.Version.ToString(3)} has no restore --dry-run (0.17+); check RestoreDryRun() first");
+        if (options.Mirror)
+            ResticMirror.Check(request, restic);
 
         var tempDirectory = Path.Combine(options.ScratchDirectory, TempDirectoryName);
         var cacheDirectory = Path.Combine(options.ScratchDirectory, CacheDirectoryName);
@@ -75,7 +79,10 @@ internal static class ResticPlanner
             environment[ProgressFpsVariable] = ProgressFps;
 
         var global = new List<string>();
-        global.AddRange(options.EnableCache ? ["--cache-dir", cacheDirectory] : ["--no-cache"]);
+        global.AddRange(options.EnableCache && !options.DryRun ? ["--cache-dir", cacheDirectory] : ["--no-cache"]);
+        // A preview writes nothing, not even the lock file every reading restic puts in the repository.
+        if (options.DryRun)
+            global.Add("--no-lock");
         global.AddRange(access.GlobalArguments);
 
         var restoreFlags = new List<string> { "--target", options.TargetDirectory };
@@ -84,9 +91,12 @@ internal static class ResticPlanner
         foreach (var exclude in request.Exclude)
             restoreFlags.AddRange(["--exclude", exclude]);
         restoreFlags.AddRange(request.ExtraArguments);
-        if (options.Resume && restic.RestoreOverwrite())
+        if (options.DryRun)
+            restoreFlags.Add("--dry-run");
+        // A preview compares with the target as a resumed restore would: unchanged files are left alone.
+        if ((options.Resume || options.DryRun) && restic.RestoreOverwrite())
             restoreFlags.AddRange(["--overwrite", "if-changed"]);
-        if (options.Verify && restic.RestoreVerify())
+        if (options.Verify && !options.DryRun && restic.RestoreVerify())
             restoreFlags.Add("--verify");
         if (restic.RestoreJson())
             restoreFlags.Add("--json");
@@ -116,12 +126,18 @@ internal static class ResticPlanner
             }
             argv.AddRange(restoreFlags);
             argv.AddRange(global);
+            // A path call mirrors its path; a snapshot call's paths are read from the repository first (ResticMirror.Scope).
+            var restoredPaths = selection.Path is { } restoredPath ? new[] { restoredPath } : null;
+            if (options.Mirror && restoredPaths is not null)
+                argv.AddRange(ResticMirror.Arguments(selection.Description, restoredPaths, request.Include, options.TargetDirectory));
             invocations.Add(new ResticInvocation(selection.Description, new ProcessSpec(restic.Path, argv, environment) { Priority = options.Priority })
             {
                 Path = selection.Path,
                 Host = selection.Host,
                 SnapshotId = selection.SnapshotId,
                 ReportsItems = reportsItems,
+                Mirror = options.Mirror,
+                RestoredPaths = restoredPaths,
             });
         }
 
@@ -130,11 +146,12 @@ internal static class ResticPlanner
         return new ResticPlan(access.Display, invocations)
         {
             CredentialFiles = access.CredentialFiles,
-            ScratchDirectories = options.EnableCache ? [tempDirectory, cacheDirectory] : [tempDirectory],
+            ScratchDirectories = options.DryRun ? [] : options.EnableCache ? [tempDirectory, cacheDirectory] : [tempDirectory],
             ListSnapshots = new ProcessSpec(restic.Path, list, environment),
             FailOnMetadataErrors = options.FailOnMetadataErrors,
             Installation = restic,
             Options = options,
+            Include = request.Include,
         };
     }
 }

@@ -52,16 +52,137 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
                 restic.Version.ToString(3));
         }
         var total = new ResticRestoreSummary(0, 0, 0, 0) { DirectoriesRestored = 0 };
-        foreach (var invocation in plan.Invocations)
-            total = total.Plus(await RunOneAsync(plan, invocation, masker, progress, cancellationToken).ConfigureAwait(false));
+        for (var i = 0; i < plan.Invocations.Count; i++)
+        {
+            var call = progress is null ? null : new CallProgress(progress, i + 1, plan.Invocations.Count);
+            total = total.Plus(await RunOneAsync(plan, plan.Invocations[i], masker, call, cancellationToken).ConfigureAwait(false));
+        }
         return total;
+    }
+
+    /// <summary>
+    /// Asks restic what each call of <paramref name="plan"/> — a plan made with
+    /// <see cref="ResticRestoreOptions.ForPreview"/> — would do to the target as it is now. A call restic
+    /// cannot answer gets its problem (one masked line); the others are still asked. Writes nothing: the
+    /// calls run with <c>--dry-run --no-cache --no-lock</c> and the caller hands credential files over in
+    /// memory (<see cref="InMemoryCredentialFiles"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<CallPreview>> PreviewAsync(ResticPlan plan, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        if (plan.Options?.DryRun != true)
+            throw new ArgumentException("the plan restores; preview a plan made with ForPreview()", nameof(plan));
+        var previews = new List<CallPreview>();
+        foreach (var invocation in plan.Invocations)
+            previews.Add(await PreviewOneAsync(plan, invocation, _masker, cancellationToken).ConfigureAwait(false));
+        return previews;
+    }
+
+    private async Task<CallPreview> PreviewOneAsync(ResticPlan plan, ResticInvocation invocation, SecretMasker masker, CancellationToken cancellationToken)
+    {
+        var description = masker.Apply(invocation.Description);
+        if (invocation.MirrorProblem is { } unscoped)
+            return new CallPreview(description, null, OneLine(masker.Apply(unscoped)));
+        var target = plan.Options?.TargetDirectory ?? "/";
+        var state = new CallState(cancellationToken, target, null) { Preview = new PreviewedEntries() };
+        _logger.Debug("restic: asking what restoring {What:l} would change under {Target:l}", description, target);
+        string? cause;
+        try
+        {
+            (_, cause) = await ExecuteAsync(plan, invocation, state, masker, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RestoreFailedException e)
+        {
+            cause = e.Message;
+        }
+        if (cause is not null)
+            return new CallPreview(description, null, OneLine(masker.Apply(cause)));
+        var undecided = state.Preview.Undecided(target);
+        var directories = undecided.Count == 0 ? null : await SnapshotDirectoriesAsync(plan, invocation, masker, cancellationToken).ConfigureAwait(false);
+        return new CallPreview(description, state.Preview.Count(target, state.Summary?.BytesRestored ?? 0, directories), null);
+    }
+
+    /// <summary>
+    /// The directories of the snapshot a call restores (<c>restic ls --json</c> with the call's own
+    /// selection), to tell an empty new directory from a new empty file or symlink; null (logged) when
+    /// the listing fails, and those entries count as files.
+    /// </summary>
+    private async Task<IReadOnlySet<string>?> SnapshotDirectoriesAsync(ResticPlan plan, ResticInvocation invocation, SecretMasker masker, CancellationToken cancellationToken)
+    {
+        if (plan.ListSnapshots is null)
+            return null;
+        List<string> selection = invocation.SnapshotId is { } id ? [id] : ["latest", "--path", invocation.Path ?? "", "--host", invocation.Host ?? ""];
+        var directories = new HashSet<string>(StringComparer.Ordinal);
+        var (result, lastError) = await ListAsync(plan, ["ls", "--json", .. selection], line =>
+        {
+            if (line.Contains("\"type\":\"dir\"", StringComparison.Ordinal) && ResticOutput.ListedNode(line) is { Type: "dir" } node)
+                directories.Add(node.Path);
+        }, cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode == 0)
+            return directories;
+        _logger.Warning("Could not list the snapshot of {What:l} to tell empty directories from empty files: {Error:l}",
+            masker.Apply(invocation.Description), masker.Apply(StripFatal(lastError) ?? $"restic exited {result.ExitCode}"));
+        return null;
     }
 
     private async Task<ResticRestoreSummary> RunOneAsync(ResticPlan plan, ResticInvocation invocation, SecretMasker masker, IProgress<ResticMessage.Status>? progress, CancellationToken cancellationToken)
     {
+        // A mirror call restic could not be kept inside its restored paths must not run with --delete, nor without it.
+        if (invocation.MirrorProblem is { } unscoped)
+            throw new RestoreFailedException(OneLine(masker.Apply($"restic restore of {invocation.Description} from {plan.RepositoryDisplay} failed: {unscoped}")));
+        if (invocation.Mirror && invocation.RestoredPaths is null)
+            throw new InvalidOperationException($"mirror call {invocation.Description} was not scoped (ResticMirror.Scope)");
         var state = new CallState(cancellationToken, plan.Options?.TargetDirectory ?? "/", progress);
         _logger.Information("restic: restoring {What:l} from {Repository:l}", masker.Apply(invocation.Description), masker.Apply(plan.RepositoryDisplay));
 
+        var (result, cause) = await ExecuteAsync(plan, invocation, state, masker, cancellationToken).ConfigureAwait(false);
+
+        var summary = new ResticRestoreSummary(
+            state.Summary?.FilesRestored ?? state.LastStatus?.FilesRestored ?? 0,
+            state.Summary?.FilesSkipped ?? 0,
+            state.Summary?.BytesRestored ?? state.LastStatus?.BytesRestored ?? 0,
+            state.MetadataWarnings);
+        if (invocation.ReportsItems)
+        {
+            if (state.Items.Entries != summary.FilesRestored)
+                _logger.Debug("restic reported {Entries} restored entries one by one and {Total} in its summary", state.Items.Entries, summary.FilesRestored);
+            summary = summary with { FilesRestored = state.Items.Files, DirectoriesRestored = state.Items.Directories };
+        }
+        if (invocation.Mirror)
+            summary = summary with { FilesDeleted = state.Items.FilesDeleted };
+
+        if (cause is null && !invocation.ReportsItems && plan.Installation is not null)
+        {
+            // restic < 0.16 says nothing at all, 0.16 counts directories with the files: list the snapshot.
+            var snapshotId = state.SnapshotId ?? invocation.SnapshotId ?? await LatestSnapshotIdAsync(plan, invocation, masker, cancellationToken).ConfigureAwait(false);
+            var counted = await CountRestoredAsync(plan, snapshotId, masker, cancellationToken).ConfigureAwait(false);
+            if (counted is { } c)
+            {
+                var bytes = state.Summary is null && state.LastStatus is null ? c.Bytes : summary.BytesRestored;
+                summary = summary with { FilesRestored = c.Files, DirectoriesRestored = c.Directories, BytesRestored = bytes };
+            }
+        }
+        if (cause is null)
+        {
+            _logger.Information(
+                "restic: restored {What:l}: {Entries:l}, {Size:l} in {Elapsed:l}{Skipped:l}{Deleted:l}{Warnings:l}",
+                masker.Apply(invocation.Description), Entries(summary), FormatBytes(summary.BytesRestored), FormatDuration(result.Elapsed),
+                summary.FilesSkipped > 0 ? $", {summary.FilesSkipped} unchanged files skipped" : "",
+                summary.FilesDeleted is { } deleted ? $", {deleted} files the snapshot lacks deleted" : "",
+                summary.MetadataWarnings > 0 ? $", {summary.MetadataWarnings} ownership/permission warnings" : "");
+            return summary;
+        }
+        var message = OneLine(masker.Apply($"restic restore of {invocation.Description} from {plan.RepositoryDisplay} failed: {cause}"));
+        throw new RestoreFailedException(message);
+    }
+
+    /// <summary>
+    /// Runs one call to its end under the repository watchdog and says how it went: the process's result
+    /// and, when it failed, the cause (unmasked). A stop throws <see cref="ResticStoppedException"/>; a
+    /// repository that could not be reached in time, <see cref="RestoreFailedException"/>.
+    /// </summary>
+    private async Task<(ProcessResult Result, string? Cause)> ExecuteAsync(ResticPlan plan, ResticInvocation invocation, CallState state, SecretMasker masker, CancellationToken cancellationToken)
+    {
         ProcessResult result;
         using (var restic = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         using (var finished = new CancellationTokenSource())
@@ -90,41 +211,7 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         if (result.WasCancelled || cancellationToken.IsCancellationRequested)
             throw new ResticStoppedException($"restic restore of {masker.Apply(invocation.Description)} was stopped", state.LastTroubleBeforeStop, cancellationToken);
 
-        var summary = new ResticRestoreSummary(
-            state.Summary?.FilesRestored ?? state.LastStatus?.FilesRestored ?? 0,
-            state.Summary?.FilesSkipped ?? 0,
-            state.Summary?.BytesRestored ?? state.LastStatus?.BytesRestored ?? 0,
-            state.MetadataWarnings);
-        if (invocation.ReportsItems)
-        {
-            if (state.Items.Entries != summary.FilesRestored)
-                _logger.Debug("restic reported {Entries} restored entries one by one and {Total} in its summary", state.Items.Entries, summary.FilesRestored);
-            summary = summary with { FilesRestored = state.Items.Files, DirectoriesRestored = state.Items.Directories };
-        }
-
-        var cause = await ClassifyAsync(plan, invocation, result, state, masker, cancellationToken).ConfigureAwait(false);
-        if (cause is null && !invocation.ReportsItems && plan.Installation is not null)
-        {
-            // restic < 0.16 says nothing at all, 0.16 counts directories with the files: list the snapshot.
-            var snapshotId = state.SnapshotId ?? invocation.SnapshotId ?? await LatestSnapshotIdAsync(plan, invocation, masker, cancellationToken).ConfigureAwait(false);
-            var counted = await CountRestoredAsync(plan, snapshotId, masker, cancellationToken).ConfigureAwait(false);
-            if (counted is { } c)
-            {
-                var bytes = state.Summary is null && state.LastStatus is null ? c.Bytes : summary.BytesRestored;
-                summary = summary with { FilesRestored = c.Files, DirectoriesRestored = c.Directories, BytesRestored = bytes };
-            }
-        }
-        if (cause is null)
-        {
-            _logger.Information(
-                "restic: restored {What:l}: {Entries:l}, {Size:l} in {Elapsed:l}{Skipped:l}{Warnings:l}",
-                masker.Apply(invocation.Description), Entries(summary), FormatBytes(summary.BytesRestored), FormatDuration(result.Elapsed),
-                summary.FilesSkipped > 0 ? $", {summary.FilesSkipped} unchanged files skipped" : "",
-                summary.MetadataWarnings > 0 ? $", {summary.MetadataWarnings} ownership/permission warnings" : "");
-            return summary;
-        }
-        var message = OneLine(masker.Apply($"restic restore of {invocation.Description} from {plan.RepositoryDisplay} failed: {cause}"));
-        throw new RestoreFailedException(message);
+        return (result, await ClassifyAsync(plan, invocation, result, state, masker, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>
@@ -184,6 +271,9 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
             case ResticMessage.Status status:
                 state.LastStatus = status;
                 state.Progress?.Report(status);
+                break;
+            case ResticMessage.Entry entry when state.Preview is { } preview:
+                preview.Add(entry);
                 break;
             case ResticMessage.Entry entry:
                 state.Items.Add(entry, state.TargetDirectory);
@@ -378,22 +468,13 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
             _logger.Warning("restic {Version:l} does not count files apart from directories and the restored snapshot is unknown: the counts are restic's own (files and directories together, 0 before restic 0.16)", plan.Installation?.Version.ToString(3));
             return null;
         }
-        // The global options (cache, --cacert, -o …) follow "snapshots --json" in the listing call.
-        var argv = new List<string> { "ls", "--json", snapshotId };
-        argv.AddRange(list.Arguments.SkipWhile(a => a is "snapshots" or "--json"));
         long files = 0, directories = 0, bytes = 0;
-        string? lastError = null;
-        ProcessResult result;
+        (ProcessResult Result, string? LastError) listing;
         try
         {
-            result = await _processes.RunAsync(new ProcessSpec(list.FileName, argv, list.Environment), (stream, line) =>
+            listing = await ListAsync(plan, ["ls", "--json", snapshotId], line =>
             {
-                if (stream == OutputStream.StandardError)
-                {
-                    if (!string.IsNullOrWhiteSpace(line))
-                        lastError = ResticOutput.Clean(line);
-                }
-                else if (RestoredNode(options.TargetDirectory, line) is { } node)
+                if (RestoredNode(options.TargetDirectory, line) is { } node)
                 {
                     if (node.IsDirectory)
                         directories++;
@@ -408,17 +489,44 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
             _logger.Warning("Could not count the files restored from snapshot {Snapshot:l}: {Error:l}", snapshotId, masker.Apply(e.Message));
             return null;
         }
-        if (result.WasCancelled || cancellationToken.IsCancellationRequested)
-            throw new OperationCanceledException($"listing snapshot {snapshotId} was stopped", null, cancellationToken);
-        if (result.ExitCode != 0)
+        if (listing.Result.ExitCode != 0)
         {
             _logger.Warning(
                 "Could not count the files restored from snapshot {Snapshot:l}: restic ls exited {Code}: {Error:l}",
-                snapshotId, result.ExitCode, masker.Apply(StripFatal(lastError) ?? "no message"));
+                snapshotId, listing.Result.ExitCode, masker.Apply(StripFatal(listing.LastError) ?? "no message"));
             return null;
         }
         _logger.Debug("restic {Version:l}: counted {Files} files and {Directories} directories restored from snapshot {Snapshot:l}", plan.Installation?.Version.ToString(3), files, directories, snapshotId);
         return (files, directories, bytes);
+    }
+
+    /// <summary>
+    /// Runs a reading restic command (<c>ls --json ID</c>…) with the global options of the plan's
+    /// snapshot listing (cache or <c>--no-cache</c>, <c>--cacert</c>, <c>-o</c>…), handing each stdout line
+    /// to <paramref name="onLine"/>; restic's last stderr line comes back with the result.
+    /// </summary>
+    private async Task<(ProcessResult Result, string? LastError)> ListAsync(ResticPlan plan, IReadOnlyList<string> command, Action<string> onLine, CancellationToken cancellationToken)
+    {
+        var list = plan.ListSnapshots ?? throw new InvalidOperationException("the plan has no snapshot listing");
+        // The global options follow "snapshots --json" in the listing call.
+        var argv = new List<string>(command);
+        argv.AddRange(list.Arguments.SkipWhile(a => a is "snapshots" or "--json"));
+        string? lastError = null;
+        var result = await _processes.RunAsync(list with { Arguments = argv }, (stream, line) =>
+        {
+            if (stream == OutputStream.StandardError)
+            {
+                if (!string.IsNullOrWhiteSpace(line))
+                    lastError = ResticOutput.Clean(line);
+            }
+            else
+            {
+                onLine(line);
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        if (result.WasCancelled || cancellationToken.IsCancellationRequested)
+            throw new OperationCanceledException($"restic {command[0]} was stopped", null, cancellationToken);
+        return (result, lastError);
     }
 
     /// <summary>
@@ -427,28 +535,15 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
     /// </summary>
     internal static (bool IsDirectory, long Size)? RestoredNode(string target, string line)
     {
-        if (!line.StartsWith('{'))
+        if (ResticOutput.ListedNode(line) is not { } node)
             return null;
-        try
-        {
-            using var document = JsonDocument.Parse(line);
-            var node = document.RootElement;
-            if (!node.TryGetProperty("struct_type", out var kind) || kind.GetString() != "node"
-                || !node.TryGetProperty("path", out var p) || p.GetString() is not { Length: > 0 } path)
-                return null;
-            var type = node.TryGetProperty("type", out var t) ? t.GetString() : null;
-            var full = Path.Join(target, path.TrimStart('/'));
-            if (type == "dir")
-                return Directory.Exists(full) ? (true, 0) : null;
-            var info = new FileInfo(full);
-            if (!info.Exists && info.LinkTarget is null)
-                return null;
-            return (false, type == "file" && node.TryGetProperty("size", out var size) && size.TryGetInt64(out var n) ? n : 0);
-        }
-        catch (JsonException)
-        {
+        var full = Path.Join(target, node.Path.TrimStart('/'));
+        if (node.Type == "dir")
+            return Directory.Exists(full) ? (true, 0) : null;
+        var info = new FileInfo(full);
+        if (!info.Exists && info.LinkTarget is null)
             return null;
-        }
+        return (false, node.Type == "file" ? node.Size : 0);
     }
 
     internal static string FormatBytes(long bytes)
@@ -514,6 +609,12 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
     [GeneratedRegex(@"^There were \d+ errors?$", RegexOptions.IgnoreCase)]
     private static partial Regex ErrorCount();
 
+    /// <summary>Stamps each status line with the call that printed it (restic's counts start again with every call).</summary>
+    private sealed class CallProgress(IProgress<ResticMessage.Status> inner, int call, int calls) : IProgress<ResticMessage.Status>
+    {
+        public void Report(ResticMessage.Status value) => inner.Report(value with { Call = call, Calls = calls });
+    }
+
     private sealed class CallState(CancellationToken stop, string targetDirectory, IProgress<ResticMessage.Status>? progress)
     {
         /// <summary>The call's cancellation: complaints after it are about the stop itself.</summary>
@@ -526,6 +627,9 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
 
         /// <summary>Entries restic reported one by one (<c>--json -vv</c>), files apart from directories.</summary>
         public RestoredEntries Items { get; } = new();
+
+        /// <summary>A preview's entries (<c>restore --dry-run</c>); null when the call restores.</summary>
+        public PreviewedEntries? Preview { get; init; }
 
         /// <summary>restic's last complaint on stderr before any stop, masked, without its "retrying after" prefix.</summary>
         public string? LastTroubleBeforeStop { get; set; }

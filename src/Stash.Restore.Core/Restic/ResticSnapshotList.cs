@@ -20,7 +20,7 @@ internal sealed record ResticSnapshot(string Id, string ShortId, string Host, IR
 /// </summary>
 internal static class ResticSnapshotList
 {
-    /// <summary>Runs the plan's snapshot listing; credential files exist only while it runs.</summary>
+    /// <summary>Runs the plan's snapshot listing; its credential files are handed over in memory, never written.</summary>
     /// <exception cref="RestoreFailedException">restic could not list them; one masked line.</exception>
     public static async Task<IReadOnlyList<ResticSnapshot>> ReadAsync(IProcessRunner processes, ResticPlan plan, SecretMasker masker, CancellationToken cancellationToken)
     {
@@ -28,9 +28,9 @@ internal static class ResticSnapshotList
         var output = new StringBuilder();
         string? lastError = null;
         ProcessResult result;
-        using (ResticWorkspace.Prepare(plan with { ScratchDirectories = [] }))
+        using (var credentials = InMemoryCredentialFiles.Open(plan.CredentialFiles))
         {
-            result = await processes.RunAsync(list, (stream, line) =>
+            result = await credentials.Wrap(processes).RunAsync(list, (stream, line) =>
             {
                 if (stream == OutputStream.StandardOutput)
                     output.AppendLine(line);

@@ -17,6 +17,17 @@ internal sealed class RestoredEntries
     /// <summary>Everything restored or updated, as restic's own summary counts it.</summary>
     public long Entries => Files + Directories;
 
+    /// <summary>
+    /// Entries mirror mode deleted that are not directories. restic reports a deletion once it is done,
+    /// an entry's contents before the entry (a directory is named right after one of its children), so a
+    /// deleted directory is known by the child named before it; an empty one counts as a file.
+    /// </summary>
+    public long FilesDeleted { get; private set; }
+
+    public long DirectoriesDeleted { get; private set; }
+
+    private string? _lastDeleted;
+
     public void Add(ResticMessage.Entry item, string targetDirectory)
     {
         switch (item.Action)
@@ -28,11 +39,22 @@ internal sealed class RestoredEntries
             case "updated":
                 Files++;
                 break;
+            case "deleted":
+                if (_lastDeleted is { } previous && IsUnder(previous, item.Path))
+                    DirectoriesDeleted++;
+                else
+                    FilesDeleted++;
+                _lastDeleted = item.Path;
+                break;
             default:
-                // "unchanged" files are counted by restic's summary as skipped; "deleted" were not restored.
+                // "unchanged" files are counted by restic's summary as skipped.
                 break;
         }
     }
+
+    /// <summary>Whether <paramref name="path"/> lies inside the directory <paramref name="directory"/>.</summary>
+    internal static bool IsUnder(string path, string directory) =>
+        path.Length > directory.Length + 1 && path.StartsWith(directory, StringComparison.Ordinal) && path[directory.TrimEnd('/').Length] == '/';
 
     /// <summary>A real directory (not a symlink to one) at <paramref name="path"/> under <paramref name="targetDirectory"/>.</summary>
     internal static bool IsDirectory(string targetDirectory, string path)

@@ -11,6 +11,7 @@ public sealed class RestoreFlagsBindTests
     private static readonly Dictionary<string, string[]> SpecialValues = new(StringComparer.Ordinal)
     {
         ["--enable-cache"] = ["false"],
+        ["--preview"] = ["false"],
         ["--output"] = ["json"],
         ["--log-format"] = ["json"],
         ["--restore-model"] = ["job"],

@@ -46,6 +46,27 @@ public sealed class RestBackendTests(RestServerFixture server) : IClassFixture<R
     }
 
     [RequiresToolFact(TestTool.RestServer)]
+    public async Task The_dry_runs_preview_over_https_hands_CA_CERT_DATA_to_restic_in_memory_and_writes_no_file()
+    {
+        var run = await server.Kit.RestoreAsync(Backend($"https://127.0.0.1:{server.HttpsPort}/{RestServerFixture.RepositoryName}"), Secret(withCa: true),
+            extraArguments: ["--dry-run", "-o", "json"]);
+
+        Assert.True(run.Result.ExitCode == 0, run.Result.ToString());
+        var call = System.Text.Json.Nodes.JsonNode.Parse(run.Result.Output)!["resticCalls"]![0]!;
+        // restic trusted the server: it read the CA from the memory file and said what it would restore.
+        Assert.Null(call["changesProblem"]);
+        Assert.True((long)call["changes"]!["restored"]! > 0, call.ToJsonString());
+        // The plan names the file a restore would write; the preview wrote none, nor the scratch folder holding it.
+        var argv = call["argv"]!.AsArray().Select(a => (string)a!).ToList();
+        var caFile = argv[argv.IndexOf("--cacert") + 1];
+        var scratch = Path.GetDirectoryName(Path.GetDirectoryName(caFile))!;
+        Assert.StartsWith(server.Kit.Root, scratch, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(scratch), $"the preview created {scratch}");
+        Assert.False(Directory.Exists(run.Target));
+        Assert.False(File.Exists(run.StatusFile));
+    }
+
+    [RequiresToolFact(TestTool.RestServer)]
     public async Task Https_without_the_ca_is_stopped_at_the_timeOut_naming_the_certificate_in_status()
     {
         // restic 0.18 retries a certificate it cannot verify as if the server were down.

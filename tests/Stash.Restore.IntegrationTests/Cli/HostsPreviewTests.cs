@@ -68,6 +68,42 @@ public sealed class HostsPreviewTests(BackedUpHostsFixture hosts) : IClassFixtur
     }
 
     [Fact]
+    public async Task Only_the_local_hosts_calls_are_previewed_against_the_target_on_this_machine()
+    {
+        // host-0's data as restored, with one file changed: what host-0's restore would change here.
+        var target = Path.Combine(_dir, "target");
+        var restored = target + hosts.DataPath;
+        CopyTree(Path.Combine(hosts.Sources, "host-0"), restored);
+        File.WriteAllText(Path.Combine(restored, "db.json"), "changed here");
+        var files = Directory.EnumerateFiles(restored, "*", SearchOption.AllDirectories).Count();
+
+        var json = await CliHarness.RunAsync(Args("--dry-run", "--hosts", "host-0,host-1", "--host", "host-0", "-o", "json"));
+        var text = await CliHarness.RunAsync(Args("--dry-run", "--hosts", "host-0,host-1", "--host", "host-0"));
+
+        Assert.True(json.ExitCode == ExitCodes.Success, json.ToString());
+        var rows = JsonNode.Parse(json.Output)!["hosts"]!.AsArray();
+        Assert.True((bool)rows[0]!["targetIsLocal"]!);
+        var changes = rows[0]!["calls"]![0]!["changes"]!;
+        Assert.Equal(1, (long)changes["updated"]!);
+        Assert.Equal(0, (long)changes["deleted"]!);
+        // Symlinks are restored anew by restic whatever they hold: they count as restored, not unchanged.
+        Assert.Equal(files - 1, (long)changes["unchanged"]! + (long)changes["restored"]!);
+        Assert.Null(rows[1]!["changes"]);
+        Assert.Null(rows[1]!["calls"]![0]!["changes"]);
+        var lines = text.Output.Split('\n');
+        Assert.Contains(lines, l => l.StartsWith("host-0 ", StringComparison.Ordinal) && l.Contains(" new, 1 updated, ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("host-1 ", StringComparison.Ordinal) && !l.Contains(" updated", StringComparison.Ordinal));
+    }
+
+    private static void CopyTree(string from, string to)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+        using var copy = System.Diagnostics.Process.Start("cp", ["-a", from, to])!;
+        copy.WaitForExit();
+        Assert.Equal(0, copy.ExitCode);
+    }
+
+    [Fact]
     public async Task A_path_no_snapshot_has_is_named_in_its_row()
     {
         var args = Args("--dry-run", "--hosts", "host-0");

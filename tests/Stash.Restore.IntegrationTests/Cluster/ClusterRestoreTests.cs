@@ -233,6 +233,9 @@ public sealed class ClusterRestoreTests
         Assert.All(rig.Server.Requests, r => Assert.Equal("GET", r.Method));
         Assert.Empty(rig.Stats());
         Assert.Equal(0, rig.ResticRestoreCalls);
+        // restic was only asked what the restore would change, and said: every file is new in the empty target.
+        Assert.Equal(1, rig.ResticPreviewCalls);
+        Assert.True((long)JsonNode.Parse(result.Output)!["resticCalls"]![0]!["changes"]!["restored"]! > 0, result.Output);
     }
 
     [RequiresCrdsFact]

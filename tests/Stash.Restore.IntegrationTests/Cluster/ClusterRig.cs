@@ -48,7 +48,10 @@ internal sealed class ClusterRig : IAsyncDisposable
     /// <summary>While this file exists, restic downloads at most as many KiB/s as it says.</summary>
     public string SlowMarker => Path.Combine(Repository.Root, "slow-restic-kib");
 
-    public int ResticRestoreCalls => File.Exists(CallLog) ? File.ReadAllLines(CallLog).Count(l => l.StartsWith("restore ", StringComparison.Ordinal)) : 0;
+    public int ResticRestoreCalls => File.Exists(CallLog) ? File.ReadAllLines(CallLog).Count(l => l.StartsWith("restore ", StringComparison.Ordinal) && !l.Contains(" --dry-run", StringComparison.Ordinal)) : 0;
+
+    /// <summary>How many times restic was asked what a restore would change (<c>restore --dry-run</c>, the dry run's preview).</summary>
+    public int ResticPreviewCalls => File.Exists(CallLog) ? File.ReadAllLines(CallLog).Count(l => l.StartsWith("restore ", StringComparison.Ordinal) && l.Contains(" --dry-run", StringComparison.Ordinal)) : 0;
 
     /// <param name="serverOptions">How the test API server runs (e.g. its certificate from an intermediate CA).</param>
     /// <param name="moreData">Adds to host-0's data before the backup (e.g. enough to restore slowly).</param>

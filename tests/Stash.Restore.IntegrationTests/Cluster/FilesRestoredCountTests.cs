@@ -47,6 +47,12 @@ public sealed class FilesRestoredCountTests : IAsyncLifetime
              "spec":{"repository":{"name":"test-repo"},
                      "target":{"ref":{"apiVersion":"apps/v1","kind":"Deployment","name":"app"},"rules":[{"paths":["{{{{_data}}}}"],"sourceHost":"host-0"}]}}}
             """);
+        // The same in mirror mode: the annotation travels with the object through the API.
+        _server.Put($$$$"""
+            {"apiVersion":"stash.appscode.com/v1beta1","kind":"RestoreSession","metadata":{"name":"mirror-restore","namespace":"{{{{Namespace}}}}","annotations":{"stash-restore/mirror":"true"}},
+             "spec":{"repository":{"name":"test-repo"},
+                     "target":{"ref":{"apiVersion":"apps/v1","kind":"Deployment","name":"app"},"rules":[{"paths":["{{{{_data}}}}"],"sourceHost":"host-0"}]}}}
+            """);
     }
 
     public async Task DisposeAsync()
@@ -81,5 +87,30 @@ public sealed class FilesRestoredCountTests : IAsyncLifetime
         var filesMetric = Assert.Single(push.Body.Split('\n'), l => l.StartsWith("stash_restore_host_restore_files_restored{", StringComparison.Ordinal));
         Assert.EndsWith(" 5", filesMetric, StringComparison.Ordinal);
         Assert.Contains(push.Body.Split('\n'), l => l.StartsWith("stash_restore_host_restore_bytes_restored{", StringComparison.Ordinal) && l.EndsWith(" 4110", StringComparison.Ordinal));
+    }
+
+    [RequiresCrdsFact]
+    public async Task A_mirror_restore_says_in_the_log_and_the_Event_how_many_files_it_deleted()
+    {
+        var target = _repository.CreateDirectory("mirror-target");
+        var restored = target + _data;
+        // The volume holds the data with two files and a directory the snapshot lacks, and one file beside it.
+        TestTree.At(restored).File("top.txt", "top\n").File("stale.txt", "gone from the snapshot\n").File("old/stale.bin", "gone too\n");
+        File.WriteAllText(Path.Combine(Path.GetDirectoryName(restored)!, "beside.txt"), "not restored, not deleted\n");
+
+        var result = await CliHarness.RunAsync(
+            new Dictionary<string, string> { ["POD_NAME"] = "app-5d8f7-x1", ["POD_NAMESPACE"] = Namespace },
+            "restore", "--restoresession", "mirror-restore", "--kubeconfig", _server.WriteKubeconfig(Path.Combine(_repository.Root, "kubeconfig-mirror")),
+            "--target-dir", target, "--scratch-dir", Path.Combine(_repository.Root, "scratch-mirror"), "--log-format", "text");
+
+        Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
+        Assert.False(File.Exists(Path.Combine(restored, "stale.txt")));
+        Assert.False(Directory.Exists(Path.Combine(restored, "old")));
+        Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(restored)!, "beside.txt")));
+        // Two files deleted; the directory "old" is not counted.
+        Assert.Contains(", 2 files the snapshot lacks deleted", result.Error, StringComparison.Ordinal);
+        var restoreEvent = Assert.Single(_server.List("v1", "Event", Namespace),
+            e => (string?)e["reason"] == "HostRestoreSucceeded" && (string?)e["involvedObject"]!["name"] == "mirror-restore");
+        Assert.EndsWith(", 2 file(s) deleted", (string?)restoreEvent["message"], StringComparison.Ordinal);
     }
 }

@@ -6,6 +6,7 @@ using Stash.Restore.Core.Families.KubeStash;
 using Stash.Restore.Core.Status;
 using Stash.Restore.IntegrationTests.TestApiServerTests;
 using Stash.Restore.TestApiServer;
+using Stash.Restore.IntegrationTests.Support;
 using Xunit.Abstractions;
 
 namespace Stash.Restore.IntegrationTests.Kubernetes;
@@ -16,8 +17,8 @@ namespace Stash.Restore.IntegrationTests.Kubernetes;
 /// session (skip if Succeeded), merge-patch <c>status.components[c]</c> Running, then Succeeded —
 /// through the executor's <see cref="KubeStashComponentStatus"/> / <see cref="KubernetesComponentStatus"/>
 /// and the real transport — without and with injected 409/500/503 answers and dropped connections.
-/// In the normal suite it runs with 200 components and checks every entry is exact and the operator's
-/// fields are untouched; <c>bench/status-contention.sh</c> runs it with 1,000 (<c>STASH_BENCH_UNITS</c>)
+/// It checks every entry is exact and the operator's fields are untouched (200 components unless
+/// <c>STASH_BENCH_UNITS</c> says otherwise); <c>bench/status-contention.sh</c> runs it with 1,000 (<c>STASH_BENCH_UNITS</c>)
 /// beside the Stash host bench and prints the report. The round itself is <see cref="ContentionRound"/>'s.
 /// </summary>
 [Collection(KubernetesLoadCollection.Name)]
@@ -27,7 +28,7 @@ public sealed class ComponentStatusContentionBench(ITestOutputHelper output)
 
     internal sealed record BenchResult(string Scenario, int Units, int Correct, bool OperatorFieldsKept, ContentionRound.Timing<UnitMeasurement> Round);
 
-    [RequiresCrdsFact]
+    [BenchFact]
     public async Task Components_patching_one_session_at_once_leave_exactly_their_entries_with_and_without_faults()
     {
         var units = ContentionRound.Size("STASH_BENCH_UNITS", 200);

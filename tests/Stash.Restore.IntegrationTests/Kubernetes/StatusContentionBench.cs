@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.TestApiServer;
 using Stash.Restore.IntegrationTests.TestApiServerTests;
+using Stash.Restore.IntegrationTests.Support;
 using Xunit.Abstractions;
 
 namespace Stash.Restore.IntegrationTests.Kubernetes;
@@ -12,7 +13,7 @@ namespace Stash.Restore.IntegrationTests.Kubernetes;
 /// N hosts of one RestoreSession write Running then Succeeded at the same moment, each with
 /// its own connection (as separate pods would), without and with injected faults (the round is
 /// <see cref="ContentionRound"/>'s). <c>bench/status-contention.sh</c> runs it with 200 hosts and
-/// prints the report; in the normal suite it runs small and checks the outcome is exact.
+/// prints the report; it checks its outcome is exact. Out of the default run (<see cref="BenchFactAttribute"/>).
 /// </summary>
 [Collection(KubernetesLoadCollection.Name)]
 public sealed class StatusContentionBench(ITestOutputHelper output)
@@ -21,7 +22,7 @@ public sealed class StatusContentionBench(ITestOutputHelper output)
 
     internal sealed record BenchResult(string Scenario, int Hosts, int Entries, ContentionRound.Timing<HostMeasurement> Round);
 
-    [RequiresCrdsFact]
+    [BenchFact]
     public async Task Contention_bench_writes_every_entry_exactly_once_and_reports()
     {
         var hosts = ContentionRound.Size("STASH_BENCH_HOSTS", 30);

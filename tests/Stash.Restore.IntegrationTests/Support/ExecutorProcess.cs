@@ -20,20 +20,22 @@ internal static class ExecutorProcess
     /// <summary>What the process-level tests run, for their messages.</summary>
     public static string Describe() => Binary is { } binary ? $"published binary {binary}" : "JIT build (dotnet stash-restore.dll)";
 
-    /// <param name="runUnder">A program and its arguments that run the executor (e.g. strace), or null.</param>
-    public static Process Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? runUnder = null)
+    /// <summary>The program and arguments that start the executor under test, before its own arguments.</summary>
+    public static List<string> Command()
     {
-        List<string> command;
         if (Binary is { } binary)
         {
             if (!File.Exists(binary))
                 throw new InvalidOperationException($"{BinaryVariable}={binary} does not exist");
-            command = [binary];
+            return [binary];
         }
-        else
-        {
-            command = ["dotnet", Path.Combine(AppContext.BaseDirectory, "stash-restore.dll")];
-        }
+        return ["dotnet", Path.Combine(AppContext.BaseDirectory, "stash-restore.dll")];
+    }
+
+    /// <param name="runUnder">A program and its arguments that run the executor (e.g. strace), or null.</param>
+    public static Process Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? runUnder = null)
+    {
+        var command = Command();
         command.InsertRange(0, runUnder ?? []);
         var start = new ProcessStartInfo(command[0]);
         foreach (var word in command.Skip(1))

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Stash.Restore.IntegrationTests.Kubernetes;
+using Stash.Restore.IntegrationTests.Support;
 using Xunit.Abstractions;
 
 namespace Stash.Restore.IntegrationTests.TestApiServerTests;
@@ -16,7 +17,7 @@ using Stash.Restore.TestApiServer;
 /// <c>status.components[c]</c> entry — Running, then Succeeded — at the same moment. No executor
 /// code is involved, so the time measures the server alone (and the test's own HTTPS clients).
 /// <c>STASH_BENCH_UNITS=1000</c> runs it at full size (report in the test output, and appended to
-/// <c>STASH_BENCH_REPORT</c> when set); in the normal suite it runs with 100 writers and checks that
+/// <c>STASH_BENCH_REPORT</c> when set); by default 100 writers. Out of the default run (<c>STASH_BENCH=1</c>). It checks that
 /// every entry is exact and the operator's fields are untouched.
 /// </summary>
 [Collection(KubernetesLoadCollection.Name)]
@@ -24,7 +25,7 @@ public sealed class MergePatchWritersBench(ITestOutputHelper output)
 {
     private const string Session = "/apis/core.kubestash.com/v1alpha1/namespaces/demo/restoresessions/sample-restore";
 
-    [RequiresCrdsFact]
+    [BenchFact]
     public async Task Concurrent_merge_patch_writers_each_leave_exactly_their_entry()
     {
         var writers = int.TryParse(Environment.GetEnvironmentVariable("STASH_BENCH_UNITS"), CultureInfo.InvariantCulture, out var n) ? n : 100;

@@ -28,7 +28,8 @@ internal static class KubeStashComponentJob
     public static UnitRestoreJob For(KubeStashInputs inputs, RestoreUnit unit, RestoreFilters filters, RestoreSettings settings, TimeProvider clock)
     {
         var request = Request(inputs, unit.Name, filters);
-        var options = settings.ResticOptions(SessionPriority(inputs.Session), sessionAllowsCache: true);
+        var options = settings.ResticOptions(SessionPriority(inputs.Session), sessionAllowsCache: true)
+            with { Mirror = MirrorMode.IsRequested(inputs.Session.Metadata.Annotations) };
         var deadline = UnitDeadline.Earliest(inputs.Session.Spec.RestoreTimeout, inputs.Session.Status?.RestoreDeadline, clock);
         return new UnitRestoreJob(unit, request, options, $"from {inputs.Snapshot.Describe()}", UnitHooks.None(unit), deadline, Reasons);
     }

@@ -14,7 +14,11 @@ internal sealed record KubeStashRestoreParts(
     IRestoreMetricsPublisher? Metrics,
     Secrets.SecretMasker Masker,
     ILogger Log,
-    TimeProvider Clock);
+    TimeProvider Clock)
+{
+    /// <summary>Where restic's progress also shows live (a terminal); the status gets it either way.</summary>
+    public ILiveProgress? LiveProgress { get; init; }
+}
 
 /// <summary>What the command line says about the component and its filters (empty values = unset).</summary>
 internal sealed record ComponentRequest(string? Component, string? Include, string? Exclude, IReadOnlyDictionary<string, string> Environment);
@@ -44,7 +48,10 @@ internal sealed class KubeStashComponentRestore(KubeStashRestoreParts parts, Res
 
         var job = KubeStashComponentJob.For(inputs, unit, filters, settings, parts.Clock);
         var engine = new UnitRestorePipeline(
-            new RestoreDependencies(parts.Restic, parts.Hooks, status, parts.Events, parts.Claims, parts.Metrics, parts.Masker, parts.Log, parts.Clock),
+            new RestoreDependencies(parts.Restic, parts.Hooks, status, parts.Events, parts.Claims, parts.Metrics, parts.Masker, parts.Log, parts.Clock)
+            {
+                LiveProgress = parts.LiveProgress,
+            },
             interruption);
         return await engine.RestoreAsync(job, log, cancellationToken).ConfigureAwait(false);
     }

@@ -58,6 +58,8 @@ internal static class KubeStashValidation
         var spec = session.Spec;
         if (spec.RestoreTimeout is { } timeout && !GoDuration.TryParse(timeout, out _))
             problems.Add($"spec.restoreTimeout: \"{timeout}\" is not a duration like 30m or 1h30m");
+        if (Engine.MirrorMode.Problem(session.Metadata.Annotations) is { } mirror)
+            problems.Add(mirror);
         problems.AddRange(DataSourceProblems(spec.DataSource));
         var (addonProblems, unsupported) = AddonProblems(spec.Addon);
         problems.AddRange(addonProblems);

@@ -20,6 +20,8 @@ internal static class RestoreSessionValidator
             problems.Add($"spec.driver \"{driver}\" is not one of Restic, {StashSessionSupport.VolumeSnapshotter}");
         if (session.Spec.TimeOut is { } timeOut && !Status.GoDuration.TryParse(timeOut, out _))
             problems.Add($"spec.timeOut \"{timeOut}\" is not a duration like 30m or 1h30m");
+        if (MirrorMode.Problem(session.Metadata.Annotations) is { } mirror)
+            problems.Add(mirror);
         problems.AddRange(RuleProblems(session.Spec.Target?.Rules ?? [], session.Spec.RulesField));
         if (session.Spec.Hooks?.PreRestore is { } pre && HookValidation.Problem(pre, HookStage.PreRestore) is { } preProblem)
             problems.Add($"spec.hooks.preRestore: {preProblem}");

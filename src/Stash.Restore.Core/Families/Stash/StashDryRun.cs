@@ -16,10 +16,17 @@ internal sealed record RestorePlanReport(
     string? ResticVersion,
     IReadOnlyList<PlannedResticCall> ResticCalls,
     IReadOnlyList<PlannedHook> Hooks,
-    string? Note);
+    string? Note)
+{
+    /// <summary>Mirror mode (annotation <c>stash-restore/mirror</c>): the calls delete what the snapshot lacks under the paths they restore.</summary>
+    public bool Mirror { get; init; }
+
+    /// <summary>Why the calls carry no changes (restic older than 0.17, <c>--preview=false</c>); null when they were asked.</summary>
+    public string? PreviewNote { get; init; }
+}
 
 /// <summary>Resolves everything a Stash host's restore needs and describes it (<c>--dry-run</c>). Writes nothing.</summary>
-internal sealed class StashDryRun(IResticRestore restic, RestoreSettings settings, SecretMasker masker, TimeProvider clock)
+internal sealed class StashDryRun(IResticRestore restic, RestoreSettings settings, SecretMasker masker, TimeProvider clock, Serilog.ILogger log)
 {
     public async Task<RestorePlanReport> PlanAsync(RestoreInputs inputs, CancellationToken cancellationToken)
     {
@@ -33,8 +40,12 @@ internal sealed class StashDryRun(IResticRestore restic, RestoreSettings setting
 
         var job = StashHostJob.For(inputs, new RestoreUnit(StashHostRestore.UnitKind, host), rule, settings, clock);
         var installation = await restic.LocateAsync(job.Restic.Location, cancellationToken);
-        var plan = restic.Plan(job.Restic, job.Options, installation);
+        var planned = await DryRun.PlanAsync(restic, job, installation, settings.Preview, masker, log, cancellationToken);
         return new RestorePlanReport(name, host, rule.Index, rule.Name, rule.SourceHost, settings.TargetDirectory, settings.ScratchDirectory,
-            installation.Version.ToString(), DryRun.Calls(plan, masker), DryRun.Hooks(job.Hooks), null);
+            installation.Version.ToString(), planned.Calls, DryRun.Hooks(job.Hooks), null)
+        {
+            Mirror = job.Options.Mirror,
+            PreviewNote = planned.PreviewNote,
+        };
     }
 }

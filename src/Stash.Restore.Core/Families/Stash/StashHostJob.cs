@@ -19,7 +19,8 @@ internal static class StashHostJob
         var session = inputs.Session;
         // target.args reach restic as Stash's executor passes them, after the include/exclude patterns.
         var request = StashRestoreRequest.For(rule, inputs.Repository, inputs.RepositorySecret) with { ExtraArguments = session.Spec.Target?.Args ?? [] };
-        var options = settings.ResticOptions(SessionPriority(session), sessionAllowsCache: session.Spec.TempDir?.DisableCaching != true);
+        var options = settings.ResticOptions(SessionPriority(session), sessionAllowsCache: session.Spec.TempDir?.DisableCaching != true)
+            with { Mirror = MirrorMode.IsRequested(session.Metadata.Annotations) };
         var hooks = new UnitHooks(session.Spec.Hooks?.PreRestore, session.Spec.Hooks?.PostRestore, HookContextFor(session, unit.Name));
         var deadline = UnitDeadline.Earliest(session.Spec.TimeOut, session.Status?.SessionDeadline, clock);
         return new UnitRestoreJob(unit, request, options, $"by {rule.Name} from source host \"{rule.SourceHost}\"", hooks, deadline, StashHostRestore.Reasons);

@@ -15,7 +15,11 @@ internal sealed record StashRestoreParts(
     IRestoreMetricsPublisher? Metrics,
     Secrets.SecretMasker Masker,
     ILogger Log,
-    TimeProvider Clock);
+    TimeProvider Clock)
+{
+    /// <summary>Where restic's progress shows live (a terminal); null logs it as throttled lines.</summary>
+    public ILiveProgress? LiveProgress { get; init; }
+}
 
 /// <summary>
 /// The Stash family's restore of one host (SPEC §4–§9): resolve the host → resolve its rule →
@@ -33,7 +37,8 @@ internal sealed class StashHostRestore(StashRestoreParts parts, RestoreSettings 
         var host = HostIdentity.Resolve(session.Spec.Target, inputs.Pod, inputs.HostOverride);
         var unit = new RestoreUnit(UnitKind, host);
         var log = parts.Log.ForHost(host);
-        var status = new StashHostStatus(parts.Status, host, parts.Clock, log);
+        // A terminal shows progress live; only without one does it become log lines.
+        var status = new StashHostStatus(parts.Status, host, parts.Clock, parts.LiveProgress is null ? log : null);
 
         var rule = RuleResolver.Resolve(session, host);
         if (rule is null)
@@ -41,7 +46,10 @@ internal sealed class StashHostRestore(StashRestoreParts parts, RestoreSettings 
 
         var job = StashHostJob.For(inputs, unit, rule, settings, parts.Clock);
         var engine = new UnitRestorePipeline(
-            new RestoreDependencies(parts.Restic, parts.Hooks, status, parts.Events, parts.Claims, parts.Metrics, parts.Masker, parts.Log, parts.Clock),
+            new RestoreDependencies(parts.Restic, parts.Hooks, status, parts.Events, parts.Claims, parts.Metrics, parts.Masker, parts.Log, parts.Clock)
+            {
+                LiveProgress = parts.LiveProgress,
+            },
             interruption);
         return await engine.RestoreAsync(job, log, cancellationToken);
     }

@@ -7,8 +7,11 @@ using Stash.Restore.Core.Restic;
 namespace Stash.Restore.Core.Families.Stash;
 
 /// <summary>A Stash host's status as the engine sees it: its <c>status.stats[]</c> entry and the hook conditions.</summary>
-/// <param name="log">Where progress goes: <c>stash.appscode.com/v1beta1</c> has no progress field in <c>status.stats[]</c>.</param>
-internal sealed class StashHostStatus(IHostStatusStore store, string host, TimeProvider clock, ILogger log) : IUnitStatus
+/// <param name="progressLog">
+/// Where progress goes: <c>stash.appscode.com/v1beta1</c> has no progress field in <c>status.stats[]</c>; null
+/// when a terminal shows it live instead.
+/// </param>
+internal sealed class StashHostStatus(IHostStatusStore store, string host, TimeProvider clock, ILogger? progressLog) : IUnitStatus
 {
     public async Task<string?> GetPhaseAsync(CancellationToken cancellationToken) =>
         (await store.GetAsync(host, cancellationToken))?.Phase;
@@ -19,7 +22,7 @@ internal sealed class StashHostStatus(IHostStatusStore store, string host, TimeP
     /// <summary>One info line per throttled update: the schema would prune a progress field, and users asked for progress.</summary>
     public Task ReportProgressAsync(UnitProgress progress, CancellationToken cancellationToken)
     {
-        log.Information("Restoring: {Progress:l}", Describe(progress));
+        progressLog?.Information("Restoring: {Progress:l}", Describe(progress));
         return Task.CompletedTask;
     }
 

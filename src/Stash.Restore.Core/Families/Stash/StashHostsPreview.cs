@@ -8,12 +8,26 @@ namespace Stash.Restore.Core.Families.Stash;
 /// <summary>One restic call of a previewed host, and the snapshot it resolves to now.</summary>
 /// <param name="Restores">What the call restores: <c>path /data of host host-1 (latest snapshot)</c> or <c>snapshot 1a2b3c4d</c>.</param>
 /// <param name="Snapshot">The snapshot restic would restore now; null when none matches (see <paramref name="Problem"/>).</param>
-internal sealed record PreviewedCall(string Restores, string? Path, string? SnapshotId, PreviewedSnapshot? Snapshot, string? Problem);
+internal sealed record PreviewedCall(string Restores, string? Path, string? SnapshotId, PreviewedSnapshot? Snapshot, string? Problem)
+{
+    /// <summary>What the call would do to the target as it is now: asked for the host whose target is local only (this executor's own host).</summary>
+    public TargetChanges? Changes { get; init; }
+
+    /// <summary>Why restic could not say what the call would change.</summary>
+    public string? ChangesProblem { get; init; }
+}
 
 internal sealed record PreviewedSnapshot(string Id, string ShortId, string Host, IReadOnlyList<string> Paths, string Time);
 
 /// <summary>One row of the preview: a host's rule and calls, or why nothing would be restored for it.</summary>
-internal sealed record PreviewedHost(string Hostname, string? Rule, int? RuleIndex, string? SourceHost, IReadOnlyList<PreviewedCall> Calls, string? Note);
+internal sealed record PreviewedHost(string Hostname, string? Rule, int? RuleIndex, string? SourceHost, IReadOnlyList<PreviewedCall> Calls, string? Note)
+{
+    /// <summary>This executor's own host: its target (<c>--target-dir</c>, else <c>/</c>) is the one on this machine, and its calls are previewed against it.</summary>
+    public bool TargetIsLocal { get; init; }
+
+    /// <summary>Why the local host's calls carry no changes (restic older than 0.17, <c>--preview=false</c>).</summary>
+    public string? PreviewNote { get; init; }
+}
 
 internal sealed record HostsPreviewReport(string Session, string Repository, IReadOnlyList<PreviewedHost> Hosts);
 
@@ -22,7 +36,7 @@ internal sealed record HostsPreviewReport(string Session, string Repository, IRe
 /// source host, paths or snapshots, and the snapshot each restic call resolves to now (one read-only
 /// <c>restic snapshots</c>), or why nothing matches. Writes nothing.
 /// </summary>
-internal sealed class StashHostsPreview(IResticRestore restic, RestoreSettings settings, SecretMasker masker, TimeProvider clock)
+internal sealed class StashHostsPreview(IResticRestore restic, RestoreSettings settings, SecretMasker masker, TimeProvider clock, Serilog.ILogger log)
 {
     public const string AllHosts = "all";
 
@@ -36,6 +50,7 @@ internal sealed class StashHostsPreview(IResticRestore restic, RestoreSettings s
         string? listingProblem = null;
         var rows = new List<PreviewedHost>();
         var repository = "";
+        var localHost = LocalHost(inputs);
         foreach (var host in hosts)
         {
             var rule = RuleResolver.Resolve(session, host);
@@ -45,7 +60,16 @@ internal sealed class StashHostsPreview(IResticRestore restic, RestoreSettings s
                 continue;
             }
             var job = StashHostJob.For(inputs, new RestoreUnit(StashHostRestore.UnitKind, host), rule, previewSettings, clock);
-            var plan = restic.Plan(job.Restic, job.Options, installation);
+            ResticPlan plan;
+            try
+            {
+                plan = restic.Plan(job.Restic, job.Options, installation);
+            }
+            catch (InvalidInputException e)
+            {
+                rows.Add(new PreviewedHost(host, rule.Name, rule.Index, rule.SourceHost, [], $"the restore would be refused: {masker.Apply(e.Message)}"));
+                continue;
+            }
             repository = masker.Apply(plan.RepositoryDisplay);
             if (snapshots is null && listingProblem is null)
             {
@@ -59,9 +83,30 @@ internal sealed class StashHostsPreview(IResticRestore restic, RestoreSettings s
                 }
             }
             var calls = plan.Invocations.Select(call => Previewed(call, snapshots, listingProblem)).ToList();
-            rows.Add(new PreviewedHost(host, rule.Name, rule.Index, rule.SourceHost, calls, null));
+            if (host != localHost)
+            {
+                rows.Add(new PreviewedHost(host, rule.Name, rule.Index, rule.SourceHost, calls, null));
+                continue;
+            }
+            // Only this host's target is on this machine: what its calls would change there.
+            var planned = await DryRun.PlanAsync(restic, job, installation, settings.Preview, masker, log, cancellationToken);
+            calls = [.. calls.Select((call, i) => call with { Changes = planned.Calls[i].Changes, ChangesProblem = planned.Calls[i].ChangesProblem })];
+            rows.Add(new PreviewedHost(host, rule.Name, rule.Index, rule.SourceHost, calls, null) { TargetIsLocal = true, PreviewNote = planned.PreviewNote });
         }
         return new HostsPreviewReport(StashObjects.Describe(session), repository, rows);
+    }
+
+    /// <summary>The host this executor restores as (<c>--host</c>, else from the pod), or null when it cannot tell.</summary>
+    private static string? LocalHost(RestoreInputs inputs)
+    {
+        try
+        {
+            return HostIdentity.Resolve(inputs.Session.Spec.Target, inputs.Pod, inputs.HostOverride);
+        }
+        catch (InvalidInputException)
+        {
+            return null;
+        }
     }
 
     private PreviewedCall Previewed(ResticInvocation call, IReadOnlyList<ResticSnapshot>? snapshots, string? listingProblem)

@@ -32,6 +32,18 @@ internal sealed class FakeResticRestore : IResticRestore
     public Task<IReadOnlyList<ResticSnapshot>> ListSnapshotsAsync(ResticPlan plan, SecretMasker masker, CancellationToken cancellationToken) =>
         throw new InvalidOperationException("a restore never lists snapshots up front");
 
+    /// <summary>How many times the engine asked for a mirror plan's snapshot paths (a plan without mirror calls comes back as it is).</summary>
+    public int Scopes { get; private set; }
+
+    public Task<ResticPlan> ScopeMirrorAsync(ResticPlan plan, CancellationToken cancellationToken)
+    {
+        Scopes++;
+        return Task.FromResult(plan);
+    }
+
+    public Task<IReadOnlyList<CallPreview>> PreviewAsync(ResticPlan plan, ILogger log, CancellationToken cancellationToken) =>
+        throw new InvalidOperationException("a restore never previews");
+
     /// <summary>The engine's progress receiver of the current run: an <see cref="OnRun"/> reports restic's status lines to it.</summary>
     public IProgress<UnitProgress>? Progress { get; private set; }
 

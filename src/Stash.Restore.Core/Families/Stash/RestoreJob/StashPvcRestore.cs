@@ -23,7 +23,10 @@ internal sealed record PvcRestoreOutcome(string Host, int ExitCode, HostRestoreS
 /// <c>--output-dir</c>, exit 0: the pod's next container, <c>update-status</c>, records it (a failing
 /// init-container would stop it from ever running). SIGTERM/SIGINT still exit 143/130.
 /// </remarks>
-internal sealed class StashPvcRestore(IResticRestore restic, SecretMasker masker, ILogger log, TimeProvider clock, RestoreSettings settings, Interruption interruption, IRandomSource random)
+/// <param name="liveProgress">restic's progress as a live line (by hand, on a terminal); null in a pod.</param>
+internal sealed class StashPvcRestore(
+    IResticRestore restic, SecretMasker masker, ILogger log, TimeProvider clock, RestoreSettings settings, Interruption interruption, IRandomSource random,
+    ILiveProgress? liveProgress = null)
 {
     /// <summary>Where the rule of a restore from the Function's arguments is said to sit, in messages and plans.</summary>
     public const string ArgumentsField = "restore-pvc arguments";
@@ -47,7 +50,10 @@ internal sealed class StashPvcRestore(IResticRestore restic, SecretMasker masker
             var secret = await readSecret(cancellationToken);
             var inputs = new RestoreInputs(ForArguments(session, arguments, host), RepositoryOf(session, arguments), secret, pod, host);
             // Events go to the log: update-status records them on the session, as Stash's Job does.
-            var parts = new StashRestoreParts(restic, new HooksRunElsewhere(), output, new LoggedEventRecorder(hostLog), new UncontendedClaims(), null, masker, log, clock);
+            var parts = new StashRestoreParts(restic, new HooksRunElsewhere(), output, new LoggedEventRecorder(hostLog), new UncontendedClaims(), null, masker, log, clock)
+            {
+                LiveProgress = liveProgress,
+            };
             outcome = await new StashHostRestore(parts, settings, interruption).RestoreAsync(inputs, cancellationToken);
         }
         catch (Exception e) when (e is RestoreException || (e is OperationCanceledException && interruption.Reason is not null))
