@@ -41,12 +41,18 @@ internal static class CliApp
             // Program registers SIGTERM/SIGINT itself, so the pipeline can record why it stopped.
             ProcessTerminationTimeout = null,
         };
-        var root = Build(host);
-        var parse = root.Parse(SplitEmptyValues(root, args));
+        var parse = Parse(host, args);
         // "--help" and "--version" parse cleanly; anything else that does not is exit 2 in one line.
         return parse.Errors.Count > 0
             ? ParseErrors.ReportAsync(parse, host.Error)
             : parse.InvokeAsync(configuration, cancellationToken);
+    }
+
+    /// <summary>The command line as the commands see it: pflag's bare booleans made explicit, empty values split off.</summary>
+    internal static ParseResult Parse(CliHost host, string[] args)
+    {
+        var root = Build(host);
+        return root.Parse(SplitEmptyValues(root, OperatorCompatibilityFlags.ExpandBareBooleans(args)));
     }
 
     /// <summary>

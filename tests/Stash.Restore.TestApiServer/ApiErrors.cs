@@ -72,7 +72,8 @@ internal static class ApiErrors
 
     public static ApiException Unauthorized() => new(Status(401, "Unauthorized", "Unauthorized"));
 
-    public static ApiException Forbidden(RequestInfo request, string user)
+    /// <param name="reason">The authorizer's reason, appended as the real server appends it (<c>RBAC: clusterrole… not found</c>).</param>
+    public static ApiException Forbidden(RequestInfo request, string user, string? reason = null)
     {
         var resource = request.Subresource is null ? request.Resource : $"{request.Resource}/{request.Subresource}";
         var scope = string.IsNullOrEmpty(request.Namespace)
@@ -83,6 +84,8 @@ internal static class ApiErrors
         var message = string.IsNullOrEmpty(request.Name)
             ? $"{qualified} is forbidden: {why}"
             : $"{qualified} \"{request.Name}\" is forbidden: {why}";
+        if (!string.IsNullOrEmpty(reason))
+            message += ": " + reason;
         return new(Status(403, "Forbidden", message, Details(request.Name, request.Group, request.Resource)));
     }
 

@@ -5,8 +5,9 @@ namespace Stash.Restore.TestApiServer;
 
 /// <summary>
 /// The validation the real server applies to built-in types where a client could get it wrong:
-/// object names, and events (k8s.io/kubernetes ValidateEventCreate: legacy rules for core/v1, plus the
-/// stricter ones for events.k8s.io/v1).
+/// object names, events (k8s.io/kubernetes ValidateEventCreate: legacy rules for core/v1, plus the
+/// stricter ones for events.k8s.io/v1), and RBAC objects (pkg/apis/rbac/validation: rules need verbs, a
+/// resource rule an API group and a resource; a binding's roleRef and subjects).
 /// </summary>
 internal static partial class BuiltInValidation
 {
@@ -14,6 +15,21 @@ internal static partial class BuiltInValidation
 
     [GeneratedRegex("^" + SubdomainRegex + "$")]
     private static partial Regex Subdomain();
+
+    /// <summary>The name rule of <paramref name="type"/>: RBAC objects take any path segment (<c>system:basic-user</c>), the rest RFC 1123 subdomains.</summary>
+    public static FieldError? NameError(ResourceType type, string name)
+    {
+        if (type.Group != "rbac.authorization.k8s.io")
+            return NameError(name);
+        if (name is "." or "..")
+            return FieldError.Invalid("metadata.name", $"\"{name}\"", $"may not be '{name}'");
+        foreach (var bad in new[] { "/", "%" })
+        {
+            if (name.Contains(bad, StringComparison.Ordinal))
+                return FieldError.Invalid("metadata.name", $"\"{name}\"", $"may not contain '{bad}'");
+        }
+        return null;
+    }
 
     public static FieldError? NameError(string name)
     {
@@ -37,7 +53,77 @@ internal static partial class BuiltInValidation
         {
             LegacyEventRules(obj, obj["involvedObject"] as JsonObject, "reportingComponent", "message", errors);
         }
+        else if (type.Group == "rbac.authorization.k8s.io")
+        {
+            if (type.Kind is "Role" or "ClusterRole")
+                PolicyRules(obj["rules"] as JsonArray, namespaced: type.Kind == "Role", errors);
+            else
+                Binding(obj, clusterWide: type.Kind == "ClusterRoleBinding", errors);
+        }
         return errors;
+    }
+
+    /// <summary>ValidatePolicyRule for each rule.</summary>
+    private static void PolicyRules(JsonArray? rules, bool namespaced, List<FieldError> errors)
+    {
+        for (var i = 0; i < (rules?.Count ?? 0); i++)
+        {
+            var rule = rules![i] as JsonObject;
+            var path = $"rules[{i}]";
+            int Count(string key) => rule?[key] is JsonArray a ? a.Count : 0;
+            if (Count("verbs") == 0)
+                errors.Add(FieldError.RequiredWithDetail($"{path}.verbs", "verbs must contain at least one value"));
+            if (Count("nonResourceURLs") > 0)
+            {
+                var urls = $"[]string{{{string.Join(", ", ((JsonArray)rule!["nonResourceURLs"]!).Select(u => $"\"{u}\""))}}}";
+                if (namespaced)
+                    errors.Add(FieldError.Invalid($"{path}.nonResourceURLs", urls, "namespaced rules cannot apply to non-resource URLs"));
+                if (Count("apiGroups") > 0 || Count("resources") > 0 || Count("resourceNames") > 0)
+                    errors.Add(FieldError.Invalid($"{path}.nonResourceURLs", urls, "rules cannot apply to both regular resources and non-resource URLs"));
+                continue;
+            }
+            if (Count("apiGroups") == 0)
+                errors.Add(FieldError.RequiredWithDetail($"{path}.apiGroups", "resource rules must supply at least one api group"));
+            if (Count("resources") == 0)
+                errors.Add(FieldError.RequiredWithDetail($"{path}.resources", "resource rules must supply at least one resource"));
+        }
+    }
+
+    /// <summary>ValidateRoleBinding / ValidateClusterRoleBinding: the roleRef and each subject.</summary>
+    private static void Binding(JsonObject binding, bool clusterWide, List<FieldError> errors)
+    {
+        var roleRef = binding["roleRef"] as JsonObject;
+        if (Text(roleRef, "apiGroup") != "rbac.authorization.k8s.io")
+            errors.Add(FieldError.NotSupported("roleRef.apiGroup", $"\"{Text(roleRef, "apiGroup")}\"", ["\"rbac.authorization.k8s.io\""]));
+        string[] kinds = clusterWide ? ["ClusterRole"] : ["Role", "ClusterRole"];
+        if (!kinds.Contains(Text(roleRef, "kind")))
+            errors.Add(FieldError.NotSupported("roleRef.kind", $"\"{Text(roleRef, "kind")}\"", kinds.Select(k => $"\"{k}\"")));
+        if (Text(roleRef, "name").Length == 0)
+            errors.Add(FieldError.Required("roleRef.name"));
+        var subjects = binding["subjects"] as JsonArray ?? [];
+        for (var i = 0; i < subjects.Count; i++)
+        {
+            var subject = subjects[i] as JsonObject;
+            var path = $"subjects[{i}]";
+            if (Text(subject, "name").Length == 0)
+                errors.Add(FieldError.Required($"{path}.name"));
+            switch (Text(subject, "kind"))
+            {
+                case "ServiceAccount":
+                    if (Text(subject, "apiGroup").Length > 0)
+                        errors.Add(FieldError.NotSupported($"{path}.apiGroup", $"\"{Text(subject, "apiGroup")}\"", ["\"\""]));
+                    if (clusterWide && Text(subject, "namespace").Length == 0)
+                        errors.Add(FieldError.Required($"{path}.namespace"));
+                    break;
+                case "User" or "Group":
+                    if (Text(subject, "apiGroup") != "rbac.authorization.k8s.io")
+                        errors.Add(FieldError.NotSupported($"{path}.apiGroup", $"\"{Text(subject, "apiGroup")}\"", ["\"rbac.authorization.k8s.io\""]));
+                    break;
+                default:
+                    errors.Add(FieldError.NotSupported($"{path}.kind", $"\"{Text(subject, "kind")}\"", ["\"ServiceAccount\"", "\"User\"", "\"Group\""]));
+                    break;
+            }
+        }
     }
 
     private static string Text(JsonObject? obj, string key) => obj?[key] is JsonValue v ? v.ToString() : "";

@@ -85,7 +85,7 @@ internal static class Discovery
                 ["singularName"] = t.Singular,
                 ["namespaced"] = t.Namespaced,
                 ["kind"] = t.Kind,
-                ["verbs"] = new JsonArray(_allVerbs.Select(v => (JsonNode)v).ToArray()),
+                ["verbs"] = new JsonArray((t.Verbs ?? _allVerbs).Select(v => (JsonNode)v).ToArray()),
             };
             if (t.ShortNames.Count > 0)
                 entry["shortNames"] = new JsonArray(t.ShortNames.Select(s => (JsonNode)s).ToArray());
@@ -112,6 +112,14 @@ internal static class Discovery
                     ["namespaced"] = true,
                     ["kind"] = "PodExecOptions",
                     ["verbs"] = new JsonArray("create", "get"),
+                });
+                resources.Add(new JsonObject
+                {
+                    ["name"] = "pods/log",
+                    ["singularName"] = "",
+                    ["namespaced"] = true,
+                    ["kind"] = "Pod",
+                    ["verbs"] = new JsonArray("get"),
                 });
             }
         }

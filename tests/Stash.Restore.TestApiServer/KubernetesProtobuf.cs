@@ -10,7 +10,9 @@ namespace Stash.Restore.TestApiServer;
 /// contentEncoding, contentType} whose <c>raw</c> is the object. Decoded with Google.Protobuf's
 /// <see cref="CodedInputStream"/> against the field numbers of k8s.io/api's and
 /// k8s.io/apimachinery's <c>generated.proto</c>, into the JSON the server stores. Namespace,
-/// Secret and ConfigMap of core/v1 only; anything else is a 415 that says to send JSON.
+/// Secret and ConfigMap of core/v1 and the rbac.authorization.k8s.io/v1 kinds (<c>kubectl create role</c>,
+/// <c>clusterrole</c>, <c>rolebinding</c>, <c>clusterrolebinding</c>) and the self reviews of
+/// <c>kubectl auth can-i</c> only; anything else is a 415 that says to send JSON.
 /// </summary>
 internal static class KubernetesProtobuf
 {
@@ -57,8 +59,12 @@ internal static class KubernetesProtobuf
                 ("v1", "Namespace") => Namespace(raw),
                 ("v1", "Secret") => Secret(raw),
                 ("v1", "ConfigMap") => ConfigMap(raw),
+                ("rbac.authorization.k8s.io/v1", "Role" or "ClusterRole") => Role(raw),
+                ("rbac.authorization.k8s.io/v1", "RoleBinding" or "ClusterRoleBinding") => RoleBinding(raw),
+                ("authorization.k8s.io/v1", "SelfSubjectAccessReview") => SelfSubjectAccessReview(raw),
+                ("authorization.k8s.io/v1", "SelfSubjectRulesReview") => SelfSubjectRulesReview(raw),
                 _ => throw new ApiException(ApiErrors.Status(415, "UnsupportedMediaType",
-                    $"the test API server decodes protobuf only for v1 Namespace, Secret and ConfigMap, not {kind} in \"{apiVersion}\": send application/json",
+                    $"the test API server decodes protobuf only for v1 Namespace, Secret and ConfigMap and the rbac.authorization.k8s.io/v1 kinds, not {kind} in \"{apiVersion}\": send application/json",
                     new JsonObject())),
             };
             obj["apiVersion"] = apiVersion;
@@ -152,6 +158,127 @@ internal static class KubernetesProtobuf
                 default: return false;
             }
         });
+        return obj;
+    }
+
+    /// <summary>rbac/v1 Role and ClusterRole: metadata 1, rules 2 (PolicyRule: verbs 1, apiGroups 2, resources 3, resourceNames 4, nonResourceURLs 5); a ClusterRole's aggregationRule 3 is skipped.</summary>
+    private static JsonObject Role(ByteString bytes)
+    {
+        var obj = new JsonObject();
+        var rules = new JsonArray();
+        Read(bytes, (field, input) =>
+        {
+            switch (field)
+            {
+                case 1: obj["metadata"] = ObjectMeta(input.ReadBytes()); return true;
+                case 2:
+                    var rule = new JsonObject();
+                    Read(input.ReadBytes(), (f, i) => f switch
+                    {
+                        1 => Append(rule, "verbs", i.ReadString()),
+                        2 => Append(rule, "apiGroups", i.ReadString()),
+                        3 => Append(rule, "resources", i.ReadString()),
+                        4 => Append(rule, "resourceNames", i.ReadString()),
+                        5 => Append(rule, "nonResourceURLs", i.ReadString()),
+                        _ => false,
+                    });
+                    rules.Add(rule);
+                    return true;
+                default: return false;
+            }
+        });
+        obj["rules"] = rules;
+        return obj;
+    }
+
+    /// <summary>rbac/v1 RoleBinding and ClusterRoleBinding: metadata 1, subjects 2 (kind 1, apiGroup 2, name 3, namespace 4), roleRef 3 (apiGroup 1, kind 2, name 3).</summary>
+    private static JsonObject RoleBinding(ByteString bytes)
+    {
+        var obj = new JsonObject();
+        var subjects = new JsonArray();
+        Read(bytes, (field, input) =>
+        {
+            switch (field)
+            {
+                case 1: obj["metadata"] = ObjectMeta(input.ReadBytes()); return true;
+                case 2:
+                    var subject = new JsonObject();
+                    Read(input.ReadBytes(), (f, i) => f switch
+                    {
+                        1 => Set(subject, "kind", i.ReadString()),
+                        2 => Set(subject, "apiGroup", i.ReadString()),
+                        3 => Set(subject, "name", i.ReadString()),
+                        4 => Set(subject, "namespace", i.ReadString()),
+                        _ => false,
+                    });
+                    subjects.Add(subject);
+                    return true;
+                case 3:
+                    var roleRef = new JsonObject();
+                    Read(input.ReadBytes(), (f, i) => f switch
+                    {
+                        1 => Set(roleRef, "apiGroup", i.ReadString()),
+                        2 => Set(roleRef, "kind", i.ReadString()),
+                        3 => Set(roleRef, "name", i.ReadString()),
+                        _ => false,
+                    });
+                    obj["roleRef"] = roleRef;
+                    return true;
+                default: return false;
+            }
+        });
+        if (subjects.Count > 0)
+            obj["subjects"] = subjects;
+        return obj;
+    }
+
+    /// <summary>
+    /// authorization/v1 SelfSubjectAccessReview: metadata 1, spec 2 {resourceAttributes 1 {namespace 1, verb 2,
+    /// group 3, version 4, resource 5, subresource 6, name 7}, nonResourceAttributes 2 {path 1, verb 2}}.
+    /// </summary>
+    private static JsonObject SelfSubjectAccessReview(ByteString bytes)
+    {
+        var obj = new JsonObject();
+        var spec = new JsonObject();
+        Read(bytes, (field, input) =>
+        {
+            switch (field)
+            {
+                case 1: obj["metadata"] = ObjectMeta(input.ReadBytes()); return true;
+                case 2:
+                    Read(input.ReadBytes(), (f, i) =>
+                    {
+                        var attributes = new JsonObject();
+                        string[] names = f == 1 ? ["namespace", "verb", "group", "version", "resource", "subresource", "name"] : ["path", "verb"];
+                        if (f is not (1 or 2))
+                            return false;
+                        Read(i.ReadBytes(), (n, a) => n <= names.Length && Set(attributes, names[n - 1], a.ReadString()));
+                        spec[f == 1 ? "resourceAttributes" : "nonResourceAttributes"] = attributes;
+                        return true;
+                    });
+                    return true;
+                default: return false;
+            }
+        });
+        obj["spec"] = spec;
+        return obj;
+    }
+
+    /// <summary>authorization/v1 SelfSubjectRulesReview: metadata 1, spec 2 {namespace 1}.</summary>
+    private static JsonObject SelfSubjectRulesReview(ByteString bytes)
+    {
+        var obj = new JsonObject();
+        var spec = new JsonObject();
+        Read(bytes, (field, input) =>
+        {
+            switch (field)
+            {
+                case 1: obj["metadata"] = ObjectMeta(input.ReadBytes()); return true;
+                case 2: Read(input.ReadBytes(), (f, i) => f == 1 && Set(spec, "namespace", i.ReadString())); return true;
+                default: return false;
+            }
+        });
+        obj["spec"] = spec;
         return obj;
     }
 
@@ -250,6 +377,17 @@ internal static class KubernetesProtobuf
     private static bool Set(JsonObject obj, string key, bool value)
     {
         obj[key] = value;
+        return true;
+    }
+
+    private static bool Append(JsonObject obj, string key, string value)
+    {
+        if (obj[key] is not JsonArray array)
+        {
+            array = [];
+            obj[key] = array;
+        }
+        array.Add(value);
         return true;
     }
 

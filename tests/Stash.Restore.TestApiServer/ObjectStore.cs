@@ -51,6 +51,36 @@ internal sealed class ObjectStore(ResourceCatalog catalog, TimeProvider time)
         }
     }
 
+    /// <summary>
+    /// The part of kube-apiserver's bootstrap RBAC policy every user relies on: ClusterRole and
+    /// ClusterRoleBinding <c>system:basic-user</c>, letting every authenticated user review its own
+    /// access (<c>kubectl auth can-i</c>).
+    /// </summary>
+    public void CreateBootstrapPolicy()
+    {
+        var labels = new JsonObject { ["kubernetes.io/bootstrapping"] = "rbac-defaults" };
+        Upsert(new JsonObject
+        {
+            ["apiVersion"] = "rbac.authorization.k8s.io/v1",
+            ["kind"] = "ClusterRole",
+            ["metadata"] = new JsonObject { ["name"] = "system:basic-user", ["labels"] = labels.DeepClone() },
+            ["rules"] = new JsonArray(new JsonObject
+            {
+                ["apiGroups"] = new JsonArray("authorization.k8s.io"),
+                ["resources"] = new JsonArray("selfsubjectaccessreviews", "selfsubjectrulesreviews"),
+                ["verbs"] = new JsonArray("create"),
+            }),
+        });
+        Upsert(new JsonObject
+        {
+            ["apiVersion"] = "rbac.authorization.k8s.io/v1",
+            ["kind"] = "ClusterRoleBinding",
+            ["metadata"] = new JsonObject { ["name"] = "system:basic-user", ["labels"] = labels.DeepClone() },
+            ["roleRef"] = new JsonObject { ["apiGroup"] = "rbac.authorization.k8s.io", ["kind"] = "ClusterRole", ["name"] = "system:basic-user" },
+            ["subjects"] = new JsonArray(new JsonObject { ["apiGroup"] = "rbac.authorization.k8s.io", ["kind"] = "Group", ["name"] = "system:authenticated" }),
+        });
+    }
+
     public string CurrentResourceVersion
     {
         get
@@ -105,7 +135,7 @@ internal sealed class ObjectStore(ResourceCatalog catalog, TimeProvider time)
                     throw ApiErrors.Invalid(type, "", [FieldError.RequiredWithDetail("metadata.name", "name or generateName is required")]);
                 }
             }
-            if (BuiltInValidation.NameError(name) is { } nameError)
+            if (BuiltInValidation.NameError(type, name) is { } nameError)
                 throw ApiErrors.Invalid(type, name, [nameError]);
             if (!seeding && meta["resourceVersion"] is not null && (string?)meta["resourceVersion"] != "")
                 throw ApiErrors.Internal("resourceVersion should not be set on objects to be created");

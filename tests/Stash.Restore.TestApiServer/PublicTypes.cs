@@ -14,6 +14,12 @@ public sealed record TestApiServerOptions
     public string? CrdDirectory { get; init; }
 
     /// <summary>
+    /// More directories of CRD YAML served beside <see cref="CrdDirectory"/>: the repository's
+    /// <c>tests/crds/kyverno</c> and <c>tests/crds/kubestash-addons</c> for the install guide's objects.
+    /// </summary>
+    public IReadOnlyList<string> ExtraCrdDirectories { get; init; } = [];
+
+    /// <summary>
     /// Issue the server's certificate from an intermediate CA (sent with it in the handshake)
     /// instead of from the root; <see cref="TestApiServer.IntermediateCaCertificatePem"/> is then set.
     /// </summary>

@@ -21,6 +21,12 @@ internal sealed record ResourceType(
     bool IsCustom,
     IReadOnlyList<PrinterColumn> Columns)
 {
+    /// <summary>The verbs discovery lists; null for every verb of a stored resource.</summary>
+    public IReadOnlyList<string>? Verbs { get; init; }
+
+    /// <summary>A review (SelfSubjectAccessReview…): answered on create, never stored.</summary>
+    public bool IsReview => Group == "authorization.k8s.io";
+
     public string GroupVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 
     /// <summary><c>restoresessions.stash.appscode.com</c>, <c>secrets</c>: how errors name the resource.</summary>
@@ -46,14 +52,18 @@ internal sealed class ResourceCatalog
     /// The catalog for a CRD directory, parsed once per process: the CRDs are large and every test
     /// starts its own server. The catalog is never mutated after it is built, so sharing it is safe.
     /// </summary>
-    public static ResourceCatalog Create(string? crdDirectory) =>
-        _cache.GetOrAdd(crdDirectory is null ? "" : Path.GetFullPath(crdDirectory), dir => new Lazy<ResourceCatalog>(() => Load(dir.Length == 0 ? null : dir))).Value;
+    /// <param name="extraCrdDirectories">More CRD directories served beside <paramref name="crdDirectory"/> (e.g. Kyverno's).</param>
+    public static ResourceCatalog Create(string? crdDirectory, IReadOnlyList<string>? extraCrdDirectories = null)
+    {
+        var directories = (crdDirectory is null ? [] : new[] { crdDirectory }).Concat(extraCrdDirectories ?? []).Select(Path.GetFullPath).ToList();
+        return _cache.GetOrAdd(string.Join('\n', directories), _ => new Lazy<ResourceCatalog>(() => Load(directories))).Value;
+    }
 
-    private static ResourceCatalog Load(string? crdDirectory)
+    private static ResourceCatalog Load(IReadOnlyList<string> crdDirectories)
     {
         var catalog = new ResourceCatalog();
         catalog.AddBuiltIns();
-        if (crdDirectory is not null)
+        foreach (var crdDirectory in crdDirectories)
         {
             foreach (var file in Directory.EnumerateFiles(crdDirectory, "*.yaml", SearchOption.AllDirectories)
                          .Concat(Directory.EnumerateFiles(crdDirectory, "*.yml", SearchOption.AllDirectories))
@@ -90,6 +100,14 @@ internal sealed class ResourceCatalog
         AddCore("", "v1", "ServiceAccount", "serviceaccounts", namespaced: true, hasStatus: false, shortNames: ["sa"]);
         AddCore("coordination.k8s.io", "v1", "Lease", "leases", namespaced: true, hasStatus: false);
         AddCore("events.k8s.io", "v1", "Event", "events", namespaced: true, hasStatus: false, shortNames: ["ev"]);
+        AddCore("rbac.authorization.k8s.io", "v1", "Role", "roles", namespaced: true, hasStatus: false);
+        AddCore("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", namespaced: false, hasStatus: false);
+        AddCore("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", namespaced: true, hasStatus: false);
+        AddCore("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", namespaced: false, hasStatus: false);
+        _types.Add(new ResourceType("authorization.k8s.io", "v1", "SelfSubjectAccessReview", "SelfSubjectAccessReviewList", "selfsubjectaccessreviews",
+            "selfsubjectaccessreview", Namespaced: false, [], [], HasStatus: false, Schema: null, IsCustom: false, Columns: []) { Verbs = ["create"] });
+        _types.Add(new ResourceType("authorization.k8s.io", "v1", "SelfSubjectRulesReview", "SelfSubjectRulesReviewList", "selfsubjectrulesreviews",
+            "selfsubjectrulesreview", Namespaced: false, [], [], HasStatus: false, Schema: null, IsCustom: false, Columns: []) { Verbs = ["create"] });
     }
 
     private void AddCore(string group, string version, string kind, string plural, bool namespaced, bool hasStatus,

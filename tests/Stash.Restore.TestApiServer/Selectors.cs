@@ -38,6 +38,20 @@ internal static class Selectors
         return obj => requirements.All(r => r(obj));
     }
 
+    /// <summary>The name a field selector requires exactly (<c>metadata.name=x</c>), as RequiresExactMatch finds it; else null.</summary>
+    public static string? ExactName(string? selector)
+    {
+        foreach (var term in Split(selector ?? ""))
+        {
+            if (term.Contains("!=", StringComparison.Ordinal))
+                continue;
+            var parts = term.Split(term.Contains("==", StringComparison.Ordinal) ? "==" : "=", 2);
+            if (parts.Length == 2 && parts[0].Trim() == "metadata.name" && parts[1].Trim().Length > 0)
+                return parts[1].Trim();
+        }
+        return null;
+    }
+
     private static Func<JsonObject?, bool> ParseLabelRequirement(string term)
     {
         term = term.Trim();

@@ -14,12 +14,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Stash.Restore.TestApiServer.Rbac;
 
 namespace Stash.Restore.TestApiServer;
 
 /// <summary>
-/// A Kubernetes API server for tests: HTTPS with a generated CA, bearer tokens with RBAC-like
-/// rules, storage for the built-in types and the CRDs it loads, optimistic concurrency, /status,
+/// A Kubernetes API server for tests: HTTPS with a generated CA, bearer tokens (users, service
+/// accounts) authorized by RBAC over the Roles and bindings stored in it, storage for the built-in types and the CRDs it loads, optimistic concurrency, /status,
 /// merge and JSON patches, structural pruning and validation, discovery for kubectl, fault
 /// injection and a request log.
 /// </summary>
@@ -31,6 +32,9 @@ public sealed class TestApiServer : IAsyncDisposable
     private readonly Certificates _certificates;
     private readonly ObjectStore _store;
     private readonly ConcurrentDictionary<string, Principal> _tokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _serviceAccountTokens = new(StringComparer.Ordinal);
+    private readonly RbacAuthorizer _rbac;
+    private readonly ConcurrentDictionary<(string Namespace, string Pod, string Container), string> _podLogs = new();
     private readonly Lock _requestsLock = new();
     private readonly List<RequestRecord> _requests = [];
     private readonly CancellationTokenSource _stopping = new();
@@ -43,8 +47,9 @@ public sealed class TestApiServer : IAsyncDisposable
         _certificates = certificates;
         _store = store;
         CrdDirectory = crdDirectory;
+        _rbac = new RbacAuthorizer(store);
         AdminToken = NewToken();
-        _tokens[AdminToken] = new Principal(AdminUser, [new AccessRule("*", "*", "*")]);
+        _tokens[AdminToken] = new Principal(AdminUser, [RbacAuthorizer.MastersGroup, ServiceAccountUsers.Authenticated], []);
     }
 
     /// <summary><c>https://127.0.0.1:PORT</c>.</summary>
@@ -59,7 +64,7 @@ public sealed class TestApiServer : IAsyncDisposable
     /// <summary>The CA certificate, for <c>HttpClientHandler</c> custom trust.</summary>
     public System.Security.Cryptography.X509Certificates.X509Certificate2 CaCertificate => _certificates.Ca;
 
-    /// <summary>A token of user <c>kubernetes-admin</c> with every right.</summary>
+    /// <summary>A token of user <c>kubernetes-admin</c>, group <c>system:masters</c>: every right, and impersonation.</summary>
     public string AdminToken { get; }
 
     /// <summary>The CRD directory loaded at start; null when none was found (built-in types only).</summary>
@@ -89,7 +94,12 @@ public sealed class TestApiServer : IAsyncDisposable
         var crdDirectory = options.CrdDirectory is { } given ? Path.GetFullPath(given) : FindSharedCrdDirectory();
         if (crdDirectory is not null && !Directory.Exists(crdDirectory))
             throw new DirectoryNotFoundException($"CRD directory '{crdDirectory}' does not exist");
-        var catalog = ResourceCatalog.Create(crdDirectory);
+        foreach (var extra in options.ExtraCrdDirectories)
+        {
+            if (!Directory.Exists(extra))
+                throw new DirectoryNotFoundException($"CRD directory '{extra}' does not exist");
+        }
+        var catalog = ResourceCatalog.Create(crdDirectory, options.ExtraCrdDirectories);
         var certificates = Certificates.Generate(options.IssueFromIntermediateCa);
 
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -125,6 +135,7 @@ public sealed class TestApiServer : IAsyncDisposable
         var app = builder.Build();
         var store = new ObjectStore(catalog, TimeProvider.System);
         store.CreateSystemNamespaces();
+        store.CreateBootstrapPolicy();
         var server = new TestApiServer(app, certificates, store, crdDirectory);
         app.UseWebSockets();
         app.Run(server.HandleAsync);
@@ -152,17 +163,70 @@ public sealed class TestApiServer : IAsyncDisposable
         return null;
     }
 
-    /// <summary>Adds a token for <paramref name="user"/> allowed exactly what <paramref name="rules"/> allow.</summary>
+    /// <summary>
+    /// Adds a token for <paramref name="user"/> allowed what <paramref name="rules"/> allow, and what RBAC
+    /// bindings stored in the server grant the user (or, for <c>system:serviceaccount:ns:name</c>, its groups).
+    /// </summary>
     public string AddToken(string user, params AccessRule[] rules)
     {
         var token = NewToken();
-        _tokens[token] = new Principal(user, rules);
+        _tokens[token] = new Principal(user, ServiceAccountUsers.GroupsOf(user), rules);
         return token;
     }
 
-    /// <summary>Writes a kubeconfig (mode 0600) usable by kubectl and our client; returns the path.</summary>
-    public string WriteKubeconfig(string path, string? token = null)
+    /// <summary>
+    /// The token of service account <paramref name="namespace"/>/<paramref name="name"/> (one per account):
+    /// user <c>system:serviceaccount:&lt;ns&gt;:&lt;name&gt;</c>, groups <c>system:serviceaccounts</c>,
+    /// <c>system:serviceaccounts:&lt;ns&gt;</c> and <c>system:authenticated</c>, allowed exactly what the RBAC
+    /// objects stored in the server grant. The ServiceAccount object is created when missing.
+    /// </summary>
+    public string ServiceAccountToken(string @namespace, string name)
     {
+        var user = ServiceAccountUsers.UserName(@namespace, name);
+        return _serviceAccountTokens.GetOrAdd(user, _ =>
+        {
+            var type = TypeOf("v1", "ServiceAccount");
+            if (_store.Get(type, @namespace, name) is null)
+                Put(new JsonObject { ["apiVersion"] = "v1", ["kind"] = "ServiceAccount", ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = @namespace } });
+            var token = NewToken();
+            _tokens[token] = new Principal(user, ServiceAccountUsers.Groups(@namespace), []);
+            return token;
+        });
+    }
+
+    /// <summary>
+    /// Another token of the same service account, as each pod gets its own projected token: same user
+    /// and groups as <see cref="ServiceAccountToken"/>, a different secret.
+    /// </summary>
+    public string IssueServiceAccountToken(string @namespace, string name)
+    {
+        _ = ServiceAccountToken(@namespace, name);
+        var token = NewToken();
+        _tokens[token] = new Principal(ServiceAccountUsers.UserName(@namespace, name), ServiceAccountUsers.Groups(@namespace), []);
+        return token;
+    }
+
+    /// <summary>What <c>kubectl logs</c> shows for a container of a pod stored in the server (e.g. an executor's stderr from a run).</summary>
+    public void SetPodLog(string @namespace, string pod, string container, string text) => _podLogs[(@namespace, pod, container)] = text;
+
+    /// <summary>The RBAC authorizer's answer for <paramref name="request"/> against the objects stored now (system:masters aside, the same check every request gets).</summary>
+    public AccessDecision Authorize(AccessRequest request) => _rbac.Authorize(request);
+
+    /// <summary>
+    /// Writes a kubeconfig (mode 0600) usable by kubectl and our client; returns the path. With
+    /// <paramref name="serviceAccount"/> (<c>namespace:name</c>) its user is that service account's token
+    /// (<see cref="ServiceAccountToken"/>) and the context's namespace is the account's, as in its pod;
+    /// otherwise <paramref name="token"/>, by default the admin's.
+    /// </summary>
+    public string WriteKubeconfig(string path, string? token = null, string? serviceAccount = null)
+    {
+        var @namespace = "default";
+        if (serviceAccount is not null)
+        {
+            var (saNamespace, saName) = ServiceAccountUsers.Parse(serviceAccount);
+            token ??= ServiceAccountToken(saNamespace, saName);
+            @namespace = saNamespace;
+        }
         var ca = Convert.ToBase64String(Encoding.ASCII.GetBytes(CaCertificatePem));
         var text = $"""
             apiVersion: v1
@@ -181,7 +245,7 @@ public sealed class TestApiServer : IAsyncDisposable
               context:
                 cluster: test-apiserver
                 user: test-user
-                namespace: default
+                namespace: {@namespace}
             current-context: test
             preferences: {"{}"}
 
@@ -273,7 +337,7 @@ public sealed class TestApiServer : IAsyncDisposable
 
     private static string NewToken() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
 
-    private sealed record Principal(string User, AccessRule[] Rules);
+    private sealed record Principal(string User, IReadOnlyList<string> Groups, AccessRule[] Rules);
 
     private async Task HandleAsync(HttpContext context)
     {
@@ -364,8 +428,8 @@ public sealed class TestApiServer : IAsyncDisposable
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) &&
             _tokens.TryGetValue(header["Bearer ".Length..].Trim(), out var found))
         {
-            principal = found;
-            return found.User;
+            principal = Impersonated(request, found);
+            return principal.User;
         }
         // Like system:public-info-viewer: these answer anonymous requests.
         if (path is "/version" or "/healthz" or "/livez" or "/readyz")
@@ -373,14 +437,41 @@ public sealed class TestApiServer : IAsyncDisposable
         throw ApiErrors.Unauthorized();
     }
 
-    private static bool Allows(Principal principal, RequestInfo info)
+    /// <summary>
+    /// kubectl's <c>--as</c>/<c>--as-group</c> (Impersonate-User/Impersonate-Group headers): allowed to
+    /// <c>system:masters</c> only. An impersonated service account gets its groups, as in the real server.
+    /// </summary>
+    private static Principal Impersonated(HttpRequest request, Principal caller)
+    {
+        var user = request.Headers["Impersonate-User"].ToString();
+        if (user.Length == 0)
+            return caller;
+        if (!caller.Groups.Contains(RbacAuthorizer.MastersGroup))
+        {
+            throw new ApiException(ApiErrors.Status(403, "Forbidden",
+                $"users \"{user}\" is forbidden: User \"{caller.User}\" cannot impersonate resource \"users\" in API group \"\" at the cluster scope",
+                ApiErrors.Details(user, "", "users")));
+        }
+        var groups = request.Headers["Impersonate-Group"].Where(g => !string.IsNullOrEmpty(g)).Select(g => g!);
+        return new Principal(user, ServiceAccountUsers.GroupsOf(user, groups), []);
+    }
+
+    /// <summary>The request's authorization: the token's own rules (<see cref="AddToken"/>), then RBAC.</summary>
+    private AccessDecision Authorize(Principal principal, RequestInfo info, string? fieldSelector)
     {
         var resource = info.Subresource is null ? info.Resource : $"{info.Resource}/{info.Subresource}";
-        return principal.Rules.Any(r =>
+        if (principal.Rules.Any(r =>
             (r.Verb == "*" || r.Verb == info.Verb) &&
             (r.Group == "*" || r.Group == info.Group) &&
             (r.Resource == "*" || r.Resource == resource || (info.Subresource is not null && r.Resource == $"{info.Resource}/*")) &&
-            (r.Namespace is null || r.Namespace == "*" || r.Namespace == info.Namespace));
+            (r.Namespace is null || r.Namespace == "*" || r.Namespace == info.Namespace)))
+            return new AccessDecision(true);
+        // A list or watch of one object by fieldSelector=metadata.name=x is authorized for that name, as upstream.
+        var name = info.Name;
+        if (name is null && info.Verb is "list" or "watch" && Selectors.ExactName(fieldSelector) is { } selected)
+            name = selected;
+        return _rbac.Authorize(new AccessRequest(principal.User, principal.Groups, info.Verb, info.Group, info.Resource, info.Subresource,
+            info.Namespace, name, info.IsResourceRequest, info.Path));
     }
 
     private async Task<int> ServeNonResourceAsync(HttpContext context, RequestInfo info, string? user)
@@ -435,11 +526,15 @@ public sealed class TestApiServer : IAsyncDisposable
             info = info with { Name = name, Namespace = name, Verb = info.Verb == "list" && name is not null ? "get" : info.Verb };
         var subresource = info.Subresource;
         var isStatus = subresource == "status";
-        if (subresource is not null && !(isStatus && type.HasStatus) && !(subresource == "exec" && type is { Group: "", Plural: "pods" }))
+        if (subresource is not null && !(isStatus && type.HasStatus) && !(subresource is "exec" or "log" && type is { Group: "", Plural: "pods" }))
             throw ApiErrors.PathNotFound();
-        if (!Allows(principal, info))
-            throw ApiErrors.Forbidden(info, principal.User);
+        if (Authorize(principal, info, context.Request.Query["fieldSelector"].ToString()) is { Allowed: false } denied)
+            throw ApiErrors.Forbidden(info, principal.User, denied.Reason);
+        if (type.IsReview)
+            return info.Verb == "create" ? await ReviewAsync(context, type, principal, body) : throw ApiErrors.MethodNotAllowed();
 
+        if (subresource == "log")
+            return info.Verb == "get" ? await WritePodLogAsync(context, type, ns!, name!) : throw ApiErrors.MethodNotAllowed();
         if (subresource == "exec")
             return await PodExec.ServeAsync(context, _store, type, ns!, name!, ExecHandler);
 
@@ -481,6 +576,90 @@ public sealed class TestApiServer : IAsyncDisposable
             default:
                 throw ApiErrors.MethodNotAllowed();
         }
+    }
+
+    /// <summary>
+    /// A SelfSubjectAccessReview (<c>kubectl auth can-i VERB RESOURCE</c>) or SelfSubjectRulesReview
+    /// (<c>kubectl auth can-i --list</c>) of the caller: answered from the same checks as its requests, never stored.
+    /// Every authenticated user may ask, as the default <c>system:basic-user</c> ClusterRole allows.
+    /// </summary>
+    private async Task<int> ReviewAsync(HttpContext context, ResourceType type, Principal principal, string? body)
+    {
+        var review = ParseBody(context, body);
+        var spec = review["spec"] as JsonObject ?? new JsonObject();
+        JsonObject status;
+        if (type.Kind == "SelfSubjectRulesReview")
+        {
+            var @namespace = (string?)spec["namespace"];
+            var rules = principal.Groups.Contains(RbacAuthorizer.MastersGroup)
+                ? [new PolicyRule(["*"], ["*"], ["*"], [], []), new PolicyRule(["*"], [], [], [], ["*"])]
+                : _rbac.RulesFor(principal.User, principal.Groups, @namespace).ToList();
+            status = new JsonObject
+            {
+                ["resourceRules"] = new JsonArray([.. rules.Where(r => r.NonResourceUrls.Count == 0).Select(r => (JsonNode)r.ToJson())]),
+                ["nonResourceRules"] = new JsonArray([.. rules.Where(r => r.NonResourceUrls.Count > 0)
+                    .Select(r => (JsonNode)new JsonObject { ["verbs"] = r.ToJson()["verbs"]!.DeepClone(), ["nonResourceURLs"] = r.ToJson()["nonResourceURLs"]!.DeepClone() })]),
+                ["incomplete"] = false,
+            };
+        }
+        else
+        {
+            RequestInfo asked;
+            if (spec["resourceAttributes"] is JsonObject attributes)
+            {
+                asked = new RequestInfo(true, "", (string?)attributes["verb"] ?? "", (string?)attributes["group"] ?? "", (string?)attributes["version"] ?? "",
+                    (string?)attributes["resource"] ?? "", NullIfEmpty((string?)attributes["subresource"]), NullIfEmpty((string?)attributes["namespace"]),
+                    NullIfEmpty((string?)attributes["name"]));
+            }
+            else if (spec["nonResourceAttributes"] is JsonObject nonResource)
+            {
+                asked = new RequestInfo(false, (string?)nonResource["path"] ?? "", (string?)nonResource["verb"] ?? "", "", "", "", null, null, null);
+            }
+            else
+            {
+                throw ApiErrors.Invalid(type, "", [FieldError.Required("spec.resourceAttributes")]);
+            }
+            var decision = Authorize(principal, asked, fieldSelector: null);
+            status = new JsonObject { ["allowed"] = decision.Allowed };
+            if (decision.Reason is { } reason)
+                status["reason"] = reason;
+        }
+        review["status"] = status;
+        review["metadata"] ??= new JsonObject();
+        review["apiVersion"] = type.GroupVersion;
+        review["kind"] = type.Kind;
+        return await WriteJsonAsync(context, 201, review);
+
+        static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+    }
+
+    /// <summary>
+    /// <c>kubectl logs POD [-c CONTAINER]</c>: the text set with <see cref="SetPodLog"/>; a container of the pod
+    /// with no log set answers empty, one the pod does not have 400 as the kubelet's proxy would.
+    /// </summary>
+    private async Task<int> WritePodLogAsync(HttpContext context, ResourceType type, string ns, string name)
+    {
+        var pod = _store.Get(type, ns, name) ?? throw ApiErrors.NotFound(type, name);
+        var names = new[] { "initContainers", "containers" }
+            .SelectMany(k => pod["spec"]?[k] as JsonArray ?? [])
+            .Select(c => (string?)c?["name"])
+            .OfType<string>()
+            .ToList();
+        var container = context.Request.Query["container"].ToString();
+        if (container.Length == 0)
+        {
+            var regular = (pod["spec"]?["containers"] as JsonArray ?? []).Select(c => (string?)c?["name"]).OfType<string>().ToList();
+            if (regular.Count != 1)
+                throw ApiErrors.BadRequest($"a container name must be specified for pod {name}, choose one of: [{string.Join(' ', regular)}]");
+            container = regular[0];
+        }
+        if (!names.Contains(container))
+            throw ApiErrors.BadRequest($"container {container} is not valid for pod {name}");
+        var text = _podLogs.TryGetValue((ns, name, container), out var log) ? log : "";
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "text/plain";
+        await context.Response.WriteAsync(text, context.RequestAborted);
+        return 200;
     }
 
     /// <summary>

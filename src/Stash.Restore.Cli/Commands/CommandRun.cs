@@ -43,8 +43,8 @@ internal sealed class CommandRun
         var run = new CommandRun(host, options, masker, logger) { LiveProgress = terminal };
         try
         {
-            foreach (var flag in options.IgnoredFlagsGiven)
-                run.Log.Warning("Flag {Flag} is accepted for compatibility with Stash operators and has no effect", flag);
+            if (OperatorCompatibilityFlags.Warning(options.NoEffectFlagsGiven) is { } noEffect)
+                run.Log.Warning("{Warning:l}", noEffect);
             return await body(run);
         }
         catch (RestoreException e)

@@ -48,18 +48,9 @@ internal sealed class RestoreFlags
     public Option<string> OwnContainer { get; } = new("--own-container") { Description = "Name of the executor's own container: exec hooks for it (or with no containerName) run locally.", DefaultValueFactory = _ => Core.Hooks.HookExecutorOptions.DefaultOwnContainerName };
     public Option<string> LogFormat { get; } = new("--log-format") { Description = "Log format: text, json or auto (text on a terminal, else JSON).", DefaultValueFactory = _ => "auto" };
     public Option<string?> LogLevel { get; } = new("--log-level") { Description = "Log level: debug, info, warn, error. Overrides --v." };
-    public Option<int> Verbosity { get; } = new("--v") { Description = "klog verbosity: 0-1 info, 2-3 debug, 4+ trace.", DefaultValueFactory = _ => 0 };
 
-    /// <summary>Flags Stash operators pass that mean nothing here: accepted, with a one-time warning.</summary>
-    public IReadOnlyList<Option> Ignored { get; } =
-    [
-        new Option<string?>("--use-kubeapiserver-fqdn-for-aks") { Description = "Accepted for compatibility; ignored.", Arity = ArgumentArity.ZeroOrOne },
-        new Option<string?>("--logtostderr") { Description = "Accepted for compatibility; logs always go to stderr.", Arity = ArgumentArity.ZeroOrOne },
-        new Option<string?>("--alsologtostderr") { Description = "Accepted for compatibility; ignored.", Arity = ArgumentArity.ZeroOrOne },
-        new Option<string?>("--enable-status-subresource") { Description = "Accepted for compatibility; status is always written through /status.", Arity = ArgumentArity.ZeroOrOne },
-        new Option<string?>("--service-name") { Description = "Accepted for compatibility; ignored." },
-        new Option<string?>("--enable-analytics") { Description = "Accepted for compatibility; no analytics are sent.", Arity = ArgumentArity.ZeroOrOne },
-    ];
+    /// <summary>klog's set and the other flags Stash operators pass, <c>--backoff-max-wait</c> with them; <c>--v</c> maps to a level.</summary>
+    public OperatorCompatibilityFlags Compatibility { get; } = new(OperatorCompatibilityFlags.BackoffMaxWait);
 
     /// <summary>Every value of a parsed <c>restore</c> command line, once: nothing after this reads the <see cref="ParseResult"/>.</summary>
     /// <remarks>A flag the parsed command does not have (another command sharing some of these) gets its default, as if not given.</remarks>
@@ -105,8 +96,8 @@ internal sealed class RestoreFlags
         OwnContainer = Value(parse, OwnContainer) ?? Core.Hooks.HookExecutorOptions.DefaultOwnContainerName,
         LogFormat = Value(parse, LogFormat) ?? "auto",
         LogLevel = Value(parse, LogLevel),
-        Verbosity = Value(parse, Verbosity),
-        IgnoredFlagsGiven = [.. Ignored.Where(o => parse.GetResult(o) is not null).Select(o => o.Name)],
+        Verbosity = Compatibility.VerbosityOf(parse),
+        NoEffectFlagsGiven = Compatibility.NoEffectGiven(parse),
     };
 
     private static T? Value<T>(ParseResult parse, Option<T> option) =>
@@ -119,14 +110,15 @@ internal sealed class RestoreFlags
         [
             RestoreSession, Namespace, Kubeconfig, Master, InvokerKind, InvokerName, TargetKind, TargetName, TargetNamespace,
             SecretDir, EnableCache, MaxConnections, MetricsEnabled, PushgatewayUrl, PushgatewayCredentialsFile, RestoreModel, Host, ScratchDir, TargetDir,
-            DryRun, Preview, Hosts, Replicas, Output, Objects, Component, Snapshot, Include, Exclude, RestoreSessionFile, RepositoryFile, StatusFile, Verify, FailOnMetadataErrors, RepositoryTimeout, HookTimeout, OwnContainer, LogFormat, LogLevel, Verbosity,
+            DryRun, Preview, Hosts, Replicas, Output, Objects, Component, Snapshot, Include, Exclude, RestoreSessionFile, RepositoryFile, StatusFile, Verify, FailOnMetadataErrors, RepositoryTimeout, HookTimeout, OwnContainer, LogFormat, LogLevel,
         ];
-        AddTo(command, [.. all, .. Ignored]);
+        AddTo(command, all);
+        Compatibility.AddTo(command);
     }
 
     /// <summary>
-    /// These of <c>restore</c>'s flags only (another command sharing their meaning); <see cref="Bind"/>
-    /// gives the others their defaults.
+    /// These of <c>restore</c>'s flags only (another command sharing their meaning; it adds its own
+    /// <see cref="OperatorCompatibilityFlags"/>); <see cref="Bind"/> gives the others their defaults.
     /// </summary>
     public void AddTo(Command command, IEnumerable<Option> options)
     {
@@ -139,6 +131,6 @@ internal sealed class RestoreFlags
                 result.AddError($"--repository-timeout: '{result.GetValueOrDefault<string>()}' is not a duration such as 2m, 30s or 0");
         });
         LogFormat.AcceptOnlyFromAmong("text", "json", "auto");
-        RestoreModel.AcceptOnlyFromAmong("init-container", "job");
+        RestoreModel.AcceptOnlyFromAmong(RestoreModels.InitContainer, RestoreModels.Job);
     }
 }

@@ -84,7 +84,10 @@ internal sealed class RestoreWiring
             Inputs = inputs,
             Status = new KubernetesHostStatusStore(client.Api, selector.Namespace, selector.Name, client.RetryOptions, host.Clock, sessionLog, host.Random),
             Events = client.EventRecorder(StashObjects.EventTarget(inputs.Session), pod.PodName, sessionLog),
-            Claims = client.HostClaims(selector.Namespace, selector.Name, podName, log: sessionLog),
+            // A restore Job runs one pod per host, and upstream takes no lock there: no Lease, and no need of the permission.
+            Claims = options.RestoreModel == RestoreModels.Job
+                ? new UncontendedClaims()
+                : client.HostClaims(selector.Namespace, selector.Name, podName, log: sessionLog),
             PodExec = new KubernetesPodExecAdapter(client.PodExec, pod.PodNamespace ?? selector.Namespace, podName),
             Pod = await StashOwnPod.ReadAsync(client.Api, pod, inputs.Session, log, cancellationToken),
             PodIp = host.Environment.GetValueOrDefault("POD_IP"),

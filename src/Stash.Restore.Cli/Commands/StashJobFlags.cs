@@ -13,6 +13,9 @@ internal sealed class StashJobFlags
 {
     public RestoreFlags Shared { get; } = new();
 
+    /// <summary>klog's set and the operators' other flags, as every Stash subcommand takes them; <c>--v</c> maps to a level.</summary>
+    public OperatorCompatibilityFlags Compatibility { get; } = new();
+
     public Option<string?> Provider { get; } = new("--provider") { Description = "The Repository's backend: local, s3, gcs, azure, swift, b2 or rest." };
     public Option<string?> Bucket { get; } = new("--bucket") { Description = "The bucket or container; a local backend's mountPath." };
     public Option<string?> Endpoint { get; } = new("--endpoint") { Description = "The S3 endpoint, or the REST server's URL." };
@@ -45,10 +48,20 @@ internal sealed class StashJobFlags
     /// <summary>Metrics as update-status and run-hook are passed them.</summary>
     public IEnumerable<Option> MetricsFlags => [Shared.MetricsEnabled, MetricsPushgatewayUrl, MetricsLabels, Shared.PushgatewayCredentialsFile];
 
-    public void AddTo(Command command, IEnumerable<Option> options) => Shared.AddTo(command, options);
+    /// <summary>These flags, and the operator compatibility set every command takes.</summary>
+    public void AddTo(Command command, IEnumerable<Option> options)
+    {
+        Shared.AddTo(command, options);
+        Compatibility.AddTo(command);
+    }
 
     /// <summary>The shared flags, bound as <c>restore</c> binds them; the Pushgateway from <c>--metrics-pushgateway-url</c>.</summary>
-    public RestoreOptions Bind(ParseResult parse) => Shared.Bind(parse) with { PushgatewayUrl = parse.GetValue(MetricsPushgatewayUrl) };
+    public RestoreOptions Bind(ParseResult parse) => Shared.Bind(parse) with
+    {
+        PushgatewayUrl = parse.GetValue(MetricsPushgatewayUrl),
+        Verbosity = Compatibility.VerbosityOf(parse),
+        NoEffectFlagsGiven = Compatibility.NoEffectGiven(parse),
+    };
 
     public PvcRestoreArguments BindPvcRestore(ParseResult parse) => new()
     {

@@ -24,8 +24,11 @@ internal static partial class ValidateCommand
         {
             files,
         };
+        var compatibility = new OperatorCompatibilityFlags();
+        compatibility.AddTo(command);
         command.SetAction(async (parseResult, _) =>
         {
+            await compatibility.WarnAsync(parseResult, host.Error);
             var invalid = 0;
             var paths = Expand(parseResult.GetValue(files) ?? []);
             foreach (var path in paths)

@@ -10,8 +10,11 @@ internal static class VersionCommand
     public static Command Create(CliHost host)
     {
         var command = new Command("version", "Print stash-restore's version and the restic version found on PATH.");
-        command.SetAction(async (_, cancellationToken) =>
+        var compatibility = new OperatorCompatibilityFlags();
+        compatibility.AddTo(command);
+        command.SetAction(async (parseResult, cancellationToken) =>
         {
+            await compatibility.WarnAsync(parseResult, host.Error);
             await host.Output.WriteLineAsync($"stash-restore {OwnVersion()}");
             try
             {

@@ -64,8 +64,8 @@ internal sealed record RestoreOptions
     /// <summary><c>--v</c>: klog verbosity, used when <see cref="LogLevel"/> is not given.</summary>
     public int Verbosity { get; init; }
 
-    /// <summary>Compatibility flags that were given and have no effect (e.g. <c>--logtostderr</c>).</summary>
-    public IReadOnlyList<string> IgnoredFlagsGiven { get; init; } = [];
+    /// <summary>Compatibility flags that were given and have no effect (e.g. <c>--logtostderr</c>), as spelled.</summary>
+    public IReadOnlyList<string> NoEffectFlagsGiven { get; init; } = [];
 
     /// <summary>Whether a dry run prints its plan as JSON.</summary>
     public bool JsonOutput => string.Equals(Output, "json", StringComparison.Ordinal);

@@ -126,6 +126,15 @@ internal static class KubernetesErrors
             : new DependencyUnavailableException(line, inner);
     }
 
+    /// <summary>
+    /// A 403 on a call the restore cannot do without (exit 3), said with what grants the permission;
+    /// the server's answer stays the inner exception. Other errors are returned as they are.
+    /// </summary>
+    public static RestoreException Required(RestoreException forbidden, string grantedBy) =>
+        KubernetesApiException.StatusCodeOf(forbidden) == 403
+            ? new DependencyUnavailableException($"{forbidden.Message}: {grantedBy}", forbidden.InnerException ?? forbidden)
+            : forbidden;
+
     /// <summary>No answer at all: connection refused/reset, TLS, timeouts.</summary>
     public static RestoreException Unreachable(ApiRequestTarget target, Uri server, string cause, Exception? inner)
     {

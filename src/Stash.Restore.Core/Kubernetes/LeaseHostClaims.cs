@@ -45,6 +45,8 @@ internal sealed record LeaseClaimScope(string LeasePrefix, string UnitKind, stri
 /// The holder renews it every <see cref="LeaseClaimOptions.RenewInterval"/>; <see cref="IUnitClaim.Lost"/>
 /// fires when a renewal finds another holder or renewals have failed for a whole lease
 /// duration (by then another executor may have taken it over). Dispose clears the holder.
+/// Leases are optional permissions (SPEC §15: several operators grant none): a Lease call answered
+/// 403 Forbidden means the unit is restored unclaimed, said once in a warning naming what to grant.
 /// </remarks>
 internal sealed class LeaseHostClaims : IUnitClaims
 {
@@ -60,6 +62,12 @@ internal sealed class LeaseHostClaims : IUnitClaims
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly LeaseClaimScope _scope;
+    private int _forbiddenSaid;
+
+    /// <summary>What grants the claims, for the one warning a 403 on a Lease call gives.</summary>
+    public const string PermissionHint =
+        "grant the executor's service account coordination.k8s.io leases get/create/update in this namespace " +
+        "(the ClusterRole stash-restore-leases of docs/install.md#lease-claims, bound with a RoleBinding)";
 
     /// <param name="holderIdentity">Unique per process: see <see cref="NewHolderIdentity"/>.</param>
     /// <param name="scope">Lease prefix and unit kind; Stash hosts by default.</param>
@@ -104,7 +112,17 @@ internal sealed class LeaseHostClaims : IUnitClaims
         string? lastHolder = null;
         while (true)
         {
-            var (lease, holder) = await TryAcquireOnceAsync(name, cancellationToken).ConfigureAwait(false);
+            LeaseObject? lease;
+            string? holder;
+            try
+            {
+                (lease, holder) = await TryAcquireOnceAsync(name, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RestoreException e) when (KubernetesApiException.StatusCodeOf(e) == 403)
+            {
+                SayForbiddenOnce(log, e, $"restoring {_scope.UnitKind} {hostname} without a claim, so pods that resolve to the same {_scope.UnitKind} may restore it at the same time");
+                return UncontendedClaims.Unclaimed;
+            }
             if (lease is not null)
             {
                 log.Information("Claimed {UnitKind:l} {Unit} (Lease {Namespace}/{Lease})", _scope.UnitKind, hostname, _namespace, name);
@@ -147,6 +165,15 @@ internal sealed class LeaseHostClaims : IUnitClaims
         // Like client-go's leader election: every change of holder, from a released lease too, is a transition.
         var taken = existing with { Spec = HeldSpec(spec, now, transition: !ours) };
         return (await _api.TryUpdateLeaseAsync(_namespace, taken, cancellationToken).ConfigureAwait(false), spec.HolderIdentity);
+    }
+
+    /// <summary>The one warning about a forbidden Lease call; later 403s of the run are only debug lines.</summary>
+    private void SayForbiddenOnce(ILogger log, RestoreException e, string consequence)
+    {
+        if (Interlocked.Exchange(ref _forbiddenSaid, 1) == 0)
+            log.Warning("{Error:l}; {Consequence:l}; to let executors take turns, {Hint:l}", e.Message, consequence, PermissionHint);
+        else
+            log.Debug("Lease call forbidden again: {Error:l}", e.Message);
     }
 
     private static string Capitalized(string word) => word.Length == 0 ? word : char.ToUpperInvariant(word[0]) + word[1..];
@@ -218,6 +245,8 @@ internal sealed class LeaseHostClaims : IUnitClaims
                     Lose(lostBecause);
                     return;
                 }
+                if (_unrenewable)
+                    return;
                 var unrenewed = time.GetUtcNow() - _lastRenewed;
                 if (unrenewed > _owner._options.LeaseDuration)
                 {
@@ -226,6 +255,9 @@ internal sealed class LeaseHostClaims : IUnitClaims
                 }
             }
         }
+
+        /// <summary>Set when renewing is forbidden: the restore goes on unclaimed and renewals stop.</summary>
+        private bool _unrenewable;
 
         /// <summary>Null when renewed or worth another try; otherwise why the claim is gone.</summary>
         private async Task<string?> TryRenewAsync()
@@ -251,6 +283,12 @@ internal sealed class LeaseHostClaims : IUnitClaims
                 if (current.Spec.HolderIdentity != _owner._holderIdentity)
                     return $"Lease {Name} is now held by {current.Spec.HolderIdentity ?? "nobody"}";
                 _lease = current; // our own earlier renewal got through unanswered; renew from here
+                return null;
+            }
+            catch (RestoreException e) when (KubernetesApiException.StatusCodeOf(e) == 403)
+            {
+                _owner.SayForbiddenOnce(_log, e, $"the claim on {_owner._scope.UnitKind} {_hostname} is no longer renewed and the restore goes on unclaimed");
+                _unrenewable = true;
                 return null;
             }
             catch (RestoreException e)
@@ -306,6 +344,10 @@ internal sealed class LeaseHostClaims : IUnitClaims
                         return;
                     lease = current;
                 }
+            }
+            catch (RestoreException e) when (KubernetesApiException.StatusCodeOf(e) == 403)
+            {
+                _owner.SayForbiddenOnce(_log, e, $"the claim on {_owner._scope.UnitKind} {_hostname} is left to expire by itself");
             }
             catch (RestoreException e)
             {

@@ -13,7 +13,23 @@ public class OperatorFlagsTests
     private const string InvokerList =
         "restore --invoker-kind=RestoreSession --invoker-name=sts-restore --target-kind=StatefulSet --target-name=recovered-sts --target-namespace=demo --enable-cache=true --max-connections=0 --metrics-enabled=true --pushgateway-url=http://stash.kube-system.svc:56789 --restore-model=init-container --use-kubeapiserver-fqdn-for-aks=true --logtostderr=true --alsologtostderr=false --v=3";
 
-    public static TheoryData<string> OperatorArgumentLists => new() { SessionList, InvokerList };
+    /// <summary>
+    /// stashed/stash v0.42 (commit 844e1bc87) pkg/executor/init_container.go newRestoreInitContainer: the
+    /// init-container's arguments, then gomodules.xyz/flags LoggerOptions.ToFlags() (--stderrthreshold is
+    /// klog's severity printed as a number).
+    /// </summary>
+    internal const string InitContainerList =
+        "restore --invoker-kind=RestoreSession --invoker-name=sts-restore --target-name=recovered-sts --target-namespace=demo --target-kind=StatefulSet --enable-cache=true --max-connections=0 --metrics-enabled=true --pushgateway-url=http://stash.kube-system.svc:56789 --use-kubeapiserver-fqdn-for-aks=false --logtostderr=true --alsologtostderr=false --v=3 --stderrthreshold=2";
+
+    /// <summary>stashed/stash v0.17.0 (56eeababb) pkg/util/init_container.go: the Secret mounted, --secret-dir, no --target-namespace.</summary>
+    internal const string InitContainerV017List =
+        "restore --invoker-kind=RestoreSession --invoker-name=sts-restore --target-name=recovered-sts --target-kind=StatefulSet --secret-dir=/etc/stash/repository/secret --enable-cache=true --max-connections=0 --metrics-enabled=true --pushgateway-url=http://stash.kube-system.svc:56789 --use-kubeapiserver-fqdn-for-aks=true --logtostderr=true --alsologtostderr=false --v=3 --stderrthreshold=2";
+
+    /// <summary>stashed/stash v0.42 pkg/executor/restore_job.go volumeRestorerPodTemplate: the restore Job's container.</summary>
+    internal const string RestoreJobList =
+        "restore --invoker-kind=RestoreSession --invoker-name=sts-restore --target-kind=StatefulSet --target-name=recovered-sts --target-namespace=demo --restore-model=job --enable-cache=true --max-connections=0 --metrics-enabled=true --pushgateway-url=http://stash.kube-system.svc:56789 --use-kubeapiserver-fqdn-for-aks=false --logtostderr=true --alsologtostderr=false --v=3 --stderrthreshold=2";
+
+    public static TheoryData<string> OperatorArgumentLists => new() { SessionList, InvokerList, InitContainerList, InitContainerV017List, RestoreJobList };
 
     private static CliHost Host() => new(new Dictionary<string, string>(), TextWriter.Null, TextWriter.Null, TimeProvider.System,
         new ProcessRunner(), "test", false, new Interruption());
@@ -22,7 +38,7 @@ public class OperatorFlagsTests
     [MemberData(nameof(OperatorArgumentLists))]
     public void Operator_argument_lists_parse_without_errors(string commandLine)
     {
-        var parse = CliApp.Build(Host()).Parse(commandLine);
+        var parse = CliApp.Parse(Host(), commandLine.Split(' '));
         Assert.Empty(parse.Errors);
         Assert.Empty(parse.UnmatchedTokens);
         Assert.Equal("restore", parse.CommandResult.Command.Name);
@@ -47,7 +63,28 @@ public class OperatorFlagsTests
         Assert.Equal("sts-restore", parse.GetValue<string?>("--invoker-name"));
         Assert.Equal(("StatefulSet", "recovered-sts", "demo"),
             (parse.GetValue<string?>("--target-kind"), parse.GetValue<string?>("--target-name"), parse.GetValue<string?>("--target-namespace")));
-        Assert.Equal(3, parse.GetValue<int>("--v"));
+        Assert.Equal(["3"], parse.GetValue<string[]>("--v") ?? []);
+    }
+
+    [Theory]
+    [InlineData(InitContainerList)]
+    [InlineData(InitContainerV017List)]
+    [InlineData(RestoreJobList)]
+    public void The_logger_flags_of_todays_operators_are_named_in_one_warning_and_v_is_kept_as_a_level(string commandLine)
+    {
+        var flags = new Stash.Restore.Cli.Commands.RestoreFlags();
+        var restore = new System.CommandLine.Command("restore");
+        flags.AddTo(restore);
+        var parse = new System.CommandLine.RootCommand { restore }.Parse(commandLine.Split(' '));
+        Assert.Empty(parse.Errors);
+
+        var options = flags.Bind(parse);
+
+        Assert.Equal(3, options.Verbosity);
+        Assert.Equal(["--logtostderr", "--alsologtostderr", "--stderrthreshold", "--use-kubeapiserver-fqdn-for-aks"], options.NoEffectFlagsGiven);
+        Assert.Equal(
+            "Flags --logtostderr, --alsologtostderr, --stderrthreshold, --use-kubeapiserver-fqdn-for-aks are accepted for compatibility with Stash operators and have no effect",
+            Stash.Restore.Cli.Commands.OperatorCompatibilityFlags.Warning(options.NoEffectFlagsGiven));
     }
 
     [Fact]

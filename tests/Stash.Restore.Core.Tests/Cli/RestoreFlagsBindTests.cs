@@ -18,6 +18,12 @@ public sealed class RestoreFlagsBindTests
         ["--repository-timeout"] = ["30s"],
         ["--hook-timeout"] = ["00:01:00"],
         ["--v"] = ["4"],
+        ["--stderrthreshold"] = ["INFO"],
+        ["--log_file_max_size"] = ["10"],
+        ["--vmodule"] = ["restore=2"],
+        ["--log_backtrace_at"] = ["main.go:12"],
+        ["--log-flush-frequency"] = ["5s"],
+        ["--backoff-max-wait"] = ["30s"],
         ["--max-connections"] = ["7"],
         ["--replicas"] = ["3"],
     };
@@ -40,7 +46,7 @@ public sealed class RestoreFlagsBindTests
 
     /// <summary>The record as text, lists included (a record's ToString prints only their type).</summary>
     private static string Describe(RestoreOptions options) =>
-        $"{options with { Objects = [], IgnoredFlagsGiven = [] }} objects=[{string.Join(',', options.Objects)}] ignored=[{string.Join(',', options.IgnoredFlagsGiven)}]";
+        $"{options with { Objects = [], NoEffectFlagsGiven = [] }} objects=[{string.Join(',', options.Objects)}] ignored=[{string.Join(',', options.NoEffectFlagsGiven)}]";
 
     public static TheoryData<string> FlagNames
     {
@@ -60,6 +66,7 @@ public sealed class RestoreFlagsBindTests
         var option = Build().Root.Subcommands[0].Options.Single(o => o.Name == name);
         string[] value = SpecialValues.TryGetValue(name, out var special) ? special
             : option.ValueType == typeof(bool) ? []
+            : option.HelpName == "true|false" ? ["true"]
             : ["some-value"];
 
         var bound = Bind([name, .. value]);
@@ -73,8 +80,8 @@ public sealed class RestoreFlagsBindTests
         var bound = Bind();
 
         Assert.Empty(bound.Objects);
-        Assert.Empty(bound.IgnoredFlagsGiven);
-        Assert.Equal(new RestoreOptions { Objects = bound.Objects, IgnoredFlagsGiven = bound.IgnoredFlagsGiven }, bound);
+        Assert.Empty(bound.NoEffectFlagsGiven);
+        Assert.Equal(new RestoreOptions { Objects = bound.Objects, NoEffectFlagsGiven = bound.NoEffectFlagsGiven }, bound);
     }
 
     [Fact]
@@ -91,7 +98,7 @@ public sealed class RestoreFlagsBindTests
         Assert.Equal(["a.yaml", "b.yaml"], bound.Objects);
         Assert.Equal(TimeSpan.Zero, bound.RepositoryTimeout);
         Assert.Equal((TimeSpan.FromSeconds(30), "app"), (bound.HookTimeout, bound.OwnContainer));
-        Assert.Equal(["--logtostderr", "--service-name"], bound.IgnoredFlagsGiven);
+        Assert.Equal(["--logtostderr", "--service-name"], bound.NoEffectFlagsGiven);
         Assert.True(bound.JsonOutput);
     }
 }

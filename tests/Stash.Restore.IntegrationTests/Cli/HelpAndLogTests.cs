@@ -31,7 +31,7 @@ public sealed class HelpAndLogTests : IDisposable
         foreach (var flag in new[] { "--restoresession", "--restore-session", "--namespace", "--kubeconfig", "--master", "--invoker-kind", "--target-kind",
                      "--secret-dir", "--enable-cache", "--max-connections", "--metrics-enabled", "--pushgateway-url", "--restore-model", "--host",
                      "--scratch-dir", "--target-dir", "--dry-run", "--output", "--restoresession-file", "--repository-file", "--status-file",
-                     "--verify", "--fail-on-metadata-errors", "--hook-timeout", "--own-container", "--log-format", "--log-level", "--v", "--logtostderr" })
+                     "--verify", "--fail-on-metadata-errors", "--hook-timeout", "--own-container", "--log-format", "--log-level", "-v", "--logtostderr", "--stderrthreshold", "--log-dir", "--backoff-max-wait" })
             Assert.Matches($@"(?m)^\s+({flag}|[-\w]+, {flag})\b.*\S\s{{2,}}\S", result.Output);
         Assert.Contains("Exit codes: 0 restored", result.Output);
         Assert.Contains("Examples:", result.Output);

@@ -1,4 +1,5 @@
 using Stash.Restore.Core;
+using Stash.Restore.IntegrationTests.Support;
 
 namespace Stash.Restore.IntegrationTests.Cli;
 
@@ -28,18 +29,7 @@ internal static class Seeds
         return page[start..page.IndexOf("\n```", start, StringComparison.Ordinal)] + "\n";
     }
 
-    private static string? Find()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "StashRestore.slnx")))
-            {
-                var seeds = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "seeds"));
-                return System.IO.Directory.Exists(seeds) ? seeds : null;
-            }
-        }
-        return null;
-    }
+    private static string? Find() => RepositoryRoot.Shared("seeds");
 }
 
 /// <summary>

@@ -154,8 +154,7 @@ internal sealed class RestoreJob
     public Task<CliResult> RunAsProcessAsync(string[] args) => ExecutorProcess.RunAsync(args, Environment());
 
     /// <summary>The messages of a container's JSON log lines (what <c>kubectl logs</c> shows), one a line.</summary>
-    public static string Messages(string stderr) => string.Join('\n', stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-        .Select(line => line.StartsWith('{') ? (string?)JsonNode.Parse(line)?["msg"] ?? line : line));
+    public static string Messages(CliResult result) => string.Join('\n', ExecutorLog.Lines(result).Select(l => l.Message));
 
     public JsonObject Output() => JsonNode.Parse(File.ReadAllText(OutputFile))!.AsObject();
 

@@ -75,7 +75,7 @@ public sealed class StashRestoreJobHookTests(RestoreJobCluster jobs) : IClassFix
             var post = await rig.RunAsync(rig.RunHookArguments("postRestore"));
 
             Assert.Equal(ExitCodes.RestoreFailed, post.ExitCode);
-            Assert.Contains("The restore of host host-0 had failed", RestoreJob.Messages(post.Error), StringComparison.Ordinal);
+            Assert.Contains("The restore of host host-0 had failed", RestoreJob.Messages(post), StringComparison.Ordinal);
             var mark = Path.Combine(marks, "post");
             Assert.Equal(runs, File.Exists(mark));
             if (runs)

@@ -100,7 +100,7 @@ public sealed class StashRestoreJobTests(PushgatewayFixture gateway, RestoreJobC
         var error = (string?)written["error"];
         Assert.Contains(expected, error, StringComparison.Ordinal);
         // The log says why, and that the failure was handed on.
-        var log = RestoreJob.Messages(restore.Error);
+        var log = RestoreJob.Messages(restore);
         Assert.Contains(expected, log, StringComparison.Ordinal);
         Assert.Contains("exit 0 so that update-status records it", log, StringComparison.Ordinal);
         Assert.Empty(rig.Stats());
@@ -127,7 +127,7 @@ public sealed class StashRestoreJobTests(PushgatewayFixture gateway, RestoreJobC
         var restore = await rig.RunAsync([.. rig.RestorePvcArguments().Where(a => !a.StartsWith("--output-dir=", StringComparison.Ordinal))]);
 
         Assert.Equal(ExitCodes.RestoreFailed, restore.ExitCode);
-        Assert.Contains("injected failure", RestoreJob.Messages(restore.Error), StringComparison.Ordinal);
+        Assert.Contains("injected failure", RestoreJob.Messages(restore), StringComparison.Ordinal);
         Assert.False(File.Exists(rig.OutputFile));
     }
 
@@ -233,14 +233,14 @@ public sealed class StashRestoreJobTests(PushgatewayFixture gateway, RestoreJobC
         var missing = await rig.RunAsync(rig.UpdateStatusArguments("http://127.0.0.1:9"));
         Assert.Equal(ExitCodes.DependencyUnavailable, missing.ExitCode);
         Assert.Equal($"restore output {rig.OutputFile} does not exist: the restore (restore-pvc --output-dir={rig.OutputDir}) did not write it",
-            RestoreJob.Messages(missing.Error));
+            RestoreJob.Messages(missing));
 
         Directory.CreateDirectory(rig.OutputDir);
         File.WriteAllText(rig.OutputFile, """{"targetStatus":{"ref":{},"stats":[{"hostname":"host-0","phase":"Done"}]}}""");
         var malformed = await rig.RunAsync(rig.UpdateStatusArguments("http://127.0.0.1:9"));
         Assert.Equal(ExitCodes.InvalidInput, malformed.ExitCode);
-        Assert.StartsWith($"restore output {rig.OutputFile}: targetStatus.stats[0].phase \"Done\" is not one of", RestoreJob.Messages(malformed.Error), StringComparison.Ordinal);
-        Assert.DoesNotContain('\n', RestoreJob.Messages(malformed.Error));
+        Assert.StartsWith($"restore output {rig.OutputFile}: targetStatus.stats[0].phase \"Done\" is not one of", RestoreJob.Messages(malformed), StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', RestoreJob.Messages(malformed));
         Assert.Empty(rig.Stats());
         Assert.Empty(rig.Events("HostRestoreSucceeded"));
     }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Kubernetes;
+using Stash.Restore.IntegrationTests.Support;
 using Stash.Restore.TestApiServer;
 
 namespace Stash.Restore.IntegrationTests.Kubernetes;
@@ -131,6 +132,110 @@ public sealed class LeaseHostClaimsTests : IClassFixture<KubeTestCluster>
         await using var second = await waiting.WaitAsync(Patience);
 
         Assert.False(second.Lost.IsCancellationRequested);
+    }
+
+    /// <summary>A service account of the test API server bound to a Role with <paramref name="leaseVerbs"/> on leases (none: no binding).</summary>
+    private LeaseHostClaims ClaimsAsServiceAccount(string serviceAccount, string session, LogCapture log, params string[] leaseVerbs)
+    {
+        if (leaseVerbs.Length > 0)
+        {
+            _cluster.Server.Put($$"""
+                {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"Role","metadata":{"name":"{{serviceAccount}}","namespace":"{{KubeTestCluster.Namespace}}"},
+                 "rules":[{"apiGroups":["coordination.k8s.io"],"resources":["leases"],"verbs":[{{string.Join(',', leaseVerbs.Select(v => $"\"{v}\""))}}]}]}
+                """);
+            _cluster.Server.Put($$"""
+                {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"{{serviceAccount}}","namespace":"{{KubeTestCluster.Namespace}}"},
+                 "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"{{serviceAccount}}"},
+                 "subjects":[{"kind":"ServiceAccount","name":"{{serviceAccount}}"}]}
+                """);
+        }
+        var token = _cluster.Server.ServiceAccountToken(KubeTestCluster.Namespace, serviceAccount);
+        return new(_cluster.CreateApi(token), KubeTestCluster.Namespace, session, LeaseHostClaims.NewHolderIdentity("pod-x"), Short, TimeProvider.System, log.Logger);
+    }
+
+    [Fact]
+    public async Task The_install_guides_lease_role_grants_every_call_claims_make()
+    {
+        _cluster.Server.PutAll(File.ReadAllText(RepositoryRoot.File("deploy/rbac/stash-restore-leases.yaml")));
+        _cluster.Server.Put($$"""
+            {"apiVersion":"rbac.authorization.k8s.io/v1","kind":"RoleBinding","metadata":{"name":"guide-leases","namespace":"{{KubeTestCluster.Namespace}}"},
+             "roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"stash-restore-leases"},
+             "subjects":[{"kind":"ServiceAccount","name":"guide-leases"}]}
+            """);
+        var log = new LogCapture();
+        var first = ClaimsAsServiceAccount("guide-leases", "guide", log);
+        var second = ClaimsAsServiceAccount("guide-leases", "guide", log);
+
+        // Create, renew (every 300 ms), release, then the other claimant takes it over by update.
+        await using (var claim = await first.AcquireAsync("host-0", CancellationToken.None))
+        {
+            using var patience = new CancellationTokenSource(Patience);
+            while (_cluster.Server.Requests.Count(r => r.User == "system:serviceaccount:demo:guide-leases" && r.Method == "PUT") < 2)
+                await Task.Delay(50, patience.Token);
+            Assert.False(claim.Lost.IsCancellationRequested);
+        }
+        await using (await second.AcquireAsync("host-0", CancellationToken.None))
+        {
+        }
+
+        Assert.DoesNotContain(_cluster.Server.Requests, r => r.User == "system:serviceaccount:demo:guide-leases" && r.StatusCode == 403);
+        Assert.Empty(log.Rendered(Serilog.Events.LogEventLevel.Warning));
+        Assert.Equal(1, StoredLease(LeaseHostClaims.LeaseName("guide", "host-0"))!["spec"]!["leaseTransitions"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_forbidden_lease_get_restores_unclaimed_with_one_warning_naming_what_to_grant()
+    {
+        var log = new LogCapture();
+        var claims = ClaimsAsServiceAccount("no-leases", "forbidden", log);
+
+        await using var first = await claims.AcquireAsync("host-0", CancellationToken.None);
+        await using var second = await claims.AcquireAsync("host-1", CancellationToken.None);
+
+        Assert.False(first.Lost.IsCancellationRequested);
+        Assert.False(second.Lost.CanBeCanceled, "an unclaimed unit can never lose its claim");
+        var warning = Assert.Single(log.Rendered(Serilog.Events.LogEventLevel.Warning));
+        Assert.Contains("User \"system:serviceaccount:demo:no-leases\" cannot get resource \"leases\" in API group \"coordination.k8s.io\" in the namespace \"demo\"", warning, StringComparison.Ordinal);
+        Assert.Contains("restoring host host-0 without a claim", warning, StringComparison.Ordinal);
+        Assert.Contains("coordination.k8s.io leases get/create/update", warning, StringComparison.Ordinal);
+        Assert.Contains("docs/install.md#lease-claims", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain(log.Events, e => e.Level >= Serilog.Events.LogEventLevel.Error);
+        Assert.Null(StoredLease(LeaseHostClaims.LeaseName("forbidden", "host-0")));
+    }
+
+    [Fact]
+    public async Task A_forbidden_create_restores_unclaimed_too()
+    {
+        var log = new LogCapture();
+        var claims = ClaimsAsServiceAccount("get-leases-only", "read-only", log, "get");
+
+        await using var claim = await claims.AcquireAsync("host-0", CancellationToken.None);
+
+        Assert.False(claim.Lost.CanBeCanceled);
+        Assert.Contains("cannot create resource \"leases\"", Assert.Single(log.Rendered(Serilog.Events.LogEventLevel.Warning)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_forbidden_renewal_goes_on_unclaimed_with_one_warning_and_never_loses_the_claim()
+    {
+        var log = new LogCapture();
+        var claims = ClaimsAsServiceAccount("no-lease-updates", "no-renewals", log, "get", "create");
+
+        await using var claim = await claims.AcquireAsync("host-0", CancellationToken.None);
+        // The first renewal (every 300 ms) is refused: wait for its warning, then for longer than the 3 s lease,
+        // after which failing renewals would have counted as a lost claim.
+        using (var patience = new CancellationTokenSource(Patience))
+        {
+            while (log.Rendered(Serilog.Events.LogEventLevel.Warning).Count == 0)
+                await Task.Delay(50, patience.Token);
+        }
+        await Task.Delay(Short.LeaseDuration * 2);
+
+        Assert.False(claim.Lost.IsCancellationRequested, string.Join('\n', log.Lines));
+        var warning = Assert.Single(log.Rendered(Serilog.Events.LogEventLevel.Warning));
+        Assert.Contains("cannot update resource \"leases\"", warning, StringComparison.Ordinal);
+        Assert.Contains("is no longer renewed and the restore goes on unclaimed", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain(log.Events, e => e.Level >= Serilog.Events.LogEventLevel.Error);
     }
 
     private static async Task WaitForLostAsync(IUnitClaim claim)

@@ -29,7 +29,7 @@ public sealed class DiscoveryTests : IAsyncLifetime
         Assert.Equal("APIGroupList", (string?)groups.Json["kind"]);
         var names = groups.Json["groups"]!.AsArray().Select(g => (string)g!["name"]!).ToList();
         Assert.Equal(
-            ["coordination.k8s.io", "events.k8s.io", "repositories.stash.appscode.com", "stash.appscode.com", "core.kubestash.com", "storage.kubestash.com"],
+            ["coordination.k8s.io", "events.k8s.io", "rbac.authorization.k8s.io", "authorization.k8s.io", "repositories.stash.appscode.com", "stash.appscode.com", "core.kubestash.com", "storage.kubestash.com"],
             names);
     }
 

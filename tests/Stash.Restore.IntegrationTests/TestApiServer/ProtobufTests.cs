@@ -90,7 +90,7 @@ public sealed class ProtobufTests : IAsyncLifetime
         var anonymous = await PostAsync("/api/v1/namespaces/default/configmaps", [0x0a, 0x00], token: null);
 
         Assert.Equal(415, pod.Code);
-        Assert.Equal("the test API server decodes protobuf only for v1 Namespace, Secret and ConfigMap, not Pod in \"v1\": send application/json", pod.Message);
+        Assert.Equal("the test API server decodes protobuf only for v1 Namespace, Secret and ConfigMap and the rbac.authorization.k8s.io/v1 kinds, not Pod in \"v1\": send application/json", pod.Message);
         Assert.Equal(400, noMagic.Code);
         Assert.Contains("not a Kubernetes protobuf envelope", noMagic.Message, StringComparison.Ordinal);
         Assert.Equal(400, truncated.Code);

@@ -55,7 +55,15 @@ internal sealed class KubernetesHostStatusStore : IHostStatusStore
 
     public async Task<HostRestoreStats?> GetAsync(string hostname, CancellationToken cancellationToken)
     {
-        var session = await _api.GetStatusAsync(StashApi.RestoreSessions, _namespace, _sessionName, cancellationToken).ConfigureAwait(false);
+        JsonObject session;
+        try
+        {
+            session = await _api.GetStatusAsync(StashApi.RestoreSessions, _namespace, _sessionName, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RestoreException e) when (KubernetesApiException.StatusCodeOf(e) == 403)
+        {
+            throw KubernetesErrors.Required(e, StashApi.StatusGrantedBy);
+        }
         var stats = session["status"]?["stats"] as JsonArray;
         var index = IndexOf(stats, "hostname", hostname);
         var entry = index < 0 ? null : stats![index].Deserialize(StashJsonContext.Default.HostRestoreStats);
@@ -89,6 +97,19 @@ internal sealed class KubernetesHostStatusStore : IHostStatusStore
     /// followed straight by the append the winner made possible (<see cref="StatusPatch.AfterLostRace"/>).
     /// </remarks>
     private async Task WriteAsync(string what, Func<JsonObject, StatusPatch?> plan, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await WriteGuardedAsync(what, plan, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RestoreException e) when (KubernetesApiException.StatusCodeOf(e) == 403)
+        {
+            // The status is the one write a restore cannot do without: say which role grants it.
+            throw KubernetesErrors.Required(e, StashApi.StatusGrantedBy);
+        }
+    }
+
+    private async Task WriteGuardedAsync(string what, Func<JsonObject, StatusPatch?> plan, CancellationToken cancellationToken)
     {
         var started = _timeProvider.GetTimestamp();
         Exception? lastFailure = null;

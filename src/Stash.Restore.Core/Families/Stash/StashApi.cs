@@ -15,6 +15,11 @@ internal static class StashApi
 
     public static ApiResource Repositories { get; } = new("stash.appscode.com", "v1alpha1", "repositories");
 
+    /// <summary>What grants the status writes a Stash restore needs, for the one line a 403 there gives.</summary>
+    public const string StatusGrantedBy =
+        "the ClusterRole the Stash operator binds to the executor's service account grants it (stash-restore-init-container for an init-container, " +
+        "stash-restore-job for a restore Job; see docs/install.md#permissions)";
+
     /// <summary>The RestoreSession, type-checked and with its rules normalised.</summary>
     public static async Task<RestoreSession> GetRestoreSessionAsync(this IKubernetesApi api, string @namespace, string name, CancellationToken cancellationToken)
     {
