@@ -40,90 +40,63 @@ internal static class RestoreCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(CliHost host, RestoreOptions options, CancellationToken cancellationToken)
+    // A dry run shows no progress: it never builds the live view.
+    private static Task<int> RunAsync(CliHost host, RestoreOptions options, CancellationToken cancellationToken) =>
+        CommandRun.RunAsync(host, options, run => RestoreAsync(run, cancellationToken), liveProgress: !options.DryRun);
+
+    private static async Task<int> RestoreAsync(CommandRun run, CancellationToken cancellationToken)
     {
-        var masker = new SecretMasker();
-        var logOptions = options.LogOptions(host.ErrorIsTerminal);
-        // A dry run shows no progress: it never builds the live view.
-        var terminal = options.DryRun ? null : TerminalProgress.For(host, logOptions);
-        await using var logger = RestoreLogging.Create(logOptions, terminal?.Log ?? host.Error, masker);
-        ILogger log = logger;
-        try
-        {
-            if (OperatorCompatibilityFlags.Warning(options.NoEffectFlagsGiven) is { } noEffect)
-                log.Warning("{Warning:l}", noEffect);
-            // Settings first, as ever: a bad NICE_ADJUSTMENT is invalid input before anything is read. KubeStash picks its own scratch directory.
-            var settings = RestoreSettingsChoice.From(
-                options, StashScratchDirectory.Choose(options, host.Environment, Directory.Exists), host.Environment, host.Cgroups?.Read());
-            var pod = PodIdentity.FromEnvironment(host.Environment, host.OsHostName);
-            var restic = new ResticRestore(host.ProcessRunner, host.Clock, host.Environment, masker);
+        var (host, options, masker) = (run.Host, run.Options, run.Masker);
+        // Settings first, as ever: a bad NICE_ADJUSTMENT is invalid input before anything is read. KubeStash picks its own scratch directory.
+        var settings = RestoreSettingsChoice.From(
+            options, StashScratchDirectory.Choose(options, host.Environment, Directory.Exists), host.Environment, host.Cgroups?.Read());
+        var pod = PodIdentity.FromEnvironment(host.Environment, host.OsHostName);
+        var restic = new ResticRestore(host.ProcessRunner, host.Clock, host.Environment, masker);
 
-            // In a cluster one client serves the whole run, whichever family the session is:
-            // one kubeconfig read, one TLS connection.
-            using var cluster = options.RestoreSessionFile is null && options.Objects.Count == 0
-                ? KubernetesClient.Create(new KubernetesConfigRequest(host.Environment, options.Kubeconfig, options.Master),
-                    KubernetesRetryOptions.Default, masker, host.Clock, log, host.Random)
-                : null;
-            // Before the first TLS handshake: .NET would otherwise read the whole system store then, for nothing.
-            if (cluster is not null && !SystemCertificateStoreUse.IsNeeded(
-                    cluster.Configuration.ChecksServerAgainstSystemStore, options.MetricsEnabled, options.PushgatewayUrl))
-                host.LeaveSystemCertificateStoreUnread?.Invoke();
+        // In a cluster one client serves the whole run, whichever family the session is.
+        using var cluster = options.RestoreSessionFile is null && options.Objects.Count == 0 ? run.Connect() : null;
 
-            // The family is the RestoreSession's: a KubeStash one in the --objects files or the API.
-            var kubeStash = options.RestoreSessionFile is null
-                ? KubeStashRestoreCommand.Offline(options, host, masker, log)
-                  ?? (cluster is null ? null : await KubeStashRestoreCommand.ClusterAsync(cluster, options, host, log, cancellationToken))
-                : null;
-            if (kubeStash is not null)
-                return await KubeStashRestoreCommand.RunAsync(host, options, kubeStash, restic, settings, masker, log, terminal, cancellationToken);
+        // The family is the RestoreSession's: a KubeStash one in the --objects files or the API.
+        var kubeStash = options.RestoreSessionFile is null
+            ? KubeStashRestoreCommand.Offline(options, host, masker, run.Log)
+              ?? (cluster is null ? null : await KubeStashRestoreCommand.ClusterAsync(cluster, options, host, run.Log, cancellationToken))
+            : null;
+        if (kubeStash is not null)
+            return await KubeStashRestoreCommand.RunAsync(host, options, kubeStash, restic, settings, masker, run.Log, run.LiveProgress, cancellationToken);
 
-            var wiring = options.RestoreSessionFile is { } sessionFile
-                ? RestoreWiring.Offline(sessionFile, options, pod, host, masker, log)
-                : cluster is null
-                ? RestoreWiring.FromObjects(options, pod, host, masker, log)
-                : await RestoreWiring.ClusterAsync(cluster, options, pod, host, masker, log, cancellationToken);
-            var session = wiring.Inputs.Session;
-            log = log.ForSession(session.Metadata.Namespace, session.Metadata.Name);
-            if (options.Hosts is { } hosts)
-            {
-                if (!options.DryRun)
-                    throw new InvalidInputException("--hosts previews several hosts and needs --dry-run");
-                return await PrintPreviewAsync(host, options, new StashHostsPreview(restic, settings, masker, host.Clock, log), wiring.Inputs,
-                    StashHostsPreview.Hosts(hosts, session, options.Replicas), cancellationToken);
-            }
-            if (options.DryRun)
-                return await PrintPlanAsync(host, options, new StashDryRun(restic, settings, masker, host.Clock, log), wiring.Inputs, cancellationToken);
+        var wiring = options.RestoreSessionFile is { } sessionFile
+            ? RestoreWiring.Offline(sessionFile, options, pod, host, masker, run.Log)
+            : cluster is null
+            ? RestoreWiring.FromObjects(options, pod, host, masker, run.Log)
+            : await RestoreWiring.ClusterAsync(cluster, options, pod, host, masker, run.Log, cancellationToken);
+        var session = wiring.Inputs.Session;
+        var log = run.Log = run.Log.ForSession(session.Metadata.Namespace, session.Metadata.Name);
+        if (options.Hosts is { } hosts)
+        {
+            if (!options.DryRun)
+                throw new InvalidInputException("--hosts previews several hosts and needs --dry-run");
+            return await PrintPreviewAsync(host, options, new StashHostsPreview(restic, settings, masker, host.Clock, log), wiring.Inputs,
+                StashHostsPreview.Hosts(hosts, session, options.Replicas), cancellationToken);
+        }
+        if (options.DryRun)
+            return await PrintPlanAsync(host, options, new StashDryRun(restic, settings, masker, host.Clock, log), wiring.Inputs, cancellationToken);
 
-            using var http = new HttpClient();
-            var hooks = new HookExecutor(host.ProcessRunner, wiring.PodExec, masker, log, host.Clock, StashHookOptions.From(options, wiring.Pod, wiring.PodIp));
-            var pushgateway = PushgatewayDestination.Resolve(
-                options.MetricsEnabled, options.PushgatewayUrl, options.PushgatewayCredentialsFile, host.Environment, masker, log);
-            var metrics = pushgateway is null
-                ? null
-                : new PushgatewayMetricsPublisher(http, pushgateway, StashMetricsLabels.From(wiring.Inputs, options.InvokerKind), log, masker: masker);
-            var parts = new StashRestoreParts(restic, hooks, wiring.Status, wiring.Events, wiring.Claims, metrics, masker, log, host.Clock) { LiveProgress = terminal };
-            var outcome = await new StashHostRestore(parts, settings, host.Interruption).RestoreAsync(wiring.Inputs, cancellationToken);
-            await wiring.FinishAsync(host.Output);
-            return outcome.ExitCode;
-        }
-        catch (RestoreException e)
-        {
-            log.Error("{Error}", masker.Apply(e.Message));
-            return e.ExitCode;
-        }
-        catch (OperationCanceledException) when (host.Interruption.Reason is { } reason)
-        {
-            log.Error("Stopped before restoring: {Reason}", reason);
-            return host.Interruption.ExitCode;
-        }
-        catch (Exception e)
-        {
-            // The interface is one line, never a stack trace (it goes to the debug log); and never no line
-            // at all: a cancellation nobody asked for (a timer, a token passed on by mistake) ends here too.
-            log.Debug(e, "Unexpected error");
-            log.Error("{Error}", masker.Apply($"unexpected error ({e.GetType().Name}): {e.Message}"));
-            return ExitCodes.RestoreFailed;
-        }
+        using var http = new HttpClient();
+        var hooks = new HookExecutor(host.ProcessRunner, wiring.PodExec, masker, log, host.Clock, StashHookOptions.From(options, wiring.Pod, wiring.PodIp));
+        var metrics = MetricsPublisher(run, http, StashMetricsLabels.From(wiring.Inputs, options.InvokerKind));
+        var parts = new StashRestoreParts(restic, hooks, wiring.Status, wiring.Events, wiring.Claims, metrics, masker, log, host.Clock) { LiveProgress = run.LiveProgress };
+        var outcome = await new StashHostRestore(parts, settings, host.Interruption).RestoreAsync(wiring.Inputs, cancellationToken);
+        await wiring.FinishAsync(host.Output);
+        return outcome.ExitCode;
+    }
+
+    /// <summary>The host metrics' publisher when <c>--metrics-enabled</c> names a Pushgateway, else null.</summary>
+    internal static PushgatewayMetricsPublisher? MetricsPublisher(CommandRun run, HttpClient http, RestoreMetricsLabels labels)
+    {
+        var options = run.Options;
+        var pushgateway = PushgatewayDestination.Resolve(
+            options.MetricsEnabled, options.PushgatewayUrl, options.PushgatewayCredentialsFile, run.Host.Environment, run.Masker, run.Log);
+        return pushgateway is null ? null : new PushgatewayMetricsPublisher(http, pushgateway, labels, run.Log, masker: run.Masker);
     }
 
     private static async Task<int> PrintPlanAsync(CliHost host, RestoreOptions options, StashDryRun planner, RestoreInputs inputs, CancellationToken cancellationToken)

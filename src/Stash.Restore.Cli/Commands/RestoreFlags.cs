@@ -53,52 +53,57 @@ internal sealed class RestoreFlags
     public OperatorCompatibilityFlags Compatibility { get; } = new(OperatorCompatibilityFlags.BackoffMaxWait);
 
     /// <summary>Every value of a parsed <c>restore</c> command line, once: nothing after this reads the <see cref="ParseResult"/>.</summary>
+    /// <remarks>A flag the parsed command does not have (another command sharing some of these) gets its default, as if not given.</remarks>
     public RestoreOptions Bind(ParseResult parse) => new()
     {
-        RestoreSession = parse.GetValue(RestoreSession),
-        Namespace = parse.GetValue(Namespace),
-        Kubeconfig = parse.GetValue(Kubeconfig),
-        Master = parse.GetValue(Master),
-        InvokerKind = parse.GetValue(InvokerKind),
-        InvokerName = parse.GetValue(InvokerName),
-        TargetKind = parse.GetValue(TargetKind),
-        TargetName = parse.GetValue(TargetName),
-        TargetNamespace = parse.GetValue(TargetNamespace),
-        SecretDir = parse.GetValue(SecretDir),
-        EnableCache = parse.GetValue(EnableCache),
-        MaxConnections = parse.GetValue(MaxConnections),
-        MetricsEnabled = parse.GetValue(MetricsEnabled),
-        PushgatewayUrl = parse.GetValue(PushgatewayUrl),
-        PushgatewayCredentialsFile = parse.GetValue(PushgatewayCredentialsFile),
-        RestoreModel = parse.GetValue(RestoreModel),
-        Host = parse.GetValue(Host),
-        ScratchDir = parse.GetValue(ScratchDir),
-        TargetDir = parse.GetValue(TargetDir),
-        DryRun = parse.GetValue(DryRun),
-        Preview = parse.GetValue(Preview),
-        Hosts = parse.GetValue(Hosts),
-        Replicas = parse.GetValue(Replicas),
-        Output = parse.GetValue(Output) ?? "text",
-        RestoreSessionFile = parse.GetValue(RestoreSessionFile),
-        RepositoryFile = parse.GetValue(RepositoryFile),
-        StatusFile = parse.GetValue(StatusFile),
-        Objects = parse.GetValue(Objects) ?? [],
-        Component = parse.GetValue(Component),
-        Snapshot = parse.GetValue(Snapshot),
-        Include = parse.GetValue(Include),
-        Exclude = parse.GetValue(Exclude),
-        Verify = parse.GetValue(Verify),
-        FailOnMetadataErrors = parse.GetValue(FailOnMetadataErrors),
+        RestoreSession = Value(parse, RestoreSession),
+        Namespace = Value(parse, Namespace),
+        Kubeconfig = Value(parse, Kubeconfig),
+        Master = Value(parse, Master),
+        InvokerKind = Value(parse, InvokerKind),
+        InvokerName = Value(parse, InvokerName),
+        TargetKind = Value(parse, TargetKind),
+        TargetName = Value(parse, TargetName),
+        TargetNamespace = Value(parse, TargetNamespace),
+        SecretDir = Value(parse, SecretDir),
+        EnableCache = Value(parse, EnableCache),
+        MaxConnections = Value(parse, MaxConnections),
+        MetricsEnabled = Value(parse, MetricsEnabled),
+        PushgatewayUrl = Value(parse, PushgatewayUrl),
+        PushgatewayCredentialsFile = Value(parse, PushgatewayCredentialsFile),
+        RestoreModel = Value(parse, RestoreModel),
+        Host = Value(parse, Host),
+        ScratchDir = Value(parse, ScratchDir),
+        TargetDir = Value(parse, TargetDir),
+        DryRun = Value(parse, DryRun),
+        Preview = Value(parse, Preview),
+        Hosts = Value(parse, Hosts),
+        Replicas = Value(parse, Replicas),
+        Output = Value(parse, Output) ?? "text",
+        RestoreSessionFile = Value(parse, RestoreSessionFile),
+        RepositoryFile = Value(parse, RepositoryFile),
+        StatusFile = Value(parse, StatusFile),
+        Objects = Value(parse, Objects) ?? [],
+        Component = Value(parse, Component),
+        Snapshot = Value(parse, Snapshot),
+        Include = Value(parse, Include),
+        Exclude = Value(parse, Exclude),
+        Verify = Value(parse, Verify),
+        FailOnMetadataErrors = Value(parse, FailOnMetadataErrors),
         // Checked by the flag's validator: a Go duration, not negative.
-        RepositoryTimeout = Core.Status.GoDuration.TryParse(parse.GetValue(RepositoryTimeout), out var timeout) ? timeout : TimeSpan.Zero,
-        HookTimeout = parse.GetValue(HookTimeout),
-        OwnContainer = parse.GetValue(OwnContainer) ?? Core.Hooks.HookExecutorOptions.DefaultOwnContainerName,
-        LogFormat = parse.GetValue(LogFormat) ?? "auto",
-        LogLevel = parse.GetValue(LogLevel),
+        RepositoryTimeout = Core.Status.GoDuration.TryParse(Value(parse, RepositoryTimeout), out var timeout) ? timeout : TimeSpan.Zero,
+        HookTimeout = Value(parse, HookTimeout),
+        OwnContainer = Value(parse, OwnContainer) ?? Core.Hooks.HookExecutorOptions.DefaultOwnContainerName,
+        LogFormat = Value(parse, LogFormat) ?? "auto",
+        LogLevel = Value(parse, LogLevel),
         Verbosity = Compatibility.VerbosityOf(parse),
         NoEffectFlagsGiven = Compatibility.NoEffectGiven(parse),
     };
 
+    private static T? Value<T>(ParseResult parse, Option<T> option) =>
+        parse.GetResult(option) is null && option.HasDefaultValue ? (T?)option.GetDefaultValue() : parse.GetValue(option);
+
+    /// <summary>Every flag of <c>restore</c>.</summary>
     public void AddTo(Command command)
     {
         Option[] all =
@@ -107,9 +112,18 @@ internal sealed class RestoreFlags
             SecretDir, EnableCache, MaxConnections, MetricsEnabled, PushgatewayUrl, PushgatewayCredentialsFile, RestoreModel, Host, ScratchDir, TargetDir,
             DryRun, Preview, Hosts, Replicas, Output, Objects, Component, Snapshot, Include, Exclude, RestoreSessionFile, RepositoryFile, StatusFile, Verify, FailOnMetadataErrors, RepositoryTimeout, HookTimeout, OwnContainer, LogFormat, LogLevel,
         ];
-        foreach (var option in all)
-            command.Options.Add(option);
+        AddTo(command, all);
         Compatibility.AddTo(command);
+    }
+
+    /// <summary>
+    /// These of <c>restore</c>'s flags only (another command sharing their meaning; it adds its own
+    /// <see cref="OperatorCompatibilityFlags"/>); <see cref="Bind"/> gives the others their defaults.
+    /// </summary>
+    public void AddTo(Command command, IEnumerable<Option> options)
+    {
+        foreach (var option in options)
+            command.Options.Add(option);
         Output.AcceptOnlyFromAmong("text", "json");
         RepositoryTimeout.Validators.Add(result =>
         {

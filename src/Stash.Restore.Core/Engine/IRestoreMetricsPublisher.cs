@@ -7,10 +7,12 @@ internal interface IRestoreMetricsPublisher
 }
 
 /// <summary>Everything known about one unit's finished restore, for metrics and events.</summary>
+/// <param name="FilesRestored">Files restic restored; null when not known (the Stash restore Job's <c>update-status</c> reads only Stash's <c>output.json</c>).</param>
+/// <param name="BytesRestored">Bytes restic restored; null when not known.</param>
 internal sealed record UnitRestoreReport(
     string Unit,
     string Phase,
     TimeSpan Duration,
     string? Error,
-    long FilesRestored,
-    long BytesRestored);
+    long? FilesRestored,
+    long? BytesRestored);

@@ -28,4 +28,11 @@ internal sealed record UnitHooks(HookSpec? PreRestore, HookSpec? PostRestore, Ho
 }
 
 /// <summary>The Event reasons a family uses for a unit's success and failure.</summary>
-internal sealed record UnitEventReasons(string Succeeded, string Failed);
+internal sealed record UnitEventReasons(string Succeeded, string Failed)
+{
+    /// <summary>The Normal event of a restored unit; <paramref name="message"/> says how it went.</summary>
+    public RestoreEvent Success(string message) => new(RestoreEventType.Normal, Succeeded, message);
+
+    /// <summary>The Warning event of a failed unit: <c>Failed to restore host "host-1": …</c>, the error already masked.</summary>
+    public RestoreEvent Failure(RestoreUnit unit, string error) => new(RestoreEventType.Warning, Failed, $"Failed to restore {unit}: {error}");
+}

@@ -36,8 +36,7 @@ internal sealed record RestoreDependencies(
 /// </summary>
 internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruption interruption)
 {
-    // Status writes after an interruption get their own deadline, well inside a 30 s grace period.
-    private static readonly TimeSpan FinalWriteBudget = TimeSpan.FromSeconds(8);
+    private static readonly TimeSpan FinalWriteBudget = UnitHookRunner.FinalWriteBudget;
 
     public async Task<UnitOutcome> RestoreAsync(UnitRestoreJob job, ILogger log, CancellationToken cancellationToken)
     {
@@ -55,6 +54,7 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
         var started = parts.Clock.GetTimestamp();
         await parts.Status.WriteAsync(new UnitStatusEntry(UnitPhase.Running), cancellationToken);
 
+        var hooks = new UnitHookRunner(parts.Hooks, parts.Status, parts.Masker, parts.Clock);
         using var deadline = DeadlineSource(job.Deadline, log);
         using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, claim.Lost, deadline.Token);
 
@@ -66,7 +66,7 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
             // Mirror mode limits --delete to what each call restores; a snapshot's paths are read here,
             // bounded by the deadline, and an include that reaches outside them is refused before any hook.
             plan = await parts.Restic.ScopeMirrorAsync(plan, run.Token);
-            await RunPreRestoreHookAsync(job.Hooks, run.Token);
+            await hooks.RunPreRestoreAsync(job.Hooks, run.Token);
             summary = await RunResticAsync(unit, plan, log, run.Token);
         }
         catch (Exception e) when (e is RestoreFailedException or OperationCanceledException)
@@ -86,9 +86,18 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
         // Stopped from outside (SIGTERM, SIGINT, the deadline, a lost claim): the postRestore hook never
         // runs. It often starts or unlocks the application, which must not happen after a restore cut short.
         if (Stop() is { } stop)
+        {
             error = PostRestoreHookSkipped(job.Hooks, restoreSucceeded, error, stop, log);
+        }
         else
-            error = await RunPostRestoreHookAsync(job.Hooks, restoreSucceeded, error, started, run.Token, Stop) ?? error;
+        {
+            // The template sees the outcome as the status will record it: masked, with a Go duration.
+            var outcome = new HookOutcome(
+                restoreSucceeded ? UnitPhase.Succeeded : UnitPhase.Failed,
+                GoDuration.Format(parts.Clock.GetElapsedTime(started)),
+                error is null ? null : parts.Masker.Apply(error));
+            error = await hooks.RunPostRestoreAsync(job.Hooks, outcome, run.Token, Stop) ?? error;
+        }
 
         return await ReportAsync(job, log, error, failureExitCode, summary, started);
 
@@ -123,50 +132,6 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
             status.Report(value);
             view.Report(value);
         }
-    }
-
-    private async Task RunPreRestoreHookAsync(UnitHooks hooks, CancellationToken cancellationToken)
-    {
-        if (hooks.PreRestore is not { } hook)
-            return;
-        var result = Masked(await parts.Hooks.ExecuteAsync(hook, hooks.Context with { Stage = HookStage.PreRestore }, cancellationToken));
-        await parts.Status.RecordHookAsync(HookStage.PreRestore, result, cancellationToken);
-        if (!result.Succeeded)
-            throw new RestoreFailedException($"preRestore hook failed: {result.Message}");
-    }
-
-    private HookResult Masked(HookResult result) => result with { Message = parts.Masker.Apply(result.Message) };
-
-    /// <summary>Runs postRestore per its policy; returns the error it causes, if any.</summary>
-    /// <param name="causeOfStop">Why <paramref name="cancellationToken"/> was cancelled, should it be while the hook runs.</param>
-    private async Task<string?> RunPostRestoreHookAsync(
-        UnitHooks hooks, bool restoreSucceeded, string? restoreError, long started, CancellationToken cancellationToken, Func<string?> causeOfStop)
-    {
-        if (hooks.PostRestore is not { } hook || !HookPolicy.ShouldRunPostRestore(hook.ExecutionPolicy, restoreSucceeded))
-            return null;
-        // The template sees the outcome as the status will record it: masked, with a Go duration.
-        var outcome = new HookOutcome(
-            restoreSucceeded ? UnitPhase.Succeeded : UnitPhase.Failed,
-            GoDuration.Format(parts.Clock.GetElapsedTime(started)),
-            restoreError is null ? null : parts.Masker.Apply(restoreError));
-        var context = hooks.Context with { Stage = HookStage.PostRestore, Outcome = outcome };
-        HookResult result;
-        try
-        {
-            result = Masked(await parts.Hooks.ExecuteAsync(hook, context, cancellationToken));
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Stopped while the hook ran: whatever it had done, its result is unknown.
-            var stop = $"postRestore hook stopped: {causeOfStop() ?? "cancelled"}";
-            return restoreSucceeded ? stop + " (the data was restored)" : $"{restoreError}; {stop}";
-        }
-        using var write = new CancellationTokenSource(FinalWriteBudget, parts.Clock);
-        await parts.Status.RecordHookAsync(HookStage.PostRestore, result, write.Token);
-        if (result.Succeeded)
-            return null;
-        var message = $"postRestore hook failed: {result.Message}";
-        return restoreSucceeded ? message + " (the data was restored)" : $"{restoreError}; {message}";
     }
 
     /// <summary>Why the run's token was cancelled: the signal, a lost claim, the deadline; null while it runs on.</summary>
@@ -218,12 +183,12 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
         {
             var message = $"Restored {unit} {job.Origin} in {duration}: {restored}";
             log.Information("{Message:l}", message);
-            await parts.Events.RecordAsync(new RestoreEvent(RestoreEventType.Normal, job.Reasons.Succeeded, message), write.Token);
+            await parts.Events.RecordAsync(job.Reasons.Success(message), write.Token);
         }
         else
         {
             log.Error("Restore of {Unit:l} failed after {Duration:l}: {Error:l}", unit.ToString(), duration, error);
-            await parts.Events.RecordAsync(new RestoreEvent(RestoreEventType.Warning, job.Reasons.Failed, $"Failed to restore {unit}: {error}"), write.Token);
+            await parts.Events.RecordAsync(job.Reasons.Failure(unit, error), write.Token);
         }
         await PublishMetricsAsync(new UnitRestoreReport(unit.Name, phase, elapsed, error, summary?.FilesRestored ?? 0, summary?.BytesRestored ?? 0), log, write.Token);
 

@@ -30,15 +30,20 @@ internal static class RestoreMetrics
             new("group", labels.TargetGroup),
             new("name", labels.TargetName),
             new("hostname", report.Unit),
+            .. labels.UserLabels,
         ];
         var success = string.Equals(report.Phase, SucceededPhase, StringComparison.Ordinal) ? 1 : 0;
         var seconds = report.Duration.TotalSeconds;
 
-        return new PrometheusTextFormat()
+        var text = new PrometheusTextFormat()
             .Gauge(Success, "Whether the restore of this host succeeded (1) or failed (0).", sampleLabels, success)
-            .Gauge(DurationSeconds, "How long the restore of this host took, in seconds.", sampleLabels, seconds)
-            .Gauge(FilesRestored, "Files restic restored on this host.", sampleLabels, report.FilesRestored)
-            .Gauge(BytesRestored, "Bytes restic restored on this host.", sampleLabels, report.BytesRestored)
+            .Gauge(DurationSeconds, "How long the restore of this host took, in seconds.", sampleLabels, seconds);
+        // Unknown counts are left out rather than pushed as 0: a dashboard would read "nothing restored".
+        if (report.FilesRestored is { } files)
+            text.Gauge(FilesRestored, "Files restic restored on this host.", sampleLabels, files);
+        if (report.BytesRestored is { } bytes)
+            text.Gauge(BytesRestored, "Bytes restic restored on this host.", sampleLabels, bytes);
+        return text
             .Gauge(StashSuccess, "Whether the restore of this host succeeded (1) or failed (0); Stash's name.", sampleLabels, success)
             .Gauge(StashDurationSeconds, "How long the restore of this host took, in seconds; Stash's name.", sampleLabels, seconds)
             .ToString();

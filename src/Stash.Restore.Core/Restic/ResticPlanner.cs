@@ -101,6 +101,7 @@ internal static class ResticPlanner
             restoreFlags.AddRange(["--include", include]);
         foreach (var exclude in request.Exclude)
             restoreFlags.AddRange(["--exclude", exclude]);
+        restoreFlags.AddRange(request.ExtraArguments);
         if (options.DryRun)
             restoreFlags.Add("--dry-run");
         // A preview compares with the target as a resumed restore would: unchanged files are left alone.

@@ -36,4 +36,12 @@ internal sealed record ResticRestoreRequest(
     IReadOnlyDictionary<string, string> Credentials,
     IReadOnlyList<ResticSelection> Selections,
     IReadOnlyList<string> Include,
-    IReadOnlyList<string> Exclude);
+    IReadOnlyList<string> Exclude)
+{
+    /// <summary>
+    /// Words the session's author passes to <c>restic restore</c> as they are (Stash's
+    /// <c>target.args</c>, reaching the restore Job as <c>--args</c>), after the include/exclude
+    /// patterns as Stash places them. They come from the RestoreSession, never from a Secret.
+    /// </summary>
+    public IReadOnlyList<string> ExtraArguments { get; init; } = [];
+}

@@ -14,7 +14,7 @@ namespace Stash.Restore.Core.Tests.Cli;
 public sealed class OperatorCompatibilityFlagsTests
 {
     /// <summary>The commands this executor has; each parses the whole set (restore also runs, so it is given a dry run against files that do not exist).</summary>
-    public static readonly string[] Commands = ["restore", "validate", "version"];
+    public static readonly string[] Commands = ["restore", "validate", "version", "restore-pvc", "update-status", "run-hook"];
 
     /// <summary>Every flag of §15 but --v, each with a value klog/pflag accepts (booleans: none, they are bare).</summary>
     public static readonly (string Flag, string? Value)[] Flags =
@@ -59,6 +59,9 @@ public sealed class OperatorCompatibilityFlagsTests
     {
         "validate" => ["validate", "-f", "/nonexistent/rs.yaml"],
         "restore" => ["restore", "--restoresession-file", "/nonexistent/rs.yaml", "--repository-file", "/nonexistent/repo.yaml", "--dry-run", "--log-format", "text"],
+        "restore-pvc" => ["restore-pvc", "--kubeconfig", "/nonexistent/kubeconfig", "--log-format", "text"],
+        "update-status" => ["update-status", "--output-dir", "/nonexistent/output", "--log-format", "text"],
+        "run-hook" => ["run-hook", "--hook-type=preRestore", "--kubeconfig", "/nonexistent/kubeconfig", "--log-format", "text"],
         _ => [command],
     };
 
@@ -106,6 +109,9 @@ public sealed class OperatorCompatibilityFlagsTests
     [InlineData("restore")]
     [InlineData("validate")]
     [InlineData("version")]
+    [InlineData("restore-pvc")]
+    [InlineData("update-status")]
+    [InlineData("run-hook")]
     public async Task A_boolean_never_takes_the_next_argument_as_its_value_as_in_pflag(string command)
     {
         var (code, output, error) = await RunAsync([.. Quiet(command), "--logtostderr", "false"]);

@@ -98,4 +98,25 @@ public sealed class RestoreMetricsTests
     [InlineData(double.PositiveInfinity, "+Inf")]
     public void ValuesUseThePrometheusSpellings(double value, string expected) =>
         Assert.Equal(expected, PrometheusTextFormat.FormatValue(value));
+
+    [Fact]
+    public void Unknown_file_and_byte_counts_are_left_out_rather_than_pushed_as_zero()
+    {
+        var body = RestoreMetrics.Format(Labels, new UnitRestoreReport("host-1", "Failed", TimeSpan.FromSeconds(3), "boom", null, null));
+
+        Assert.DoesNotContain("files_restored", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("bytes_restored", body, StringComparison.Ordinal);
+        Assert.Contains("stash_restore_host_restore_success" + HostLabels + " 0\n", body, StringComparison.Ordinal);
+        Assert.Contains("stash_appscode_com_restoresession_host_restore_duration_seconds" + HostLabels + " 3\n", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void User_labels_follow_the_executors_own_and_cannot_replace_them()
+    {
+        var user = RestoreMetricsLabels.ParseUserLabels(["team=db", "hostname=evil", "a=b=c", "9x=1", "__name__=x", "team=storage", "env=prod"], out var rejected);
+
+        Assert.Equal(["hostname=evil", "a=b=c", "9x=1", "__name__=x"], rejected);
+        var body = RestoreMetrics.Format(Labels with { UserLabels = user }, new UnitRestoreReport("host-1", "Succeeded", TimeSpan.FromSeconds(1), null, 1, 2));
+        Assert.Contains("stash_restore_host_restore_success" + HostLabels[..^1] + ",team=\"storage\",env=\"prod\"} 1\n", body, StringComparison.Ordinal);
+    }
 }

@@ -62,6 +62,19 @@ public sealed class ResticPlannerTests : IDisposable
     }
 
     [Fact]
+    public void Extra_arguments_follow_the_include_and_exclude_patterns_as_Stash_places_them()
+    {
+        var request = StashRestoreRequest.For(Paths("/data"), LocalRepo, Secret) with { ExtraArguments = ["--no-lock", "--sparse"] };
+        var call = Assert.Single(ResticPlanner.Plan(request, Options(), Restic("0.18.0")).Invocations);
+        string[] expected =
+        [
+            "restore", "latest", "--path", "/data", "--host", "host-3", "--target", "/", "--include", "/data/keep*", "--exclude", "*.tmp",
+            "--no-lock", "--sparse", "--json", "-vv", "--cache-dir", Path.Combine(_scratch, "restic-cache"),
+        ];
+        Assert.Equal(expected, call.Process.Arguments);
+    }
+
+    [Fact]
     public void Feature_gates_follow_restic_releases()
     {
         Assert.False(Restic("0.15.2").RestoreJson());

@@ -25,6 +25,7 @@ internal sealed class ClusterRig : IAsyncDisposable
         File.WriteAllText(Path.Combine(WrapperDirectory, "restic"), $"""
             #!/bin/sh
             echo "$*" >> '{CallLog}'
+            echo "$(nice) $(ionice -p $$ 2>/dev/null) $*" >> '{PriorityLog}'
             if [ "$1" = restore ] && [ -f '{FailNextMarker}' ]; then rm -f '{FailNextMarker}'; echo "Fatal: injected failure for the test" >&2; exit 1; fi
             if [ -f '{SlowMarker}' ]; then exec '{repository.Restic.Path}' --limit-download "$(cat '{SlowMarker}')" "$@"; fi
             exec '{repository.Restic.Path}' "$@"
@@ -40,6 +41,9 @@ internal sealed class ClusterRig : IAsyncDisposable
     public string WrapperDirectory { get; }
     public string CallLog => Path.Combine(Repository.Root, "restic-calls.log");
     public string FailNextMarker => Path.Combine(Repository.Root, "fail-next-restore");
+
+    /// <summary>Each restic call with the niceness and I/O class it ran under: <c>7 idle restore latest …</c>.</summary>
+    public string PriorityLog => Path.Combine(Repository.Root, "restic-priority.log");
 
     /// <summary>While this file exists, restic downloads at most as many KiB/s as it says.</summary>
     public string SlowMarker => Path.Combine(Repository.Root, "slow-restic-kib");

@@ -12,3 +12,12 @@ public sealed class RequiresCrdsAndToolsFactAttribute : FactAttribute
             : tools.Select(TestTools.SkipReason).FirstOrDefault(reason => reason is not null);
     }
 }
+
+/// <summary>A theory that needs ../shared/crds and the named test tools; says which one is missing.</summary>
+public sealed class RequiresCrdsAndToolsTheoryAttribute : TheoryAttribute
+{
+    public RequiresCrdsAndToolsTheoryAttribute(params TestTool[] tools)
+    {
+        Skip = new RequiresCrdsAndToolsFactAttribute(tools).Skip;
+    }
+}

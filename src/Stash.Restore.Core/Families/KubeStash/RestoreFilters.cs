@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Stash.Restore.Core.Input;
 
 namespace Stash.Restore.Core.Families.KubeStash;
 
@@ -15,25 +16,19 @@ internal sealed record RestoreFilters(IReadOnlyList<string> Include, IReadOnlyLi
     {
         var task = session.Spec.Addon?.Tasks?.FirstOrDefault(t => t.Name == KubeStashValidation.FileRestoreTask)
             ?? session.Spec.Addon?.Tasks?.FirstOrDefault();
-        var (include, includeFrom) = Split(includeFlag) is { Count: > 0 } flagInclude ? (flagInclude, "--include") : (Param(task, "include"), "params.include");
-        var (exclude, excludeFrom) = Split(excludeFlag) is { Count: > 0 } flagExclude ? (flagExclude, "--exclude") : (Param(task, "exclude"), "params.exclude");
+        var (include, includeFrom) = CommaSeparated.Split(includeFlag) is { Count: > 0 } flagInclude ? (flagInclude, "--include") : (Param(task, "include"), "params.include");
+        var (exclude, excludeFrom) = CommaSeparated.Split(excludeFlag) is { Count: > 0 } flagExclude ? (flagExclude, "--exclude") : (Param(task, "exclude"), "params.exclude");
         if (include.Count > 0 && exclude.Count > 0)
             throw new InvalidInputException(
                 $"{session.Describe()}: both include ({includeFrom}) and exclude ({excludeFrom}) are set; restic restore takes one or the other (\"exclude and include patterns are mutually exclusive\")");
         return new RestoreFilters(include, exclude);
     }
 
-    /// <summary><c>"/a, /b,,"</c> → <c>["/a", "/b"]</c>; null or blank → empty.</summary>
-    public static IReadOnlyList<string> Split(string? commaSeparated) =>
-        string.IsNullOrWhiteSpace(commaSeparated)
-            ? []
-            : commaSeparated.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
     private static IReadOnlyList<string> Param(TaskReference? task, string name) => task?.Params?[name] switch
     {
-        JsonValue value when value.GetValueKind() == JsonValueKind.String => Split(value.GetValue<string>()),
+        JsonValue value when value.GetValueKind() == JsonValueKind.String => CommaSeparated.Split(value.GetValue<string>()),
         // A YAML list is accepted too; validation has already refused any other type.
-        JsonArray list => list.OfType<JsonValue>().SelectMany(v => Split(v.GetValue<string>())).ToList(),
+        JsonArray list => list.OfType<JsonValue>().SelectMany(v => CommaSeparated.Split(v.GetValue<string>())).ToList(),
         _ => [],
     };
 }

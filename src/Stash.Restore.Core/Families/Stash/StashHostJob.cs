@@ -20,7 +20,8 @@ internal static class StashHostJob
     public static UnitRestoreJob For(RestoreInputs inputs, RestoreUnit unit, ResolvedRule rule, RestoreSettings settings, TimeProvider clock)
     {
         var session = inputs.Session;
-        var request = StashRestoreRequest.For(rule, inputs.Repository, inputs.RepositorySecret);
+        // target.args reach restic as Stash's executor passes them, after the include/exclude patterns.
+        var request = StashRestoreRequest.For(rule, inputs.Repository, inputs.RepositorySecret) with { ExtraArguments = session.Spec.Target?.Args ?? [] };
         var options = settings.ResticOptions(SessionPriority(session), sessionAllowsCache: session.Spec.TempDir?.DisableCaching != true)
             with { Mirror = MirrorMode.IsRequested(session.Metadata.Annotations), MemoryLimitSetting = MemoryLimitSetting };
         var hooks = new UnitHooks(session.Spec.Hooks?.PreRestore, session.Spec.Hooks?.PostRestore, HookContextFor(session, unit.Name));

@@ -12,4 +12,5 @@ namespace Stash.Restore.Core.Families.Stash;
 [JsonSerializable(typeof(RestoreSessionStatus))]
 [JsonSerializable(typeof(HostRestoreStats))]
 [JsonSerializable(typeof(Condition))]
+[JsonSerializable(typeof(RestoreOutput))]
 internal sealed partial class StashJsonContext : JsonSerializerContext;

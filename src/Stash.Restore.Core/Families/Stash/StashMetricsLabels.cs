@@ -10,14 +10,20 @@ internal static class StashMetricsLabels
     public static RestoreMetricsLabels From(RestoreInputs inputs, string? invokerKind)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        var session = inputs.Session;
+        return From(inputs.Session, inputs.Repository.Metadata.Name, invokerKind);
+    }
+
+    /// <param name="repositoryName">The Repository's name (<c>spec.repository.name</c> when it was not read).</param>
+    public static RestoreMetricsLabels From(RestoreSession session, string? repositoryName, string? invokerKind)
+    {
+        ArgumentNullException.ThrowIfNull(session);
         var target = session.Spec.Target?.Ref;
         return new RestoreMetricsLabels(
-            invokerKind ?? RestoreSession.KindName,
+            string.IsNullOrEmpty(invokerKind) ? RestoreSession.KindName : invokerKind,
             session.Metadata.Name ?? "",
             session.Metadata.Namespace ?? "",
             session.Spec.Driver ?? "Restic",
-            inputs.Repository.Metadata.Name ?? "",
+            repositoryName ?? "",
             target?.Kind ?? "",
             RestoreMetricsLabels.GroupOf(target?.ApiVersion),
             target?.Name ?? "");

@@ -1,0 +1,247 @@
+using System.Text.Json.Nodes;
+using Stash.Restore.Core;
+using Stash.Restore.IntegrationTests.Backends;
+using Stash.Restore.IntegrationTests.Metrics;
+using Stash.Restore.IntegrationTests.Support;
+using Stash.Restore.IntegrationTests.TestApiServerTests;
+
+namespace Stash.Restore.IntegrationTests.Cluster;
+
+/// <summary>
+/// Stash's stand-alone PVC restore Job, container by container with the Functions' exact arguments:
+/// <c>restore-pvc</c> (real restic, the backend Secret through the test API server) hands the host's
+/// outcome to <c>update-status</c> through <c>output.json</c>, which records it in the RestoreSession,
+/// writes the Event and pushes the metrics to a real Pushgateway.
+/// </summary>
+[Collection(Kubernetes.KubernetesLoadCollection.Name)]
+public sealed class StashRestoreJobTests(PushgatewayFixture gateway, RestoreJobCluster jobs) : IClassFixture<PushgatewayFixture>, IClassFixture<RestoreJobCluster>
+{
+    private const string DurationPattern = @"^[0-9.]+(µs|ms|s)$|^\d+m[0-9.]+s$";
+
+    /// <summary>A password no other text in the run contains, so finding it anywhere is a leak.</summary>
+    private const string WrongPassword = "not-the-pw-Zr8!qv";
+
+    [RequiresCrdsAndToolsFact(TestTool.Pushgateway)]
+    public async Task Restore_pvc_then_update_status_restore_the_bytes_and_record_the_host_with_an_event_and_metrics()
+    {
+        var rig = jobs.NewJob();
+        // Both containers as processes: under scripts/test.sh the published Native AOT binary (source-generated JSON both ways).
+        var restore = await rig.RunAsProcessAsync(rig.RestorePvcArguments());
+
+        Assert.True(restore.ExitCode == ExitCodes.Success, restore.ToString());
+        TestTree.AssertEqual(rig.Cluster.Original, rig.RestoredData);
+        // restore-pvc hands on; the session is update-status's to write.
+        Assert.Empty(rig.Stats());
+        var output = rig.Output();
+        Assert.Equal(["targetStatus"], output.Select(p => p.Key));
+        Assert.Equal("""{"apiVersion":"v1","kind":"PersistentVolumeClaim","name":"data","namespace":"demo"}""", output["targetStatus"]!["ref"]!.ToJsonString());
+        var written = Assert.Single(output["targetStatus"]!["stats"]!.AsArray())!.AsObject();
+        Assert.Equal(["hostname", "phase", "duration"], written.Select(p => p.Key));
+        Assert.Equal(("host-0", "Succeeded"), ((string?)written["hostname"], (string?)written["phase"]));
+        Assert.Matches(DurationPattern, (string?)written["duration"]);
+        // The host's own latest snapshot of the path, into the PVC's mount.
+        var call = Assert.Single(rig.ResticCalls(), l => l.StartsWith("restore ", StringComparison.Ordinal));
+        Assert.StartsWith($"restore latest --path {rig.Cluster.DataPath} --host host-0 --target {rig.Target}", call, StringComparison.Ordinal);
+
+        var update = await rig.RunAsProcessAsync(rig.UpdateStatusArguments(gateway.Url.ToString()));
+
+        Assert.True(update.ExitCode == ExitCodes.Success, update.ToString());
+        var entry = Assert.Single(rig.Stats())!.AsObject();
+        Assert.Equal(written.ToJsonString(), entry.ToJsonString());
+        Assert.Null(rig.Session()["status"]?["phase"]);
+        var restored = Assert.Single(rig.Events("HostRestoreSucceeded"));
+        Assert.Equal("Normal", (string?)restored["type"]);
+        Assert.Equal($"Restored host \"host-0\" in {written["duration"]}", (string?)restored["message"]);
+
+        var pushed = PushgatewayFixture.Group(await PushgatewayFixture.ScrapeAsync(gateway.Url), rig.MetricsJob, "host-0");
+        double Value(string name) => pushed.Single(s => s.Name == name).Value;
+        Assert.Equal(1, Value("stash_restore_host_restore_success"));
+        Assert.Equal(1, Value("stash_appscode_com_restoresession_host_restore_success"));
+        Assert.InRange(Value("stash_restore_host_restore_duration_seconds"), 0.001, 120);
+        // output.json does not say how many files: nothing is pushed rather than a 0.
+        Assert.DoesNotContain(pushed, s => s.Name == "stash_restore_host_restore_files_restored");
+        var labels = pushed.Single(s => s.Name == "stash_restore_host_restore_success").Labels;
+        Assert.Equal(("PersistentVolumeClaim", "", "data", "test-repo", "storage"),
+            (labels["kind"], labels["group"], labels["name"], labels["repository"], labels["team"]));
+
+        // The password reaches restic by environment only, and no text the two containers leave.
+        Assert.All(new[] { restore.Error, restore.Output, update.Error, File.ReadAllText(rig.OutputFile), string.Join('\n', rig.ResticCalls()) },
+            text => Assert.DoesNotContain(rig.Cluster.Repository.Password, text, StringComparison.Ordinal));
+    }
+
+    public static TheoryData<string, string> Failures => new()
+    {
+        { "wrong password", "wrong password" },
+        { "missing path", "no snapshot" },
+        { "missing secret", "secrets \"gone\" not found" },
+    };
+
+    [RequiresCrdsAndToolsTheory(TestTool.Pushgateway)]
+    [MemberData(nameof(Failures))]
+    public async Task A_failed_restore_exits_0_with_output_json_failed_and_update_status_records_it_with_a_warning(string failure, string expected)
+    {
+        var rig = jobs.NewJob();
+        rig.Cluster.Server.Put($$$"""
+            {"apiVersion":"v1","kind":"Secret","metadata":{"name":"wrong-secret","namespace":"demo"},
+             "data":{"RESTIC_PASSWORD":"{{{Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(WrongPassword))}}}"}}
+            """);
+        var arguments = failure switch
+        {
+            "wrong password" => rig.RestorePvcArguments(secret: "wrong-secret"),
+            "missing path" => rig.RestorePvcArguments(restorePaths: "/no/such/path"),
+            _ => rig.RestorePvcArguments(secret: "gone"),
+        };
+
+        var restore = await rig.RunAsync(arguments);
+
+        Assert.True(restore.ExitCode == ExitCodes.Success, restore.ToString());
+        var written = Assert.Single(rig.Output()["targetStatus"]!["stats"]!.AsArray())!.AsObject();
+        Assert.Equal(("host-0", "Failed"), ((string?)written["hostname"], (string?)written["phase"]));
+        var error = (string?)written["error"];
+        Assert.Contains(expected, error, StringComparison.Ordinal);
+        // The log says why, and that the failure was handed on.
+        var log = RestoreJob.Messages(restore);
+        Assert.Contains(expected, log, StringComparison.Ordinal);
+        Assert.Contains("exit 0 so that update-status records it", log, StringComparison.Ordinal);
+        Assert.Empty(rig.Stats());
+
+        var update = await rig.RunAsync(rig.UpdateStatusArguments(gateway.Url.ToString()));
+
+        // Recorded; no postRestore hook follows, so the Job fails (and the operator keeps it and its logs).
+        Assert.True(update.ExitCode == ExitCodes.RestoreFailed, update.ToString());
+        var entry = Assert.Single(rig.Stats())!;
+        Assert.Equal(("Failed", error), ((string?)entry["phase"], (string?)entry["error"]));
+        var warning = Assert.Single(rig.Events("HostRestoreFailed"));
+        Assert.Equal(("Warning", $"Failed to restore host \"host-0\": {error}"), ((string?)warning["type"], (string?)warning["message"]));
+        var pushed = PushgatewayFixture.Group(await PushgatewayFixture.ScrapeAsync(gateway.Url), rig.MetricsJob, "host-0");
+        Assert.Equal(0, pushed.Single(s => s.Name == "stash_restore_host_restore_success").Value);
+        Assert.All(new[] { restore.Error, update.Error, File.ReadAllText(rig.OutputFile), string.Join('\n', rig.ResticCalls()) },
+            text => Assert.DoesNotContain(WrongPassword, text, StringComparison.Ordinal));
+    }
+
+    [RequiresCrdsFact]
+    public async Task Without_output_dir_a_failed_restore_exits_1_and_writes_nothing()
+    {
+        var rig = jobs.NewJob();
+        File.WriteAllText(rig.Cluster.FailNextMarker, "");
+        var restore = await rig.RunAsync([.. rig.RestorePvcArguments().Where(a => !a.StartsWith("--output-dir=", StringComparison.Ordinal))]);
+
+        Assert.Equal(ExitCodes.RestoreFailed, restore.ExitCode);
+        Assert.Contains("injected failure", RestoreJob.Messages(restore), StringComparison.Ordinal);
+        Assert.False(File.Exists(rig.OutputFile));
+    }
+
+    /// <summary>The offline touch: the backend Secret mounted as files instead of read through the API.</summary>
+    [RequiresCrdsFact]
+    public async Task A_secret_dir_stands_in_for_reading_the_backend_secret()
+    {
+        var rig = jobs.NewJob();
+        var secret = rig.Cluster.Repository.CreateDirectory("mounted-secret");
+        File.WriteAllText(Path.Combine(secret, "RESTIC_PASSWORD"), rig.Cluster.Repository.Password);
+        rig.Cluster.Server.ClearRequests();
+
+        var restore = await rig.RunAsync([.. rig.RestorePvcArguments(secret: ""), "--secret-dir", secret]);
+
+        Assert.True(restore.ExitCode == ExitCodes.Success, restore.ToString());
+        TestTree.AssertEqual(rig.Cluster.Original, rig.RestoredData);
+        Assert.DoesNotContain(rig.Cluster.Server.Requests, r => r.PathAndQuery.Contains("/secrets", StringComparison.Ordinal));
+    }
+
+    [RequiresCrdsFact]
+    public async Task Snapshots_restore_by_Stash_Snapshot_name_and_by_restic_id()
+    {
+        var rig = jobs.NewJob();
+        var id = (string)JsonNode.Parse(await rig.Cluster.Repository.RunResticAsync("snapshots", "--json"))!.AsArray().Single()!["id"]!;
+
+        var byName = await rig.RunAsync(rig.RestorePvcArguments(snapshots: $"test-repo-{id[..8]}"));
+        Assert.True(byName.ExitCode == ExitCodes.Success, byName.ToString());
+        Assert.Equal("Succeeded", (string?)rig.Output()["targetStatus"]!["stats"]![0]!["phase"]);
+        TestTree.AssertEqual(rig.Cluster.Original, rig.RestoredData);
+
+        Directory.Delete(rig.Target, recursive: true);
+        var byId = await rig.RunAsync(rig.RestorePvcArguments(snapshots: id));
+        Assert.True(byId.ExitCode == ExitCodes.Success, byId.ToString());
+        TestTree.AssertEqual(rig.Cluster.Original, rig.RestoredData);
+
+        var calls = rig.ResticCalls().Where(l => l.StartsWith("restore ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, calls.Count);
+        Assert.StartsWith($"restore {id[..8]} --target ", calls[0], StringComparison.Ordinal);
+        Assert.StartsWith($"restore {id} --target ", calls[1], StringComparison.Ordinal);
+    }
+
+    [RequiresCrdsFact]
+    public async Task Args_include_and_exclude_reach_restics_argv_and_decide_what_is_restored()
+    {
+        var rig = jobs.NewJob();
+        // Stash's resolver joins target.args with spaces.
+        var included = await rig.RunAsync(rig.RestorePvcArguments(include: "*.txt", args: "--no-lock --sparse"));
+        Assert.True(included.ExitCode == ExitCodes.Success, included.ToString());
+        var restored = TestTree.Read(rig.RestoredData).Where(e => e.Value.Kind != "dir").Select(e => e.Key).Order(StringComparer.Ordinal);
+        Assert.Equal(["README.txt", "dir with spaces/file name.txt", "données/été-日本語.txt", "logs/keep.txt"], restored);
+        var call = Assert.Single(rig.ResticCalls(), l => l.StartsWith("restore ", StringComparison.Ordinal));
+        Assert.Contains($"--target {rig.Target} --include *.txt --no-lock --sparse --json", call, StringComparison.Ordinal);
+
+        Directory.Delete(rig.Target, recursive: true);
+        var excluded = await rig.RunAsync(rig.RestorePvcArguments(exclude: "logs,*.bin"));
+        Assert.True(excluded.ExitCode == ExitCodes.Success, excluded.ToString());
+        var left = TestTree.Read(rig.RestoredData).Keys.ToList();
+        Assert.DoesNotContain(left, k => k.StartsWith("logs", StringComparison.Ordinal) || k.EndsWith(".bin", StringComparison.Ordinal));
+        Assert.Contains("README.txt", left);
+        Assert.Contains("--exclude logs --exclude *.bin", rig.ResticCalls().Last(l => l.StartsWith("restore ", StringComparison.Ordinal)), StringComparison.Ordinal);
+    }
+
+    /// <summary>nice/ionice as the operator sets them for the Function's container, on restic only.</summary>
+    [RequiresCrdsFact]
+    public async Task Nice_and_ionice_from_the_environment_wrap_restic()
+    {
+        var rig = jobs.NewJob();
+        var restore = await rig.RunAsync(rig.RestorePvcArguments(), new Dictionary<string, string> { ["NICE_ADJUSTMENT"] = "7", ["IONICE_CLASS"] = "3" });
+
+        Assert.True(restore.ExitCode == ExitCodes.Success, restore.ToString());
+        var restic = File.ReadAllLines(rig.Cluster.PriorityLog).Single(l => l.Contains(" restore ", StringComparison.Ordinal) && l.Contains(rig.Directory, StringComparison.Ordinal));
+        Assert.StartsWith("7 idle restore ", restic, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A REST repository (the rest provider's URL in --endpoint) whose server does not answer: restic is
+    /// stopped after --repository-timeout instead of retrying for 15 minutes, and the failure is handed on.
+    /// </summary>
+    [RequiresCrdsFact]
+    public async Task An_unreachable_rest_repository_is_given_up_after_the_repository_timeout()
+    {
+        var rig = jobs.NewJob();
+        var port = ServerProcess.FreePort();
+        var arguments = rig.RestorePvcArguments().Select(a => a switch
+        {
+            _ when a.StartsWith("--provider=", StringComparison.Ordinal) => "--provider=rest",
+            _ when a.StartsWith("--bucket=", StringComparison.Ordinal) => $"--bucket=127.0.0.1:{port}",
+            _ when a.StartsWith("--endpoint=", StringComparison.Ordinal) => $"--endpoint=http://127.0.0.1:{port}/demo",
+            _ => a,
+        });
+
+        var restore = await rig.RunAsync([.. arguments, "--repository-timeout", "1s"]);
+
+        Assert.True(restore.ExitCode == ExitCodes.Success, restore.ToString());
+        var error = (string?)rig.Output()["targetStatus"]!["stats"]![0]!["error"];
+        Assert.StartsWith($"restic restore of path {rig.Cluster.DataPath} of host host-0 (latest snapshot) from rest:http://127.0.0.1:{port}/demo failed: repository not reachable within --repository-timeout 1s", error, StringComparison.Ordinal);
+    }
+
+    [RequiresCrdsFact]
+    public async Task Update_status_without_output_json_or_with_a_malformed_one_exits_with_one_line_and_records_nothing()
+    {
+        var rig = jobs.NewJob();
+        var missing = await rig.RunAsync(rig.UpdateStatusArguments("http://127.0.0.1:9"));
+        Assert.Equal(ExitCodes.DependencyUnavailable, missing.ExitCode);
+        Assert.Equal($"restore output {rig.OutputFile} does not exist: the restore (restore-pvc --output-dir={rig.OutputDir}) did not write it",
+            RestoreJob.Messages(missing));
+
+        Directory.CreateDirectory(rig.OutputDir);
+        File.WriteAllText(rig.OutputFile, """{"targetStatus":{"ref":{},"stats":[{"hostname":"host-0","phase":"Done"}]}}""");
+        var malformed = await rig.RunAsync(rig.UpdateStatusArguments("http://127.0.0.1:9"));
+        Assert.Equal(ExitCodes.InvalidInput, malformed.ExitCode);
+        Assert.StartsWith($"restore output {rig.OutputFile}: targetStatus.stats[0].phase \"Done\" is not one of", RestoreJob.Messages(malformed), StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', RestoreJob.Messages(malformed));
+        Assert.Empty(rig.Stats());
+        Assert.Empty(rig.Events("HostRestoreSucceeded"));
+    }
+}
