@@ -41,6 +41,10 @@ public sealed partial class InstallGuideTests
             ["restore-job-container"] = ("request.object.spec.containers", ["stash", "restore", "--restore-model=job"], "containers"),
             ["restore-pvc-init-container"] = ("request.object.spec.initContainers", ["restore-pvc"], "initContainers"),
             ["restore-update-status-container"] = ("request.object.spec.containers", ["update-status", "--invoker-kind=RestoreSession"], "containers"),
+            // With a post-task-hook the Job's last container is the hook's: update-status is an init-container then.
+            ["restore-update-status-init-container"] = ("request.object.spec.initContainers", ["update-status", "--invoker-kind=RestoreSession"], "initContainers"),
+            ["restore-hook-init-container"] = ("request.object.spec.initContainers", ["run-hook", "--invoker-kind=RestoreSession"], "initContainers"),
+            ["restore-hook-container"] = ("request.object.spec.containers", ["run-hook", "--invoker-kind=RestoreSession"], "containers"),
         };
         Assert.Equal(expected.Keys.Order(), rules.Select(r => (string)r!["name"]!).Order());
         foreach (var rule in rules)
