@@ -258,6 +258,28 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
     /// <summary>How long after a retry's announced wait its attempt may take to fail (connection refused and TLS errors take milliseconds).</summary>
     internal static readonly TimeSpan RetryAttemptGrace = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The call's progress as restic's summary leaves it: restic's last status line can come before the
+    /// last bytes arrive (it prints one a second), so progress shown during the call ends on the summary's figures.
+    /// </summary>
+    private static ResticMessage.Status FinalStatus(ResticMessage.Status last, ResticMessage.Summary summary)
+    {
+        var totalBytes = summary.TotalBytes > 0 ? summary.TotalBytes : last.TotalBytes;
+        var done = summary.BytesRestored + summary.BytesSkipped;
+        return last with
+        {
+            TotalFiles = summary.TotalFiles > 0 ? summary.TotalFiles : last.TotalFiles,
+            FilesRestored = Math.Max(summary.FilesRestored, last.FilesRestored),
+            FilesSkipped = Math.Max(summary.FilesSkipped, last.FilesSkipped),
+            TotalBytes = totalBytes,
+            BytesRestored = Math.Max(summary.BytesRestored, last.BytesRestored),
+            BytesSkipped = Math.Max(summary.BytesSkipped, last.BytesSkipped),
+            PercentDone = totalBytes > 0 ? Math.Max(last.PercentDone, Math.Min(1, (double)done / totalBytes)) : last.PercentDone,
+            SecondsElapsed = summary.SecondsElapsed ?? last.SecondsElapsed,
+            Final = true,
+        };
+    }
+
     private static readonly TimeSpan WatchInterval = TimeSpan.FromMilliseconds(250);
 
     private void OnLine(CallState state, OutputStream stream, string line, SecretMasker masker)
@@ -285,6 +307,8 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
                 break;
             case ResticMessage.Summary summary:
                 state.Summary = summary;
+                if (state.LastStatus is { } last)
+                    state.Progress?.Report(FinalStatus(last, summary));
                 break;
             case ResticMessage.Restoring restoring:
                 state.SnapshotId = restoring.SnapshotId;

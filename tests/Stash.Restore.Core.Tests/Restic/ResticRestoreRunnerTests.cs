@@ -279,14 +279,15 @@ public sealed class ResticRestoreRunnerTests : IDisposable
         var processes = new FakeProcessRunner().Then(new FakeRun(0,
             Out("""{"message_type":"status","seconds_elapsed":1,"percent_done":0.25,"total_files":8,"files_restored":2,"files_skipped":3,"total_bytes":4000,"bytes_restored":1000,"bytes_skipped":500}"""),
             Out("""{"message_type":"status","seconds_elapsed":2,"percent_done":0.5,"total_files":8,"files_restored":4,"total_bytes":4000,"bytes_restored":2000}"""),
-            Out("""{"message_type":"summary","total_files":8,"files_restored":8,"total_bytes":4000,"bytes_restored":4000}""")));
+            Out("""{"message_type":"summary","seconds_elapsed":3,"total_files":8,"files_restored":7,"files_skipped":1,"total_bytes":4000,"bytes_restored":3500,"bytes_skipped":500}""")));
         var received = new List<ResticMessage.Status>();
 
         await Runner(processes).RunAsync(Plan(), new SynchronousProgress<ResticMessage.Status>(received.Add), CancellationToken.None);
 
+        // restic's last status line came before its last bytes: the call's progress ends on the summary's figures.
         Assert.Equal(
-            [(1.0, 0.25, 8L, 2L, 4000L, 1000L, 3L, 500L), (2.0, 0.5, 8L, 4L, 4000L, 2000L, 0L, 0L)],
-            received.Select(s => (s.SecondsElapsed!.Value, s.PercentDone, s.TotalFiles, s.FilesRestored, s.TotalBytes, s.BytesRestored, s.FilesSkipped, s.BytesSkipped)));
+            [(1.0, 0.25, 8L, 2L, 4000L, 1000L, 3L, 500L, false), (2.0, 0.5, 8L, 4L, 4000L, 2000L, 0L, 0L, false), (3.0, 1.0, 8L, 7L, 4000L, 3500L, 1L, 500L, true)],
+            received.Select(s => (s.SecondsElapsed!.Value, s.PercentDone, s.TotalFiles, s.FilesRestored, s.TotalBytes, s.BytesRestored, s.FilesSkipped, s.BytesSkipped, s.Final)));
         // The engine throttles and the family decides where progress goes; the runner logs none of it.
         Assert.DoesNotContain(_log.Lines, l => l.Contains("percent", StringComparison.OrdinalIgnoreCase) || l.Contains("25", StringComparison.Ordinal));
     }
