@@ -91,7 +91,7 @@ internal sealed class RestoreFlags
         Verify = Value(parse, Verify),
         FailOnMetadataErrors = Value(parse, FailOnMetadataErrors),
         // Checked by the flag's validator: a Go duration, not negative.
-        RepositoryTimeout = Core.Status.GoDuration.TryParse(Value(parse, RepositoryTimeout), out var timeout) ? timeout : TimeSpan.Zero,
+        RepositoryTimeout = Core.GoCompat.GoDuration.TryParse(Value(parse, RepositoryTimeout), out var timeout) ? timeout : TimeSpan.Zero,
         HookTimeout = Value(parse, HookTimeout),
         OwnContainer = Value(parse, OwnContainer) ?? Core.Hooks.HookExecutorOptions.DefaultOwnContainerName,
         LogFormat = Value(parse, LogFormat) ?? "auto",
@@ -127,7 +127,7 @@ internal sealed class RestoreFlags
         Output.AcceptOnlyFromAmong("text", "json");
         RepositoryTimeout.Validators.Add(result =>
         {
-            if (!Core.Status.GoDuration.TryParse(result.GetValueOrDefault<string>(), out var timeout) || timeout < TimeSpan.Zero)
+            if (!Core.GoCompat.GoDuration.TryParse(result.GetValueOrDefault<string>(), out var timeout) || timeout < TimeSpan.Zero)
                 result.AddError($"--repository-timeout: '{result.GetValueOrDefault<string>()}' is not a duration such as 2m, 30s or 0");
         });
         LogFormat.AcceptOnlyFromAmong("text", "json", "auto");

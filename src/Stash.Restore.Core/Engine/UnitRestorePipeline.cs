@@ -1,9 +1,9 @@
 using System.Globalization;
 using Serilog;
+using Stash.Restore.Core.GoCompat;
 using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Restic;
 using Stash.Restore.Core.Secrets;
-using Stash.Restore.Core.Status;
 
 namespace Stash.Restore.Core.Engine;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using System.Text;
 using Serilog;
 using Stash.Restore.Core.Processes;
 using Stash.Restore.Core.Secrets;
@@ -210,7 +210,7 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         {
             var last = state.LastTroubleBeforeStop ?? "no error message";
             throw new RestoreFailedException(OneLine(masker.Apply(
-                $"restic restore of {invocation.Description} from {plan.RepositoryDisplay} failed: repository not reachable within --repository-timeout {Status.GoDuration.Format(gaveUp)} (restic had not read its config; restic was stopped): {last}")));
+                $"restic restore of {invocation.Description} from {plan.RepositoryDisplay} failed: repository not reachable within --repository-timeout {GoCompat.GoDuration.Format(gaveUp)} (restic had not read its config; restic was stopped): {last}")));
         }
 
         if (result.WasCancelled || cancellationToken.IsCancellationRequested)
@@ -238,7 +238,7 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
                 if (state.ConfigPending(_time.GetTimestamp(), _time))
                 {
                     state.RepositoryTimedOut = timeout;
-                    _logger.Warning("restic has not read the repository's config after {Timeout:l} (--repository-timeout): stopping it", Status.GoDuration.Format(timeout));
+                    _logger.Warning("restic has not read the repository's config after {Timeout:l} (--repository-timeout): stopping it", GoCompat.GoDuration.Format(timeout));
                     await restic.CancelAsync().ConfigureAwait(false);
                     return;
                 }
@@ -288,7 +288,7 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         if (!string.IsNullOrWhiteSpace(line))
         {
             var retry = ConfigRetry().Match(line);
-            if (retry.Success && Status.GoDuration.TryParse(retry.Groups[1].Value, out var wait))
+            if (retry.Success && GoCompat.GoDuration.TryParse(retry.Groups[1].Value, out var wait))
                 state.NoteConfigRetry(_time.GetTimestamp(), wait);
             else
                 state.ConfigSettled = true;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Stash.Restore.Core.Status;
+namespace Stash.Restore.Core.GoCompat;
 
 /// <summary>Go's <c>time.Duration</c> text form, as Stash writes and reads it (<c>884.431745ms</c>, <c>2m40.5s</c>).</summary>
 internal static class GoDuration

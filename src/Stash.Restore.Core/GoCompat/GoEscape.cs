@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Stash.Restore.Core.Hooks.Templates;
+namespace Stash.Restore.Core.GoCompat;
 
 /// <summary>The html, js and urlquery escapers of text/template (HTMLEscapeString, JSEscapeString, url.QueryEscape).</summary>
 internal static class GoEscape

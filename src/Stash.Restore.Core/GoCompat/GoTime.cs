@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Stash.Restore.Core.Hooks.Templates;
+namespace Stash.Restore.Core.GoCompat;
 
 /// <summary>Go's time.Time.Format layouts (reference time <c>Mon Jan 2 15:04:05 MST 2006</c>) and String().</summary>
 internal static class GoTime

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Stash.Restore.Core.Hooks.Templates;
+namespace Stash.Restore.Core.GoCompat;
 
 /// <summary>
 /// Go's text/template parser (parse/parse.go, Go 1.19) for one template without <c>define</c>,

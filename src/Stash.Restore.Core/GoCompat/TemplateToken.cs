@@ -1,4 +1,4 @@
-namespace Stash.Restore.Core.Hooks.Templates;
+namespace Stash.Restore.Core.GoCompat;
 
 /// <summary>The kinds of token Go's text/template lexer emits (parse/lex.go), less those hooks never need.</summary>
 internal enum TokenKind

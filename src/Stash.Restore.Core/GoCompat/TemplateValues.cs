@@ -1,4 +1,4 @@
-namespace Stash.Restore.Core.Hooks.Templates;
+namespace Stash.Restore.Core.GoCompat;
 
 // Go values as the interpreter holds them: null (nil, or Go's "no value"), string, long (Go int),
 // double (float64), bool, DateTimeOffset (time.Time), List<object?> ([]interface{}), TemplateMap

@@ -1,4 +1,4 @@
-namespace Stash.Restore.Core.Tests.Hooks.Templates;
+namespace Stash.Restore.Core.Tests.GoCompat;
 
 /// <summary>Random hook-like templates over the supported grammar and functions, for differential tests.</summary>
 internal static class TemplateGenerator

@@ -1,4 +1,4 @@
-namespace Stash.Restore.Core.Hooks.Templates;
+namespace Stash.Restore.Core.GoCompat;
 
 /// <summary>How an argument is converted for a parameter, mirroring the Go parameter type.</summary>
 internal enum ParamKind

@@ -1,6 +1,6 @@
-using Stash.Restore.Core.Status;
+using Stash.Restore.Core.GoCompat;
 
-namespace Stash.Restore.Core.Tests.Status;
+namespace Stash.Restore.Core.Tests.GoCompat;
 
 public class GoDurationTests
 {

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Stash.Restore.Core.Hooks.Templates;
+namespace Stash.Restore.Core.GoCompat;
 
 /// <summary>
 /// Go's text/template builtins and the sprig (v3) functions hook templates use, with Go's signatures

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using Stash.Restore.Core.Hooks.Templates;
+using Stash.Restore.Core.GoCompat;
+using Stash.Restore.Core.Hooks;
 
-namespace Stash.Restore.Core.Tests.Hooks.Templates;
+namespace Stash.Restore.Core.Tests.GoCompat;
 
 /// <summary>
 /// The oracle: tests/GoTemplateReference built once per test run with Debian's Go and sprig (GOPATH mode),

@@ -1,9 +1,9 @@
 using System.Text;
 using Stash.Restore.Core.Engine;
+using Stash.Restore.Core.GoCompat;
 using Stash.Restore.Core.Hooks;
-using Stash.Restore.Core.Hooks.Templates;
 
-namespace Stash.Restore.Core.Tests.Hooks.Templates;
+namespace Stash.Restore.Core.Tests.GoCompat;
 
 /// <summary>
 /// Our interpreter against Go's text/template + sprig (the implementation Stash uses): the same bytes,

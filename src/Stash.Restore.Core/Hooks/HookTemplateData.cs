@@ -1,4 +1,6 @@
-namespace Stash.Restore.Core.Hooks.Templates;
+using Stash.Restore.Core.GoCompat;
+
+namespace Stash.Restore.Core.Hooks;
 
 /// <summary>The RestoreSession (or other invoker) that runs the hook.</summary>
 internal sealed record HookInvoker(string Kind, string Name);

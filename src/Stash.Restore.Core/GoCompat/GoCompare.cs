@@ -1,4 +1,4 @@
-namespace Stash.Restore.Core.Hooks.Templates;
+namespace Stash.Restore.Core.GoCompat;
 
 /// <summary>text/template's eq and lt over basic kinds (bool, int, float, string), with Go's errors.</summary>
 internal static class GoCompare

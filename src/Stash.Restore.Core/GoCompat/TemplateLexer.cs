@@ -1,4 +1,4 @@
-namespace Stash.Restore.Core.Hooks.Templates;
+namespace Stash.Restore.Core.GoCompat;
 
 /// <summary>
 /// Go's text/template lexer (parse/lex.go, Go 1.19) with the default <c>{{ }}</c> delimiters:

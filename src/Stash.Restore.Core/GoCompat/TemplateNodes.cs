@@ -1,4 +1,4 @@
-namespace Stash.Restore.Core.Hooks.Templates;
+namespace Stash.Restore.Core.GoCompat;
 
 // The parse tree of Go's text/template (parse/node.go), limited to what hook templates use.
 // Position is the UTF-16 offset of the node in the template text; ToString() is Go's node.String(),

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Stash.Restore.Core.Hooks.Templates;
+namespace Stash.Restore.Core.GoCompat;
 
 /// <summary>
 /// Go's fmt for the values templates hold: %v printing, Sprint/Sprintln, Sprintf with the verbs

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Stash.Restore.Core.Hooks.Templates;
+namespace Stash.Restore.Core.GoCompat;
 
 /// <summary>
 /// Finds, without executing, every field a template reads that the data cannot have: Go reports an unknown

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Stash.Restore.Core.Hooks.Templates;
+namespace Stash.Restore.Core.GoCompat;
 
 /// <summary>
 /// Executes a parsed template the way Go's text/template does (exec.go, Go 1.19): printing, variables,

@@ -1,4 +1,4 @@
-namespace Stash.Restore.Core.Hooks.Templates;
+namespace Stash.Restore.Core.GoCompat;
 
 /// <summary>
 /// A parsed Go text/template with the builtins and the sprig functions hooks use. Parse once
