@@ -229,7 +229,7 @@ public sealed class ResticRestoreRunnerTests : IDisposable
             Out("{\"message_type\":\"summary\",\"total_files\":2,\"files_restored\":1,\"total_bytes\":8,\"bytes_restored\":4}"),
             Err("{\"message_type\":\"exit_error\",\"code\":1,\"message\":\"Fatal: There were 2 errors\\n\"}")));
         var e = await Fails(processes);
-        Assert.EndsWith("failed: 1 file(s) could not be restored (first: /data/b: open /t/data/b: no space left on device); 1 ownership/permission error(s)", e.Message, StringComparison.Ordinal);
+        Assert.EndsWith("failed: 1 error(s) on 1 path(s) (first: /data/b: open /t/data/b: no space left on device); 1 ownership/permission error(s)", e.Message, StringComparison.Ordinal);
         Assert.Contains("Error: restic: could not restore: /data/b: open /t/data/b: no space left on device", _log.Text, StringComparison.Ordinal);
     }
 
