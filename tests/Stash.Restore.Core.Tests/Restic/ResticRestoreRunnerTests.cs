@@ -437,7 +437,7 @@ public sealed class ResticRestoreRunnerTests : IDisposable
         var e = await Fails(processes, SpaceCheckedPlan(skip: false));
 
         Assert.Equal(["snapshots", "--json"], Assert.Single(processes.Calls).Arguments);
-        Assert.Matches(@"^restore from local:/repo refused: not enough space in the target: the filesystem mounted at /\S* has [\d.]+ [KMGT]?i?B free; the restore needs 1024\.0 TiB \(snapshot 68b6a287: 1024\.0 TiB\); nothing was written; --skip-space-check restores anyway$", e.Message);
+        Assert.Matches(@"^restore from local:/repo refused: not enough space in the target: the filesystem mounted at /\S* has [\d.]+ [KMGT]?i?B free; the restore needs 1048576\.0 TiB \(snapshot 68b6a287: 1048576\.0 TiB\); nothing was written; --skip-space-check restores anyway$", e.Message);
     }
 
     [Fact]
@@ -453,7 +453,7 @@ public sealed class ResticRestoreRunnerTests : IDisposable
         var e = await Fails(processes, SpaceCheckedPlan(skip: true));
 
         Assert.Equal(2, processes.Calls.Count);
-        Assert.Matches(@"failed: 1 error\(s\) on 1 path\(s\) \(first: /data/b: write /t/data/b: no space left on device\); no space left on device: before the restore the filesystem mounted at /\S* has [\d.]+ [KMGT]?i?B free; the restore needs 1024\.0 TiB$", e.Message);
+        Assert.Matches(@"failed: 1 error\(s\) on 1 path\(s\) \(first: /data/b: write /t/data/b: no space left on device\); no space left on device: before the restore the filesystem mounted at /\S* has [\d.]+ [KMGT]?i?B free; the restore needs 1048576\.0 TiB$", e.Message);
         Assert.Contains("--skip-space-check: restoring anyway", _log.Text, StringComparison.Ordinal);
     }
 
