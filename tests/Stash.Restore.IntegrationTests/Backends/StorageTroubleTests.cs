@@ -25,11 +25,16 @@ public sealed partial class StorageTroubleTests : IAsyncLifetime
         _data = _kit.NewDirectory("rest-data");
         _port = ServerProcess.FreePort();
         _server = await StartServerAsync(server);
-        // 3 MiB that restic reads at 256 KiB/s below: the restore takes about 12 s.
-        var blob = new byte[3 << 20];
-        new Random(5).NextBytes(blob);
-        await File.WriteAllBytesAsync(Path.Combine(_kit.DataPath, "blob.bin"), blob);
-        await _kit.InitAndBackupAsync(ResticEnvironment());
+        // 32 MiB in 4 MiB packs that restic reads at 512 KiB/s below: more than the packs restic has in
+        // flight (and the kernel's socket buffers hold) when the server is killed, so restic needs the server again.
+        var random = new Random(5);
+        for (var i = 0; i < 8; i++)
+        {
+            var blob = new byte[4 << 20];
+            random.NextBytes(blob);
+            await File.WriteAllBytesAsync(Path.Combine(_kit.DataPath, $"blob-{i}.bin"), blob);
+        }
+        await _kit.InitAndBackupAsync(ResticEnvironment(), "--pack-size", "4");
     }
 
     private Task<ServerProcess> StartServerAsync(string server) =>
@@ -48,11 +53,11 @@ public sealed partial class StorageTroubleTests : IAsyncLifetime
         _kit.Dispose();
     }
 
-    /// <summary>A restic on PATH that reads at most 256 KiB/s, so the restore is still running when the test acts.</summary>
+    /// <summary>A restic on PATH that reads at most 512 KiB/s, so the restore is still running when the test acts.</summary>
     private Dictionary<string, string> SlowRestic()
     {
         var bin = _kit.NewDirectory("slow-bin");
-        File.WriteAllText(Path.Combine(bin, "restic"), "#!/bin/sh\nexec /usr/bin/restic --limit-download 256 \"$@\"\n");
+        File.WriteAllText(Path.Combine(bin, "restic"), "#!/bin/sh\nexec /usr/bin/restic --limit-download 512 \"$@\"\n");
         File.SetUnixFileMode(Path.Combine(bin, "restic"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         return new Dictionary<string, string> { ["PATH"] = $"{bin}:{Environment.GetEnvironmentVariable("PATH")}" };
     }
@@ -61,15 +66,15 @@ public sealed partial class StorageTroubleTests : IAsyncLifetime
 
     private string Backend => $"rest:\n  url: http://127.0.0.1:{_port}/repo\n";
 
-    /// <summary>Waits (bounded) until restic has written some of blob.bin under the kit's first target.</summary>
+    /// <summary>Waits (bounded) until restic has created a first file under the kit's first target.</summary>
     private async Task WaitForRestoreToWriteAsync(Task running)
     {
-        var blob = Path.Combine(_kit.Root, "restored-1", _kit.DataPath.TrimStart('/'), "blob.bin");
+        var restored = Path.Combine(_kit.Root, "restored-1", _kit.DataPath.TrimStart('/'));
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!(File.Exists(blob) && new FileInfo(blob).Length > 0))
+        while (!(Directory.Exists(restored) && Directory.EnumerateFiles(restored, "blob-*").Any()))
         {
-            Assert.False(running.IsCompleted, "the restore ended before it wrote blob.bin");
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "restic wrote nothing of blob.bin within 60 s");
+            Assert.False(running.IsCompleted, "the restore ended before it wrote a blob file");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "restic wrote no blob file within 60 s");
             await Task.Delay(50);
         }
     }
@@ -108,8 +113,6 @@ public sealed partial class StorageTroubleTests : IAsyncLifetime
         Assert.True(seconds < 5, $"restic took {seconds}s to stop");
         var locks = await BackendRestoreKit.RunResticAsync(ResticEnvironment(), ["list", "locks", "--no-lock"]);
         Assert.True(string.IsNullOrWhiteSpace(locks), $"locks left in the repository: {locks}");
-        Assert.False(File.Exists(Path.Combine(run.Target, _kit.DataPath.TrimStart('/'), "blob.bin")) && new FileInfo(Path.Combine(run.Target, _kit.DataPath.TrimStart('/'), "blob.bin")).Length == 3 << 20,
-            "the restore finished before the deadline: the test did not stop restic");
     }
 
     [GeneratedRegex(@"restic ended ([0-9.]+)s after it was asked to stop")]
