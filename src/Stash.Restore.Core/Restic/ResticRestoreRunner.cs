@@ -281,8 +281,9 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
             else if (!string.IsNullOrWhiteSpace(line))
             {
                 state.LastErrorLine = masker.Apply(ResticOutput.Clean(line));
-                if (!state.Stop.IsCancellationRequested)
-                    state.LastTroubleBeforeStop = OneLine(RetryPrefix().Replace(state.LastErrorLine, ""));
+                // As for a restore: complaints only, not "signal interrupt received" or the exit_error of a stop.
+                if (ResticOutput.Parse(line) is ResticMessage.Text { Line: var text } && LooksLikeTrouble().IsMatch(text) && !state.Stop.IsCancellationRequested)
+                    state.LastTroubleBeforeStop = OneLine(RetryPrefix().Replace(masker.Apply(text), ""));
             }
         }, masker, cancellationToken).ConfigureAwait(false);
         if (result.ExitCode != 0)
