@@ -95,6 +95,7 @@ public sealed partial class StorageTroubleTests : IAsyncLifetime
         Assert.Contains($"dial tcp 127.0.0.1:{_port}: connect: connection refused", (string)run.Entry["error"]!, StringComparison.Ordinal);
         // 3 s of stall after the last byte, restic's stop (at most 4 s) and the status write; restic alone would retry ~15 min.
         Assert.True(run.Elapsed - killedAt < TimeSpan.FromSeconds(30), $"failed {run.Elapsed - killedAt} after the server was killed");
+        Console.WriteLine($"host Failed {run.Elapsed - killedAt} after the server was killed");
     }
 
     [RequiresSigintDeliverableFact]
@@ -111,6 +112,7 @@ public sealed partial class StorageTroubleTests : IAsyncLifetime
         Assert.True(stopped.Success, $"no \"restic ended … after it was asked to stop\" line:\n{log}");
         var seconds = double.Parse(stopped.Groups[1].Value, CultureInfo.InvariantCulture);
         Assert.True(seconds < 5, $"restic took {seconds}s to stop");
+        Console.WriteLine($"restic stopped {seconds}s after the deadline; restore ran {run.Elapsed}");
         var locks = await BackendRestoreKit.RunResticAsync(ResticEnvironment(), ["list", "locks", "--no-lock"]);
         Assert.True(string.IsNullOrWhiteSpace(locks), $"locks left in the repository: {locks}");
     }
