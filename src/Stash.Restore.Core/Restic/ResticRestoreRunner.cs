@@ -405,6 +405,8 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
             case ResticMessage.Summary summary:
                 state.Summary = summary;
                 state.Stall?.NoteProgress();
+                if (state.LastStatus is { } last)
+                    state.Progress?.Report(FinalStatus(last, summary));
                 break;
             case ResticMessage.Restoring restoring:
                 state.SnapshotId = restoring.SnapshotId;
