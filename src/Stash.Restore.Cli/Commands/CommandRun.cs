@@ -57,11 +57,12 @@ internal sealed class CommandRun
             run.Log.Error("Stopped: {Reason:l}", reason);
             return host.Interruption.ExitCode;
         }
-        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException or HttpRequestException or System.Net.Sockets.SocketException)
         {
-            // A wait given up with no signal (a timer, a token passed on by mistake): something did not answer in time.
-            run.Log.Debug(e, "Gave up waiting");
-            run.Log.Error("{Error}", masker.Apply($"gave up waiting: nothing answered in time ({e.GetType().Name}: {e.Message})"));
+            // A wait given up with no signal (a timer, a token passed on by mistake), or a connection that broke
+            // where no caller said which: a dependency did not answer.
+            run.Log.Debug(e, "No answer");
+            run.Log.Error("{Error}", masker.Apply($"no answer from a server the run needs ({e.GetType().Name}: {e.Message})"));
             return ExitCodes.DependencyUnavailable;
         }
         catch (Exception e)

@@ -97,7 +97,10 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
             error = await hooks.RunPostRestoreAsync(job.Hooks, outcome, run.Token, Stop) ?? error;
         }
 
-        return await ReportAsync(job, log, error, failureExitCode, summary, started, run.Token);
+        // The final writes are cut short by a signal or the deadline, not by a claim lost meanwhile (the API away
+        // long enough to miss renewals is what they must outlast).
+        using var stopped = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        return await ReportAsync(job, log, error, failureExitCode, summary, started, stopped.Token);
 
         string? Stop() => StopReason(run.Token, claim, deadline, cancellationToken);
     }
@@ -166,7 +169,7 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
         return new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.Zero, parts.Clock);
     }
 
-    /// <param name="stop">The run's token: once it is cancelled (signal, deadline, lost claim) the writes here have <see cref="StatusWriteBudget.AfterStop"/>.</param>
+    /// <param name="stop">Cancelled by a signal or the deadline: from then the writes here have <see cref="StatusWriteBudget.AfterStop"/>.</param>
     private async Task<UnitOutcome> ReportAsync(UnitRestoreJob job, ILogger log, string? error, int failureExitCode, ResticRestoreSummary? summary, long started, CancellationToken stop)
     {
         var unit = job.Unit;
@@ -208,7 +211,7 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
         {
             await parts.Status.WriteAsync(entry, write.Token);
         }
-        catch (Exception e) when (e is RestoreException or OperationCanceledException or TimeoutException or HttpRequestException or IOException)
+        catch (Exception e) when (e is RestoreException or OperationCanceledException or TimeoutException or HttpRequestException or IOException or System.Net.Sockets.SocketException)
         {
             var exitCode = interruption.Reason is not null ? interruption.ExitCode
                 : e is InvalidInputException ? ExitCodes.InvalidInput

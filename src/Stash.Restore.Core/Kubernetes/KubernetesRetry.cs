@@ -104,7 +104,7 @@ internal static class KubernetesRetryClassifier
         // A refused certificate stays refused, however deep the handshake wrapped the refusal.
         HttpRequestException http when ApiServerNotTrustedException.FoundIn(http) is not null => false,
         HttpRequestException http => safety != RequestSafety.NotIdempotent || SurelyNotSent(http),
-        IOException => safety != RequestSafety.NotIdempotent,
+        IOException or System.Net.Sockets.SocketException => safety != RequestSafety.NotIdempotent,
         _ => false,
     };
 
