@@ -62,6 +62,9 @@ internal sealed record RestoreOptions
 
     /// <summary><c>--skip-space-check</c>: restore even when the snapshot does not fit in the target's free space.</summary>
     public bool SkipSpaceCheck { get; init; }
+
+    /// <summary><c>--api-retry-timeout</c>: how long one API call, retries included, may take; zero keeps the transport's budget.</summary>
+    public TimeSpan ApiRetryTimeout { get; init; }
     public TimeSpan HookTimeout { get; init; } = Hooks.HookExecutorOptions.DefaultTimeout;
     public string OwnContainer { get; init; } = Hooks.HookExecutorOptions.DefaultOwnContainerName;
     public string LogFormat { get; init; } = "auto";
