@@ -9,7 +9,12 @@ namespace Stash.Restore.Core.Engine;
 /// <c>executionPolicy</c> and its failure failing the unit. The restore pipeline runs them around
 /// restic; the Stash restore Job runs each in its own <c>run-hook</c> container.
 /// </summary>
-internal sealed class UnitHookRunner(IHookExecutor hooks, IUnitStatus status, SecretMasker masker, TimeProvider clock)
+/// <param name="unrecordedPostRestore">
+/// Where the restore goes on to write the unit's final entry (the pipeline), a postRestore result that could
+/// not be recorded is a warning here and the hook's own outcome still decides; without it (<c>run-hook</c>,
+/// whose one job is that record) the failure is thrown.
+/// </param>
+internal sealed class UnitHookRunner(IHookExecutor hooks, IUnitStatus status, SecretMasker masker, TimeProvider clock, Serilog.ILogger? unrecordedPostRestore = null)
 {
     /// <summary>Runs preRestore, when there is one, and records its result.</summary>
     /// <exception cref="RestoreFailedException">The hook failed: <c>preRestore hook failed: …</c>, masked.</exception>
@@ -53,7 +58,15 @@ internal sealed class UnitHookRunner(IHookExecutor hooks, IUnitStatus status, Se
             return WithRestoreOutcome($"postRestore hook stopped: {causeOfStop() ?? "cancelled"}", outcome);
         }
         using var write = new StatusWriteBudget(cancellationToken, clock);
-        await status.RecordHookAsync(HookStage.PostRestore, result, write.Token);
+        try
+        {
+            await status.RecordHookAsync(HookStage.PostRestore, result, write.Token);
+        }
+        catch (Exception e) when (unrecordedPostRestore is not null && StatusWriteFailure.IsOne(e))
+        {
+            unrecordedPostRestore.Warning("Could not record the postRestore hook's result ({Result:l}); the unit's final entry says how it ended: {Error:l}",
+                result.Succeeded ? "succeeded" : "failed", masker.Apply(e.Message));
+        }
         return result.Succeeded ? null : WithRestoreOutcome($"postRestore hook failed: {result.Message}", outcome);
     }
 

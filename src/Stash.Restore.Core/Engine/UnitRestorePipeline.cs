@@ -52,7 +52,7 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
         var started = parts.Clock.GetTimestamp();
         await parts.Status.WriteAsync(new UnitStatusEntry(UnitPhase.Running), cancellationToken);
 
-        var hooks = new UnitHookRunner(parts.Hooks, parts.Status, parts.Masker, parts.Clock);
+        var hooks = new UnitHookRunner(parts.Hooks, parts.Status, parts.Masker, parts.Clock, unrecordedPostRestore: log);
         using var deadline = DeadlineSource(job.Deadline, log);
         using var run = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, claim.Lost, deadline.Token);
 
@@ -211,7 +211,7 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
         {
             await parts.Status.WriteAsync(entry, write.Token);
         }
-        catch (Exception e) when (e is RestoreException or OperationCanceledException or TimeoutException or HttpRequestException or IOException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (StatusWriteFailure.IsOne(e))
         {
             var exitCode = interruption.Reason is not null ? interruption.ExitCode
                 : e is InvalidInputException ? ExitCodes.InvalidInput

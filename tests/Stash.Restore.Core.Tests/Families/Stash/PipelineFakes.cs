@@ -113,7 +113,14 @@ internal sealed class RecordingStatusStore : IHostStatusStore
         await _inner.UpsertAsync(entry, cancellationToken);
     }
 
-    public Task SetConditionAsync(Condition condition, CancellationToken cancellationToken) => _inner.SetConditionAsync(condition, cancellationToken);
+    /// <summary>What happens before each condition is written (e.g. the API down: it throws, and nothing is written).</summary>
+    public Func<Condition, CancellationToken, Task> BeforeCondition { get; set; } = (_, _) => Task.CompletedTask;
+
+    public async Task SetConditionAsync(Condition condition, CancellationToken cancellationToken)
+    {
+        await BeforeCondition(condition, cancellationToken);
+        await _inner.SetConditionAsync(condition, cancellationToken);
+    }
 }
 
 internal sealed class RecordingEvents : IRestoreEventRecorder

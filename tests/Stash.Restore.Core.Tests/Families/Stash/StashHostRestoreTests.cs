@@ -143,6 +143,23 @@ public class StashHostRestoreTests
         Assert.Equal("postRestore hook failed: exit code 1 (the data was restored)", rig.Status.Current!.Stats!.Single().Error);
     }
 
+    [Theory]
+    [InlineData(true, ExitCodes.Success, "Succeeded", null)]
+    [InlineData(false, ExitCodes.RestoreFailed, "Failed", "postRestore hook failed: exit code 1 (the data was restored)")]
+    public async Task A_postRestore_result_that_cannot_be_recorded_still_leaves_the_hosts_final_entry(bool hookSucceeds, int exitCode, string phase, string? error)
+    {
+        var rig = new PipelineRig();
+        rig.WithSpec(s => s with { Hooks = new RestoreHooks { PostRestore = ExecHook } });
+        rig.Hooks.Answer = _ => new HookResult(hookSucceeds, hookSucceeds ? "ok" : "exit code 1");
+        rig.Status.BeforeCondition = (_, _) => throw new HttpRequestException("connection refused (127.0.0.1:6443)");
+
+        var outcome = await rig.RunAsync();
+
+        Assert.Equal(exitCode, outcome.ExitCode);
+        var entry = rig.Status.Current!.Stats!.Single();
+        Assert.Equal((phase, error), (entry.Phase, entry.Error));
+    }
+
     [Fact]
     public async Task Sigterm_during_restic_records_terminated_and_exits_143()
     {
