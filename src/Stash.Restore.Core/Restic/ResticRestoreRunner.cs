@@ -271,7 +271,9 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
             return null;
         var state = new CallState(cancellationToken, plan.Options?.TargetDirectory ?? "/", null);
         var output = new StringBuilder();
-        var result = await RunWatchedAsync(plan, list, $"restic snapshots of {plan.RepositoryDisplay} (the space check)", state, (stream, line) =>
+        // Named as the restore it precedes: a repository that cannot be reached fails that restore.
+        var what = $"restic restore of {plan.Invocations[0].Description} from {plan.RepositoryDisplay}";
+        var result = await RunWatchedAsync(plan, list, what, state, (stream, line) =>
         {
             NoteConfigProgress(state, line);
             if (stream == OutputStream.StandardOutput)

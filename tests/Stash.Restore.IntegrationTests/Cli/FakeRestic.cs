@@ -3,8 +3,9 @@ namespace Stash.Restore.IntegrationTests.Cli;
 /// <summary>
 /// A small <c>restic</c> script put first on PATH, for behaviour that needs restic to misbehave
 /// (per-file errors, a restore that never ends). It is a real child process: it answers
-/// <c>version</c> as restic 0.18 does, records every argv line in <see cref="ArgvLog"/>, prints
-/// the given lines (restic's JSON message shapes) and exits with the given code.
+/// <c>version</c> as restic 0.18 does, <c>snapshots</c> (the space check's listing) with no snapshot
+/// (so no size is known and the check is skipped), records every other argv line in <see cref="ArgvLog"/>,
+/// prints the given lines (restic's JSON message shapes) and exits with the given code.
 /// </summary>
 internal sealed class FakeRestic
 {
@@ -37,6 +38,7 @@ internal sealed class FakeRestic
         script.Append("if [ \"$1\" = version ]; then echo 'restic 0.18.0 compiled with go1.24.4 on linux/amd64'; exit 0; fi\n");
         // An upstream build's option list (every backend), as restic 0.18 prints it.
         script.Append("if [ \"$1\" = options ]; then printf 'All Extended Options:\\n  azure.connections  x\\n  b2.connections  x\\n  gs.connections  x\\n  local.connections  x\\n  rest.connections  x\\n  s3.connections  x\\n  swift.connections  x\\n'; exit 0; fi\n");
+        script.Append("if [ \"$1\" = snapshots ]; then echo '[]'; exit 0; fi\n");
         script.Append($"echo \"$*\" >> '{argvLog}'\n");
         script.Append($"echo \"$RESTIC_REPOSITORY\" >> '{argvLog}.repository'\n");
         foreach (var line in stdout)
