@@ -1,6 +1,4 @@
 using System.Text.Json.Serialization;
-using Stash.Restore.Core.Hooks;
-using Stash.Restore.Core.Input;
 
 namespace Stash.Restore.Core.Kubernetes;
 

@@ -3,36 +3,10 @@ using System.Security.Cryptography;
 using System.Text;
 using Serilog;
 using Stash.Restore.Core.Engine;
-using Stash.Restore.Core.Hooks;
-using Stash.Restore.Core.Input;
+using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Platform;
 
-namespace Stash.Restore.Core.Kubernetes;
-
-/// <summary>How long a host claim lasts and how often it is renewed or polled.</summary>
-internal sealed record LeaseClaimOptions
-{
-    /// <summary>A claim not renewed for this long may be taken over. Whole seconds (the API's unit).</summary>
-    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
-
-    public TimeSpan RenewInterval { get; init; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>How often a waiting executor looks again.</summary>
-    public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(2);
-
-    public static LeaseClaimOptions Default { get; } = new();
-}
-
-/// <summary>
-/// What a family's claims are called: the Lease name's prefix and the unit's kind in log lines.
-/// Stash hosts keep <c>stash-restore-&lt;session&gt;-&lt;host&gt;</c>; KubeStash components get their own
-/// prefix so a Stash and a KubeStash session of the same name never share a Lease.
-/// </summary>
-/// <param name="LogProperty">The log property that names the unit, so claim lines carry the run's usual prefix.</param>
-internal sealed record LeaseClaimScope(string LeasePrefix, string UnitKind, string LogProperty)
-{
-    public static LeaseClaimScope Hosts { get; } = new("stash-restore", "host", Logging.LogProperties.Host);
-}
+namespace Stash.Restore.Core.Cluster;
 
 /// <summary>
 /// Unit claims as <c>coordination.k8s.io/v1</c> Leases, one per (session, unit): executors
@@ -48,7 +22,7 @@ internal sealed record LeaseClaimScope(string LeasePrefix, string UnitKind, stri
 /// Leases are optional permissions (SPEC §15: several operators grant none): a Lease call answered
 /// 403 Forbidden means the unit is restored unclaimed, said once in a warning naming what to grant.
 /// </remarks>
-internal sealed class LeaseHostClaims : IUnitClaims
+internal sealed class LeaseUnitClaims : IUnitClaims
 {
     // DNS-1123 label length: the name also fits where a label is required.
     private const int MaxNameLength = 63;
@@ -70,11 +44,11 @@ internal sealed class LeaseHostClaims : IUnitClaims
         "(the ClusterRole stash-restore-leases of docs/install.md#lease-claims, bound with a RoleBinding)";
 
     /// <param name="holderIdentity">Unique per process: see <see cref="NewHolderIdentity"/>.</param>
-    /// <param name="scope">Lease prefix and unit kind; Stash hosts by default.</param>
-    public LeaseHostClaims(IKubernetesApi api, string @namespace, string sessionName, string holderIdentity, LeaseClaimOptions options, TimeProvider timeProvider, ILogger logger,
-        LeaseClaimScope? scope = null)
+    /// <param name="scope">Lease prefix and unit kind: the family's (Stash hosts, KubeStash components).</param>
+    public LeaseUnitClaims(IKubernetesApi api, string @namespace, string sessionName, string holderIdentity, LeaseClaimOptions options, TimeProvider timeProvider, ILogger logger,
+        LeaseClaimScope scope)
     {
-        _scope = scope ?? LeaseClaimScope.Hosts;
+        _scope = scope;
         _api = api;
         _namespace = @namespace;
         _sessionName = sessionName;
@@ -90,9 +64,9 @@ internal sealed class LeaseHostClaims : IUnitClaims
         $"{podName}_{(random ?? new SystemRandomSource()).HexDigits(8)}";
 
     /// <summary><c>&lt;prefix&gt;-&lt;session&gt;-&lt;unit&gt;</c> as a DNS-1123 name; hashed when it had to change or is too long.</summary>
-    public static string LeaseName(string sessionName, string hostname, LeaseClaimScope? scope = null)
+    public static string LeaseName(string sessionName, string hostname, LeaseClaimScope scope)
     {
-        var raw = $"{(scope ?? LeaseClaimScope.Hosts).LeasePrefix}-{sessionName}-{hostname}";
+        var raw = $"{scope.LeasePrefix}-{sessionName}-{hostname}";
         var sanitized = new StringBuilder(raw.Length);
         foreach (var c in raw.ToLowerInvariant())
             sanitized.Append(c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' ? c : '-');
@@ -204,7 +178,7 @@ internal sealed class LeaseHostClaims : IUnitClaims
     /// <summary>A held Lease: renewed in the background until disposed or lost.</summary>
     private sealed class HeldLease : IUnitClaim
     {
-        private readonly LeaseHostClaims _owner;
+        private readonly LeaseUnitClaims _owner;
         private readonly string _hostname;
         private readonly ILogger _log;
         private readonly CancellationTokenSource _lost = new();
@@ -213,7 +187,7 @@ internal sealed class LeaseHostClaims : IUnitClaims
         private LeaseObject _lease;
         private DateTimeOffset _lastRenewed;
 
-        public HeldLease(LeaseHostClaims owner, string hostname, LeaseObject lease, ILogger log)
+        public HeldLease(LeaseUnitClaims owner, string hostname, LeaseObject lease, ILogger log)
         {
             _owner = owner;
             _hostname = hostname;

@@ -1,21 +1,23 @@
+using Stash.Restore.Core.Cluster;
+using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Kubernetes;
 
-namespace Stash.Restore.Core.Tests.Kubernetes;
+namespace Stash.Restore.Core.Tests.Cluster;
 
-public sealed class LeaseHostClaimsTests
+public sealed class LeaseUnitClaimsTests
 {
     [Fact]
     public void A_valid_short_name_is_used_as_is()
     {
-        Assert.Equal("stash-restore-sample-restore-host-0", LeaseHostClaims.LeaseName("sample-restore", "host-0"));
+        Assert.Equal("stash-restore-sample-restore-host-0", LeaseUnitClaims.LeaseName("sample-restore", "host-0", StashObjects.ClaimScope));
     }
 
     [Fact]
     public void Names_that_must_change_are_sanitised_and_hashed_so_they_stay_distinct()
     {
-        var underscore = LeaseHostClaims.LeaseName("s", "node_a");
-        var dot = LeaseHostClaims.LeaseName("s", "node.a");
-        var upper = LeaseHostClaims.LeaseName("s", "Node-A");
+        var underscore = LeaseUnitClaims.LeaseName("s", "node_a", StashObjects.ClaimScope);
+        var dot = LeaseUnitClaims.LeaseName("s", "node.a", StashObjects.ClaimScope);
+        var upper = LeaseUnitClaims.LeaseName("s", "Node-A", StashObjects.ClaimScope);
 
         foreach (var name in new[] { underscore, dot, upper })
             Assert.Matches("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", name);
@@ -27,8 +29,8 @@ public sealed class LeaseHostClaimsTests
     public void Long_names_are_cut_to_63_characters_with_a_hash()
     {
         var host = "worker-node-" + new string('x', 80);
-        var a = LeaseHostClaims.LeaseName("restore-session-with-a-long-name", host);
-        var b = LeaseHostClaims.LeaseName("restore-session-with-a-long-name", host + "y");
+        var a = LeaseUnitClaims.LeaseName("restore-session-with-a-long-name", host, StashObjects.ClaimScope);
+        var b = LeaseUnitClaims.LeaseName("restore-session-with-a-long-name", host + "y", StashObjects.ClaimScope);
 
         Assert.True(a.Length <= 63, a);
         Assert.Matches("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", a);
@@ -41,16 +43,16 @@ public sealed class LeaseHostClaimsTests
         var spec = new LeaseSpec { HolderIdentity = "pod-a", RenewTime = "2026-01-01T00:00:00.000000Z", LeaseDurationSeconds = 15 };
         var start = DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
 
-        Assert.False(LeaseHostClaims.IsExpired(spec, start.AddSeconds(14)));
-        Assert.True(LeaseHostClaims.IsExpired(spec, start.AddSeconds(16)));
-        Assert.True(LeaseHostClaims.IsExpired(spec with { RenewTime = null }, start));
+        Assert.False(LeaseUnitClaims.IsExpired(spec, start.AddSeconds(14)));
+        Assert.True(LeaseUnitClaims.IsExpired(spec, start.AddSeconds(16)));
+        Assert.True(LeaseUnitClaims.IsExpired(spec with { RenewTime = null }, start));
     }
 
     [Fact]
     public void Holder_identity_is_unique_per_process_and_names_the_pod()
     {
-        var a = LeaseHostClaims.NewHolderIdentity("web-5d8f-abc");
-        var b = LeaseHostClaims.NewHolderIdentity("web-5d8f-abc");
+        var a = LeaseUnitClaims.NewHolderIdentity("web-5d8f-abc");
+        var b = LeaseUnitClaims.NewHolderIdentity("web-5d8f-abc");
 
         Assert.StartsWith("web-5d8f-abc_", a);
         Assert.NotEqual(a, b);

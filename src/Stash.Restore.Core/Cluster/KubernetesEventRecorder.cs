@@ -1,12 +1,11 @@
 using System.Globalization;
 using Serilog;
 using Stash.Restore.Core.Engine;
-using Stash.Restore.Core.Hooks;
-using Stash.Restore.Core.Input;
+using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Secrets;
 using Stash.Restore.Core.Platform;
 
-namespace Stash.Restore.Core.Kubernetes;
+namespace Stash.Restore.Core.Cluster;
 
 /// <summary>
 /// core/v1 Events on the session (involvedObject carries its uid so
