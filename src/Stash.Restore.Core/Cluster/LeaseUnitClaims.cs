@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using k8s.Models;
 using Serilog;
 using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Kubernetes;
@@ -86,7 +87,7 @@ internal sealed class LeaseUnitClaims : IUnitClaims
         string? lastHolder = null;
         while (true)
         {
-            LeaseObject? lease;
+            V1Lease? lease;
             string? holder;
             try
             {
@@ -110,34 +111,36 @@ internal sealed class LeaseUnitClaims : IUnitClaims
     }
 
     /// <summary>One try: the Lease now held, or null and who holds it.</summary>
-    internal async Task<(LeaseObject? Lease, string? Holder)> TryAcquireOnceAsync(string name, CancellationToken cancellationToken)
+    internal async Task<(V1Lease? Lease, string? Holder)> TryAcquireOnceAsync(string name, CancellationToken cancellationToken)
     {
         var now = _timeProvider.GetUtcNow();
         var existing = await _api.GetLeaseAsync(_namespace, name, cancellationToken).ConfigureAwait(false);
         if (existing is null)
         {
-            var fresh = new LeaseObject
+            var fresh = new V1Lease
             {
-                Metadata = new ObjectMeta
+                ApiVersion = LeaseApiVersion,
+                Kind = LeaseKind,
+                Metadata = new V1ObjectMeta
                 {
                     Name = name,
-                    Namespace = _namespace,
+                    NamespaceProperty = _namespace,
                     Labels = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = "stash-restore" },
                 },
-                Spec = HeldSpec(new LeaseSpec(), now, transition: false),
+                Spec = HeldSpec(new V1LeaseSpec(), now, transition: false),
             };
             // null: someone created it first, or our own create got through unanswered; the next look tells.
             return (await _api.TryCreateLeaseAsync(_namespace, fresh, cancellationToken).ConfigureAwait(false), null);
         }
 
-        var spec = existing.Spec;
+        var spec = existing.Spec ?? new V1LeaseSpec();
         var ours = spec.HolderIdentity == _holderIdentity;
         if (!ours && !string.IsNullOrEmpty(spec.HolderIdentity) && !IsExpired(spec, now))
             return (null, spec.HolderIdentity);
         if (!ours && !string.IsNullOrEmpty(spec.HolderIdentity))
-            _logger.Warning("Lease {Lease} of {Holder} expired (last renewed {RenewTime}); taking it over", name, spec.HolderIdentity, spec.RenewTime);
+            _logger.Warning("Lease {Lease} of {Holder} expired (last renewed {RenewTime}); taking it over", name, spec.HolderIdentity, spec.RenewTime is { } renewed ? MicroTime(Utc(renewed)) : null);
         // Like client-go's leader election: every change of holder, from a released lease too, is a transition.
-        var taken = existing with { Spec = HeldSpec(spec, now, transition: !ours) };
+        var taken = WithSpec(existing, HeldSpec(spec, now, transition: !ours));
         return (await _api.TryUpdateLeaseAsync(_namespace, taken, cancellationToken).ConfigureAwait(false), spec.HolderIdentity);
     }
 
@@ -152,28 +155,56 @@ internal sealed class LeaseUnitClaims : IUnitClaims
 
     private static string Capitalized(string word) => word.Length == 0 ? word : char.ToUpperInvariant(word[0]) + word[1..];
 
-    private LeaseSpec HeldSpec(LeaseSpec spec, DateTimeOffset now, bool transition) => spec with
-    {
-        HolderIdentity = _holderIdentity,
-        LeaseDurationSeconds = (int)Math.Max(1, Math.Ceiling(_options.LeaseDuration.TotalSeconds)),
-        AcquireTime = transition || spec.AcquireTime is null ? MicroTime(now) : spec.AcquireTime,
-        RenewTime = MicroTime(now),
-        LeaseTransitions = (spec.LeaseTransitions ?? 0) + (transition ? 1 : 0),
-    };
+    private const string LeaseApiVersion = "coordination.k8s.io/v1";
+    private const string LeaseKind = "Lease";
 
-    internal static bool IsExpired(LeaseSpec spec, DateTimeOffset now)
+    private V1LeaseSpec HeldSpec(V1LeaseSpec spec, DateTimeOffset now, bool transition)
     {
-        var renewed = ParseTime(spec.RenewTime) ?? ParseTime(spec.AcquireTime);
-        if (renewed is null)
-            return true;
-        return renewed.Value + TimeSpan.FromSeconds(spec.LeaseDurationSeconds ?? 0) < now;
+        var held = CopyOf(spec);
+        held.HolderIdentity = _holderIdentity;
+        held.LeaseDurationSeconds = (int)Math.Max(1, Math.Ceiling(_options.LeaseDuration.TotalSeconds));
+        held.AcquireTime = transition || spec.AcquireTime is null ? Micro(now) : spec.AcquireTime;
+        held.RenewTime = Micro(now);
+        held.LeaseTransitions = (spec.LeaseTransitions ?? 0) + (transition ? 1 : 0);
+        return held;
     }
 
+    /// <summary>A new Lease object with <paramref name="spec"/>: the library's models are mutable, and the one read stays as read.</summary>
+    private static V1Lease WithSpec(V1Lease lease, V1LeaseSpec spec) => new()
+    {
+        ApiVersion = lease.ApiVersion ?? LeaseApiVersion,
+        Kind = lease.Kind ?? LeaseKind,
+        Metadata = lease.Metadata,
+        Spec = spec,
+    };
+
+    private static V1LeaseSpec CopyOf(V1LeaseSpec? spec) => new()
+    {
+        HolderIdentity = spec?.HolderIdentity,
+        LeaseDurationSeconds = spec?.LeaseDurationSeconds,
+        AcquireTime = spec?.AcquireTime,
+        RenewTime = spec?.RenewTime,
+        LeaseTransitions = spec?.LeaseTransitions,
+        PreferredHolder = spec?.PreferredHolder,
+        Strategy = spec?.Strategy,
+    };
+
+    internal static bool IsExpired(V1LeaseSpec spec, DateTimeOffset now)
+    {
+        var renewed = spec.RenewTime ?? spec.AcquireTime;
+        if (renewed is null)
+            return true;
+        return Utc(renewed.Value) + TimeSpan.FromSeconds(spec.LeaseDurationSeconds ?? 0) < now;
+    }
+
+    /// <summary>MicroTime as the API server writes it: <c>2006-01-02T15:04:05.000000Z</c>.</summary>
     internal static string MicroTime(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
 
-    private static DateTimeOffset? ParseTime(string? text) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time) ? time : null;
+    /// <summary>A MicroTime's value: UTC, cut to whole microseconds.</summary>
+    private static DateTime Micro(DateTimeOffset time) => new(time.UtcTicks - time.UtcTicks % 10, DateTimeKind.Utc);
+
+    private static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
 
     /// <summary>A held Lease: renewed in the background until disposed or lost.</summary>
     private sealed class HeldLease : IUnitClaim
@@ -184,10 +215,10 @@ internal sealed class LeaseUnitClaims : IUnitClaims
         private readonly CancellationTokenSource _lost = new();
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _renewal;
-        private LeaseObject _lease;
+        private V1Lease _lease;
         private DateTimeOffset _lastRenewed;
 
-        public HeldLease(LeaseUnitClaims owner, string hostname, LeaseObject lease, ILogger log)
+        public HeldLease(LeaseUnitClaims owner, string hostname, V1Lease lease, ILogger log)
         {
             _owner = owner;
             _hostname = hostname;
@@ -199,7 +230,7 @@ internal sealed class LeaseUnitClaims : IUnitClaims
 
         public CancellationToken Lost => _lost.Token;
 
-        private string Name => _lease.Metadata.Name!;
+        private string Name => _lease.Metadata.Name;
 
         private async Task RenewLoopAsync()
         {
@@ -244,7 +275,7 @@ internal sealed class LeaseUnitClaims : IUnitClaims
             {
                 var now = time.GetUtcNow();
                 var renewed = await _owner._api.TryUpdateLeaseAsync(
-                    _owner._namespace, _lease with { Spec = _lease.Spec with { RenewTime = MicroTime(now) } }, linked.Token).ConfigureAwait(false);
+                    _owner._namespace, Renewed(_lease, now), linked.Token).ConfigureAwait(false);
                 if (renewed is not null)
                 {
                     _lease = renewed;
@@ -254,8 +285,8 @@ internal sealed class LeaseUnitClaims : IUnitClaims
                 var current = await _owner._api.GetLeaseAsync(_owner._namespace, Name, linked.Token).ConfigureAwait(false);
                 if (current is null)
                     return $"Lease {Name} was deleted";
-                if (current.Spec.HolderIdentity != _owner._holderIdentity)
-                    return $"Lease {Name} is now held by {current.Spec.HolderIdentity ?? "nobody"}";
+                if (current.Spec?.HolderIdentity != _owner._holderIdentity)
+                    return $"Lease {Name} is now held by {current.Spec?.HolderIdentity ?? "nobody"}";
                 _lease = current; // our own earlier renewal got through unanswered; renew from here
                 return null;
             }
@@ -279,6 +310,13 @@ internal sealed class LeaseUnitClaims : IUnitClaims
             {
                 return null;
             }
+        }
+
+        private static V1Lease Renewed(V1Lease lease, DateTimeOffset now)
+        {
+            var spec = CopyOf(lease.Spec);
+            spec.RenewTime = Micro(now);
+            return WithSpec(lease, spec);
         }
 
         private void Lose(string because)
@@ -307,14 +345,17 @@ internal sealed class LeaseUnitClaims : IUnitClaims
                 var lease = _lease;
                 for (var attempt = 0; attempt < 5; attempt++)
                 {
-                    var released = lease with { Spec = lease.Spec with { HolderIdentity = null, RenewTime = MicroTime(time.GetUtcNow()) } };
+                    var spec = CopyOf(lease.Spec);
+                    spec.HolderIdentity = null;
+                    spec.RenewTime = Micro(time.GetUtcNow());
+                    var released = WithSpec(lease, spec);
                     if (await _owner._api.TryUpdateLeaseAsync(_owner._namespace, released, timeout.Token).ConfigureAwait(false) is not null)
                     {
                         _log.Debug("Released the claim on {UnitKind:l} {Unit}", _owner._scope.UnitKind, _hostname);
                         return;
                     }
                     var current = await _owner._api.GetLeaseAsync(_owner._namespace, Name, timeout.Token).ConfigureAwait(false);
-                    if (current is null || current.Spec.HolderIdentity != _owner._holderIdentity)
+                    if (current is null || current.Spec?.HolderIdentity != _owner._holderIdentity)
                         return;
                     lease = current;
                 }

@@ -24,7 +24,7 @@ internal sealed class KubernetesClient : IDisposable
     private readonly KubernetesRetryHandler _retry;
     private readonly IRandomSource _random;
 
-    private KubernetesClient(KubernetesClientConfiguration configuration, KubernetesRetryOptions options, SecretMasker? masker, TimeProvider timeProvider, ILogger logger, IRandomSource random)
+    private KubernetesClient(ApiServerConnection configuration, KubernetesRetryOptions options, SecretMasker? masker, TimeProvider timeProvider, ILogger logger, IRandomSource random)
     {
         Configuration = configuration;
         _random = random;
@@ -71,7 +71,7 @@ internal sealed class KubernetesClient : IDisposable
 
     /// <summary>A client for a configuration already loaded (tests adjust one before connecting).</summary>
     public static KubernetesClient Create(
-        KubernetesClientConfiguration configuration,
+        ApiServerConnection configuration,
         KubernetesRetryOptions? options,
         SecretMasker? masker,
         TimeProvider timeProvider,
@@ -84,7 +84,7 @@ internal sealed class KubernetesClient : IDisposable
         return new KubernetesClient(configuration, options ?? KubernetesRetryOptions.Default, masker, timeProvider, logger, random ?? new SystemRandomSource());
     }
 
-    public KubernetesClientConfiguration Configuration { get; }
+    public ApiServerConnection Configuration { get; }
 
     public IKubernetesApi Api => _api;
 
@@ -116,7 +116,7 @@ internal sealed class KubernetesClient : IDisposable
     /// token travels through <see cref="BearerTokenHandler"/>, which the library lacks for token
     /// files), and JSON goes through source-generated contexts only.
     /// </summary>
-    private static LibraryConfiguration ToLibrary(KubernetesClientConfiguration configuration, KubernetesRetryOptions options, ClusterServerTrust? trust)
+    private static LibraryConfiguration ToLibrary(ApiServerConnection configuration, KubernetesRetryOptions options, ClusterServerTrust? trust)
     {
         var library = new LibraryConfiguration
         {

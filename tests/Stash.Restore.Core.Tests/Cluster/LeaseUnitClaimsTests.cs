@@ -1,3 +1,4 @@
+using k8s.Models;
 using Stash.Restore.Core.Cluster;
 using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Kubernetes;
@@ -40,12 +41,12 @@ public sealed class LeaseUnitClaimsTests
     [Fact]
     public void Expiry_is_renew_time_plus_duration()
     {
-        var spec = new LeaseSpec { HolderIdentity = "pod-a", RenewTime = "2026-01-01T00:00:00.000000Z", LeaseDurationSeconds = 15 };
+        var spec = new V1LeaseSpec { HolderIdentity = "pod-a", RenewTime = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc), LeaseDurationSeconds = 15 };
         var start = DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
 
         Assert.False(LeaseUnitClaims.IsExpired(spec, start.AddSeconds(14)));
         Assert.True(LeaseUnitClaims.IsExpired(spec, start.AddSeconds(16)));
-        Assert.True(LeaseUnitClaims.IsExpired(spec with { RenewTime = null }, start));
+        Assert.True(LeaseUnitClaims.IsExpired(new V1LeaseSpec { HolderIdentity = "pod-a", LeaseDurationSeconds = 15 }, start));
     }
 
     [Fact]
