@@ -22,7 +22,7 @@ internal sealed class KubernetesApi(k8s.Kubernetes client, ApiServerConnection c
     public ApiServerConnection Configuration => configuration;
 
     public Task<JsonObject> GetObjectAsync(ApiResource resource, string @namespace, string name, CancellationToken cancellationToken) =>
-        CallAsync(new ApiRequestTarget("get", resource.Name, @namespace, name), async () =>
+        CallAsync(new ApiRequestTarget("get", Grouped(resource).Name, @namespace, name), async () =>
         {
             using var response = await client.CustomObjects.GetNamespacedCustomObjectWithHttpMessagesAsync<JsonObject>(
                 resource.Group, resource.Version, @namespace, resource.Plural, name, null, cancellationToken).ConfigureAwait(false);
@@ -32,7 +32,7 @@ internal sealed class KubernetesApi(k8s.Kubernetes client, ApiServerConnection c
     public async Task<IReadOnlyList<JsonObject>> ListObjectsAsync(ApiResource resource, string @namespace, string? labelSelector, CancellationToken cancellationToken, int pageSize = 250)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pageSize);
-        var target = new ApiRequestTarget("list", resource.Name, @namespace, null);
+        var target = new ApiRequestTarget("list", Grouped(resource).Name, @namespace, null);
         var items = new List<JsonObject>();
         string? continueToken = null;
         var restarted = false;
@@ -82,7 +82,7 @@ internal sealed class KubernetesApi(k8s.Kubernetes client, ApiServerConnection c
     }
 
     public Task<JsonObject> GetStatusAsync(ApiResource resource, string @namespace, string name, CancellationToken cancellationToken) =>
-        CallAsync(new ApiRequestTarget("get", resource.Name, @namespace, name, "status"), async () =>
+        CallAsync(new ApiRequestTarget("get", Grouped(resource).Name, @namespace, name, "status"), async () =>
         {
             using var response = await client.CustomObjects.GetNamespacedCustomObjectStatusWithHttpMessagesAsync<JsonObject>(
                 resource.Group, resource.Version, @namespace, resource.Plural, name, null, cancellationToken).ConfigureAwait(false);
@@ -90,7 +90,7 @@ internal sealed class KubernetesApi(k8s.Kubernetes client, ApiServerConnection c
         });
 
     public Task<JsonObject> ReplaceStatusAsync(ApiResource resource, string @namespace, string name, JsonObject value, CancellationToken cancellationToken) =>
-        CallAsync(new ApiRequestTarget("update", resource.Name, @namespace, name, "status"), async () =>
+        CallAsync(new ApiRequestTarget("update", Grouped(resource).Name, @namespace, name, "status"), async () =>
         {
             using var response = await client.CustomObjects.ReplaceNamespacedCustomObjectStatusWithHttpMessagesAsync<JsonObject>(
                 value, resource.Group, resource.Version, @namespace, resource.Plural, name, null, null, null, null, cancellationToken).ConfigureAwait(false);
@@ -107,7 +107,7 @@ internal sealed class KubernetesApi(k8s.Kubernetes client, ApiServerConnection c
             : PatchStatusAsync(resource, @namespace, name, new V1Patch(mergePatch.ToJsonString(), V1Patch.PatchType.MergePatch), cancellationToken);
 
     private Task<JsonObject> PatchStatusAsync(ApiResource resource, string @namespace, string name, V1Patch patch, CancellationToken cancellationToken) =>
-        CallAsync(new ApiRequestTarget("patch", resource.Name, @namespace, name, "status"), async () =>
+        CallAsync(new ApiRequestTarget("patch", Grouped(resource).Name, @namespace, name, "status"), async () =>
         {
             using var response = await client.CustomObjects.PatchNamespacedCustomObjectStatusWithHttpMessagesAsync<JsonObject>(
                 patch, resource.Group, resource.Version, @namespace, resource.Plural, name, null, null, null, null, null, cancellationToken).ConfigureAwait(false);
@@ -123,10 +123,11 @@ internal sealed class KubernetesApi(k8s.Kubernetes client, ApiServerConnection c
                 using var response = await client.CoreV1.ReadNamespacedSecretWithHttpMessagesAsync(name, @namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
                 return response.Body;
             }
-            catch (JsonException e)
+            catch (Exception e) when (e is JsonException || e.InnerException is JsonException)
             {
                 // Neither the message nor the inner exception: JsonException text can quote a secret value.
-                throw new InvalidInputException(SecretDataKey(e.Path) is { } key
+                // (Some library versions wrap the JsonException in a SerializationException.)
+                throw new InvalidInputException(SecretDataKey((e as JsonException ?? (JsonException)e.InnerException!).Path) is { } key
                     ? $"Secret {@namespace}/{name}: data key '{key}' is not valid base64"
                     : $"Secret {@namespace}/{name}: not a valid Secret object");
             }
@@ -232,6 +233,14 @@ internal sealed class KubernetesApi(k8s.Kubernetes client, ApiServerConnection c
             return null;
         }
     }
+
+    /// <summary>
+    /// The generic object calls build <c>/apis/{group}/{version}/…</c>: a core resource (empty group)
+    /// would be <c>/apis//v1/…</c>, which kube-apiserver does not serve. Core objects have typed calls.
+    /// </summary>
+    private static ApiResource Grouped(ApiResource resource) => resource.Group.Length > 0
+        ? resource
+        : throw new ArgumentException($"{resource.Name} is a core resource: read it through its typed call, not as a custom object", nameof(resource));
 
     /// <summary>Runs one library call and turns whatever went wrong into the executor's one-line errors.</summary>
     internal async Task<T> CallAsync<T>(ApiRequestTarget target, Func<Task<T>> call)
