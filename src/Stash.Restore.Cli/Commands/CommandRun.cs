@@ -54,13 +54,20 @@ internal sealed class CommandRun
         }
         catch (OperationCanceledException) when (host.Interruption.Reason is { } reason)
         {
-            run.Log.Error("Stopped before restoring: {Reason}", reason);
+            run.Log.Error("Stopped: {Reason:l}", reason);
             return host.Interruption.ExitCode;
+        }
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException or HttpRequestException or System.Net.Sockets.SocketException)
+        {
+            // A wait given up with no signal (a timer, a token passed on by mistake), or a connection that broke
+            // where no caller said which: a dependency did not answer.
+            run.Log.Debug(e, "No answer");
+            run.Log.Error("{Error}", masker.Apply($"no answer from a server the run needs ({e.GetType().Name}: {e.Message})"));
+            return ExitCodes.DependencyUnavailable;
         }
         catch (Exception e)
         {
-            // The interface is one line, never a stack trace (it goes to the debug log); and never no line
-            // at all: a cancellation nobody asked for (a timer, a token passed on by mistake) ends here too.
+            // The interface is one line, never a stack trace (it goes to the debug log); and never no line at all.
             run.Log.Debug(e, "Unexpected error");
             run.Log.Error("{Error}", masker.Apply($"unexpected error ({e.GetType().Name}): {e.Message}"));
             return ExitCodes.RestoreFailed;
@@ -74,7 +81,7 @@ internal sealed class CommandRun
     public KubernetesClient Connect()
     {
         var cluster = KubernetesClient.Create(new KubernetesConfigRequest(Host.Environment, Options.Kubeconfig, Options.Master),
-            KubernetesRetryOptions.Default, Masker, Host.Clock, Log, Host.Random);
+            KubernetesRetryOptions.Within(Options.ApiRetryTimeout), Masker, Host.Clock, Log, Host.Random);
         if (!SystemCertificateStoreUse.IsNeeded(cluster.Configuration.ChecksServerAgainstSystemStore, Options.MetricsEnabled, Options.PushgatewayUrl))
             Host.LeaveSystemCertificateStoreUnread?.Invoke();
         return cluster;

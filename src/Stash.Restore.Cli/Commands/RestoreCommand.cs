@@ -1,18 +1,18 @@
 using System.CommandLine;
 using System.Text.Json;
 using Serilog;
-using Stash.Restore.Core;
 using Stash.Restore.Core.Engine;
-using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Families.Stash;
-using Stash.Restore.Core.Kubernetes;
+using Stash.Restore.Core.GoCompat;
+using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Input;
+using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Logging;
 using Stash.Restore.Core.Metrics;
 using Stash.Restore.Core.Platform;
 using Stash.Restore.Core.Restic;
 using Stash.Restore.Core.Secrets;
-using Stash.Restore.Core.Status;
+using Stash.Restore.Core;
 
 namespace Stash.Restore.Cli.Commands;
 

@@ -44,6 +44,9 @@ internal sealed class RestoreFlags
     public Option<bool> Verify { get; } = new("--verify") { Description = "Verify restored file contents (restic --verify); a mismatch fails the host." };
     public Option<bool> FailOnMetadataErrors { get; } = new("--fail-on-metadata-errors") { Description = "Fail the host when restic could not restore owners or permissions (by default these are counted as warnings; data errors always fail)." };
     public Option<string> RepositoryTimeout { get; } = new("--repository-timeout") { Description = "Give up when restic has not read the repository's config after this long (server unreachable, certificate refused), e.g. 2m, 30s; 0 leaves restic to its own retries (about 15 minutes). A reachable but slow repository is bounded only by spec.timeOut.", DefaultValueFactory = _ => "2m" };
+    public Option<string> StallTimeout { get; } = new("--stall-timeout") { Description = "Stop restic and fail the host when it has restored nothing for this long while reporting retries or errors (storage gone mid-restore), e.g. 10m, 90s; 0 leaves restic to its own retries (about 15 minutes per request).", DefaultValueFactory = _ => "10m" };
+    public Option<bool> SkipSpaceCheck { get; } = new("--skip-space-check") { Description = "Restore even when the snapshot's size (restic 0.17+ snapshots keep it) exceeds the free space of the target's filesystem; by default such a restore is refused before anything is written." };
+    public Option<string> ApiRetryTimeout { get; } = new("--api-retry-timeout") { Description = "Give up on an API call after this long, its retries included (a status write: all its rounds), e.g. 30s; 0 keeps the client's own budget (2m a request, 3m a status write).", DefaultValueFactory = _ => "0" };
     public Option<TimeSpan> HookTimeout { get; } = new("--hook-timeout") { Description = "Time limit for each preRestore/postRestore hook, e.g. 00:05:00.", DefaultValueFactory = _ => Core.Hooks.HookExecutorOptions.DefaultTimeout };
     public Option<string> OwnContainer { get; } = new("--own-container") { Description = "Name of the executor's own container: exec hooks for it (or with no containerName) run locally.", DefaultValueFactory = _ => Core.Hooks.HookExecutorOptions.DefaultOwnContainerName };
     public Option<string> LogFormat { get; } = new("--log-format") { Description = "Log format: text, json or auto (text on a terminal, else JSON).", DefaultValueFactory = _ => "auto" };
@@ -91,7 +94,10 @@ internal sealed class RestoreFlags
         Verify = Value(parse, Verify),
         FailOnMetadataErrors = Value(parse, FailOnMetadataErrors),
         // Checked by the flag's validator: a Go duration, not negative.
-        RepositoryTimeout = Core.Status.GoDuration.TryParse(Value(parse, RepositoryTimeout), out var timeout) ? timeout : TimeSpan.Zero,
+        RepositoryTimeout = Core.GoCompat.GoDuration.TryParse(Value(parse, RepositoryTimeout), out var timeout) ? timeout : TimeSpan.Zero,
+        StallTimeout = Core.GoCompat.GoDuration.TryParse(Value(parse, StallTimeout), out var stall) ? stall : TimeSpan.Zero,
+        SkipSpaceCheck = Value(parse, SkipSpaceCheck),
+        ApiRetryTimeout = Core.GoCompat.GoDuration.TryParse(Value(parse, ApiRetryTimeout), out var apiTimeout) ? apiTimeout : TimeSpan.Zero,
         HookTimeout = Value(parse, HookTimeout),
         OwnContainer = Value(parse, OwnContainer) ?? Core.Hooks.HookExecutorOptions.DefaultOwnContainerName,
         LogFormat = Value(parse, LogFormat) ?? "auto",
@@ -103,6 +109,18 @@ internal sealed class RestoreFlags
     private static T? Value<T>(ParseResult parse, Option<T> option) =>
         parse.GetResult(option) is null && option.HasDefaultValue ? (T?)option.GetDefaultValue() : parse.GetValue(option);
 
+    /// <summary>A Go duration, not negative: <c>2m</c>, <c>30s</c>, <c>0</c>.</summary>
+    private static void AcceptDuration(Option<string> option)
+    {
+        if (option.Validators.Count > 0)
+            return;
+        option.Validators.Add(result =>
+        {
+            if (!Core.GoCompat.GoDuration.TryParse(result.GetValueOrDefault<string>(), out var timeout) || timeout < TimeSpan.Zero)
+                result.AddError($"{option.Name}: '{result.GetValueOrDefault<string>()}' is not a duration such as 2m, 30s or 0");
+        });
+    }
+
     /// <summary>Every flag of <c>restore</c>.</summary>
     public void AddTo(Command command)
     {
@@ -110,7 +128,7 @@ internal sealed class RestoreFlags
         [
             RestoreSession, Namespace, Kubeconfig, Master, InvokerKind, InvokerName, TargetKind, TargetName, TargetNamespace,
             SecretDir, EnableCache, MaxConnections, MetricsEnabled, PushgatewayUrl, PushgatewayCredentialsFile, RestoreModel, Host, ScratchDir, TargetDir,
-            DryRun, Preview, Hosts, Replicas, Output, Objects, Component, Snapshot, Include, Exclude, RestoreSessionFile, RepositoryFile, StatusFile, Verify, FailOnMetadataErrors, RepositoryTimeout, HookTimeout, OwnContainer, LogFormat, LogLevel,
+            DryRun, Preview, Hosts, Replicas, Output, Objects, Component, Snapshot, Include, Exclude, RestoreSessionFile, RepositoryFile, StatusFile, Verify, FailOnMetadataErrors, RepositoryTimeout, StallTimeout, SkipSpaceCheck, ApiRetryTimeout, HookTimeout, OwnContainer, LogFormat, LogLevel,
         ];
         AddTo(command, all);
         Compatibility.AddTo(command);
@@ -125,11 +143,9 @@ internal sealed class RestoreFlags
         foreach (var option in options)
             command.Options.Add(option);
         Output.AcceptOnlyFromAmong("text", "json");
-        RepositoryTimeout.Validators.Add(result =>
-        {
-            if (!Core.Status.GoDuration.TryParse(result.GetValueOrDefault<string>(), out var timeout) || timeout < TimeSpan.Zero)
-                result.AddError($"--repository-timeout: '{result.GetValueOrDefault<string>()}' is not a duration such as 2m, 30s or 0");
-        });
+        AcceptDuration(RepositoryTimeout);
+        AcceptDuration(StallTimeout);
+        AcceptDuration(ApiRetryTimeout);
         LogFormat.AcceptOnlyFromAmong("text", "json", "auto");
         RestoreModel.AcceptOnlyFromAmong(RestoreModels.InitContainer, RestoreModels.Job);
     }

@@ -35,7 +35,7 @@ internal static class RestorePvcCommand
         flags.AddTo(command, [
             .. flags.SessionFlags, .. flags.BackendFlags,
             flags.Hostname, flags.RestorePaths, flags.Snapshots, flags.Include, flags.Exclude, flags.Args, flags.OutputDir,
-            shared.SecretDir, shared.ScratchDir, shared.TargetDir, shared.RepositoryTimeout, shared.Verify, shared.FailOnMetadataErrors,
+            shared.SecretDir, shared.ScratchDir, shared.TargetDir, shared.RepositoryTimeout, shared.StallTimeout, shared.SkipSpaceCheck, shared.Verify, shared.FailOnMetadataErrors,
         ]);
         command.SetAction((parse, cancellationToken) =>
             CommandRun.RunAsync(host, flags.Bind(parse), run => RestoreAsync(run, flags.BindPvcRestore(parse), cancellationToken), liveProgress: true));

@@ -42,7 +42,7 @@ internal sealed class StashJobFlags
     /// <summary>Cluster access, the invoker and target every Function names, and our log flags.</summary>
     public IEnumerable<Option> SessionFlags => [
         Shared.Namespace, Shared.Kubeconfig, Shared.Master, Shared.InvokerKind, Shared.InvokerName,
-        Shared.TargetKind, Shared.TargetName, Shared.TargetNamespace, Shared.LogFormat, Shared.LogLevel,
+        Shared.TargetKind, Shared.TargetName, Shared.TargetNamespace, Shared.ApiRetryTimeout, Shared.LogFormat, Shared.LogLevel,
     ];
 
     /// <summary>Metrics as update-status and run-hook are passed them.</summary>

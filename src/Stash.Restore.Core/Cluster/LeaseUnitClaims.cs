@@ -321,7 +321,8 @@ internal sealed class LeaseUnitClaims : IUnitClaims
 
         private void Lose(string because)
         {
-            _log.Error("Lost the claim on {UnitKind:l} {Unit}: {Reason}", _owner._scope.UnitKind, _hostname, because);
+            // A warning: what it costs (a restore stopped, a Failed entry) is the run's one error line.
+            _log.Warning("Lost the claim on {UnitKind:l} {Unit}: {Reason}", _owner._scope.UnitKind, _hostname, because);
             _lost.Cancel();
         }
 

@@ -6,8 +6,9 @@ namespace Stash.Restore.Core.Engine;
 /// <summary>
 /// Hands restic's progress to the unit's status at most once per interval (SPEC §13: every 10 s), the
 /// first an interval after restic started, never two writes at once and never on restic's output
-/// reader (a slow API must not stall restic's pipe). A failed write is a warning, logged once, never a
-/// failed restore.
+/// reader (a slow API must not stall restic's pipe). Once progress has been written, a call's final
+/// figures (restic's summary) are written too, after any write in flight, so the status never stops on
+/// figures older than the restore. A failed write is a warning, logged once, never a failed restore.
 /// </summary>
 internal sealed class ProgressThrottle : IProgress<UnitProgress>, IAsyncDisposable
 {
@@ -21,6 +22,7 @@ internal sealed class ProgressThrottle : IProgress<UnitProgress>, IAsyncDisposab
     private long _lastWrite;
     private Task _writing = Task.CompletedTask;
     private bool _stopped;
+    private bool _written;
     private int _failures;
 
     /// <param name="cancellationToken">The restore's: a write in flight is abandoned when restic is stopped.</param>
@@ -42,14 +44,29 @@ internal sealed class ProgressThrottle : IProgress<UnitProgress>, IAsyncDisposab
         ArgumentNullException.ThrowIfNull(value);
         lock (_gate)
         {
-            if (_stopped || _cancellationToken.IsCancellationRequested || !_writing.IsCompleted)
+            if (_stopped || _cancellationToken.IsCancellationRequested)
+                return;
+            if (value.IsFinal && _written)
+            {
+                _lastWrite = _clock.GetTimestamp();
+                _writing = AfterAsync(_writing, value);
+                return;
+            }
+            if (!_writing.IsCompleted)
                 return;
             var now = _clock.GetTimestamp();
             if (_clock.GetElapsedTime(_lastWrite, now) < _interval)
                 return;
             _lastWrite = now;
+            _written = true;
             _writing = WriteAsync(value);
         }
+    }
+
+    private async Task AfterAsync(Task writing, UnitProgress progress)
+    {
+        await writing.ConfigureAwait(false);
+        await WriteAsync(progress).ConfigureAwait(false);
     }
 
     private async Task WriteAsync(UnitProgress progress)

@@ -19,6 +19,12 @@ internal sealed record RestoreSettings(
     /// <summary>See <see cref="Restic.ResticRestoreOptions.RepositoryTimeout"/> (<c>--repository-timeout</c>).</summary>
     public TimeSpan? RepositoryTimeout { get; init; }
 
+    /// <summary>See <see cref="Restic.ResticRestoreOptions.StallTimeout"/> (<c>--stall-timeout</c>).</summary>
+    public TimeSpan? StallTimeout { get; init; }
+
+    /// <summary>See <see cref="Restic.ResticRestoreOptions.SkipSpaceCheck"/> (<c>--skip-space-check</c>).</summary>
+    public bool SkipSpaceCheck { get; init; }
+
     /// <summary>A dry run also asks restic (≥ 0.17) what each call would change in the target (<c>--preview</c>, default true).</summary>
     public bool Preview { get; init; } = true;
 
@@ -34,6 +40,8 @@ internal sealed record RestoreSettings(
         {
             FailOnMetadataErrors = FailOnMetadataErrors,
             RepositoryTimeout = RepositoryTimeout,
+            StallTimeout = StallTimeout,
+            SkipSpaceCheck = SkipSpaceCheck,
             Container = Container,
             InheritedGoVariables = InheritedGoVariables,
         };

@@ -27,6 +27,8 @@ internal static class RestoreSettingsChoice
         {
             // Zero (and, defensively, a negative value) leaves restic to its own retries.
             RepositoryTimeout = options.RepositoryTimeout > TimeSpan.Zero ? options.RepositoryTimeout : null,
+            StallTimeout = options.StallTimeout > TimeSpan.Zero ? options.StallTimeout : null,
+            SkipSpaceCheck = options.SkipSpaceCheck,
             Preview = options.Preview,
             Container = container ?? ContainerLimits.None,
             InheritedGoVariables = GoRuntimeEnvironment.Inherited(environment),

@@ -11,9 +11,6 @@ namespace Stash.Restore.Core.Engine;
 /// </summary>
 internal sealed class UnitHookRunner(IHookExecutor hooks, IUnitStatus status, SecretMasker masker, TimeProvider clock)
 {
-    /// <summary>Status writes after an interruption get their own deadline, well inside a 30 s grace period.</summary>
-    public static readonly TimeSpan FinalWriteBudget = TimeSpan.FromSeconds(8);
-
     /// <summary>Runs preRestore, when there is one, and records its result.</summary>
     /// <exception cref="RestoreFailedException">The hook failed: <c>preRestore hook failed: …</c>, masked.</exception>
     public async Task RunPreRestoreAsync(UnitHooks unitHooks, CancellationToken cancellationToken)
@@ -55,7 +52,7 @@ internal sealed class UnitHookRunner(IHookExecutor hooks, IUnitStatus status, Se
             // Stopped while the hook ran: whatever it had done, its result is unknown.
             return WithRestoreOutcome($"postRestore hook stopped: {causeOfStop() ?? "cancelled"}", outcome);
         }
-        using var write = new CancellationTokenSource(FinalWriteBudget, clock);
+        using var write = new StatusWriteBudget(cancellationToken, clock);
         await status.RecordHookAsync(HookStage.PostRestore, result, write.Token);
         return result.Succeeded ? null : WithRestoreOutcome($"postRestore hook failed: {result.Message}", outcome);
     }

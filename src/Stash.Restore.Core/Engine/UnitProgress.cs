@@ -28,6 +28,9 @@ internal sealed record UnitProgress(
     /// <summary>How many restic calls the unit has (0 when not known).</summary>
     public int Calls { get; init; }
 
+    /// <summary>The call's last figures, from restic's summary: written even inside the interval when progress was shown.</summary>
+    public bool IsFinal { get; init; }
+
     /// <summary>Bytes per second since the call started; 0 before the first whole second.</summary>
     public double BytesPerSecond => SecondsElapsed > 0 ? (double)BytesDone / SecondsElapsed : 0;
 
@@ -47,6 +50,7 @@ internal sealed record UnitProgress(
             BytesSkipped = status.BytesSkipped,
             Call = status.Call,
             Calls = status.Calls,
+            IsFinal = status.Final,
         };
     }
 }

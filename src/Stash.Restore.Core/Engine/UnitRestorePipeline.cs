@@ -1,9 +1,9 @@
 using System.Globalization;
 using Serilog;
+using Stash.Restore.Core.GoCompat;
 using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Restic;
 using Stash.Restore.Core.Secrets;
-using Stash.Restore.Core.Status;
 
 namespace Stash.Restore.Core.Engine;
 
@@ -36,8 +36,6 @@ internal sealed record RestoreDependencies(
 /// </summary>
 internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruption interruption)
 {
-    private static readonly TimeSpan FinalWriteBudget = UnitHookRunner.FinalWriteBudget;
-
     public async Task<UnitOutcome> RestoreAsync(UnitRestoreJob job, ILogger log, CancellationToken cancellationToken)
     {
         var unit = job.Unit;
@@ -99,7 +97,10 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
             error = await hooks.RunPostRestoreAsync(job.Hooks, outcome, run.Token, Stop) ?? error;
         }
 
-        return await ReportAsync(job, log, error, failureExitCode, summary, started);
+        // The final writes are cut short by a signal or the deadline, not by a claim lost meanwhile (the API away
+        // long enough to miss renewals is what they must outlast).
+        using var stopped = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        return await ReportAsync(job, log, error, failureExitCode, summary, started, stopped.Token);
 
         string? Stop() => StopReason(run.Token, claim, deadline, cancellationToken);
     }
@@ -168,7 +169,8 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
         return new CancellationTokenSource(left > TimeSpan.Zero ? left : TimeSpan.Zero, parts.Clock);
     }
 
-    private async Task<UnitOutcome> ReportAsync(UnitRestoreJob job, ILogger log, string? error, int failureExitCode, ResticRestoreSummary? summary, long started)
+    /// <param name="stop">Cancelled by a signal or the deadline: from then the writes here have <see cref="StatusWriteBudget.AfterStop"/>.</param>
+    private async Task<UnitOutcome> ReportAsync(UnitRestoreJob job, ILogger log, string? error, int failureExitCode, ResticRestoreSummary? summary, long started, CancellationToken stop)
     {
         var unit = job.Unit;
         var elapsed = parts.Clock.GetElapsedTime(started);
@@ -177,8 +179,8 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
         var duration = GoDuration.Format(elapsed);
         var restored = summary is null ? "" : Describe(summary);
 
-        using var write = new CancellationTokenSource(FinalWriteBudget, parts.Clock);
-        await parts.Status.WriteAsync(new UnitStatusEntry(phase, duration, error), write.Token);
+        using var write = new StatusWriteBudget(stop, parts.Clock);
+        await WriteFinalEntryAsync(unit, new UnitStatusEntry(phase, duration, error), write);
         if (error is null)
         {
             var message = $"Restored {unit} {job.Origin} in {duration}: {restored}";
@@ -194,6 +196,29 @@ internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruptio
 
         var exitCode = error is null ? ExitCodes.Success : interruption.Reason is not null ? interruption.ExitCode : failureExitCode;
         return new UnitOutcome(unit, phase, exitCode, error, restored);
+    }
+
+    /// <summary>
+    /// The unit's final entry. When it cannot be written (the API still down after the transport's retries,
+    /// or after the short budget of a stopped run), the run ends with one line naming the API's error and the
+    /// outcome that was not recorded: exit 3, or the signal's code when one stopped the run.
+    /// </summary>
+    /// <exception cref="StatusNotRecordedException">The write failed.</exception>
+    private async Task WriteFinalEntryAsync(RestoreUnit unit, UnitStatusEntry entry, StatusWriteBudget write)
+    {
+        var writing = parts.Clock.GetTimestamp();
+        try
+        {
+            await parts.Status.WriteAsync(entry, write.Token);
+        }
+        catch (Exception e) when (e is RestoreException or OperationCanceledException or TimeoutException or HttpRequestException or IOException or System.Net.Sockets.SocketException)
+        {
+            var exitCode = interruption.Reason is not null ? interruption.ExitCode
+                : e is InvalidInputException ? ExitCodes.InvalidInput
+                : ExitCodes.DependencyUnavailable;
+            throw new StatusNotRecordedException(
+                StatusNotRecordedException.Describe(unit, entry, parts.Clock.GetElapsedTime(writing), write.CutShort, e), exitCode, e);
+        }
     }
 
     /// <summary>

@@ -57,7 +57,7 @@ internal sealed class HookExecutor(
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
-                result = new HookResult(false, $"timed out after {Status.GoDuration.Format(options.Timeout)}");
+                result = new HookResult(false, $"timed out after {GoCompat.GoDuration.Format(options.Timeout)}");
             }
             catch (HookTemplateException e)
             {

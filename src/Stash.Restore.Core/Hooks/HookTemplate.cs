@@ -1,4 +1,4 @@
-using Stash.Restore.Core.Hooks.Templates;
+using Stash.Restore.Core.GoCompat;
 
 namespace Stash.Restore.Core.Hooks;
 

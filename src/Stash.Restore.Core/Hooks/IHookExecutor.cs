@@ -19,7 +19,7 @@ internal sealed record HookContext(
     HookOutcome? Outcome)
 {
     /// <summary>The restore target (<c>.Target.Kind/Name/Namespace/APIVersion</c>); empty fields when null.</summary>
-    public Templates.HookTarget? Target { get; init; }
+    public HookTarget? Target { get; init; }
 }
 
 /// <summary>How the restore ended, as a postRestore hook's template sees it.</summary>

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Stash.Restore.Core.Status;
+using Stash.Restore.Core.GoCompat;
 
 namespace Stash.Restore.Core.Input;
 

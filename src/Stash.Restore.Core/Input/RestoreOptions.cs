@@ -56,6 +56,15 @@ internal sealed record RestoreOptions
     public bool FailOnMetadataErrors { get; init; }
     /// <summary><c>--repository-timeout</c>; zero leaves restic to its own retries.</summary>
     public TimeSpan RepositoryTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary><c>--stall-timeout</c>; zero never stops a restic that restores nothing while retrying.</summary>
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary><c>--skip-space-check</c>: restore even when the snapshot does not fit in the target's free space.</summary>
+    public bool SkipSpaceCheck { get; init; }
+
+    /// <summary><c>--api-retry-timeout</c>: how long one API call, retries included, may take; zero keeps the transport's budget.</summary>
+    public TimeSpan ApiRetryTimeout { get; init; }
     public TimeSpan HookTimeout { get; init; } = Hooks.HookExecutorOptions.DefaultTimeout;
     public string OwnContainer { get; init; } = Hooks.HookExecutorOptions.DefaultOwnContainerName;
     public string LogFormat { get; init; } = "auto";

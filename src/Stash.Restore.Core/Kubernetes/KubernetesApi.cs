@@ -266,6 +266,11 @@ internal sealed class KubernetesApi(k8s.Kubernetes client, ApiServerConnection c
         {
             throw KubernetesErrors.Unreachable(target, configuration.Server, Scrub(e.Message), e);
         }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            // A connection reset at the wrong moment can surface bare, not wrapped in an HttpRequestException.
+            throw KubernetesErrors.Unreachable(target, configuration.Server, Scrub(e.Message), e);
+        }
         catch (WebSocketException e)
         {
             throw KubernetesErrors.Unreachable(target, configuration.Server, Scrub(ApiServerNotTrustedException.FoundIn(e)?.Message ?? e.Message), null);

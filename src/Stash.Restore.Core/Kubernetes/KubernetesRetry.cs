@@ -31,6 +31,19 @@ internal sealed record KubernetesRetryOptions
     public TimeSpan WriteTimeout { get; init; } = TimeSpan.FromMinutes(3);
 
     public static KubernetesRetryOptions Default { get; } = new();
+
+    /// <summary>
+    /// The default, with every call (a request with its retries, a status write with all its rounds) given
+    /// up after <paramref name="budget"/>; zero or less keeps the default budget.
+    /// </summary>
+    public static KubernetesRetryOptions Within(TimeSpan budget) => budget <= TimeSpan.Zero
+        ? Default
+        : Default with
+        {
+            TotalTimeout = budget,
+            WriteTimeout = budget,
+            AttemptTimeout = budget < Default.AttemptTimeout ? budget : Default.AttemptTimeout,
+        };
 }
 
 /// <summary>Whether a request may be sent again when it is unknown if the server applied it.</summary>
@@ -91,7 +104,7 @@ internal static class KubernetesRetryClassifier
         // A refused certificate stays refused, however deep the handshake wrapped the refusal.
         HttpRequestException http when ApiServerNotTrustedException.FoundIn(http) is not null => false,
         HttpRequestException http => safety != RequestSafety.NotIdempotent || SurelyNotSent(http),
-        IOException => safety != RequestSafety.NotIdempotent,
+        IOException or System.Net.Sockets.SocketException => safety != RequestSafety.NotIdempotent,
         _ => false,
     };
 

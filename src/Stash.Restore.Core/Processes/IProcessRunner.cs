@@ -22,6 +22,12 @@ internal sealed record ProcessSpec(
     /// it starts, so the kernel's OOM killer picks it before the executor; null leaves it as inherited.
     /// </summary>
     public int? OomScoreRaise { get; init; }
+
+    /// <summary>
+    /// How long a stop may take, SIGINT to SIGKILL: three quarters for SIGINT, the rest for SIGTERM, then
+    /// SIGKILL. Null keeps the runner's own graces.
+    /// </summary>
+    public TimeSpan? StopWithin { get; init; }
 }
 
 /// <summary>nice adjustment and ionice class/classData for a child process.</summary>

@@ -93,7 +93,7 @@ internal sealed class ProcessRunner : IProcessRunner
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             cancelled = true;
-            await StopAsync(process).ConfigureAwait(false);
+            await StopAsync(process, spec.StopWithin).ConfigureAwait(false);
         }
 
         try
@@ -207,12 +207,13 @@ internal sealed class ProcessRunner : IProcessRunner
             deliver(stream, line);
     }
 
-    private async Task StopAsync(Process process)
+    private async Task StopAsync(Process process, TimeSpan? stopWithin)
     {
         // Collected first: once the child is gone its children are reparented and cannot be found.
         var descendants = Descendants(process.Id);
-        if (!await SignalAndWaitAsync(process, Signum.SIGINT, _interruptGrace).ConfigureAwait(false)
-            && !await SignalAndWaitAsync(process, Signum.SIGTERM, _terminateGrace).ConfigureAwait(false))
+        var (interruptGrace, terminateGrace) = stopWithin is { } budget ? (budget * 0.75, budget * 0.25) : (_interruptGrace, _terminateGrace);
+        if (!await SignalAndWaitAsync(process, Signum.SIGINT, interruptGrace).ConfigureAwait(false)
+            && !await SignalAndWaitAsync(process, Signum.SIGTERM, terminateGrace).ConfigureAwait(false))
         {
             KillTree(process.Id);
             await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);

@@ -47,6 +47,15 @@ internal sealed record ResticRestoreOptions(
     public TimeSpan? RepositoryTimeout { get; init; }
 
     /// <summary>
+    /// How long restic may restore nothing while it reports retries or errors before it is stopped and the
+    /// unit fails with restic's last error (<see cref="ResticStallWatch"/>); null or zero: never.
+    /// </summary>
+    public TimeSpan? StallTimeout { get; init; }
+
+    /// <summary>Restore even when the snapshot's size exceeds the target's free space (<see cref="TargetSpaceCheck"/>); the figures are still read and named.</summary>
+    public bool SkipSpaceCheck { get; init; }
+
+    /// <summary>
     /// Mirror mode: each call also deletes what its snapshot lacks under the paths it restores
     /// (restic ≥ 0.17 <c>--delete</c>, kept inside them: see <see cref="ResticMirror"/>).
     /// </summary>
@@ -133,6 +142,12 @@ internal sealed record ResticPlan(
 
     /// <summary>The Go runtime variables the restore calls get for the container's limits, and why (logged when they run).</summary>
     public GoRuntimeSettings GoRuntime { get; init; } = GoRuntimeSettings.None;
+
+    /// <summary>
+    /// The target's free space is checked against the snapshots' sizes before restic writes
+    /// (<see cref="TargetSpaceCheck"/>, one <see cref="ListSnapshots"/> call); the planner always asks for it.
+    /// </summary>
+    public bool ChecksSpace { get; init; }
 
     /// <summary>The request's include patterns, which mirror mode checks against each call's restored paths.</summary>
     public IReadOnlyList<string> Include { get; init; } = [];

@@ -22,6 +22,9 @@ internal abstract record ResticMessage
 
         /// <summary>How many calls the plan has (0 when not known).</summary>
         public int Calls { get; init; }
+
+        /// <summary>The call's last figures, taken from restic's summary when the call ended (set by the runner).</summary>
+        public bool Final { get; init; }
     }
 
     /// <summary>
@@ -33,7 +36,17 @@ internal abstract record ResticMessage
     public sealed record Entry(string Action, string Path, long Size) : ResticMessage;
 
     /// <summary>The final <c>summary</c> (JSON, or the text "Summary: Restored …" line of 0.16+).</summary>
-    public sealed record Summary(long FilesRestored, long FilesSkipped, long BytesRestored) : ResticMessage;
+    public sealed record Summary(long FilesRestored, long FilesSkipped, long BytesRestored) : ResticMessage
+    {
+        /// <summary>The JSON summary's totals and elapsed time (0.16+); zero/null from the text line.</summary>
+        public long TotalFiles { get; init; }
+
+        public long TotalBytes { get; init; }
+
+        public long BytesSkipped { get; init; }
+
+        public double? SecondsElapsed { get; init; }
+    }
 
     /// <summary>An error about one file or directory; restic carries on and exits 1 at the end.</summary>
     public sealed record ItemError(string? Item, string Message) : ResticMessage;
@@ -172,7 +185,13 @@ internal static partial class ResticOutput
                     message = new ResticMessage.Entry(Text(root, "action"), Text(root, "item"), Long(root, "size"));
                     return true;
                 case "summary":
-                    message = new ResticMessage.Summary(Long(root, "files_restored"), Long(root, "files_skipped"), Long(root, "bytes_restored"));
+                    message = new ResticMessage.Summary(Long(root, "files_restored"), Long(root, "files_skipped"), Long(root, "bytes_restored"))
+                    {
+                        TotalFiles = Long(root, "total_files"),
+                        TotalBytes = Long(root, "total_bytes"),
+                        BytesSkipped = Long(root, "bytes_skipped"),
+                        SecondsElapsed = root.TryGetProperty("seconds_elapsed", out var elapsed) && elapsed.TryGetDouble(out var s) ? s : null,
+                    };
                     return true;
                 case "error":
                     var text = root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object && error.TryGetProperty("message", out var m)

@@ -20,6 +20,14 @@ internal static class ResticPlanner
     public const int ResticOomScoreRaise = 500;
 
     /// <summary>
+    /// How long a stop of restic may take (SIGINT, then SIGTERM, then SIGKILL): a deadline stops restic
+    /// within 5 s. restic removes its repository lock on SIGINT in well under a second when the
+    /// repository answers; one that does not answer keeps restic retrying the removal for a minute, and
+    /// the lock stays behind whatever the wait.
+    /// </summary>
+    public static readonly TimeSpan ResticStopWithin = TimeSpan.FromSeconds(4);
+
+    /// <summary>
     /// One call per selection: <c>restore latest --path P --host H</c> or <c>restore ID</c>,
     /// sharing include/exclude, target, cache and credentials. The scratch folders and credential
     /// files the calls need are listed on the plan and made by the runner, not here.
@@ -141,7 +149,7 @@ internal static class ResticPlanner
             var restoredPaths = selection.Path is { } restoredPath ? new[] { restoredPath } : null;
             if (options.Mirror && restoredPaths is not null)
                 argv.AddRange(ResticMirror.Arguments(selection.Description, restoredPaths, request.Include, options.TargetDirectory));
-            var process = new ProcessSpec(restic.Path, argv, environment) { Priority = options.Priority, OomScoreRaise = ResticOomScoreRaise };
+            var process = new ProcessSpec(restic.Path, argv, environment) { Priority = options.Priority, OomScoreRaise = ResticOomScoreRaise, StopWithin = ResticStopWithin };
             invocations.Add(new ResticInvocation(selection.Description, process)
             {
                 Path = selection.Path,
@@ -159,8 +167,9 @@ internal static class ResticPlanner
         {
             CredentialFiles = access.CredentialFiles,
             ScratchDirectories = options.DryRun ? [] : options.EnableCache ? [tempDirectory, cacheDirectory] : [tempDirectory],
-            ListSnapshots = new ProcessSpec(restic.Path, list, environment),
+            ListSnapshots = new ProcessSpec(restic.Path, list, environment) { StopWithin = ResticStopWithin },
             FailOnMetadataErrors = options.FailOnMetadataErrors,
+            ChecksSpace = true,
             Installation = restic,
             Options = options,
             GoRuntime = goRuntime,

@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using System.Text;
 using Serilog;
 using Stash.Restore.Core.Processes;
 using Stash.Restore.Core.Secrets;
@@ -53,11 +53,18 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         }
         foreach (var note in plan.GoRuntime.Notes)
             _logger.Information("{Note:l}", note);
+        var space = await CheckSpaceAsync(plan, masker, cancellationToken).ConfigureAwait(false);
+        if (space?.Refusal() is { } refusal)
+        {
+            if (plan.Options?.SkipSpaceCheck != true)
+                throw new RestoreFailedException(OneLine(masker.Apply($"restore from {plan.RepositoryDisplay} refused: {refusal}")));
+            _logger.Warning("The restore may not fit (--skip-space-check: restoring anyway): {Figures:l}", space.Short!.Describe());
+        }
         var total = new ResticRestoreSummary(0, 0, 0, 0) { DirectoriesRestored = 0 };
         for (var i = 0; i < plan.Invocations.Count; i++)
         {
             var call = progress is null ? null : new CallProgress(progress, i + 1, plan.Invocations.Count);
-            total = total.Plus(await RunOneAsync(plan, plan.Invocations[i], masker, call, cancellationToken).ConfigureAwait(false));
+            total = total.Plus(await RunOneAsync(plan, plan.Invocations[i], masker, call, space, cancellationToken).ConfigureAwait(false));
         }
         return total;
     }
@@ -74,6 +81,12 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         ArgumentNullException.ThrowIfNull(plan);
         if (plan.Options?.DryRun != true)
             throw new ArgumentException("the plan restores; preview a plan made with ForPreview()", nameof(plan));
+        // A dry run says what the space check found; it refuses nothing.
+        if ((await CheckSpaceAsync(plan, _masker, cancellationToken).ConfigureAwait(false))?.Refusal() is { } refusal)
+        {
+            _logger.Warning("The restore would be refused{Override:l}: {Refusal:l}",
+                plan.Options?.SkipSpaceCheck == true ? " were it not for --skip-space-check" : "", _masker.Apply(refusal));
+        }
         var previews = new List<CallPreview>();
         foreach (var invocation in plan.Invocations)
             previews.Add(await PreviewOneAsync(plan, invocation, _masker, cancellationToken).ConfigureAwait(false));
@@ -127,7 +140,7 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         return null;
     }
 
-    private async Task<ResticRestoreSummary> RunOneAsync(ResticPlan plan, ResticInvocation invocation, SecretMasker masker, IProgress<ResticMessage.Status>? progress, CancellationToken cancellationToken)
+    private async Task<ResticRestoreSummary> RunOneAsync(ResticPlan plan, ResticInvocation invocation, SecretMasker masker, IProgress<ResticMessage.Status>? progress, TargetSpaceCheck? space, CancellationToken cancellationToken)
     {
         // A mirror call restic could not be kept inside its restored paths must not run with --delete, nor without it.
         if (invocation.MirrorProblem is { } unscoped)
@@ -137,6 +150,7 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         var state = new CallState(cancellationToken, plan.Options?.TargetDirectory ?? "/", progress)
         {
             OomKillsBefore = plan.Options?.Container.OomKills?.Read(),
+            Stall = plan.Options?.StallTimeout is { } stall && stall > TimeSpan.Zero ? new ResticStallWatch(stall, _time) : null,
         };
         _logger.Information("restic: restoring {What:l} from {Repository:l}", masker.Apply(invocation.Description), masker.Apply(plan.RepositoryDisplay));
 
@@ -177,6 +191,10 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
                 summary.MetadataWarnings > 0 ? $", {summary.MetadataWarnings} ownership/permission warnings" : "");
             return summary;
         }
+        // restic names the file it could not write; the figures read before it ran say why.
+        if (space?.FiguresFor(invocation.Description) is { } figures
+            && (cause.Contains(NoSpaceLeft, StringComparison.OrdinalIgnoreCase) || state.DataErrors.Any(e => e.Contains(NoSpaceLeft, StringComparison.OrdinalIgnoreCase))))
+            cause = $"{cause}; {NoSpaceLeft}: {figures}";
         var message = OneLine(masker.Apply($"restic restore of {invocation.Description} from {plan.RepositoryDisplay} failed: {cause}"));
         throw new RestoreFailedException(message);
     }
@@ -184,39 +202,110 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
     /// <summary>
     /// Runs one call to its end under the repository watchdog and says how it went: the process's result
     /// and, when it failed, the cause (unmasked). A stop throws <see cref="ResticStoppedException"/>; a
-    /// repository that could not be reached in time, <see cref="RestoreFailedException"/>.
+    /// repository that could not be reached in time or a stalled restore, <see cref="RestoreFailedException"/>.
     /// </summary>
     private async Task<(ProcessResult Result, string? Cause)> ExecuteAsync(ResticPlan plan, ResticInvocation invocation, CallState state, SecretMasker masker, CancellationToken cancellationToken)
     {
+        var what = $"restic restore of {invocation.Description} from {plan.RepositoryDisplay}";
+        var result = await RunWatchedAsync(plan, invocation.Process, what, state, (stream, line) => OnLine(state, stream, line, masker), masker, cancellationToken).ConfigureAwait(false);
+        return (result, await ClassifyAsync(plan, invocation, result, state, masker, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// Runs one restic process under the repository watchdog (<c>--repository-timeout</c>) and, when the
+    /// state has one, the stall watch (<c>--stall-timeout</c>). <paramref name="what"/> names the call in
+    /// failures ("restic restore of … from …"). A stop throws <see cref="ResticStoppedException"/>; a
+    /// timeout, <see cref="RestoreFailedException"/> naming it and restic's last error.
+    /// </summary>
+    private async Task<ProcessResult> RunWatchedAsync(ResticPlan plan, ProcessSpec process, string what, CallState state, Action<OutputStream, string> onLine, SecretMasker masker, CancellationToken cancellationToken)
+    {
         ProcessResult result;
+        long? stopAsked = null;
         using (var restic = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         using (var finished = new CancellationTokenSource())
+        using (restic.Token.Register(() => stopAsked = _time.GetTimestamp()))
         {
             var watchdog = plan.Options?.RepositoryTimeout is { } timeout && timeout > TimeSpan.Zero
                 ? WatchRepositoryAsync(state, timeout, restic, finished.Token)
                 : Task.CompletedTask;
+            var stallWatch = state.Stall?.WatchAsync(restic, _logger, finished.Token) ?? Task.CompletedTask;
             try
             {
-                result = await _processes.RunAsync(invocation.Process, (stream, line) => OnLine(state, stream, line, masker), restic.Token).ConfigureAwait(false);
+                result = await _processes.RunAsync(process, onLine, restic.Token).ConfigureAwait(false);
             }
             finally
             {
                 await finished.CancelAsync().ConfigureAwait(false);
-                await watchdog.ConfigureAwait(false);
+                await Task.WhenAll(watchdog, stallWatch).ConfigureAwait(false);
             }
         }
+        if (result.WasCancelled && stopAsked is { } asked)
+            _logger.Information("restic ended {Elapsed:l} after it was asked to stop (exit {Code})", FormatDuration(_time.GetElapsedTime(asked)), result.ExitCode);
 
         if (state.RepositoryTimedOut is { } gaveUp && !cancellationToken.IsCancellationRequested)
         {
             var last = state.LastTroubleBeforeStop ?? "no error message";
             throw new RestoreFailedException(OneLine(masker.Apply(
-                $"restic restore of {invocation.Description} from {plan.RepositoryDisplay} failed: repository not reachable within --repository-timeout {Status.GoDuration.Format(gaveUp)} (restic had not read its config; restic was stopped): {last}")));
+                $"{what} failed: repository not reachable within --repository-timeout {GoCompat.GoDuration.Format(gaveUp)} (restic had not read its config; restic was stopped): {last}")));
+        }
+        if (state.Stall is { StalledWith: { } complaint } stall && !cancellationToken.IsCancellationRequested)
+        {
+            throw new RestoreFailedException(OneLine(masker.Apply(
+                $"{what} failed: restic restored nothing for --stall-timeout {GoCompat.GoDuration.Format(stall.Timeout)} while retrying (restic was stopped): {complaint}")));
         }
 
         if (result.WasCancelled || cancellationToken.IsCancellationRequested)
-            throw new ResticStoppedException($"restic restore of {masker.Apply(invocation.Description)} was stopped", state.LastTroubleBeforeStop, cancellationToken);
+            throw new ResticStoppedException($"{masker.Apply(what)} was stopped", state.LastTroubleBeforeStop, cancellationToken);
+        return result;
+    }
 
-        return (result, await ClassifyAsync(plan, invocation, result, state, masker, cancellationToken).ConfigureAwait(false));
+    /// <summary>
+    /// The target's free space against the snapshots' sizes (<see cref="TargetSpaceCheck"/>), read before
+    /// restic writes: one <c>restic snapshots --json</c> under the repository watchdog. Null (logged) when
+    /// the plan has no listing or the listing fails: the restore goes on unchecked and fails on its own if
+    /// the repository is the problem.
+    /// </summary>
+    private async Task<TargetSpaceCheck?> CheckSpaceAsync(ResticPlan plan, SecretMasker masker, CancellationToken cancellationToken)
+    {
+        if (!plan.ChecksSpace || plan.ListSnapshots is not { } list)
+            return null;
+        var state = new CallState(cancellationToken, plan.Options?.TargetDirectory ?? "/", null);
+        var output = new StringBuilder();
+        var result = await RunWatchedAsync(plan, list, $"restic snapshots of {plan.RepositoryDisplay} (the space check)", state, (stream, line) =>
+        {
+            NoteConfigProgress(state, line);
+            if (stream == OutputStream.StandardOutput)
+            {
+                output.AppendLine(line);
+            }
+            else if (!string.IsNullOrWhiteSpace(line))
+            {
+                state.LastErrorLine = masker.Apply(ResticOutput.Clean(line));
+                // As for a restore: complaints only, not "signal interrupt received" or the exit_error of a stop.
+                if (ResticOutput.Parse(line) is ResticMessage.Text { Line: var text } && LooksLikeTrouble().IsMatch(text) && !state.Stop.IsCancellationRequested)
+                    state.LastTroubleBeforeStop = OneLine(RetryPrefix().Replace(masker.Apply(text), ""));
+            }
+        }, masker, cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+        {
+            _logger.Warning("Could not check the target's free space: restic snapshots exited {Code}: {Error:l}", result.ExitCode, StripFatal(state.LastErrorLine) ?? "no message");
+            return null;
+        }
+        TargetSpaceCheck check;
+        try
+        {
+            check = TargetSpaceCheck.For(plan, ResticSnapshotList.Parse(output.ToString()), TargetFilesystem.Of, TargetFilesystem.BytesUnder);
+        }
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
+        {
+            _logger.Warning("Could not check the target's free space: {Error:l}", masker.Apply(e.Message));
+            return null;
+        }
+        foreach (var filesystem in check.Filesystems)
+            _logger.Information("Space check: {Figures:l}", masker.Apply(filesystem.Describe()));
+        foreach (var skipped in check.Unchecked())
+            _logger.Information("Space check skipped for {Call:l}", masker.Apply(skipped));
+        return check;
     }
 
     /// <summary>
@@ -238,7 +327,7 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
                 if (state.ConfigPending(_time.GetTimestamp(), _time))
                 {
                     state.RepositoryTimedOut = timeout;
-                    _logger.Warning("restic has not read the repository's config after {Timeout:l} (--repository-timeout): stopping it", Status.GoDuration.Format(timeout));
+                    _logger.Warning("restic has not read the repository's config after {Timeout:l} (--repository-timeout): stopping it", GoCompat.GoDuration.Format(timeout));
                     await restic.CancelAsync().ConfigureAwait(false);
                     return;
                 }
@@ -258,23 +347,52 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
     /// <summary>How long after a retry's announced wait its attempt may take to fail (connection refused and TLS errors take milliseconds).</summary>
     internal static readonly TimeSpan RetryAttemptGrace = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The call's progress as restic's summary leaves it: restic's last status line can come before the
+    /// last bytes arrive (it prints one a second), so progress shown during the call ends on the summary's figures.
+    /// </summary>
+    private static ResticMessage.Status FinalStatus(ResticMessage.Status last, ResticMessage.Summary summary)
+    {
+        var totalBytes = summary.TotalBytes > 0 ? summary.TotalBytes : last.TotalBytes;
+        var done = summary.BytesRestored + summary.BytesSkipped;
+        return last with
+        {
+            TotalFiles = summary.TotalFiles > 0 ? summary.TotalFiles : last.TotalFiles,
+            FilesRestored = Math.Max(summary.FilesRestored, last.FilesRestored),
+            FilesSkipped = Math.Max(summary.FilesSkipped, last.FilesSkipped),
+            TotalBytes = totalBytes,
+            BytesRestored = Math.Max(summary.BytesRestored, last.BytesRestored),
+            BytesSkipped = Math.Max(summary.BytesSkipped, last.BytesSkipped),
+            PercentDone = totalBytes > 0 ? Math.Max(last.PercentDone, Math.Min(1, (double)done / totalBytes)) : last.PercentDone,
+            SecondsElapsed = summary.SecondsElapsed ?? last.SecondsElapsed,
+            Final = true,
+        };
+    }
+
     private static readonly TimeSpan WatchInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Tells the repository watchdog whether restic is still retrying to read the repository's config.</summary>
+    private void NoteConfigProgress(CallState state, string line)
+    {
+        line = ResticOutput.Clean(line);
+        if (string.IsNullOrWhiteSpace(line))
+            return;
+        var retry = ConfigRetry().Match(line);
+        if (retry.Success && GoCompat.GoDuration.TryParse(retry.Groups[1].Value, out var wait))
+            state.NoteConfigRetry(_time.GetTimestamp(), wait);
+        else
+            state.ConfigSettled = true;
+    }
 
     private void OnLine(CallState state, OutputStream stream, string line, SecretMasker masker)
     {
+        NoteConfigProgress(state, line);
         line = ResticOutput.Clean(line);
-        if (!string.IsNullOrWhiteSpace(line))
-        {
-            var retry = ConfigRetry().Match(line);
-            if (retry.Success && Status.GoDuration.TryParse(retry.Groups[1].Value, out var wait))
-                state.NoteConfigRetry(_time.GetTimestamp(), wait);
-            else
-                state.ConfigSettled = true;
-        }
         switch (ResticOutput.Parse(line))
         {
             case ResticMessage.Status status:
                 state.LastStatus = status;
+                state.Stall?.NoteStatus(status);
                 state.Progress?.Report(status);
                 break;
             case ResticMessage.Entry entry when state.Preview is { } preview:
@@ -282,9 +400,13 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
                 break;
             case ResticMessage.Entry entry:
                 state.Items.Add(entry, state.TargetDirectory);
+                state.Stall?.NoteProgress();
                 break;
             case ResticMessage.Summary summary:
                 state.Summary = summary;
+                state.Stall?.NoteProgress();
+                if (state.LastStatus is { } last)
+                    state.Progress?.Report(FinalStatus(last, summary));
                 break;
             case ResticMessage.Restoring restoring:
                 state.SnapshotId = restoring.SnapshotId;
@@ -300,6 +422,8 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
                 else
                 {
                     state.DataErrors.Add(text);
+                    if (error.Item is { Length: > 0 } item)
+                        state.DataErrorPaths.Add(item);
                     _logger.Error("restic: could not restore: {Error:l}", text);
                 }
                 break;
@@ -319,13 +443,18 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
                     {
                         _logger.Warning("restic: {Line:l}", masked);
                         if (!state.Stop.IsCancellationRequested)
+                        {
                             state.LastTroubleBeforeStop = OneLine(RetryPrefix().Replace(masked, ""));
+                            state.Stall?.NoteTrouble(state.LastTroubleBeforeStop);
+                        }
                     }
                     else
                         _logger.Information("restic: {Line:l}", masked);
                 }
                 else
                 {
+                    // restic before 0.16 prints no status: any line on stdout is progress.
+                    state.Stall?.NoteProgress();
                     _logger.Information("restic: {Line:l}", masked);
                 }
                 break;
@@ -399,15 +528,24 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
             + $"{(runtime is null ? "" : $" ({runtime})")}; {raise}";
     }
 
-    private static string FileErrors(CallState state)
+    /// <summary>
+    /// "3 error(s) on 2 path(s) (first: …)": restic reports an error per failed operation (a file's
+    /// every blob may fail), so errors are counted as errors and the paths they concern apart.
+    /// </summary>
+    internal static string FileErrors(IReadOnlyList<string> dataErrors, int dataErrorPaths, long metadataWarnings)
     {
         var parts = new List<string>();
-        if (state.DataErrors.Count > 0)
-            parts.Add($"{state.DataErrors.Count} file(s) could not be restored (first: {state.DataErrors[0]})");
-        if (state.MetadataWarnings > 0)
-            parts.Add($"{state.MetadataWarnings} ownership/permission error(s)");
+        if (dataErrors.Count > 0)
+        {
+            var paths = dataErrorPaths > 0 ? string.Create(CultureInfo.InvariantCulture, $" on {dataErrorPaths} path(s)") : "";
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{dataErrors.Count} error(s){paths} (first: {dataErrors[0]})"));
+        }
+        if (metadataWarnings > 0)
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{metadataWarnings} ownership/permission error(s)"));
         return string.Join("; ", parts);
     }
+
+    private static string FileErrors(CallState state) => FileErrors(state.DataErrors, state.DataErrorPaths.Count, state.MetadataWarnings);
 
     private async Task<string> NoSnapshotAsync(ResticPlan plan, ResticInvocation invocation, SecretMasker masker, CancellationToken cancellationToken)
     {
@@ -636,6 +774,8 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
     [GeneratedRegex(@"^(?:Stat|Load)\(<config/[^>]*>[^)]*\) returned error, retrying after ([0-9.hmsµnu]+): ")]
     private static partial Regex ConfigRetry();
 
+    private const string NoSpaceLeft = "no space left on device";
+
     [GeneratedRegex(@"^There were \d+ errors?$", RegexOptions.IgnoreCase)]
     private static partial Regex ErrorCount();
 
@@ -677,7 +817,13 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
 
         public List<string> DataErrors { get; } = [];
 
+        /// <summary>The distinct paths restic named in <see cref="DataErrors"/>.</summary>
+        public HashSet<string> DataErrorPaths { get; } = new(StringComparer.Ordinal);
+
         public long MetadataWarnings { get; set; }
+
+        /// <summary>The <c>--stall-timeout</c> watch of a restore call; null when off (and for listings).</summary>
+        public ResticStallWatch? Stall { get; init; }
 
         /// <summary>The memory cgroup's OOM-kill count before restic started; null where it cannot be read.</summary>
         public long? OomKillsBefore { get; init; }

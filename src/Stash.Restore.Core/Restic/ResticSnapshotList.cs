@@ -9,6 +9,9 @@ namespace Stash.Restore.Core.Restic;
 /// <summary>One snapshot as <c>restic snapshots --json</c> lists it.</summary>
 internal sealed record ResticSnapshot(string Id, string ShortId, string Host, IReadOnlyList<string> Paths, DateTimeOffset Time)
 {
+    /// <summary>The bytes of the snapshot's files (restic ≥ 0.17: <c>summary.total_bytes_processed</c>); null when the snapshot keeps no summary.</summary>
+    public long? TotalBytes { get; init; }
+
     public string TimeText => Time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     public override string ToString() => $"{ShortId} {Host} [{string.Join(" ", Paths)}] {TimeText}";
@@ -68,7 +71,9 @@ internal static class ResticSnapshotList
             var time = DateTimeOffset.TryParse(Text(snapshot, "time"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
                 ? parsed
                 : DateTimeOffset.MinValue;
-            list.Add(new ResticSnapshot(id, shortId, Text(snapshot, "hostname"), paths, time));
+            long? totalBytes = snapshot.TryGetProperty("summary", out var summary) && summary.ValueKind == JsonValueKind.Object
+                && summary.TryGetProperty("total_bytes_processed", out var bytes) && bytes.TryGetInt64(out var b) ? b : null;
+            list.Add(new ResticSnapshot(id, shortId, Text(snapshot, "hostname"), paths, time) { TotalBytes = totalBytes });
         }
         return list;
     }

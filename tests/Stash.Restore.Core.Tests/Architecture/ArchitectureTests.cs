@@ -12,11 +12,11 @@ public sealed class ArchitectureTests
 {
     private const string Core = "Stash.Restore.Core";
 
-    /// <summary>Namespaces of Core, each with its sub-namespaces (Hooks includes Hooks.Templates).</summary>
+    /// <summary>Namespaces of Core, each with its sub-namespaces (GoCompat: Go's templates, durations and numbers).</summary>
     private static readonly string[] Areas =
     [
         "Engine", "Families.Stash", "Families.KubeStash", "Restic", "Hooks", "Cluster", "Kubernetes", "Processes",
-        "Logging", "Secrets", "Metrics", "Input", "Status", "Platform",
+        "Logging", "Secrets", "Metrics", "Input", "GoCompat", "Platform",
     ];
 
     private static readonly string[] FamilyNeutral = [.. Areas.Where(a => !a.StartsWith("Families.", StringComparison.Ordinal))];

@@ -16,6 +16,8 @@ public sealed class RestoreFlagsBindTests
         ["--log-format"] = ["json"],
         ["--restore-model"] = ["job"],
         ["--repository-timeout"] = ["30s"],
+        ["--stall-timeout"] = ["90s"],
+        ["--api-retry-timeout"] = ["45s"],
         ["--hook-timeout"] = ["00:01:00"],
         ["--v"] = ["4"],
         ["--stderrthreshold"] = ["INFO"],

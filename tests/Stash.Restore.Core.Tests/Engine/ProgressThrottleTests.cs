@@ -66,6 +66,36 @@ public sealed class ProgressThrottleTests
     }
 
     [Fact]
+    public async Task Once_progress_was_shown_the_calls_final_figures_are_written_inside_the_interval_after_the_write_in_flight()
+    {
+        var status = new RecordingUnitStatus { Gate = new TaskCompletionSource() };
+        var throttle = Throttle(status);
+        _clock.Advance(Interval);
+        throttle.Report(At(10, 0.1));
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        throttle.Report(At(11, 0.2)); // inside the interval and behind a write in flight: dropped
+        throttle.Report(At(11, 1.0) with { IsFinal = true }); // restic's summary: queued behind the write in flight
+
+        status.Gate.SetResult();
+        await throttle.DisposeAsync();
+
+        Assert.Equal([(10L, 0.1), (11L, 1.0)], status.Progress.Select(p => (p.SecondsElapsed, p.Fraction)));
+    }
+
+    [Fact]
+    public async Task A_restore_that_showed_no_progress_writes_no_final_figures()
+    {
+        var status = new RecordingUnitStatus();
+        await using (var throttle = Throttle(status))
+        {
+            _clock.Advance(TimeSpan.FromSeconds(3));
+            throttle.Report(At(3, 1.0) with { IsFinal = true });
+        }
+
+        Assert.Empty(status.Progress);
+    }
+
+    [Fact]
     public async Task Failed_writes_warn_once_and_never_throw()
     {
         var status = new RecordingUnitStatus { Fail = new InvalidOperationException("RestoreSession demo/sample-restore: status patch refused (500)") };

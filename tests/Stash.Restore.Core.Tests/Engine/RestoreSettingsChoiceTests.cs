@@ -10,13 +10,14 @@ public sealed class RestoreSettingsChoiceTests
     private static readonly Dictionary<string, string> NoEnvironment = [];
 
     [Fact]
-    public void Defaults_restore_under_root_with_a_cache_and_a_two_minute_repository_timeout()
+    public void Defaults_restore_under_root_with_a_cache_a_two_minute_repository_timeout_and_a_ten_minute_stall_timeout()
     {
         var settings = RestoreSettingsChoice.From(new RestoreOptions(), "/stash-tmp", NoEnvironment);
 
         Assert.Equal(new RestoreSettings("/", "/stash-tmp", EnableCache: true, MaxConnections: null, Verify: false, PriorityOverride: null, FailOnMetadataErrors: false)
         {
             RepositoryTimeout = TimeSpan.FromMinutes(2),
+            StallTimeout = TimeSpan.FromMinutes(10),
         }, settings);
     }
 
@@ -26,7 +27,7 @@ public sealed class RestoreSettingsChoiceTests
         var options = new RestoreOptions
         {
             TargetDir = "restored", EnableCache = false, MaxConnections = 8, Verify = true, FailOnMetadataErrors = true,
-            RepositoryTimeout = TimeSpan.FromSeconds(30),
+            RepositoryTimeout = TimeSpan.FromSeconds(30), StallTimeout = TimeSpan.FromSeconds(90), SkipSpaceCheck = true,
         };
 
         var settings = RestoreSettingsChoice.From(options, "/scratch", NoEnvironment);
@@ -38,15 +39,20 @@ public sealed class RestoreSettingsChoiceTests
         Assert.True(settings.Verify);
         Assert.True(settings.FailOnMetadataErrors);
         Assert.Equal(TimeSpan.FromSeconds(30), settings.RepositoryTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(90), settings.StallTimeout);
+        Assert.True(settings.SkipSpaceCheck);
+        Assert.Equal(TimeSpan.FromSeconds(90), settings.ResticOptions(null, true).StallTimeout);
+        Assert.True(settings.ResticOptions(null, true).SkipSpaceCheck);
     }
 
     [Fact]
-    public void Zero_means_unset_for_connections_and_the_repository_timeout()
+    public void Zero_means_unset_for_connections_the_repository_timeout_and_the_stall_timeout()
     {
-        var settings = RestoreSettingsChoice.From(new RestoreOptions { MaxConnections = 0, RepositoryTimeout = TimeSpan.Zero }, "/s", NoEnvironment);
+        var settings = RestoreSettingsChoice.From(new RestoreOptions { MaxConnections = 0, RepositoryTimeout = TimeSpan.Zero, StallTimeout = TimeSpan.Zero }, "/s", NoEnvironment);
 
         Assert.Null(settings.MaxConnections);
         Assert.Null(settings.RepositoryTimeout);
+        Assert.Null(settings.StallTimeout);
     }
 
     [Fact]

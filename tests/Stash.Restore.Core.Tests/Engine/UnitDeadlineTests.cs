@@ -1,5 +1,5 @@
 using Stash.Restore.Core.Engine;
-using Stash.Restore.Core.Tests.Hooks.Templates;
+using Stash.Restore.Core.Tests.GoCompat;
 
 namespace Stash.Restore.Core.Tests.Engine;
 

@@ -1,8 +1,8 @@
 using Stash.Restore.Core.Engine;
-using Stash.Restore.Core.Hooks;
-using Stash.Restore.Core.Hooks.Templates;
 using Stash.Restore.Core.Families.Stash;
-using Stash.Restore.Core.Tests.Hooks.Templates;
+using Stash.Restore.Core.GoCompat;
+using Stash.Restore.Core.Hooks;
+using Stash.Restore.Core.Tests.GoCompat;
 using static Stash.Restore.Core.Tests.Hooks.HookTestKit;
 
 namespace Stash.Restore.Core.Tests.Hooks;

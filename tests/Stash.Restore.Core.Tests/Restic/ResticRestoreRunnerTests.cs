@@ -229,7 +229,7 @@ public sealed class ResticRestoreRunnerTests : IDisposable
             Out("{\"message_type\":\"summary\",\"total_files\":2,\"files_restored\":1,\"total_bytes\":8,\"bytes_restored\":4}"),
             Err("{\"message_type\":\"exit_error\",\"code\":1,\"message\":\"Fatal: There were 2 errors\\n\"}")));
         var e = await Fails(processes);
-        Assert.EndsWith("failed: 1 file(s) could not be restored (first: /data/b: open /t/data/b: no space left on device); 1 ownership/permission error(s)", e.Message, StringComparison.Ordinal);
+        Assert.EndsWith("failed: 1 error(s) on 1 path(s) (first: /data/b: open /t/data/b: no space left on device); 1 ownership/permission error(s)", e.Message, StringComparison.Ordinal);
         Assert.Contains("Error: restic: could not restore: /data/b: open /t/data/b: no space left on device", _log.Text, StringComparison.Ordinal);
     }
 
@@ -279,14 +279,15 @@ public sealed class ResticRestoreRunnerTests : IDisposable
         var processes = new FakeProcessRunner().Then(new FakeRun(0,
             Out("""{"message_type":"status","seconds_elapsed":1,"percent_done":0.25,"total_files":8,"files_restored":2,"files_skipped":3,"total_bytes":4000,"bytes_restored":1000,"bytes_skipped":500}"""),
             Out("""{"message_type":"status","seconds_elapsed":2,"percent_done":0.5,"total_files":8,"files_restored":4,"total_bytes":4000,"bytes_restored":2000}"""),
-            Out("""{"message_type":"summary","total_files":8,"files_restored":8,"total_bytes":4000,"bytes_restored":4000}""")));
+            Out("""{"message_type":"summary","seconds_elapsed":3,"total_files":8,"files_restored":7,"files_skipped":1,"total_bytes":4000,"bytes_restored":3500,"bytes_skipped":500}""")));
         var received = new List<ResticMessage.Status>();
 
         await Runner(processes).RunAsync(Plan(), new SynchronousProgress<ResticMessage.Status>(received.Add), CancellationToken.None);
 
+        // restic's last status line came before its last bytes: the call's progress ends on the summary's figures.
         Assert.Equal(
-            [(1.0, 0.25, 8L, 2L, 4000L, 1000L, 3L, 500L), (2.0, 0.5, 8L, 4L, 4000L, 2000L, 0L, 0L)],
-            received.Select(s => (s.SecondsElapsed!.Value, s.PercentDone, s.TotalFiles, s.FilesRestored, s.TotalBytes, s.BytesRestored, s.FilesSkipped, s.BytesSkipped)));
+            [(1.0, 0.25, 8L, 2L, 4000L, 1000L, 3L, 500L, false), (2.0, 0.5, 8L, 4L, 4000L, 2000L, 0L, 0L, false), (3.0, 1.0, 8L, 7L, 4000L, 3500L, 1L, 500L, true)],
+            received.Select(s => (s.SecondsElapsed!.Value, s.PercentDone, s.TotalFiles, s.FilesRestored, s.TotalBytes, s.BytesRestored, s.FilesSkipped, s.BytesSkipped, s.Final)));
         // The engine throttles and the family decides where progress goes; the runner logs none of it.
         Assert.DoesNotContain(_log.Lines, l => l.Contains("percent", StringComparison.OrdinalIgnoreCase) || l.Contains("25", StringComparison.Ordinal));
     }
@@ -399,5 +400,74 @@ public sealed class ResticRestoreRunnerTests : IDisposable
             return new FakeRun(130, Err("signal interrupt received, cleaning up"));
         });
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Runner(processes).RunAsync(Plan(), cts.Token));
+    }
+
+    [Fact]
+    public async Task Errors_are_counted_as_errors_and_the_paths_they_concern_apart()
+    {
+        // restic reports every blob of a file it cannot write: three errors, one file.
+        var processes = new FakeProcessRunner().Then(new FakeRun(1,
+            Err("{\"message_type\":\"error\",\"error\":{\"message\":\"open /t/data/b: permission denied\"},\"during\":\"restore\",\"item\":\"/data/b\"}"),
+            Err("{\"message_type\":\"error\",\"error\":{\"message\":\"open /t/data/b: permission denied\"},\"during\":\"restore\",\"item\":\"/data/b\"}"),
+            Err("{\"message_type\":\"error\",\"error\":{\"message\":\"open /t/data/b: permission denied\"},\"during\":\"restore\",\"item\":\"/data/b\"}"),
+            Err("{\"message_type\":\"exit_error\",\"code\":1,\"message\":\"Fatal: There were 3 errors\\n\"}")));
+        var e = await Fails(processes);
+        Assert.EndsWith("failed: 3 error(s) on 1 path(s) (first: /data/b: open /t/data/b: permission denied)", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("file(s)", e.Message, StringComparison.Ordinal);
+    }
+
+    private ResticPlan SpaceCheckedPlan(bool skip)
+    {
+        var plan = Plan();
+        return plan with
+        {
+            ChecksSpace = true,
+            Options = new ResticRestoreOptions(Path.Combine(_directory, "target"), Path.Combine(_directory, "scratch"), false, null, null) { SkipSpaceCheck = skip },
+        };
+    }
+
+    private static string SnapshotList(long bytes) =>
+        $"[{{\"time\":\"2026-12-06T07:22:15Z\",\"paths\":[\"/data\"],\"hostname\":\"host-7\",\"id\":\"68b6a287aa\",\"short_id\":\"68b6a287\",\"summary\":{{\"total_bytes_processed\":{bytes}}}}}]";
+
+    [Fact]
+    public async Task A_snapshot_larger_than_the_targets_free_space_is_refused_before_restic_restores()
+    {
+        const long huge = 1L << 60;
+        var processes = new FakeProcessRunner().Then(new FakeRun(0, Out(SnapshotList(huge))));
+
+        var e = await Fails(processes, SpaceCheckedPlan(skip: false));
+
+        Assert.Equal(["snapshots", "--json"], Assert.Single(processes.Calls).Arguments);
+        Assert.Matches(@"^restore from local:/repo refused: not enough space in the target: the filesystem mounted at /\S* has [\d.]+ [KMGT]?i?B free; the restore needs 1048576\.0 TiB \(snapshot 68b6a287: 1048576\.0 TiB\); nothing was written; --skip-space-check restores anyway$", e.Message);
+    }
+
+    [Fact]
+    public async Task With_skip_space_check_restic_runs_and_no_space_left_names_the_figures_read_before()
+    {
+        const long huge = 1L << 60;
+        var processes = new FakeProcessRunner()
+            .Then(new FakeRun(0, Out(SnapshotList(huge))))
+            .Then(new FakeRun(1,
+                Err("{\"message_type\":\"error\",\"error\":{\"message\":\"write /t/data/b: no space left on device\"},\"during\":\"restore\",\"item\":\"/data/b\"}"),
+                Err("{\"message_type\":\"exit_error\",\"code\":1,\"message\":\"Fatal: There were 1 errors\\n\"}")));
+
+        var e = await Fails(processes, SpaceCheckedPlan(skip: true));
+
+        Assert.Equal(2, processes.Calls.Count);
+        Assert.Matches(@"failed: 1 error\(s\) on 1 path\(s\) \(first: /data/b: write /t/data/b: no space left on device\); no space left on device: before the restore the filesystem mounted at /\S* has [\d.]+ [KMGT]?i?B free; the restore needs 1048576\.0 TiB$", e.Message);
+        Assert.Contains("--skip-space-check: restoring anyway", _log.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_snapshot_that_fits_is_restored_after_the_check_says_so()
+    {
+        var processes = new FakeProcessRunner()
+            .Then(new FakeRun(0, Out(SnapshotList(1024))))
+            .Then(new FakeRun(0, Out("{\"message_type\":\"summary\",\"total_files\":1,\"files_restored\":1,\"total_bytes\":1024,\"bytes_restored\":1024}")));
+
+        await Runner(processes).RunAsync(SpaceCheckedPlan(skip: false), CancellationToken.None);
+
+        Assert.Equal(2, processes.Calls.Count);
+        Assert.Matches(@"Space check: the filesystem mounted at /\S* has [\d.]+ [KMGT]?i?B free; the restore needs 1\.0 KiB", _log.Text);
     }
 }

@@ -190,8 +190,9 @@ public sealed class FlagsHonouredTests : IDisposable
     {
         _backend = "    b2:\n      bucket: backups\n      prefix: demo/app\n      maxConnections: 3\n    storageSecretName: b2-secret\n";
 
-        var fromRepository = DryRunArgv(await Restore(SessionFile(), null, "--dry-run", "--output", "json"));
-        var fromFlag = DryRunArgv(await Restore(SessionFile(), null, "--dry-run", "--output", "json", "--max-connections", "7"));
+        // The plan alone: the target preview would have restic open Backblaze's servers (traffic never leaves 127.0.0.1).
+        var fromRepository = DryRunArgv(await Restore(SessionFile(), null, "--dry-run", "--preview=false", "--output", "json"));
+        var fromFlag = DryRunArgv(await Restore(SessionFile(), null, "--dry-run", "--preview=false", "--output", "json", "--max-connections", "7"));
 
         Assert.Equal("b2.connections=3", fromRepository[fromRepository.IndexOf("-o") + 1]);
         Assert.Equal("b2.connections=7", fromFlag[fromFlag.IndexOf("-o") + 1]);

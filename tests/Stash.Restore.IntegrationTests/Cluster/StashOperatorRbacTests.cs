@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
 using Stash.Restore.Core;
 using Stash.Restore.IntegrationTests.Cli;
 using Stash.Restore.IntegrationTests.Support;
@@ -109,7 +109,7 @@ public sealed class StashOperatorRbacTests
 
         var stats = rig.Stats().Select(s => ((string?)s!["hostname"], (string?)s["phase"], (string?)s["error"])).OrderBy(s => s.Item1).ToList();
         Assert.Equal([("host-0", "Succeeded", null), ("host-1", "Succeeded", null), ("host-2", "Succeeded", null)], stats);
-        Assert.All(rig.Stats(), s => Assert.True(Core.Status.GoDuration.TryParse((string?)s!["duration"], out var d) && d > TimeSpan.Zero, s!.ToJsonString()));
+        Assert.All(rig.Stats(), s => Assert.True(Core.GoCompat.GoDuration.TryParse((string?)s!["duration"], out var d) && d > TimeSpan.Zero, s!.ToJsonString()));
 
         var events = rig.Server.List("v1", "Event", OperatorRbacRig.Namespace)
             .Where(e => (string?)e["involvedObject"]!["name"] == OperatorRbacRig.Session)

@@ -1,7 +1,7 @@
-using Stash.Restore.Core;
-using Stash.Restore.Core.Hooks;
-using Stash.Restore.Core.Hooks.Templates;
 using Stash.Restore.Core.Families.Stash;
+using Stash.Restore.Core.GoCompat;
+using Stash.Restore.Core.Hooks;
+using Stash.Restore.Core;
 using Stash.Restore.IntegrationTests.Cli;
 using Stash.Restore.IntegrationTests.Support;
 using static Stash.Restore.IntegrationTests.Hooks.HookTestKit;

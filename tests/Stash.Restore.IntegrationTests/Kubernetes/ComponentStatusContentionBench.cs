@@ -3,10 +3,10 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Families.KubeStash;
-using Stash.Restore.Core.Status;
+using Stash.Restore.Core.GoCompat;
+using Stash.Restore.IntegrationTests.Support;
 using Stash.Restore.IntegrationTests.TestApiServerTests;
 using Stash.Restore.TestApiServer;
-using Stash.Restore.IntegrationTests.Support;
 using Xunit.Abstractions;
 
 namespace Stash.Restore.IntegrationTests.Kubernetes;

@@ -235,7 +235,7 @@ public sealed class ResticRestoreIntegrationTests(SnapshotHistory history) : ICl
         }
     }
 
-    private const string FileErrorPattern = @"failed: \d+ file\(s\) could not be restored \(first: [^)]*/logs/";
+    private const string FileErrorPattern = @"failed: \d+ error\(s\) on \d+ path\(s\) \(first: [^)]*/logs/";
 
     private static async Task<bool> ChattrAsync(string flag, string path)
     {

@@ -53,10 +53,11 @@ internal sealed class KubeStashRepositories : IDisposable
 
     public ResticInstallation Restic { get; }
 
-    public static async Task<KubeStashRepositories> CreateAsync(string repositoryPath = "demo/sts", string password = DefaultPassword)
+    /// <param name="root">An empty folder to keep everything in; default a new one in the temp folder.</param>
+    public static async Task<KubeStashRepositories> CreateAsync(string repositoryPath = "demo/sts", string password = DefaultPassword, string? root = null)
     {
         var restic = await TestRepository.FindResticAsync().ConfigureAwait(false);
-        var root = Directory.CreateTempSubdirectory("kubestash-repos-").FullName;
+        root ??= Directory.CreateTempSubdirectory("kubestash-repos-").FullName;
         return new KubeStashRepositories(root, repositoryPath, password, restic);
     }
 

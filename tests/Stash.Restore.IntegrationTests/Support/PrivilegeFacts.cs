@@ -28,6 +28,19 @@ public sealed class RequiresUtsNamespaceFactAttribute : FactAttribute
     }
 }
 
+/// <summary>
+/// Runs a test only where a small tmpfs can be mounted (root or CAP_SYS_ADMIN, mount installed);
+/// elsewhere the test is reported as Skipped with the reason.
+/// </summary>
+public sealed class RequiresTmpfsMountFactAttribute : FactAttribute
+{
+    public RequiresTmpfsMountFactAttribute()
+    {
+        if (!PrivilegeProbe.CanMountTmpfs())
+            Skip = "skipped: 'mount -t tmpfs' is not permitted here (needs root or CAP_SYS_ADMIN) or mount is missing; a target too small for the restore cannot be made";
+    }
+}
+
 /// <summary>Probes the privileges above once per test run.</summary>
 internal static class PrivilegeProbe
 {
@@ -37,6 +50,23 @@ internal static class PrivilegeProbe
     public static bool CanMakeImmutable() => Immutable.Value;
 
     public static bool CanUnshareUts() => Uts.Value;
+
+    private static readonly Lazy<bool> Tmpfs = new(ProbeTmpfs);
+
+    public static bool CanMountTmpfs() => Tmpfs.Value;
+
+    private static bool ProbeTmpfs()
+    {
+        var directory = Directory.CreateTempSubdirectory("tmpfs-probe-").FullName;
+        try
+        {
+            return Succeeds("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", directory) && Succeeds("umount", directory);
+        }
+        finally
+        {
+            Directory.Delete(directory);
+        }
+    }
 
     private static bool ProbeImmutable()
     {

@@ -1,7 +1,7 @@
 using Stash.Restore.Core.Engine;
+using Stash.Restore.Core.GoCompat;
 using Stash.Restore.Core.Processes;
 using Stash.Restore.Core.Restic;
-using Stash.Restore.Core.Status;
 
 namespace Stash.Restore.Core.Families.KubeStash;
 

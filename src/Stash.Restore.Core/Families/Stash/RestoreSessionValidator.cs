@@ -1,7 +1,7 @@
 using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Hooks;
-using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Input;
+using Stash.Restore.Core.Kubernetes;
 
 namespace Stash.Restore.Core.Families.Stash;
 
@@ -18,7 +18,7 @@ internal static class RestoreSessionValidator
             problems.Add("metadata.name is empty");
         if (session.Spec.Driver is { Length: > 0 } driver && driver is not ("Restic" or StashSessionSupport.VolumeSnapshotter))
             problems.Add($"spec.driver \"{driver}\" is not one of Restic, {StashSessionSupport.VolumeSnapshotter}");
-        if (session.Spec.TimeOut is { } timeOut && !Status.GoDuration.TryParse(timeOut, out _))
+        if (session.Spec.TimeOut is { } timeOut && !GoCompat.GoDuration.TryParse(timeOut, out _))
             problems.Add($"spec.timeOut \"{timeOut}\" is not a duration like 30m or 1h30m");
         if (MirrorMode.Problem(session.Metadata.Annotations) is { } mirror)
             problems.Add(mirror);

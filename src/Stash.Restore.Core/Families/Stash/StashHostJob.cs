@@ -1,8 +1,7 @@
 using Stash.Restore.Core.Engine;
+using Stash.Restore.Core.GoCompat;
 using Stash.Restore.Core.Hooks;
-using Stash.Restore.Core.Hooks.Templates;
 using Stash.Restore.Core.Processes;
-using Stash.Restore.Core.Status;
 
 namespace Stash.Restore.Core.Families.Stash;
 

@@ -9,16 +9,15 @@ namespace Stash.Restore.Core.Families.Stash;
 
 /// <summary>
 /// Offline status: the RestoreSession's <c>status</c> as the API would hold it after this host's
-/// upserts, kept in a JSON file. Several executors may share one file (one per host): each
-/// change is a locked read-modify-write, replaced atomically.
+/// upserts, kept in a JSON file (<see cref="StatusFile"/>: shared by executors, replaced whole).
 /// </summary>
 /// <param name="random">Names the temporary file of each write; the system generator when not given.</param>
+/// <exception cref="InvalidInputException">The path names something other than a regular file.</exception>
 internal sealed class StatusFileStore(string path, RestoreSessionStatus? initial, IRandomSource? random = null) : IHostStatusStore
 {
-    private static readonly TimeSpan LockPatience = TimeSpan.FromSeconds(30);
-    private readonly IRandomSource _random = random ?? new SystemRandomSource();
+    private readonly StatusFile _file = new(path, random);
 
-    public string Path { get; } = System.IO.Path.GetFullPath(path);
+    public string Path => _file.Path;
 
     public Task<HostRestoreStats?> GetAsync(string hostname, CancellationToken cancellationToken) =>
         Task.FromResult(StatusUpserts.FindHost(Read(), hostname));
@@ -29,12 +28,11 @@ internal sealed class StatusFileStore(string path, RestoreSessionStatus? initial
     public Task SetConditionAsync(Condition condition, CancellationToken cancellationToken) =>
         ChangeAsync(status => StatusUpserts.UpsertCondition(status, condition), cancellationToken);
 
-    public RestoreSessionStatus? Read()
+    public RestoreSessionStatus? Read() => Parse(_file.ReadText());
+
+    private RestoreSessionStatus? Parse(string? text)
     {
-        if (!File.Exists(Path))
-            return initial;
-        var text = File.ReadAllText(Path);
-        if (string.IsNullOrWhiteSpace(text))
+        if (text is null)
             return initial;
         try
         {
@@ -46,32 +44,8 @@ internal sealed class StatusFileStore(string path, RestoreSessionStatus? initial
         }
     }
 
-    private async Task ChangeAsync(Func<RestoreSessionStatus?, RestoreSessionStatus> change, CancellationToken cancellationToken)
-    {
-        var directory = System.IO.Path.GetDirectoryName(Path)!;
-        Directory.CreateDirectory(directory);
-        await using var held = await LockAsync(cancellationToken);
-        var updated = change(Read());
-        var temporary = $"{Path}.tmp-{_random.HexDigits(32)}";
-        await File.WriteAllTextAsync(temporary, JsonSerializer.Serialize(updated, StatusJson.Indented.RestoreSessionStatus), cancellationToken);
-        File.Move(temporary, Path, overwrite: true);
-    }
-
-    private async Task<FileStream> LockAsync(CancellationToken cancellationToken)
-    {
-        var waited = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                return new FileStream(Path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
-            }
-            catch (IOException) when (waited.Elapsed < LockPatience)
-            {
-                await Task.Delay(50, cancellationToken);
-            }
-        }
-    }
+    private Task ChangeAsync(Func<RestoreSessionStatus?, RestoreSessionStatus> change, CancellationToken cancellationToken) =>
+        _file.ReplaceAsync(text => JsonSerializer.Serialize(change(Parse(text)), StatusJson.Indented.RestoreSessionStatus), cancellationToken);
 }
 
 /// <summary>Indented output for status files and printed status.</summary>

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Families.KubeStash;
-using Stash.Restore.Core.Hooks.Templates;
+using Stash.Restore.Core.GoCompat;
 using Stash.Restore.Core.Restic;
 
 namespace Stash.Restore.Core.Tests.Families.KubeStash;

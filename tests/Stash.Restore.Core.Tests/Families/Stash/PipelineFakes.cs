@@ -103,10 +103,14 @@ internal sealed class RecordingStatusStore : IHostStatusStore
 
     public Task<HostRestoreStats?> GetAsync(string hostname, CancellationToken cancellationToken) => _inner.GetAsync(hostname, cancellationToken);
 
-    public Task UpsertAsync(HostRestoreStats entry, CancellationToken cancellationToken)
+    /// <summary>What happens before each entry is written (e.g. the API down: it throws, and nothing is written).</summary>
+    public Func<HostRestoreStats, CancellationToken, Task> BeforeUpsert { get; set; } = (_, _) => Task.CompletedTask;
+
+    public async Task UpsertAsync(HostRestoreStats entry, CancellationToken cancellationToken)
     {
+        await BeforeUpsert(entry, cancellationToken);
         Writes.Add(entry);
-        return _inner.UpsertAsync(entry, cancellationToken);
+        await _inner.UpsertAsync(entry, cancellationToken);
     }
 
     public Task SetConditionAsync(Condition condition, CancellationToken cancellationToken) => _inner.SetConditionAsync(condition, cancellationToken);
@@ -150,6 +154,9 @@ internal sealed class PipelineRig
     public Interruption Interruption { get; } = new();
     public SecretMasker Masker { get; } = new();
 
+    /// <summary>The pipeline's clock: the system's unless a test watches the timers it arms.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
     public RestoreSession Session { get; set; } = new()
     {
         ApiVersion = RestoreSession.ApiVersionV1Beta1,
@@ -167,7 +174,7 @@ internal sealed class PipelineRig
 
     public Task<UnitOutcome> RunAsync(string podName = "db-2", CancellationToken cancellationToken = default)
     {
-        var parts = new StashRestoreParts(Restic, Hooks, Status, Events, Claims, null, Masker, new LoggerConfiguration().CreateLogger(), TimeProvider.System);
+        var parts = new StashRestoreParts(Restic, Hooks, Status, Events, Claims, null, Masker, new LoggerConfiguration().CreateLogger(), Clock);
         var pipeline = new StashHostRestore(parts, new RestoreSettings("/restore", "/tmp/scratch"), Interruption);
         // The loader registers the Secret's values where it reads them.
         Masker.Add(Password);

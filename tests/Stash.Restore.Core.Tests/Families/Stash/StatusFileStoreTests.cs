@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
 using Stash.Restore.Core.Families.Stash;
+using Stash.Restore.Core.GoCompat;
 using Stash.Restore.Core.Hooks;
-using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Input;
-using Stash.Restore.Core.Status;
+using Stash.Restore.Core.Kubernetes;
 
 namespace Stash.Restore.Core.Tests.Families.Stash;
 

@@ -10,64 +10,80 @@ namespace Stash.Restore.IntegrationTests.Families.KubeStash;
 
 /// <summary>
 /// A 3-pod StatefulSet backed up twice as KubeStash does (one restic repository per component, two
-/// paths per component), plus a newer Failed Snapshot. Shared, read-only, by the tests below.
+/// paths per component), plus a newer Failed Snapshot. Built once per test run and shared, read-only,
+/// by the KubeStash test classes.
 /// </summary>
 public sealed class KubeStashStatefulSetBackups : IAsyncLifetime
 {
     public static readonly DateTimeOffset FirstTime = new(2026, 11, 1, 10, 0, 0, TimeSpan.Zero);
     public static readonly DateTimeOffset SecondTime = new(2026, 11, 2, 10, 0, 0, TimeSpan.Zero);
 
-    internal KubeStashRepositories Repositories { get; private set; } = null!;
+    private static readonly OncePerRun<Backups> Shared = new("kubestash-statefulset-backups", Backups.CreateAsync);
+    private Backups _backups = null!;
 
-    internal string ObjectsJson { get; private set; } = "";
+    internal KubeStashRepositories Repositories => _backups.Repositories;
+
+    internal string ObjectsJson => _backups.ObjectsJson;
 
     /// <summary>Reference copies: Expected[(version, pod, "data"|"config")].</summary>
-    internal Dictionary<(string Version, int Pod, string Part), string> Expected { get; } = [];
+    internal IReadOnlyDictionary<(string Version, int Pod, string Part), string> Expected => _backups.Expected;
 
-    internal string SourcePath(int pod, string part) => Path.Combine(Repositories.Root, "src", $"pod-{pod}", part);
+    internal string SourcePath(int pod, string part) => _backups.SourcePath(pod, part);
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => _backups = await Shared.GetAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private sealed class Backups
     {
-        Repositories = await KubeStashRepositories.CreateAsync();
-        var first = await BackupSessionAsync("v1", "sts-backup-1", FirstTime);
-        var second = await BackupSessionAsync("v2", "sts-backup-2", SecondTime);
-        var failed = KubeStashRepositories.Snapshot("sts-repo-sts-backup-3", "sts-backup-3", SecondTime.AddDays(1), second.Status!.Components!, phase: "Failed");
-        ObjectsJson = Repositories.ObjectsJson([first, second, failed]);
-    }
+        private Backups(KubeStashRepositories repositories) => Repositories = repositories;
 
-    private async Task<Snapshot> BackupSessionAsync(string version, string backupSession, DateTimeOffset time)
-    {
-        var components = new Dictionary<string, SnapshotComponent>(StringComparer.Ordinal);
-        for (var pod = 0; pod < 3; pod++)
+        public KubeStashRepositories Repositories { get; }
+
+        public string ObjectsJson { get; private set; } = "";
+
+        public Dictionary<(string Version, int Pod, string Part), string> Expected { get; } = [];
+
+        public string SourcePath(int pod, string part) => Path.Combine(Repositories.Root, "src", $"pod-{pod}", part);
+
+        public static async Task<Backups> CreateAsync(string folder)
         {
-            foreach (var part in new[] { "data", "config" })
-            {
-                var source = SourcePath(pod, part);
-                if (Directory.Exists(source))
-                    Directory.Delete(source, recursive: true);
-                Fill(TestTree.At(source), version, pod, part);
-                var expected = Path.Combine(Repositories.Root, "expected", version, $"pod-{pod}", part);
-                Fill(TestTree.At(expected), version, pod, part);
-                Expected[(version, pod, part)] = expected;
-            }
-            // pod-1 is recorded in the older flat resticStats shape.
-            var shape = pod == 1 ? ResticStatsShape.Flat : ResticStatsShape.Summary;
-            components[$"dump-pod-{pod}"] = await Repositories.BackupComponentAsync(backupSession, $"dump-pod-{pod}", shape, time, SourcePath(pod, "data"), SourcePath(pod, "config"));
+            var backups = new Backups(await KubeStashRepositories.CreateAsync(root: folder));
+            var first = await backups.BackupSessionAsync("v1", "sts-backup-1", FirstTime);
+            var second = await backups.BackupSessionAsync("v2", "sts-backup-2", SecondTime);
+            var failed = KubeStashRepositories.Snapshot("sts-repo-sts-backup-3", "sts-backup-3", SecondTime.AddDays(1), second.Status!.Components!, phase: "Failed");
+            backups.ObjectsJson = backups.Repositories.ObjectsJson([first, second, failed]);
+            return backups;
         }
-        return KubeStashRepositories.Snapshot($"sts-repo-{backupSession}", backupSession, time, components);
-    }
 
-    private static void Fill(TestTree tree, string version, int pod, string part)
-    {
-        tree.File("app.db", $"{part} of pod-{pod} at {version}\n")
-            .File("logs/app.log", $"log {version} {pod}\n")
-            .RandomFile("blob.bin", 50_000 + pod, HashCode.Combine(version, pod, part));
-    }
+        private async Task<Snapshot> BackupSessionAsync(string version, string backupSession, DateTimeOffset time)
+        {
+            var components = new Dictionary<string, SnapshotComponent>(StringComparer.Ordinal);
+            for (var pod = 0; pod < 3; pod++)
+            {
+                foreach (var part in new[] { "data", "config" })
+                {
+                    var source = SourcePath(pod, part);
+                    if (Directory.Exists(source))
+                        Directory.Delete(source, recursive: true);
+                    Fill(TestTree.At(source), version, pod, part);
+                    var expected = Path.Combine(Repositories.Root, "expected", version, $"pod-{pod}", part);
+                    Fill(TestTree.At(expected), version, pod, part);
+                    Expected[(version, pod, part)] = expected;
+                }
+                // pod-1 is recorded in the older flat resticStats shape.
+                var shape = pod == 1 ? ResticStatsShape.Flat : ResticStatsShape.Summary;
+                components[$"dump-pod-{pod}"] = await Repositories.BackupComponentAsync(backupSession, $"dump-pod-{pod}", shape, time, SourcePath(pod, "data"), SourcePath(pod, "config"));
+            }
+            return KubeStashRepositories.Snapshot($"sts-repo-{backupSession}", backupSession, time, components);
+        }
 
-    public Task DisposeAsync()
-    {
-        Repositories.Dispose();
-        return Task.CompletedTask;
+        private static void Fill(TestTree tree, string version, int pod, string part)
+        {
+            tree.File("app.db", $"{part} of pod-{pod} at {version}\n")
+                .File("logs/app.log", $"log {version} {pod}\n")
+                .RandomFile("blob.bin", 50_000 + pod, HashCode.Combine(version, pod, part));
+        }
     }
 }
 

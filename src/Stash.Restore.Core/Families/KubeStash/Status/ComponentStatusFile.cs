@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Stash.Restore.Core.Platform;
@@ -7,27 +6,26 @@ namespace Stash.Restore.Core.Families.KubeStash;
 
 /// <summary>
 /// Offline status (<c>--status-file</c>): the session's <c>status</c> as the API would hold it after
-/// this component's merge patches. Several executors (one per component) may share the file: each
-/// patch is a locked read-modify-write, replaced atomically.
+/// this component's merge patches, kept in a JSON file (<see cref="StatusFile"/>: shared by executors,
+/// one per component, replaced whole).
 /// </summary>
 /// <param name="path">The status file.</param>
 /// <param name="initial">The session's status when the file does not exist yet (from the RestoreSession read).</param>
 /// <param name="random">Names the temporary file of each write; the system generator when not given.</param>
+/// <exception cref="InvalidInputException">The path names something other than a regular file.</exception>
 internal sealed class ComponentStatusFile(string path, JsonObject? initial, IRandomSource? random = null) : IComponentStatusStore
 {
-    private static readonly TimeSpan LockPatience = TimeSpan.FromSeconds(30);
-    private readonly IRandomSource _random = random ?? new SystemRandomSource();
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private readonly StatusFile _file = new(path, random);
 
-    public string Path { get; } = System.IO.Path.GetFullPath(path);
+    public string Path => _file.Path;
 
     /// <summary>The status document now (the file, or the initial status).</summary>
-    public JsonObject Read()
+    public JsonObject Read() => Parse(_file.ReadText());
+
+    private JsonObject Parse(string? text)
     {
-        if (!File.Exists(Path))
-            return (initial?.DeepClone() as JsonObject) ?? [];
-        var text = File.ReadAllText(Path);
-        if (string.IsNullOrWhiteSpace(text))
+        if (text is null)
             return (initial?.DeepClone() as JsonObject) ?? [];
         try
         {
@@ -47,30 +45,9 @@ internal sealed class ComponentStatusFile(string path, JsonObject? initial, IRan
     public Task PatchAsync(JsonObject patchBody, CancellationToken cancellationToken) => ApplyAsync(patchBody, cancellationToken);
 
     /// <summary>Applies a <see cref="ComponentStatusPatch"/> body (<c>{"status": …}</c>) to the file.</summary>
-    public async Task ApplyAsync(JsonObject patchBody, CancellationToken cancellationToken)
+    public Task ApplyAsync(JsonObject patchBody, CancellationToken cancellationToken)
     {
         var statusPatch = patchBody["status"] ?? throw new ArgumentException("a status patch body has a \"status\" member", nameof(patchBody));
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        await using var held = await LockAsync(cancellationToken).ConfigureAwait(false);
-        var updated = JsonMergePatch.Apply(Read(), statusPatch);
-        var temporary = $"{Path}.tmp-{_random.HexDigits(32)}";
-        await File.WriteAllTextAsync(temporary, updated?.ToJsonString(Indented) ?? "{}", cancellationToken).ConfigureAwait(false);
-        File.Move(temporary, Path, overwrite: true);
-    }
-
-    private async Task<FileStream> LockAsync(CancellationToken cancellationToken)
-    {
-        var waited = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                return new FileStream(Path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
-            }
-            catch (IOException) when (waited.Elapsed < LockPatience)
-            {
-                await Task.Delay(20, cancellationToken).ConfigureAwait(false);
-            }
-        }
+        return _file.ReplaceAsync(text => JsonMergePatch.Apply(Parse(text), statusPatch)?.ToJsonString(Indented) ?? "{}", cancellationToken);
     }
 }

@@ -1,6 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Stash.Restore.Core.Status;
+using System.Text.Json;
+using Stash.Restore.Core.GoCompat;
 
 namespace Stash.Restore.Core.Families.KubeStash;
 

@@ -1,6 +1,6 @@
 using Stash.Restore.Core.Engine;
+using Stash.Restore.Core.GoCompat;
 using Stash.Restore.Core.Hooks;
-using Stash.Restore.Core.Status;
 
 namespace Stash.Restore.Core.Families.KubeStash;
 

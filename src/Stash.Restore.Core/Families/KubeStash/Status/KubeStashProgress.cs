@@ -1,5 +1,5 @@
 using Stash.Restore.Core.Engine;
-using Stash.Restore.Core.Hooks.Templates;
+using Stash.Restore.Core.GoCompat;
 
 namespace Stash.Restore.Core.Families.KubeStash;
 

@@ -1,9 +1,9 @@
 using Serilog;
 using Stash.Restore.Core.Engine;
+using Stash.Restore.Core.GoCompat;
 using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Logging;
 using Stash.Restore.Core.Secrets;
-using Stash.Restore.Core.Status;
 
 namespace Stash.Restore.Core.Families.Stash;
 
@@ -47,7 +47,7 @@ internal sealed class StashJobHook(
         {
             hostLog.Error("{Stage:l} hook stopped: {Reason:l}", stage, reason);
             if (request.Stage == HookStage.PreRestore)
-                await FailHostAsync(host, $"preRestore hook failed: {reason}", null, hostLog);
+                await FailHostAsync(host, $"preRestore hook failed: {reason}", null, hostLog, cancellationToken);
             return interruption.ExitCode;
         }
     }
@@ -65,7 +65,7 @@ internal sealed class StashJobHook(
         }
         catch (RestoreFailedException e)
         {
-            await FailHostAsync(host, e.Message, null, hostLog);
+            await FailHostAsync(host, e.Message, null, hostLog, cancellationToken);
             return ExitCodes.RestoreFailed;
         }
         hostLog.Information("preRestore hook of host {Host:l} executed successfully", host);
@@ -83,7 +83,7 @@ internal sealed class StashJobHook(
         else if (await runner.RunPostRestoreAsync(unitHooks, outcome, cancellationToken, () => interruption.Reason) is { } error)
         {
             // A hook stopped by SIGTERM failed the host as well: what it does after a restore may not have happened.
-            await FailHostAsync(host, error, outcome.Duration, hostLog);
+            await FailHostAsync(host, error, outcome.Duration, hostLog, cancellationToken);
             return interruption.Reason is null ? ExitCodes.RestoreFailed : interruption.ExitCode;
         }
         else
@@ -98,12 +98,12 @@ internal sealed class StashJobHook(
     }
 
     /// <summary>The host's entry Failed with <paramref name="error"/>, a Warning Event and its metrics, as <c>restore</c> reports a failed host.</summary>
-    private async Task FailHostAsync(string host, string error, string? duration, ILogger hostLog)
+    private async Task FailHostAsync(string host, string error, string? duration, ILogger hostLog, CancellationToken stop)
     {
         error = masker.Apply(error);
         var unit = new RestoreUnit(StashHostRestore.UnitKind, host);
         hostLog.Error("Restore of {Unit:l} failed: {Error:l}", unit.ToString(), error);
-        using var write = new CancellationTokenSource(UnitHookRunner.FinalWriteBudget, clock);
+        using var write = new StatusWriteBudget(stop, clock);
         await store.UpsertAsync(new HostRestoreStats { Hostname = host, Phase = HostPhase.Failed, Duration = duration, Error = error }, write.Token);
         await events.RecordAsync(StashHostRestore.Reasons.Failure(unit, error), write.Token);
         if (metrics is not null)

@@ -57,12 +57,12 @@ internal sealed class StashPvcRestore(
             };
             outcome = await new StashHostRestore(parts, settings, interruption).RestoreAsync(inputs, cancellationToken);
         }
-        catch (Exception e) when (e is RestoreException || (e is OperationCanceledException && interruption.Reason is not null))
+        catch (Exception e) when ((e is RestoreException and not StatusNotRecordedException) || (e is OperationCanceledException && interruption.Reason is not null))
         {
             // Failures before restic ran (the Secret, the backend, restic missing) reach update-status too.
             var error = interruption.Reason ?? masker.Apply(e.Message);
             hostLog.Error("Restore of host {Host:l} failed: {Error:l}", host, error);
-            using var write = new CancellationTokenSource(UnitHookRunner.FinalWriteBudget, clock);
+            using var write = new StatusWriteBudget(cancellationToken, clock);
             await output.UpsertAsync(new HostRestoreStats { Hostname = host, Phase = HostPhase.Failed, Error = error }, write.Token);
             var exitCode = interruption.Reason is not null ? interruption.ExitCode : ((RestoreException)e).ExitCode;
             outcome = new UnitOutcome(new RestoreUnit(StashHostRestore.UnitKind, host), UnitPhase.Failed, exitCode, error, "");

@@ -1,7 +1,7 @@
 using Serilog;
 using Stash.Restore.Core.Engine;
+using Stash.Restore.Core.GoCompat;
 using Stash.Restore.Core.Logging;
-using Stash.Restore.Core.Status;
 
 namespace Stash.Restore.Core.Families.Stash;
 
