@@ -16,6 +16,9 @@ internal sealed record RequestInfo(
     {
         var parts = path.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
         var nonResource = new RequestInfo(false, path, method.ToLowerInvariant(), "", "", "", null, null, null);
+        // As kube-apiserver: an empty group (/apis//v1/…) is no API path; the core group is /api/v1 only.
+        if (path.TrimStart('/').StartsWith("apis//", StringComparison.Ordinal))
+            return nonResource with { Verb = method == "GET" ? "get" : method.ToLowerInvariant() };
         int index;
         string group, version;
         if (parts.Length >= 3 && parts[0] == "api")

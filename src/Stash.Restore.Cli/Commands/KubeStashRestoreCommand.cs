@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Serilog;
 using Stash.Restore.Core;
+using Stash.Restore.Core.Cluster;
 using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Families.KubeStash;
 using Stash.Restore.Core.Hooks;

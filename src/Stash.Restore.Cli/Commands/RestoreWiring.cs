@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Serilog;
+using Stash.Restore.Core.Cluster;
 using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.GoCompat;
@@ -87,8 +88,8 @@ internal sealed class RestoreWiring
             // A restore Job runs one pod per host, and upstream takes no lock there: no Lease, and no need of the permission.
             Claims = options.RestoreModel == RestoreModels.Job
                 ? new UncontendedClaims()
-                : client.HostClaims(selector.Namespace, selector.Name, podName, log: sessionLog),
-            PodExec = new KubernetesPodExecAdapter(client.PodExec, pod.PodNamespace ?? selector.Namespace, podName),
+                : client.UnitClaims(StashObjects.ClaimScope, selector.Namespace, selector.Name, podName, log: sessionLog),
+            PodExec = new OwnPodExec(client.PodExec, pod.PodNamespace ?? selector.Namespace, podName),
             Pod = await StashOwnPod.ReadAsync(client.Api, pod, inputs.Session, log, cancellationToken),
             PodIp = host.Environment.GetValueOrDefault("POD_IP"),
         };

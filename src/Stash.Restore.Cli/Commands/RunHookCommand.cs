@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Stash.Restore.Core;
+using Stash.Restore.Core.Cluster;
 using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Hooks;
@@ -82,7 +83,7 @@ internal static class RunHookCommand
         var outcome = stage == HookStage.PostRestore ? await RestoreOutcomeAsync(outputDirectory, status, hostName, cancellationToken) : null;
 
         var podName = pod.PodName ?? host.OsHostName ?? "stash-restore";
-        var podExec = new KubernetesPodExecAdapter(cluster.PodExec, pod.PodNamespace ?? selector.Namespace, podName);
+        var podExec = new OwnPodExec(cluster.PodExec, pod.PodNamespace ?? selector.Namespace, podName);
         var ownPod = await StashOwnPod.ReadAsync(cluster.Api, pod, session, log, cancellationToken);
         var hooks = new HookExecutor(host.ProcessRunner, podExec, masker, log, host.Clock, StashHookOptions.From(options with { OwnContainer = ownContainer }, ownPod, host.Environment.GetValueOrDefault("POD_IP")));
         var events = cluster.EventRecorder(StashObjects.EventTarget(session), pod.PodName, log);

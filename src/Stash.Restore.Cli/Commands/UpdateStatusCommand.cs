@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Stash.Restore.Core;
+using Stash.Restore.Core.Cluster;
 using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Kubernetes;

@@ -29,7 +29,7 @@ internal sealed class ClusterServerTrust
     private readonly string? _serverName;
 
     /// <param name="authorities">The CA bundle the credentials name.</param>
-    /// <param name="source">Where they come from, for messages (<see cref="KubernetesClientConfiguration.Source"/>).</param>
+    /// <param name="source">Where they come from, for messages (<see cref="ApiServerConnection.Source"/>).</param>
     /// <param name="serverName">The kubeconfig's <c>tls-server-name</c>, checked in the certificate instead of the host connected to; null: the host.</param>
     public ClusterServerTrust(X509Certificate2Collection authorities, string source, string? serverName = null)
     {

@@ -1,10 +1,11 @@
 using System.Text.Json.Nodes;
+using k8s.Models;
 
 namespace Stash.Restore.Core.Kubernetes;
 
 /// <summary>
 /// The calls the executor makes to the API server, and nothing else, with no CRD knowledge:
-/// objects by <see cref="ApiResource"/> as JSON, their <c>/status</c>, and the few core objects
+/// objects by <see cref="ApiResource"/> as JSON, their <c>/status</c>, and, as the library's typed models, the few core objects
 /// (Secret, Pod, Event, Lease) the executor needs. Families deserialise the JSON into their own
 /// source-generated models.
 /// Errors are <see cref="RestoreException"/>s with a one-line message (not found, unreachable,
@@ -49,14 +50,14 @@ internal interface IKubernetesApi
 
     Task<PodInfo> GetPodAsync(string @namespace, string name, CancellationToken cancellationToken);
 
-    Task CreateEventAsync(string @namespace, EventObject kubernetesEvent, CancellationToken cancellationToken);
+    Task CreateEventAsync(string @namespace, Corev1Event kubernetesEvent, CancellationToken cancellationToken);
 
     /// <summary>The Lease, or null when it does not exist.</summary>
-    Task<LeaseObject?> GetLeaseAsync(string @namespace, string name, CancellationToken cancellationToken);
+    Task<V1Lease?> GetLeaseAsync(string @namespace, string name, CancellationToken cancellationToken);
 
     /// <summary>Creates the Lease; null when one with that name already exists.</summary>
-    Task<LeaseObject?> TryCreateLeaseAsync(string @namespace, LeaseObject lease, CancellationToken cancellationToken);
+    Task<V1Lease?> TryCreateLeaseAsync(string @namespace, V1Lease lease, CancellationToken cancellationToken);
 
     /// <summary>Replaces the Lease at its resourceVersion; null on a conflict (someone else wrote it first).</summary>
-    Task<LeaseObject?> TryUpdateLeaseAsync(string @namespace, LeaseObject lease, CancellationToken cancellationToken);
+    Task<V1Lease?> TryUpdateLeaseAsync(string @namespace, V1Lease lease, CancellationToken cancellationToken);
 }

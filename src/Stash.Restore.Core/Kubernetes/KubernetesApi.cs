@@ -2,7 +2,6 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization.Metadata;
 using k8s;
 using k8s.Autorest;
 using k8s.Models;
@@ -11,18 +10,19 @@ using Stash.Restore.Core.Secrets;
 namespace Stash.Restore.Core.Kubernetes;
 
 /// <summary>
-/// <see cref="IKubernetesApi"/> over KubernetesClient.Aot. Every object goes through the
-/// library's generic object calls (<c>/apis/{group}/{version}/…</c>, or <c>/api/v1/…</c> for the
-/// core group) as JSON, so the executor's own source-generated models stay the only typed view
-/// and nothing needs reflection. Library failures become the one-line errors of
-/// <see cref="KubernetesErrors"/>.
+/// <see cref="IKubernetesApi"/> over KubernetesClient.Aot. Core objects (Secret, Pod, Event, Lease)
+/// go through the library's typed calls and source-generated models (<c>CoreV1</c>,
+/// <c>CoordinationV1</c>); CRD objects through its generic object calls
+/// (<c>/apis/{group}/{version}/…</c>) as JSON, which the families read with their own
+/// source-generated models. Nothing needs reflection. Library failures become the one-line errors
+/// of <see cref="KubernetesErrors"/>.
 /// </summary>
-internal sealed class KubernetesApi(k8s.Kubernetes client, KubernetesClientConfiguration configuration, SecretMasker? masker = null) : IKubernetesApi
+internal sealed class KubernetesApi(k8s.Kubernetes client, ApiServerConnection configuration, SecretMasker? masker = null) : IKubernetesApi
 {
-    public KubernetesClientConfiguration Configuration => configuration;
+    public ApiServerConnection Configuration => configuration;
 
     public Task<JsonObject> GetObjectAsync(ApiResource resource, string @namespace, string name, CancellationToken cancellationToken) =>
-        CallAsync(new ApiRequestTarget("get", resource.Name, @namespace, name), async () =>
+        CallAsync(new ApiRequestTarget("get", Grouped(resource).Name, @namespace, name), async () =>
         {
             using var response = await client.CustomObjects.GetNamespacedCustomObjectWithHttpMessagesAsync<JsonObject>(
                 resource.Group, resource.Version, @namespace, resource.Plural, name, null, cancellationToken).ConfigureAwait(false);
@@ -32,7 +32,7 @@ internal sealed class KubernetesApi(k8s.Kubernetes client, KubernetesClientConfi
     public async Task<IReadOnlyList<JsonObject>> ListObjectsAsync(ApiResource resource, string @namespace, string? labelSelector, CancellationToken cancellationToken, int pageSize = 250)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pageSize);
-        var target = new ApiRequestTarget("list", resource.Name, @namespace, null);
+        var target = new ApiRequestTarget("list", Grouped(resource).Name, @namespace, null);
         var items = new List<JsonObject>();
         string? continueToken = null;
         var restarted = false;
@@ -82,7 +82,7 @@ internal sealed class KubernetesApi(k8s.Kubernetes client, KubernetesClientConfi
     }
 
     public Task<JsonObject> GetStatusAsync(ApiResource resource, string @namespace, string name, CancellationToken cancellationToken) =>
-        CallAsync(new ApiRequestTarget("get", resource.Name, @namespace, name, "status"), async () =>
+        CallAsync(new ApiRequestTarget("get", Grouped(resource).Name, @namespace, name, "status"), async () =>
         {
             using var response = await client.CustomObjects.GetNamespacedCustomObjectStatusWithHttpMessagesAsync<JsonObject>(
                 resource.Group, resource.Version, @namespace, resource.Plural, name, null, cancellationToken).ConfigureAwait(false);
@@ -90,7 +90,7 @@ internal sealed class KubernetesApi(k8s.Kubernetes client, KubernetesClientConfi
         });
 
     public Task<JsonObject> ReplaceStatusAsync(ApiResource resource, string @namespace, string name, JsonObject value, CancellationToken cancellationToken) =>
-        CallAsync(new ApiRequestTarget("update", resource.Name, @namespace, name, "status"), async () =>
+        CallAsync(new ApiRequestTarget("update", Grouped(resource).Name, @namespace, name, "status"), async () =>
         {
             using var response = await client.CustomObjects.ReplaceNamespacedCustomObjectStatusWithHttpMessagesAsync<JsonObject>(
                 value, resource.Group, resource.Version, @namespace, resource.Plural, name, null, null, null, null, cancellationToken).ConfigureAwait(false);
@@ -107,7 +107,7 @@ internal sealed class KubernetesApi(k8s.Kubernetes client, KubernetesClientConfi
             : PatchStatusAsync(resource, @namespace, name, new V1Patch(mergePatch.ToJsonString(), V1Patch.PatchType.MergePatch), cancellationToken);
 
     private Task<JsonObject> PatchStatusAsync(ApiResource resource, string @namespace, string name, V1Patch patch, CancellationToken cancellationToken) =>
-        CallAsync(new ApiRequestTarget("patch", resource.Name, @namespace, name, "status"), async () =>
+        CallAsync(new ApiRequestTarget("patch", Grouped(resource).Name, @namespace, name, "status"), async () =>
         {
             using var response = await client.CustomObjects.PatchNamespacedCustomObjectStatusWithHttpMessagesAsync<JsonObject>(
                 patch, resource.Group, resource.Version, @namespace, resource.Plural, name, null, null, null, null, null, cancellationToken).ConfigureAwait(false);
@@ -116,58 +116,63 @@ internal sealed class KubernetesApi(k8s.Kubernetes client, KubernetesClientConfi
 
     public async Task<IReadOnlyDictionary<string, string>> GetSecretDataAsync(string @namespace, string name, CancellationToken cancellationToken)
     {
-        var json = await GetObjectAsync(ApiResource.Secrets, @namespace, name, cancellationToken).ConfigureAwait(false);
-        SecretObject secret;
-        try
+        var secret = await CallAsync(new ApiRequestTarget("get", ApiResource.Secrets.Name, @namespace, name), async () =>
         {
-            secret = json.Deserialize(KubernetesJsonContext.Default.SecretObject)
-                ?? throw new InvalidInputException($"Secret {@namespace}/{name}: empty answer");
-        }
-        catch (JsonException)
-        {
-            // Neither the message nor the inner exception: JsonException text can quote a secret value.
-            throw new InvalidInputException($"Secret {@namespace}/{name}: not a valid Secret object");
-        }
-        var data = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, encoded) in secret.Data ?? [])
-        {
-            string value;
             try
             {
-                value = Encoding.UTF8.GetString(Convert.FromBase64String(encoded ?? ""));
+                using var response = await client.CoreV1.ReadNamespacedSecretWithHttpMessagesAsync(name, @namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return response.Body;
             }
-            catch (FormatException)
+            catch (Exception e) when (e is JsonException || e.InnerException is JsonException)
             {
-                throw new InvalidInputException($"Secret {@namespace}/{name}: data key '{key}' is not valid base64");
+                // Neither the message nor the inner exception: JsonException text can quote a secret value.
+                // (Some library versions wrap the JsonException in a SerializationException.)
+                throw new InvalidInputException(SecretDataKey((e as JsonException ?? (JsonException)e.InnerException!).Path) is { } key
+                    ? $"Secret {@namespace}/{name}: data key '{key}' is not valid base64"
+                    : $"Secret {@namespace}/{name}: not a valid Secret object");
             }
-            data[key] = value;
-        }
+        }).ConfigureAwait(false) ?? throw new InvalidInputException($"Secret {@namespace}/{name}: empty answer");
+        var data = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, bytes) in secret.Data ?? new Dictionary<string, byte[]>())
+            data[key] = Encoding.UTF8.GetString(bytes ?? []);
         // Registered once, where the Secret is read: credentials masked, identifiers left readable.
         masker?.RegisterSecretData($"Secret {@namespace}/{name}", data);
         return data;
     }
 
+    /// <summary>The data key a JSON path like <c>$.data.KEY</c> or <c>$.data['K.EY']</c> names, else null.</summary>
+    private static string? SecretDataKey(string? path)
+    {
+        if (path is null || !path.StartsWith("$.data", StringComparison.Ordinal) || path.Length <= "$.data".Length)
+            return null;
+        var rest = path["$.data".Length..];
+        if (rest.StartsWith("['", StringComparison.Ordinal) && rest.EndsWith("']", StringComparison.Ordinal))
+            return rest[2..^2];
+        return rest.StartsWith('.') ? rest[1..] : null;
+    }
+
     public async Task<PodInfo> GetPodAsync(string @namespace, string name, CancellationToken cancellationToken)
     {
         var target = new ApiRequestTarget("get", ApiResource.Pods.Name, @namespace, name);
-        var pod = Deserialize(await GetObjectAsync(ApiResource.Pods, @namespace, name, cancellationToken).ConfigureAwait(false), KubernetesJsonContext.Default.PodObject, target);
-        var containers = (pod.Spec.Containers ?? [])
+        var pod = await CallAsync(target, async () =>
+        {
+            using var response = await client.CoreV1.ReadNamespacedPodWithHttpMessagesAsync(name, @namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return response.Body;
+        }).ConfigureAwait(false) ?? throw new DependencyUnavailableException($"{target.Verb} {target.Describe()}: empty answer");
+        var containers = (pod.Spec?.Containers ?? [])
             .Select(c => new ContainerInfo(c.Name ?? "", (c.Ports ?? []).Select(p => new ContainerPortInfo(p.Name, p.ContainerPort)).ToList()))
             .ToList();
-        return new PodInfo(pod.Metadata.Name ?? name, pod.Metadata.Namespace ?? @namespace, pod.Status?.PodIP, containers);
+        return new PodInfo(pod.Metadata?.Name ?? name, pod.Metadata?.NamespaceProperty ?? @namespace, pod.Status?.PodIP, containers);
     }
 
-    public async Task CreateEventAsync(string @namespace, EventObject kubernetesEvent, CancellationToken cancellationToken)
+    public async Task CreateEventAsync(string @namespace, Corev1Event kubernetesEvent, CancellationToken cancellationToken)
     {
-        var resource = ApiResource.Events;
-        var target = new ApiRequestTarget("create", resource.Name, @namespace, kubernetesEvent.Metadata.Name);
-        var body = ToJson(kubernetesEvent, KubernetesJsonContext.Default.EventObject);
+        var target = new ApiRequestTarget("create", ApiResource.Events.Name, @namespace, kubernetesEvent.Metadata?.Name);
         try
         {
             await CallAsync(target, async () =>
             {
-                using var response = await client.CustomObjects.CreateNamespacedCustomObjectWithHttpMessagesAsync<JsonObject>(
-                    body, resource.Group, resource.Version, @namespace, resource.Plural, null, null, null, null, null, cancellationToken).ConfigureAwait(false);
+                using var response = await client.CoreV1.CreateNamespacedEventWithHttpMessagesAsync(kubernetesEvent, @namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
                 return response.Body;
             }).ConfigureAwait(false);
         }
@@ -177,12 +182,16 @@ internal sealed class KubernetesApi(k8s.Kubernetes client, KubernetesClientConfi
         }
     }
 
-    public async Task<LeaseObject?> GetLeaseAsync(string @namespace, string name, CancellationToken cancellationToken)
+    public async Task<V1Lease?> GetLeaseAsync(string @namespace, string name, CancellationToken cancellationToken)
     {
         var target = new ApiRequestTarget("get", ApiResource.Leases.Name, @namespace, name);
         try
         {
-            return Deserialize(await GetObjectAsync(ApiResource.Leases, @namespace, name, cancellationToken).ConfigureAwait(false), KubernetesJsonContext.Default.LeaseObject, target);
+            return await CallAsync(target, async () =>
+            {
+                using var response = await client.CoordinationV1.ReadNamespacedLeaseWithHttpMessagesAsync(name, @namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return response.Body;
+            }).ConfigureAwait(false) ?? throw new DependencyUnavailableException($"{target.Verb} {target.Describe()}: empty answer");
         }
         catch (RestoreException e) when (KubernetesApiException.StatusCodeOf(e) == 404)
         {
@@ -190,20 +199,16 @@ internal sealed class KubernetesApi(k8s.Kubernetes client, KubernetesClientConfi
         }
     }
 
-    public async Task<LeaseObject?> TryCreateLeaseAsync(string @namespace, LeaseObject lease, CancellationToken cancellationToken)
+    public async Task<V1Lease?> TryCreateLeaseAsync(string @namespace, V1Lease lease, CancellationToken cancellationToken)
     {
-        var resource = ApiResource.Leases;
-        var target = new ApiRequestTarget("create", resource.Name, @namespace, lease.Metadata.Name);
-        var body = ToJson(lease, KubernetesJsonContext.Default.LeaseObject);
+        var target = new ApiRequestTarget("create", ApiResource.Leases.Name, @namespace, lease.Metadata?.Name);
         try
         {
-            var created = await CallAsync(target, async () =>
+            return await CallAsync(target, async () =>
             {
-                using var response = await client.CustomObjects.CreateNamespacedCustomObjectWithHttpMessagesAsync<JsonObject>(
-                    body, resource.Group, resource.Version, @namespace, resource.Plural, null, null, null, null, null, cancellationToken).ConfigureAwait(false);
+                using var response = await client.CoordinationV1.CreateNamespacedLeaseWithHttpMessagesAsync(lease, @namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
                 return response.Body;
-            }).ConfigureAwait(false);
-            return Deserialize(created, KubernetesJsonContext.Default.LeaseObject, target);
+            }).ConfigureAwait(false) ?? throw new DependencyUnavailableException($"{target.Verb} {target.Describe()}: empty answer");
         }
         catch (RestoreException e) when (KubernetesApiException.StatusCodeOf(e) == 409)
         {
@@ -211,27 +216,31 @@ internal sealed class KubernetesApi(k8s.Kubernetes client, KubernetesClientConfi
         }
     }
 
-    public async Task<LeaseObject?> TryUpdateLeaseAsync(string @namespace, LeaseObject lease, CancellationToken cancellationToken)
+    public async Task<V1Lease?> TryUpdateLeaseAsync(string @namespace, V1Lease lease, CancellationToken cancellationToken)
     {
-        var resource = ApiResource.Leases;
-        var name = lease.Metadata.Name ?? throw new ArgumentException("lease has no name", nameof(lease));
-        var target = new ApiRequestTarget("update", resource.Name, @namespace, name);
-        var body = ToJson(lease, KubernetesJsonContext.Default.LeaseObject);
+        var name = lease.Metadata?.Name ?? throw new ArgumentException("lease has no name", nameof(lease));
+        var target = new ApiRequestTarget("update", ApiResource.Leases.Name, @namespace, name);
         try
         {
-            var replaced = await CallAsync(target, async () =>
+            return await CallAsync(target, async () =>
             {
-                using var response = await client.CustomObjects.ReplaceNamespacedCustomObjectWithHttpMessagesAsync<JsonObject>(
-                    body, resource.Group, resource.Version, @namespace, resource.Plural, name, null, null, null, null, cancellationToken).ConfigureAwait(false);
+                using var response = await client.CoordinationV1.ReplaceNamespacedLeaseWithHttpMessagesAsync(lease, name, @namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
                 return response.Body;
-            }).ConfigureAwait(false);
-            return Deserialize(replaced, KubernetesJsonContext.Default.LeaseObject, target);
+            }).ConfigureAwait(false) ?? throw new DependencyUnavailableException($"{target.Verb} {target.Describe()}: empty answer");
         }
         catch (RestoreException e) when (KubernetesApiException.StatusCodeOf(e) is 409 or 404)
         {
             return null;
         }
     }
+
+    /// <summary>
+    /// The generic object calls build <c>/apis/{group}/{version}/…</c>: a core resource (empty group)
+    /// would be <c>/apis//v1/…</c>, which kube-apiserver does not serve. Core objects have typed calls.
+    /// </summary>
+    private static ApiResource Grouped(ApiResource resource) => resource.Group.Length > 0
+        ? resource
+        : throw new ArgumentException($"{resource.Name} is a core resource: read it through its typed call, not as a custom object", nameof(resource));
 
     /// <summary>Runs one library call and turns whatever went wrong into the executor's one-line errors.</summary>
     internal async Task<T> CallAsync<T>(ApiRequestTarget target, Func<Task<T>> call)
@@ -289,21 +298,6 @@ internal sealed class KubernetesApi(k8s.Kubernetes client, KubernetesClientConfi
             return text;
         }
         return value.Length == 0 ? text : text.Replace(value, SecretMasker.Mask, StringComparison.Ordinal);
-    }
-
-    private static JsonObject ToJson<T>(T value, JsonTypeInfo<T> typeInfo) =>
-        JsonSerializer.SerializeToNode(value, typeInfo) as JsonObject ?? throw new InvalidOperationException($"{typeof(T).Name} did not serialise to an object");
-
-    private static T Deserialize<T>(JsonObject json, JsonTypeInfo<T> typeInfo, ApiRequestTarget target)
-    {
-        try
-        {
-            return json.Deserialize(typeInfo) ?? throw new DependencyUnavailableException($"{target.Verb} {target.Describe()}: empty answer");
-        }
-        catch (JsonException e)
-        {
-            throw new DependencyUnavailableException($"{target.Verb} {target.Describe()}: unexpected answer at {e.Path}", e);
-        }
     }
 
     private static string DescribeNetworkError(HttpRequestException e)

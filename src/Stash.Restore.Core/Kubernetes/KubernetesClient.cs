@@ -1,8 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
 using Serilog;
-using Stash.Restore.Core.Engine;
-using Stash.Restore.Core.Hooks;
-using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Platform;
 using Stash.Restore.Core.Secrets;
 using LibraryConfiguration = k8s.KubernetesClientConfiguration;
@@ -10,9 +7,9 @@ using LibraryConfiguration = k8s.KubernetesClientConfiguration;
 namespace Stash.Restore.Core.Kubernetes;
 
 /// <summary>
-/// Everything cluster-side, wired from one configuration: KubernetesClient.Aot with the
-/// executor's handlers in its HTTP pipeline (retries, bearer token), the API, pods/exec, and
-/// the seam implementations the executor uses. The CLI creates one per run.
+/// The transport, wired from one configuration: KubernetesClient.Aot with the executor's handlers
+/// in its HTTP pipeline (retries, bearer token), the API and pods/exec. The engine's seams made
+/// of it live in <c>Cluster/</c>. The CLI creates one per run.
 /// </summary>
 internal sealed class KubernetesClient : IDisposable
 {
@@ -27,7 +24,7 @@ internal sealed class KubernetesClient : IDisposable
     private readonly KubernetesRetryHandler _retry;
     private readonly IRandomSource _random;
 
-    private KubernetesClient(KubernetesClientConfiguration configuration, KubernetesRetryOptions options, SecretMasker? masker, TimeProvider timeProvider, ILogger logger, IRandomSource random)
+    private KubernetesClient(ApiServerConnection configuration, KubernetesRetryOptions options, SecretMasker? masker, TimeProvider timeProvider, ILogger logger, IRandomSource random)
     {
         Configuration = configuration;
         _random = random;
@@ -74,7 +71,7 @@ internal sealed class KubernetesClient : IDisposable
 
     /// <summary>A client for a configuration already loaded (tests adjust one before connecting).</summary>
     public static KubernetesClient Create(
-        KubernetesClientConfiguration configuration,
+        ApiServerConnection configuration,
         KubernetesRetryOptions? options,
         SecretMasker? masker,
         TimeProvider timeProvider,
@@ -87,14 +84,14 @@ internal sealed class KubernetesClient : IDisposable
         return new KubernetesClient(configuration, options ?? KubernetesRetryOptions.Default, masker, timeProvider, logger, random ?? new SystemRandomSource());
     }
 
-    public KubernetesClientConfiguration Configuration { get; }
+    public ApiServerConnection Configuration { get; }
 
     public IKubernetesApi Api => _api;
 
     /// <summary>The implementation behind <see cref="Api"/> (tests reach its error scrubbing and calls directly).</summary>
     internal KubernetesApi Transport => _api;
 
-    public IPodExec PodExec { get; }
+    public KubernetesPodExec PodExec { get; }
 
     /// <summary>HTTP attempts sent so far, retries included (for benchmarks and tests).</summary>
     public long AttemptCount => _retry.AttemptCount;
@@ -102,20 +99,15 @@ internal sealed class KubernetesClient : IDisposable
     /// <summary>The retry policy this client's calls follow (status stores read-modify-write on top of it).</summary>
     public KubernetesRetryOptions RetryOptions => _options;
 
-    /// <param name="podName">This pod (POD_NAME), shown as the events' source.</param>
-    /// <param name="log">The session's logger, so warnings name the session and unit.</param>
-    public IRestoreEventRecorder EventRecorder(EventTarget target, string? podName, ILogger? log = null) =>
-        new KubernetesEventRecorder(_api, target, podName, _masker, _timeProvider, log ?? _logger, _random);
+    /// <summary>Where event names and Lease holders get their random parts.</summary>
+    internal IRandomSource Random => _random;
 
-    /// <param name="podName">This pod (POD_NAME); a per-process suffix makes the holder unique.</param>
-    /// <param name="log">The session's logger, so "Claimed host …" names the session.</param>
-    public IUnitClaims HostClaims(string @namespace, string sessionName, string podName, LeaseClaimOptions? options = null, ILogger? log = null) =>
-        UnitClaims(LeaseClaimScope.Hosts, @namespace, sessionName, podName, options, log);
+    /// <summary>The run's masker: what must never appear in text sent to the API server.</summary>
+    internal SecretMasker? Masker => _masker;
 
-    /// <summary>Claims on the units of one session, as Leases named and logged per <paramref name="scope"/>.</summary>
-    /// <param name="podName">This pod (POD_NAME); a per-process suffix makes the holder unique.</param>
-    public IUnitClaims UnitClaims(LeaseClaimScope scope, string @namespace, string sessionName, string podName, LeaseClaimOptions? options = null, ILogger? log = null) =>
-        new LeaseHostClaims(_api, @namespace, sessionName, LeaseHostClaims.NewHolderIdentity(podName, _random), options ?? LeaseClaimOptions.Default, _timeProvider, log ?? _logger, scope);
+    internal TimeProvider TimeProvider => _timeProvider;
+
+    internal ILogger Logger => _logger;
 
     public void Dispose() => _client.Dispose();
 
@@ -124,7 +116,7 @@ internal sealed class KubernetesClient : IDisposable
     /// token travels through <see cref="BearerTokenHandler"/>, which the library lacks for token
     /// files), and JSON goes through source-generated contexts only.
     /// </summary>
-    private static LibraryConfiguration ToLibrary(KubernetesClientConfiguration configuration, KubernetesRetryOptions options, ClusterServerTrust? trust)
+    private static LibraryConfiguration ToLibrary(ApiServerConnection configuration, KubernetesRetryOptions options, ClusterServerTrust? trust)
     {
         var library = new LibraryConfiguration
         {

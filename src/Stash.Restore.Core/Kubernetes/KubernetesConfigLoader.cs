@@ -24,7 +24,7 @@ internal static class KubernetesConfigLoader
 {
     public const string DefaultServiceAccountDirectory = "/var/run/secrets/kubernetes.io/serviceaccount";
 
-    public static KubernetesClientConfiguration Load(KubernetesConfigRequest request, TimeProvider timeProvider, ILogger logger)
+    public static ApiServerConnection Load(KubernetesConfigRequest request, TimeProvider timeProvider, ILogger logger)
     {
         var configuration = LoadIgnoringMaster(request, timeProvider, logger);
         if (string.IsNullOrWhiteSpace(request.Master))
@@ -32,7 +32,7 @@ internal static class KubernetesConfigLoader
         return configuration with { Server = ParseServer(request.Master, "--master") };
     }
 
-    private static KubernetesClientConfiguration LoadIgnoringMaster(KubernetesConfigRequest request, TimeProvider timeProvider, ILogger logger)
+    private static ApiServerConnection LoadIgnoringMaster(KubernetesConfigRequest request, TimeProvider timeProvider, ILogger logger)
     {
         if (!string.IsNullOrWhiteSpace(request.KubeconfigPath))
         {
@@ -52,7 +52,7 @@ internal static class KubernetesConfigLoader
         {
             var server = ParseServer(request.Master, "--master");
             logger.Warning("No kubeconfig and not in a cluster: talking to {Server} without credentials", KubernetesErrors.Display(server));
-            return new KubernetesClientConfiguration { Server = server, Source = "--master without credentials" };
+            return new ApiServerConnection { Server = server, Source = "--master without credentials" };
         }
 
         throw new DependencyUnavailableException(
@@ -67,7 +67,7 @@ internal static class KubernetesConfigLoader
         && File.Exists(Path.Combine(request.ServiceAccountDirectory, "token"));
 
     /// <summary>The in-cluster service account: token (re-read on rotation), ca.crt, namespace.</summary>
-    public static KubernetesClientConfiguration InCluster(IReadOnlyDictionary<string, string> environment, string serviceAccountDirectory, TimeProvider timeProvider)
+    public static ApiServerConnection InCluster(IReadOnlyDictionary<string, string> environment, string serviceAccountDirectory, TimeProvider timeProvider)
     {
         var host = Get(environment, "KUBERNETES_SERVICE_HOST");
         var port = Get(environment, "KUBERNETES_SERVICE_PORT");
@@ -87,7 +87,7 @@ internal static class KubernetesConfigLoader
         var namespacePath = Path.Combine(serviceAccountDirectory, "namespace");
         var ns = File.Exists(namespacePath) ? ReadFile(namespacePath, "service account namespace").Trim() : null;
 
-        return new KubernetesClientConfiguration
+        return new ApiServerConnection
         {
             Server = server,
             Namespace = string.IsNullOrEmpty(ns) ? null : ns,
@@ -120,7 +120,7 @@ internal static class KubernetesConfigLoader
     /// user from the first file that names it, the current-context from the first file that sets
     /// one. Relative paths stay relative to the file they are written in.
     /// </summary>
-    public static KubernetesClientConfiguration FromKubeconfigs(IReadOnlyList<string> paths, string? contextName, TimeProvider timeProvider, ILogger logger)
+    public static ApiServerConnection FromKubeconfigs(IReadOnlyList<string> paths, string? contextName, TimeProvider timeProvider, ILogger logger)
     {
         if (paths.Count == 1)
             return FromKubeconfig(paths[0], contextName, timeProvider, logger);
@@ -159,12 +159,12 @@ internal static class KubernetesConfigLoader
     }
 
     /// <summary>Reads a kubeconfig with KubernetesClient.Aot: the current (or named) context's cluster and user.</summary>
-    public static KubernetesClientConfiguration FromKubeconfig(string path, string? contextName, TimeProvider timeProvider, ILogger logger) =>
+    public static ApiServerConnection FromKubeconfig(string path, string? contextName, TimeProvider timeProvider, ILogger logger) =>
         FromModel(LoadModel(path), path, _ => path, contextName, timeProvider, logger);
 
     /// <param name="path">The file, or the files joined with ':', as messages name them.</param>
     /// <param name="fileOfUser">The file that defines a user: its tokenFile is read there and resolved next to it.</param>
-    private static KubernetesClientConfiguration FromModel(
+    private static ApiServerConnection FromModel(
         K8SConfiguration model, string path, Func<string, string> fileOfUser, string? contextName, TimeProvider timeProvider, ILogger logger)
     {
         contextName = string.IsNullOrEmpty(contextName) ? model.CurrentContext : contextName;
@@ -239,7 +239,7 @@ internal static class KubernetesConfigLoader
         else if (!string.IsNullOrEmpty(library.AccessToken))
             token = BearerTokenSource.Fixed(library.AccessToken);
 
-        return new KubernetesClientConfiguration
+        return new ApiServerConnection
         {
             Server = server,
             Namespace = string.IsNullOrEmpty(library.Namespace) ? null : library.Namespace,

@@ -1,4 +1,5 @@
 using System.Net;
+using k8s.Models;
 using System.Text.Json;
 
 namespace Stash.Restore.Core.Kubernetes;
@@ -54,13 +55,13 @@ internal sealed class KubernetesApiException(string message, int? statusCode, st
 /// </summary>
 internal static class KubernetesErrors
 {
-    public static ApiStatus? ParseStatus(string? body)
+    public static V1Status? ParseStatus(string? body)
     {
         if (string.IsNullOrWhiteSpace(body) || !body.TrimStart().StartsWith('{'))
             return null;
         try
         {
-            var status = JsonSerializer.Deserialize(body, KubernetesJsonContext.Default.ApiStatus);
+            var status = JsonSerializer.Deserialize(body, KubernetesJsonContext.Default.V1Status);
             // The exec error channel sends a Status without kind: {"metadata":{},"status":"Success"}.
             return status?.Kind == "Status" || status?.Message is not null || status?.Status is not null ? status : null;
         }

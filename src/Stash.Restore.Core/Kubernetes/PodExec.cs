@@ -12,28 +12,23 @@ internal sealed record PodExecResult(int ExitCode, string? Message)
     public bool Succeeded => ExitCode == 0;
 }
 
-/// <summary>Runs a command in a container of a pod (hooks whose containerName is another container).</summary>
-internal interface IPodExec
-{
-    /// <summary>
-    /// Runs <paramref name="command"/> (argv, no shell) and delivers each stdout/stderr line as it
-    /// arrives. Cancellation closes the stream; the API offers no way to signal the remote process.
-    /// </summary>
-    Task<PodExecResult> ExecAsync(string @namespace, string pod, string container, IReadOnlyList<string> command, Action<OutputStream, string>? onLine, CancellationToken cancellationToken);
-}
-
 /// <summary>
 /// <c>pods/exec</c> through KubernetesClient.Aot's WebSocket (channel protocol
 /// <c>v4.channel.k8s.io</c>): each binary message starts with its channel — 1 stdout, 2 stderr,
 /// 3 the final <c>Status</c> carrying the exit code. The library brings the TLS setup and client
 /// certificate; the bearer token is passed as a header so a rotated one is used.
 /// </summary>
-internal sealed class KubernetesPodExec(k8s.Kubernetes client, KubernetesApi api) : IPodExec
+internal sealed class KubernetesPodExec(k8s.Kubernetes client, KubernetesApi api)
 {
     private const byte StdoutChannel = 1;
     private const byte StderrChannel = 2;
     private const byte ErrorChannel = 3;
 
+    /// <summary>
+    /// Runs <paramref name="command"/> (argv, no shell) in a container of a pod and delivers each
+    /// stdout/stderr line as it arrives. Cancellation closes the stream; the API offers no way to
+    /// signal the remote process.
+    /// </summary>
     public async Task<PodExecResult> ExecAsync(string @namespace, string pod, string container, IReadOnlyList<string> command, Action<OutputStream, string>? onLine, CancellationToken cancellationToken)
     {
         if (command.Count == 0)

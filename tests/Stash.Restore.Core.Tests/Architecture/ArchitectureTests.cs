@@ -3,9 +3,10 @@ using NetArchTest.Rules;
 namespace Stash.Restore.Core.Tests.Architecture;
 
 /// <summary>
-/// The arrows of ARCHITECTURE.md, checked on the compiled Core: Cli → Families → Engine →
-/// {Restic, Hooks, Processes}; Families → Kubernetes. Engine and the neutral parts never name an
-/// API family's type, and no two namespaces depend on each other in a circle.
+/// The arrows of ARCHITECTURE.md, checked on the compiled Core: Cli → Families → {Engine, Cluster} →
+/// {Restic, Hooks, Processes, Kubernetes}. Engine, Cluster and the neutral parts never name an API
+/// family's type; the transport (Kubernetes) names no Engine, Hooks, Logging or family type; and no
+/// two namespaces depend on each other in a circle.
 /// </summary>
 public sealed class ArchitectureTests
 {
@@ -14,7 +15,7 @@ public sealed class ArchitectureTests
     /// <summary>Namespaces of Core, each with its sub-namespaces (GoCompat: Go's templates, durations and numbers).</summary>
     private static readonly string[] Areas =
     [
-        "Engine", "Families.Stash", "Families.KubeStash", "Restic", "Hooks", "Kubernetes", "Processes",
+        "Engine", "Families.Stash", "Families.KubeStash", "Restic", "Hooks", "Cluster", "Kubernetes", "Processes",
         "Logging", "Secrets", "Metrics", "Input", "GoCompat", "Platform",
     ];
 
@@ -46,6 +47,23 @@ public sealed class ArchitectureTests
     {
         var result = CoreTypes().That().ResideInNamespace($"{Core}.Engine").ShouldNot().HaveDependencyOn($"{Core}.Kubernetes").GetResult();
         Assert.True(result.IsSuccessful, $"Engine uses the Kubernetes transport: {string.Join(", ", result.FailingTypeNames ?? [])}");
+    }
+
+    /// <summary>What the transport must not know, each with the reason it is a rule.</summary>
+    public static TheoryData<string, string> TransportRules => new()
+    {
+        { "Engine", "the transport knows nothing of units: the engine's seams are made of it in Cluster" },
+        { "Hooks", "the transport knows nothing of hooks: pods/exec hooks and the pod's hook defaults are Cluster's" },
+        { "Logging", "the transport logs without the run's property names (host, component): those are the families'" },
+        { "Families", "the transport knows API resources, never an API family's type or default" },
+    };
+
+    [Theory]
+    [MemberData(nameof(TransportRules))]
+    public void The_transport_does_not_use(string area, string rule)
+    {
+        var result = CoreTypes().That().ResideInNamespace($"{Core}.Kubernetes").ShouldNot().HaveDependencyOn($"{Core}.{area}").GetResult();
+        Assert.True(result.IsSuccessful, $"Kubernetes uses {area} ({rule}): {string.Join(", ", result.FailingTypeNames ?? [])}");
     }
 
     [Fact]

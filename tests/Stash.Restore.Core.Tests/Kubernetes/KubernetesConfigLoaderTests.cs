@@ -21,7 +21,7 @@ public sealed class KubernetesConfigLoaderTests : IDisposable
         return Path.Combine(_temp.Path, "sa");
     }
 
-    private KubernetesClientConfiguration Load(Dictionary<string, string> environment, string? kubeconfig = null, string? master = null, string? context = null, string? serviceAccount = null) =>
+    private ApiServerConnection Load(Dictionary<string, string> environment, string? kubeconfig = null, string? master = null, string? context = null, string? serviceAccount = null) =>
         KubernetesConfigLoader.Load(
             new KubernetesConfigRequest(environment, kubeconfig, master, context, serviceAccount ?? Path.Combine(_temp.Path, "no-sa")),
             TimeProvider.System,

@@ -1,3 +1,4 @@
+using Stash.Restore.Core.Cluster;
 using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Platform;
 
@@ -17,7 +18,7 @@ public sealed class RandomSourceTests
     [Fact]
     public void A_lease_holder_is_the_pod_name_and_eight_digits_of_the_injected_source()
     {
-        Assert.Equal("web-5d8f-abc_c0ffee12", LeaseHostClaims.NewHolderIdentity("web-5d8f-abc", new FixedRandomSource("c0ffee12")));
+        Assert.Equal("web-5d8f-abc_c0ffee12", LeaseUnitClaims.NewHolderIdentity("web-5d8f-abc", new FixedRandomSource("c0ffee12")));
     }
 
     [Fact]

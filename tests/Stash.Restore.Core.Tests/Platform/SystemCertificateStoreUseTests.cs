@@ -32,7 +32,7 @@ public sealed class SystemCertificateStoreUseTests
     public void The_API_client_uses_the_store_only_over_TLS_with_no_CA_of_its_own(string server, bool withCa, bool insecure, bool usesStore)
     {
         using var ca = withCa ? SelfSignedCa() : null;
-        var configuration = new KubernetesClientConfiguration
+        var configuration = new ApiServerConnection
         {
             Server = new Uri(server),
             Source = "test",

@@ -1,5 +1,6 @@
 using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Hooks;
+using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Processes;
 using Stash.Restore.Core.Restic;

@@ -95,14 +95,14 @@ public sealed class ClusterHookTests
             "postRestore":{"executionPolicy":"Always","exec":{"command":["touch","{{{marker}}}"]}}
             """);
         var target = Path.Combine(rig.Repository.Root, "restored");
-        var leaseName = Core.Kubernetes.LeaseHostClaims.LeaseName("hooked", "host-0");
+        var leaseName = Core.Cluster.LeaseUnitClaims.LeaseName("hooked", "host-0", Core.Families.Stash.StashObjects.ClaimScope);
 
         var restore = rig.RestoreAsync("app-0", target, session: "hooked");
         await WaitUntilAsync(() => (string?)rig.Stats("hooked").SingleOrDefault()?["phase"] == "Running"
             && rig.Server.Get("coordination.k8s.io/v1", "Lease", ClusterRig.Namespace, leaseName) is not null);
         var lease = rig.Server.Get("coordination.k8s.io/v1", "Lease", ClusterRig.Namespace, leaseName)!;
         lease["spec"]!["holderIdentity"] = "app-1_thief";
-        lease["spec"]!["renewTime"] = Core.Kubernetes.LeaseHostClaims.MicroTime(DateTimeOffset.UtcNow.AddMinutes(5));
+        lease["spec"]!["renewTime"] = Core.Cluster.LeaseUnitClaims.MicroTime(DateTimeOffset.UtcNow.AddMinutes(5));
         rig.Server.Put(lease);
         var result = await restore.WaitAsync(TimeSpan.FromSeconds(60));
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Stash.Restore.Core;
+using Stash.Restore.Core.Cluster;
 using Stash.Restore.Core.Families.KubeStash;
 using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.IntegrationTests.Cli;
@@ -159,7 +160,7 @@ public sealed class KubeStashClusterFlowTests(KubeStashStatefulSetBackups backup
         Assert.All(lines, l => Assert.Contains("[demo/sample-restore component=dump-pod-2] ", l, StringComparison.Ordinal));
         Assert.DoesNotContain("Component=", result.Error, StringComparison.Ordinal);
         // The claim is this family's Lease, released at the end.
-        var lease = server.Get("coordination.k8s.io/v1", "Lease", Namespace, LeaseHostClaims.LeaseName(SessionName, "dump-pod-2", KubeStashApiObjects.ClaimScope))!;
+        var lease = server.Get("coordination.k8s.io/v1", "Lease", Namespace, LeaseUnitClaims.LeaseName(SessionName, "dump-pod-2", KubeStashApiObjects.ClaimScope))!;
         Assert.Equal("kubestash-restore-sample-restore-dump-pod-2", (string?)lease["metadata"]!["name"]);
         Assert.Null((string?)lease["spec"]!["holderIdentity"]);
     }

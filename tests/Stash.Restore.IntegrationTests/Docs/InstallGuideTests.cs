@@ -6,6 +6,7 @@ using Stash.Restore.IntegrationTests.Cli;
 using Stash.Restore.IntegrationTests.Cluster;
 using Stash.Restore.IntegrationTests.Support;
 using Stash.Restore.IntegrationTests.TestApiServerTests;
+using Stash.Restore.Core.Cluster;
 
 namespace Stash.Restore.IntegrationTests.Docs;
 
@@ -103,7 +104,7 @@ public sealed partial class InstallGuideTests
         var guide = Read("docs/install.md");
         foreach (var anchor in new[] { "## Permissions", "## Lease claims" })
             Assert.Contains($"\n{anchor}\n", guide, StringComparison.Ordinal);
-        Assert.Contains("docs/install.md#lease-claims", Core.Kubernetes.LeaseHostClaims.PermissionHint, StringComparison.Ordinal);
+        Assert.Contains("docs/install.md#lease-claims", Core.Cluster.LeaseUnitClaims.PermissionHint, StringComparison.Ordinal);
         Assert.Contains("docs/install.md#permissions", Core.Families.Stash.StashApi.StatusGrantedBy, StringComparison.Ordinal);
         Assert.Contains("docs/install.md#permissions", Core.Families.KubeStash.KubernetesComponentStatus.StatusGrantedBy, StringComparison.Ordinal);
     }

@@ -29,6 +29,7 @@ internal static class HookTestKit
         LogCapture sink,
         IProcessRunner? runner = null,
         SecretMasker? masker = null,
-        HookExecutorOptions? options = null) =>
-        new(runner ?? new NoProcesses(), null, masker ?? new SecretMasker(), sink.Logger, TimeProvider.System, options ?? new HookExecutorOptions());
+        HookExecutorOptions? options = null,
+        IPodExec? podExec = null) =>
+        new(runner ?? new NoProcesses(), podExec, masker ?? new SecretMasker(), sink.Logger, TimeProvider.System, options ?? new HookExecutorOptions());
 }

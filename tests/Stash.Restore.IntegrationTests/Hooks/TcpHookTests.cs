@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Stash.Restore.Core.Cluster;
 using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Families.Stash;

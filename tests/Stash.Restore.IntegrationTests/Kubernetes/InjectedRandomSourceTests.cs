@@ -1,3 +1,4 @@
+using Stash.Restore.Core.Cluster;
 using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Kubernetes;
@@ -51,9 +52,9 @@ public sealed class InjectedRandomSourceTests : IClassFixture<KubeTestCluster>
         _cluster.SeedRestoreSession("random-leases");
         using var client = Client();
 
-        await using (await client.HostClaims(KubeTestCluster.Namespace, "random-leases", "pod-a").AcquireAsync("host-0", CancellationToken.None))
+        await using (await client.UnitClaims(StashObjects.ClaimScope, KubeTestCluster.Namespace, "random-leases", "pod-a").AcquireAsync("host-0", CancellationToken.None))
         {
-            var lease = _cluster.Server.Get("coordination.k8s.io/v1", "Lease", KubeTestCluster.Namespace, LeaseHostClaims.LeaseName("random-leases", "host-0"));
+            var lease = _cluster.Server.Get("coordination.k8s.io/v1", "Lease", KubeTestCluster.Namespace, LeaseUnitClaims.LeaseName("random-leases", "host-0", StashObjects.ClaimScope));
             Assert.Equal("pod-a_c0ffee12", lease?["spec"]?["holderIdentity"]?.GetValue<string>());
         }
     }

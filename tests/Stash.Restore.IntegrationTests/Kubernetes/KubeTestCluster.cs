@@ -50,7 +50,7 @@ public sealed class KubeTestCluster : IAsyncLifetime
     }
 
     /// <summary>A kubeconfig for <paramref name="token"/> (admin by default), loaded as the executor would.</summary>
-    internal KubernetesClientConfiguration LoadConfiguration(string? token = null)
+    internal ApiServerConnection LoadConfiguration(string? token = null)
     {
         var path = Server.WriteKubeconfig(Path.Combine(Directory, $"kubeconfig-{Guid.NewGuid():N}"), token);
         return KubernetesConfigLoader.Load(new KubernetesConfigRequest(new Dictionary<string, string>(), KubeconfigPath: path), TimeProvider.System, Log.Logger);
@@ -59,11 +59,11 @@ public sealed class KubeTestCluster : IAsyncLifetime
     internal KubernetesApi CreateApi(string? token = null, KubernetesRetryOptions? options = null, SecretMasker? masker = null) =>
         CreateApi(LoadConfiguration(token), options, masker);
 
-    internal KubernetesApi CreateApi(KubernetesClientConfiguration configuration, KubernetesRetryOptions? options = null, SecretMasker? masker = null) =>
+    internal KubernetesApi CreateApi(ApiServerConnection configuration, KubernetesRetryOptions? options = null, SecretMasker? masker = null) =>
         CreateClient(configuration, options, masker).Transport;
 
     /// <summary>A KubernetesClient.Aot-backed client, disposed with the fixture.</summary>
-    internal KubernetesClient CreateClient(KubernetesClientConfiguration? configuration = null, KubernetesRetryOptions? options = null, SecretMasker? masker = null)
+    internal KubernetesClient CreateClient(ApiServerConnection? configuration = null, KubernetesRetryOptions? options = null, SecretMasker? masker = null)
     {
         var client = KubernetesClient.Create(configuration ?? LoadConfiguration(), options ?? FastRetries, masker, TimeProvider.System, Log.Logger);
         lock (_disposables)

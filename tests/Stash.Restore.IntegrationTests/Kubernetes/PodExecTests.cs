@@ -25,7 +25,7 @@ public sealed class PodExecTests : IClassFixture<KubeTestCluster>
             """);
     }
 
-    private IPodExec Exec() => _cluster.CreateClient().PodExec;
+    private KubernetesPodExec Exec() => _cluster.CreateClient().PodExec;
 
     private static (Action<OutputStream, string> OnLine, List<(OutputStream, string)> Lines) Collect()
     {

@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Stash.Restore.Core.Families.KubeStash;
-using ObjectMeta = Stash.Restore.Core.Kubernetes.ObjectMeta;
+using ObjectMeta = Stash.Restore.Core.Input.ObjectMeta;
 using Stash.Restore.Core.Restic;
 
 namespace Stash.Restore.IntegrationTests.Support;

@@ -58,6 +58,7 @@ public sealed class DiscoveryTests : IAsyncLifetime
         var v1 = await _api.GetAsync("/api/v1");
         var version = await _api.GetAsync("/version");
         var unknown = await _api.GetAsync("/apis/nope.example.com/v1");
+        var emptyGroup = await _api.GetAsync("/apis//v1/namespaces/default/secrets");
 
         Assert.Equal("""["v1"]""", api.Json["versions"]!.ToJsonString());
         var names = v1.Json["resources"]!.AsArray().Select(r => (string)r!["name"]!).ToList();
@@ -67,5 +68,7 @@ public sealed class DiscoveryTests : IAsyncLifetime
         Assert.Equal("1", (string?)version.Json["major"]);
         Assert.Equal(404, unknown.Code);
         Assert.Equal("NotFound", unknown.Reason);
+        // The core group lives at /api/v1 alone, as on kube-apiserver.
+        Assert.Equal(404, emptyGroup.Code);
     }
 }

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Stash.Restore.Core.Kubernetes;
+using Stash.Restore.Core.Input;
 
 namespace Stash.Restore.Core.Families.KubeStash;
 

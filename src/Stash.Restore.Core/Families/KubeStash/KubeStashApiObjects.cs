@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
+using Stash.Restore.Core.Cluster;
 using Stash.Restore.Core.Kubernetes;
 
 namespace Stash.Restore.Core.Families.KubeStash;

@@ -1,4 +1,4 @@
-using Stash.Restore.Core.Kubernetes;
+using Stash.Restore.Core.Input;
 
 namespace Stash.Restore.Core.Families.KubeStash;
 

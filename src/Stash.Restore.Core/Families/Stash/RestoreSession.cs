@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 
 using Stash.Restore.Core.Hooks;
-using Stash.Restore.Core.Kubernetes;
+using Stash.Restore.Core.Input;
 
 namespace Stash.Restore.Core.Families.Stash;
 

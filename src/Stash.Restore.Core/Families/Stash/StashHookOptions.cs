@@ -1,3 +1,4 @@
+using Stash.Restore.Core.Cluster;
 using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Kubernetes;

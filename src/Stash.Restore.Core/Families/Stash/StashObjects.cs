@@ -1,3 +1,4 @@
+using Stash.Restore.Core.Cluster;
 using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Input;
 
@@ -43,6 +44,9 @@ internal static class StashObjects
     /// <summary>Every problem of a RestoreSession file, type and rule problems alike, as <c>validate</c> reports them.</summary>
     public static IReadOnlyList<ManifestProblem> ValidateRestoreSessionFile(string path) =>
         CheckRestoreSession(ObjectFileReader.ReadText(path, "RestoreSession")).Problems;
+
+    /// <summary>Host claims: Leases <c>stash-restore-&lt;session&gt;-&lt;host&gt;</c>, logged with the run's host property.</summary>
+    public static LeaseClaimScope ClaimScope { get; } = new("stash-restore", "host", Logging.LogProperties.Host);
 
     /// <summary>Events about a restore are recorded on its RestoreSession.</summary>
     public static EventTarget EventTarget(RestoreSession session) =>

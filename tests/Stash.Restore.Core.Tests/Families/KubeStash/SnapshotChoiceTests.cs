@@ -1,4 +1,5 @@
 using Stash.Restore.Core.Families.KubeStash;
+using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Kubernetes;
 
 namespace Stash.Restore.Core.Tests.Families.KubeStash;

@@ -1,4 +1,5 @@
 using Serilog;
+using Stash.Restore.Core.Cluster;
 using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Input;

@@ -1,14 +1,14 @@
+using Stash.Restore.Core.Hooks;
+using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Processes;
-using HookPodExec = Stash.Restore.Core.Hooks.IPodExec;
-using PodExecException = Stash.Restore.Core.Hooks.PodExecException;
 
-namespace Stash.Restore.Core.Kubernetes;
+namespace Stash.Restore.Core.Cluster;
 
 /// <summary>
 /// Runs hooks for other containers of the executor's own pod (<c>POD_NAMESPACE</c>/<c>POD_NAME</c>)
-/// through the Kubernetes client's <c>pods/exec</c>.
+/// through <c>pods/exec</c>: the hook's exit code, or a <see cref="PodExecException"/> saying why there is none.
 /// </summary>
-internal sealed class KubernetesPodExecAdapter(IPodExec podExec, string podNamespace, string podName) : HookPodExec
+internal sealed class OwnPodExec(KubernetesPodExec podExec, string podNamespace, string podName) : IPodExec
 {
     public async Task<int> ExecAsync(string container, IReadOnlyList<string> command, Action<OutputStream, string> onLine, CancellationToken cancellationToken)
     {

@@ -1,38 +1,13 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using k8s.Models;
 using Serilog;
 using Stash.Restore.Core.Engine;
-using Stash.Restore.Core.Hooks;
-using Stash.Restore.Core.Input;
+using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Platform;
 
-namespace Stash.Restore.Core.Kubernetes;
-
-/// <summary>How long a host claim lasts and how often it is renewed or polled.</summary>
-internal sealed record LeaseClaimOptions
-{
-    /// <summary>A claim not renewed for this long may be taken over. Whole seconds (the API's unit).</summary>
-    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
-
-    public TimeSpan RenewInterval { get; init; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>How often a waiting executor looks again.</summary>
-    public TimeSpan RetryInterval { get; init; } = TimeSpan.FromSeconds(2);
-
-    public static LeaseClaimOptions Default { get; } = new();
-}
-
-/// <summary>
-/// What a family's claims are called: the Lease name's prefix and the unit's kind in log lines.
-/// Stash hosts keep <c>stash-restore-&lt;session&gt;-&lt;host&gt;</c>; KubeStash components get their own
-/// prefix so a Stash and a KubeStash session of the same name never share a Lease.
-/// </summary>
-/// <param name="LogProperty">The log property that names the unit, so claim lines carry the run's usual prefix.</param>
-internal sealed record LeaseClaimScope(string LeasePrefix, string UnitKind, string LogProperty)
-{
-    public static LeaseClaimScope Hosts { get; } = new("stash-restore", "host", Logging.LogProperties.Host);
-}
+namespace Stash.Restore.Core.Cluster;
 
 /// <summary>
 /// Unit claims as <c>coordination.k8s.io/v1</c> Leases, one per (session, unit): executors
@@ -48,7 +23,7 @@ internal sealed record LeaseClaimScope(string LeasePrefix, string UnitKind, stri
 /// Leases are optional permissions (SPEC §15: several operators grant none): a Lease call answered
 /// 403 Forbidden means the unit is restored unclaimed, said once in a warning naming what to grant.
 /// </remarks>
-internal sealed class LeaseHostClaims : IUnitClaims
+internal sealed class LeaseUnitClaims : IUnitClaims
 {
     // DNS-1123 label length: the name also fits where a label is required.
     private const int MaxNameLength = 63;
@@ -70,11 +45,11 @@ internal sealed class LeaseHostClaims : IUnitClaims
         "(the ClusterRole stash-restore-leases of docs/install.md#lease-claims, bound with a RoleBinding)";
 
     /// <param name="holderIdentity">Unique per process: see <see cref="NewHolderIdentity"/>.</param>
-    /// <param name="scope">Lease prefix and unit kind; Stash hosts by default.</param>
-    public LeaseHostClaims(IKubernetesApi api, string @namespace, string sessionName, string holderIdentity, LeaseClaimOptions options, TimeProvider timeProvider, ILogger logger,
-        LeaseClaimScope? scope = null)
+    /// <param name="scope">Lease prefix and unit kind: the family's (Stash hosts, KubeStash components).</param>
+    public LeaseUnitClaims(IKubernetesApi api, string @namespace, string sessionName, string holderIdentity, LeaseClaimOptions options, TimeProvider timeProvider, ILogger logger,
+        LeaseClaimScope scope)
     {
-        _scope = scope ?? LeaseClaimScope.Hosts;
+        _scope = scope;
         _api = api;
         _namespace = @namespace;
         _sessionName = sessionName;
@@ -90,9 +65,9 @@ internal sealed class LeaseHostClaims : IUnitClaims
         $"{podName}_{(random ?? new SystemRandomSource()).HexDigits(8)}";
 
     /// <summary><c>&lt;prefix&gt;-&lt;session&gt;-&lt;unit&gt;</c> as a DNS-1123 name; hashed when it had to change or is too long.</summary>
-    public static string LeaseName(string sessionName, string hostname, LeaseClaimScope? scope = null)
+    public static string LeaseName(string sessionName, string hostname, LeaseClaimScope scope)
     {
-        var raw = $"{(scope ?? LeaseClaimScope.Hosts).LeasePrefix}-{sessionName}-{hostname}";
+        var raw = $"{scope.LeasePrefix}-{sessionName}-{hostname}";
         var sanitized = new StringBuilder(raw.Length);
         foreach (var c in raw.ToLowerInvariant())
             sanitized.Append(c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' ? c : '-');
@@ -112,7 +87,7 @@ internal sealed class LeaseHostClaims : IUnitClaims
         string? lastHolder = null;
         while (true)
         {
-            LeaseObject? lease;
+            V1Lease? lease;
             string? holder;
             try
             {
@@ -136,34 +111,36 @@ internal sealed class LeaseHostClaims : IUnitClaims
     }
 
     /// <summary>One try: the Lease now held, or null and who holds it.</summary>
-    internal async Task<(LeaseObject? Lease, string? Holder)> TryAcquireOnceAsync(string name, CancellationToken cancellationToken)
+    internal async Task<(V1Lease? Lease, string? Holder)> TryAcquireOnceAsync(string name, CancellationToken cancellationToken)
     {
         var now = _timeProvider.GetUtcNow();
         var existing = await _api.GetLeaseAsync(_namespace, name, cancellationToken).ConfigureAwait(false);
         if (existing is null)
         {
-            var fresh = new LeaseObject
+            var fresh = new V1Lease
             {
-                Metadata = new ObjectMeta
+                ApiVersion = LeaseApiVersion,
+                Kind = LeaseKind,
+                Metadata = new V1ObjectMeta
                 {
                     Name = name,
-                    Namespace = _namespace,
+                    NamespaceProperty = _namespace,
                     Labels = new Dictionary<string, string> { ["app.kubernetes.io/managed-by"] = "stash-restore" },
                 },
-                Spec = HeldSpec(new LeaseSpec(), now, transition: false),
+                Spec = HeldSpec(new V1LeaseSpec(), now, transition: false),
             };
             // null: someone created it first, or our own create got through unanswered; the next look tells.
             return (await _api.TryCreateLeaseAsync(_namespace, fresh, cancellationToken).ConfigureAwait(false), null);
         }
 
-        var spec = existing.Spec;
+        var spec = existing.Spec ?? new V1LeaseSpec();
         var ours = spec.HolderIdentity == _holderIdentity;
         if (!ours && !string.IsNullOrEmpty(spec.HolderIdentity) && !IsExpired(spec, now))
             return (null, spec.HolderIdentity);
         if (!ours && !string.IsNullOrEmpty(spec.HolderIdentity))
-            _logger.Warning("Lease {Lease} of {Holder} expired (last renewed {RenewTime}); taking it over", name, spec.HolderIdentity, spec.RenewTime);
+            _logger.Warning("Lease {Lease} of {Holder} expired (last renewed {RenewTime}); taking it over", name, spec.HolderIdentity, spec.RenewTime is { } renewed ? MicroTime(Utc(renewed)) : null);
         // Like client-go's leader election: every change of holder, from a released lease too, is a transition.
-        var taken = existing with { Spec = HeldSpec(spec, now, transition: !ours) };
+        var taken = WithSpec(existing, HeldSpec(spec, now, transition: !ours));
         return (await _api.TryUpdateLeaseAsync(_namespace, taken, cancellationToken).ConfigureAwait(false), spec.HolderIdentity);
     }
 
@@ -178,42 +155,70 @@ internal sealed class LeaseHostClaims : IUnitClaims
 
     private static string Capitalized(string word) => word.Length == 0 ? word : char.ToUpperInvariant(word[0]) + word[1..];
 
-    private LeaseSpec HeldSpec(LeaseSpec spec, DateTimeOffset now, bool transition) => spec with
-    {
-        HolderIdentity = _holderIdentity,
-        LeaseDurationSeconds = (int)Math.Max(1, Math.Ceiling(_options.LeaseDuration.TotalSeconds)),
-        AcquireTime = transition || spec.AcquireTime is null ? MicroTime(now) : spec.AcquireTime,
-        RenewTime = MicroTime(now),
-        LeaseTransitions = (spec.LeaseTransitions ?? 0) + (transition ? 1 : 0),
-    };
+    private const string LeaseApiVersion = "coordination.k8s.io/v1";
+    private const string LeaseKind = "Lease";
 
-    internal static bool IsExpired(LeaseSpec spec, DateTimeOffset now)
+    private V1LeaseSpec HeldSpec(V1LeaseSpec spec, DateTimeOffset now, bool transition)
     {
-        var renewed = ParseTime(spec.RenewTime) ?? ParseTime(spec.AcquireTime);
-        if (renewed is null)
-            return true;
-        return renewed.Value + TimeSpan.FromSeconds(spec.LeaseDurationSeconds ?? 0) < now;
+        var held = CopyOf(spec);
+        held.HolderIdentity = _holderIdentity;
+        held.LeaseDurationSeconds = (int)Math.Max(1, Math.Ceiling(_options.LeaseDuration.TotalSeconds));
+        held.AcquireTime = transition || spec.AcquireTime is null ? Micro(now) : spec.AcquireTime;
+        held.RenewTime = Micro(now);
+        held.LeaseTransitions = (spec.LeaseTransitions ?? 0) + (transition ? 1 : 0);
+        return held;
     }
 
+    /// <summary>A new Lease object with <paramref name="spec"/>: the library's models are mutable, and the one read stays as read.</summary>
+    private static V1Lease WithSpec(V1Lease lease, V1LeaseSpec spec) => new()
+    {
+        ApiVersion = lease.ApiVersion ?? LeaseApiVersion,
+        Kind = lease.Kind ?? LeaseKind,
+        Metadata = lease.Metadata,
+        Spec = spec,
+    };
+
+    private static V1LeaseSpec CopyOf(V1LeaseSpec? spec) => new()
+    {
+        HolderIdentity = spec?.HolderIdentity,
+        LeaseDurationSeconds = spec?.LeaseDurationSeconds,
+        AcquireTime = spec?.AcquireTime,
+        RenewTime = spec?.RenewTime,
+        LeaseTransitions = spec?.LeaseTransitions,
+        PreferredHolder = spec?.PreferredHolder,
+        Strategy = spec?.Strategy,
+    };
+
+    internal static bool IsExpired(V1LeaseSpec spec, DateTimeOffset now)
+    {
+        var renewed = spec.RenewTime ?? spec.AcquireTime;
+        if (renewed is null)
+            return true;
+        return Utc(renewed.Value) + TimeSpan.FromSeconds(spec.LeaseDurationSeconds ?? 0) < now;
+    }
+
+    /// <summary>MicroTime as the API server writes it: <c>2006-01-02T15:04:05.000000Z</c>.</summary>
     internal static string MicroTime(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
 
-    private static DateTimeOffset? ParseTime(string? text) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time) ? time : null;
+    /// <summary>A MicroTime's value: UTC, cut to whole microseconds.</summary>
+    private static DateTime Micro(DateTimeOffset time) => new(time.UtcTicks - time.UtcTicks % 10, DateTimeKind.Utc);
+
+    private static DateTimeOffset Utc(DateTime time) => new(DateTime.SpecifyKind(time, DateTimeKind.Utc));
 
     /// <summary>A held Lease: renewed in the background until disposed or lost.</summary>
     private sealed class HeldLease : IUnitClaim
     {
-        private readonly LeaseHostClaims _owner;
+        private readonly LeaseUnitClaims _owner;
         private readonly string _hostname;
         private readonly ILogger _log;
         private readonly CancellationTokenSource _lost = new();
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _renewal;
-        private LeaseObject _lease;
+        private V1Lease _lease;
         private DateTimeOffset _lastRenewed;
 
-        public HeldLease(LeaseHostClaims owner, string hostname, LeaseObject lease, ILogger log)
+        public HeldLease(LeaseUnitClaims owner, string hostname, V1Lease lease, ILogger log)
         {
             _owner = owner;
             _hostname = hostname;
@@ -225,7 +230,7 @@ internal sealed class LeaseHostClaims : IUnitClaims
 
         public CancellationToken Lost => _lost.Token;
 
-        private string Name => _lease.Metadata.Name!;
+        private string Name => _lease.Metadata.Name;
 
         private async Task RenewLoopAsync()
         {
@@ -270,7 +275,7 @@ internal sealed class LeaseHostClaims : IUnitClaims
             {
                 var now = time.GetUtcNow();
                 var renewed = await _owner._api.TryUpdateLeaseAsync(
-                    _owner._namespace, _lease with { Spec = _lease.Spec with { RenewTime = MicroTime(now) } }, linked.Token).ConfigureAwait(false);
+                    _owner._namespace, Renewed(_lease, now), linked.Token).ConfigureAwait(false);
                 if (renewed is not null)
                 {
                     _lease = renewed;
@@ -280,8 +285,8 @@ internal sealed class LeaseHostClaims : IUnitClaims
                 var current = await _owner._api.GetLeaseAsync(_owner._namespace, Name, linked.Token).ConfigureAwait(false);
                 if (current is null)
                     return $"Lease {Name} was deleted";
-                if (current.Spec.HolderIdentity != _owner._holderIdentity)
-                    return $"Lease {Name} is now held by {current.Spec.HolderIdentity ?? "nobody"}";
+                if (current.Spec?.HolderIdentity != _owner._holderIdentity)
+                    return $"Lease {Name} is now held by {current.Spec?.HolderIdentity ?? "nobody"}";
                 _lease = current; // our own earlier renewal got through unanswered; renew from here
                 return null;
             }
@@ -305,6 +310,13 @@ internal sealed class LeaseHostClaims : IUnitClaims
             {
                 return null;
             }
+        }
+
+        private static V1Lease Renewed(V1Lease lease, DateTimeOffset now)
+        {
+            var spec = CopyOf(lease.Spec);
+            spec.RenewTime = Micro(now);
+            return WithSpec(lease, spec);
         }
 
         private void Lose(string because)
@@ -334,14 +346,17 @@ internal sealed class LeaseHostClaims : IUnitClaims
                 var lease = _lease;
                 for (var attempt = 0; attempt < 5; attempt++)
                 {
-                    var released = lease with { Spec = lease.Spec with { HolderIdentity = null, RenewTime = MicroTime(time.GetUtcNow()) } };
+                    var spec = CopyOf(lease.Spec);
+                    spec.HolderIdentity = null;
+                    spec.RenewTime = Micro(time.GetUtcNow());
+                    var released = WithSpec(lease, spec);
                     if (await _owner._api.TryUpdateLeaseAsync(_owner._namespace, released, timeout.Token).ConfigureAwait(false) is not null)
                     {
                         _log.Debug("Released the claim on {UnitKind:l} {Unit}", _owner._scope.UnitKind, _hostname);
                         return;
                     }
                     var current = await _owner._api.GetLeaseAsync(_owner._namespace, Name, timeout.Token).ConfigureAwait(false);
-                    if (current is null || current.Spec.HolderIdentity != _owner._holderIdentity)
+                    if (current is null || current.Spec?.HolderIdentity != _owner._holderIdentity)
                         return;
                     lease = current;
                 }

@@ -1,6 +1,6 @@
-namespace Stash.Restore.Core.Kubernetes;
+namespace Stash.Restore.Core.Input;
 
-/// <summary>The metadata fields the executor reads of any object.</summary>
+/// <summary>The metadata fields the executor reads of a CRD object (RestoreSession, Repository, Snapshot, …), in the families' own models.</summary>
 internal sealed record ObjectMeta
 {
     public string? Name { get; init; }

@@ -1,4 +1,4 @@
-namespace Stash.Restore.Core.Kubernetes;
+namespace Stash.Restore.Core.Cluster;
 
 /// <summary>The object Events are recorded on (their <c>involvedObject</c>): a session of either API family.</summary>
 internal sealed record EventTarget(string ApiVersion, string Kind, string Namespace, string Name, string? Uid)

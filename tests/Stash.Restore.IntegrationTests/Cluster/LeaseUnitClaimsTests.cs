@@ -1,15 +1,18 @@
 using System.Text.Json.Nodes;
+using Stash.Restore.Core.Cluster;
+using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Kubernetes;
+using Stash.Restore.IntegrationTests.Kubernetes;
 using Stash.Restore.IntegrationTests.Support;
 using Stash.Restore.TestApiServer;
 
-namespace Stash.Restore.IntegrationTests.Kubernetes;
+namespace Stash.Restore.IntegrationTests.Cluster;
 
 /// <summary>Host claims as Leases against the test API server, with short durations.</summary>
 // The 200-host runs load both cores; lease timings must not compete with them.
 [Collection(KubernetesLoadCollection.Name)]
-public sealed class LeaseHostClaimsTests : IClassFixture<KubeTestCluster>
+public sealed class LeaseUnitClaimsTests : IClassFixture<KubeTestCluster>
 {
     private static readonly LeaseClaimOptions Short = new()
     {
@@ -22,14 +25,14 @@ public sealed class LeaseHostClaimsTests : IClassFixture<KubeTestCluster>
 
     private readonly KubeTestCluster _cluster;
 
-    public LeaseHostClaimsTests(KubeTestCluster cluster)
+    public LeaseUnitClaimsTests(KubeTestCluster cluster)
     {
         _cluster = cluster;
         _cluster.Server.Faults.Clear();
     }
 
-    private LeaseHostClaims Claims(string session, string holder) =>
-        new(_cluster.CreateApi(), KubeTestCluster.Namespace, session, holder, Short, TimeProvider.System, _cluster.Log.Logger);
+    private LeaseUnitClaims Claims(string session, string holder) =>
+        new(_cluster.CreateApi(), KubeTestCluster.Namespace, session, holder, Short, TimeProvider.System, _cluster.Log.Logger, StashObjects.ClaimScope);
 
     private JsonObject? StoredLease(string name) =>
         _cluster.Server.Get("coordination.k8s.io/v1", "Lease", KubeTestCluster.Namespace, name);
@@ -42,7 +45,7 @@ public sealed class LeaseHostClaimsTests : IClassFixture<KubeTestCluster>
         var order = new List<string>();
         var tasks = new[] { "pod-a", "pod-b", "pod-c" }.Select(pod => Task.Run(async () =>
         {
-            var claims = Claims("turns", LeaseHostClaims.NewHolderIdentity(pod));
+            var claims = Claims("turns", LeaseUnitClaims.NewHolderIdentity(pod));
             using var timeout = new CancellationTokenSource(Patience);
             await using (await claims.AcquireAsync("host-0", timeout.Token))
             {
@@ -59,7 +62,7 @@ public sealed class LeaseHostClaimsTests : IClassFixture<KubeTestCluster>
 
         Assert.Equal(1, maxHolders);
         Assert.Equal(["pod-a", "pod-b", "pod-c"], order.Order());
-        var lease = StoredLease(LeaseHostClaims.LeaseName("turns", "host-0"))!;
+        var lease = StoredLease(LeaseUnitClaims.LeaseName("turns", "host-0", StashObjects.ClaimScope))!;
         Assert.Null(lease["spec"]!["holderIdentity"]);
         Assert.Equal(2, lease["spec"]!["leaseTransitions"]!.GetValue<int>());
     }
@@ -67,11 +70,11 @@ public sealed class LeaseHostClaimsTests : IClassFixture<KubeTestCluster>
     [Fact]
     public async Task A_claim_taken_over_by_another_holder_cancels_lost()
     {
-        var claims = Claims("takeover", LeaseHostClaims.NewHolderIdentity("pod-a"));
+        var claims = Claims("takeover", LeaseUnitClaims.NewHolderIdentity("pod-a"));
         await using var claim = await claims.AcquireAsync("host-1", CancellationToken.None);
         Assert.False(claim.Lost.IsCancellationRequested);
 
-        var name = LeaseHostClaims.LeaseName("takeover", "host-1");
+        var name = LeaseUnitClaims.LeaseName("takeover", "host-1", StashObjects.ClaimScope);
         var lease = StoredLease(name)!;
         lease["spec"]!["holderIdentity"] = "intruder_12345678";
         _cluster.Server.Put(lease);
@@ -83,10 +86,10 @@ public sealed class LeaseHostClaimsTests : IClassFixture<KubeTestCluster>
     [Fact]
     public async Task Renewals_failing_longer_than_the_lease_duration_cancel_lost()
     {
-        var claims = Claims("failing", LeaseHostClaims.NewHolderIdentity("pod-a"));
+        var claims = Claims("failing", LeaseUnitClaims.NewHolderIdentity("pod-a"));
         await using var claim = await claims.AcquireAsync("host-2", CancellationToken.None);
 
-        _cluster.Server.Faults.Set(new FaultPlan { Rate = 1, StatusCodes = [503], PathContains = "/leases/" + LeaseHostClaims.LeaseName("failing", "host-2"), Seed = 5 });
+        _cluster.Server.Faults.Set(new FaultPlan { Rate = 1, StatusCodes = [503], PathContains = "/leases/" + LeaseUnitClaims.LeaseName("failing", "host-2", StashObjects.ClaimScope), Seed = 5 });
         await WaitForLostAsync(claim);
         _cluster.Server.Faults.Clear();
 
@@ -96,7 +99,7 @@ public sealed class LeaseHostClaimsTests : IClassFixture<KubeTestCluster>
     [Fact]
     public async Task An_expired_lease_of_a_dead_holder_is_taken_over()
     {
-        var name = LeaseHostClaims.LeaseName("expired", "host-0");
+        var name = LeaseUnitClaims.LeaseName("expired", "host-0", StashObjects.ClaimScope);
         _cluster.Server.Put(new JsonObject
         {
             ["apiVersion"] = "coordination.k8s.io/v1",
@@ -106,11 +109,11 @@ public sealed class LeaseHostClaimsTests : IClassFixture<KubeTestCluster>
             {
                 ["holderIdentity"] = "dead-pod_00000000",
                 ["leaseDurationSeconds"] = 15,
-                ["renewTime"] = LeaseHostClaims.MicroTime(DateTimeOffset.UtcNow.AddMinutes(-5)),
+                ["renewTime"] = LeaseUnitClaims.MicroTime(DateTimeOffset.UtcNow.AddMinutes(-5)),
                 ["leaseTransitions"] = 4,
             },
         });
-        var holder = LeaseHostClaims.NewHolderIdentity("pod-new");
+        var holder = LeaseUnitClaims.NewHolderIdentity("pod-new");
 
         using var timeout = new CancellationTokenSource(Patience);
         await using var claim = await Claims("expired", holder).AcquireAsync("host-0", timeout.Token);
@@ -123,8 +126,8 @@ public sealed class LeaseHostClaimsTests : IClassFixture<KubeTestCluster>
     [Fact]
     public async Task A_live_lease_of_another_holder_makes_the_caller_wait()
     {
-        var first = await Claims("waiting", LeaseHostClaims.NewHolderIdentity("pod-a")).AcquireAsync("host-0", CancellationToken.None);
-        var waiting = Claims("waiting", LeaseHostClaims.NewHolderIdentity("pod-b")).AcquireAsync("host-0", CancellationToken.None);
+        var first = await Claims("waiting", LeaseUnitClaims.NewHolderIdentity("pod-a")).AcquireAsync("host-0", CancellationToken.None);
+        var waiting = Claims("waiting", LeaseUnitClaims.NewHolderIdentity("pod-b")).AcquireAsync("host-0", CancellationToken.None);
 
         await Task.Delay(Short.LeaseDuration * 1.5); // longer than a lease: renewals keep it held
         Assert.False(waiting.IsCompleted, waiting.Exception?.ToString() ?? _cluster.Log.Text);
@@ -135,7 +138,7 @@ public sealed class LeaseHostClaimsTests : IClassFixture<KubeTestCluster>
     }
 
     /// <summary>A service account of the test API server bound to a Role with <paramref name="leaseVerbs"/> on leases (none: no binding).</summary>
-    private LeaseHostClaims ClaimsAsServiceAccount(string serviceAccount, string session, LogCapture log, params string[] leaseVerbs)
+    private LeaseUnitClaims ClaimsAsServiceAccount(string serviceAccount, string session, LogCapture log, params string[] leaseVerbs)
     {
         if (leaseVerbs.Length > 0)
         {
@@ -150,7 +153,7 @@ public sealed class LeaseHostClaimsTests : IClassFixture<KubeTestCluster>
                 """);
         }
         var token = _cluster.Server.ServiceAccountToken(KubeTestCluster.Namespace, serviceAccount);
-        return new(_cluster.CreateApi(token), KubeTestCluster.Namespace, session, LeaseHostClaims.NewHolderIdentity("pod-x"), Short, TimeProvider.System, log.Logger);
+        return new(_cluster.CreateApi(token), KubeTestCluster.Namespace, session, LeaseUnitClaims.NewHolderIdentity("pod-x"), Short, TimeProvider.System, log.Logger, StashObjects.ClaimScope);
     }
 
     [Fact]
@@ -180,7 +183,7 @@ public sealed class LeaseHostClaimsTests : IClassFixture<KubeTestCluster>
 
         Assert.DoesNotContain(_cluster.Server.Requests, r => r.User == "system:serviceaccount:demo:guide-leases" && r.StatusCode == 403);
         Assert.Empty(log.Rendered(Serilog.Events.LogEventLevel.Warning));
-        Assert.Equal(1, StoredLease(LeaseHostClaims.LeaseName("guide", "host-0"))!["spec"]!["leaseTransitions"]!.GetValue<int>());
+        Assert.Equal(1, StoredLease(LeaseUnitClaims.LeaseName("guide", "host-0", StashObjects.ClaimScope))!["spec"]!["leaseTransitions"]!.GetValue<int>());
     }
 
     [Fact]
@@ -200,7 +203,7 @@ public sealed class LeaseHostClaimsTests : IClassFixture<KubeTestCluster>
         Assert.Contains("coordination.k8s.io leases get/create/update", warning, StringComparison.Ordinal);
         Assert.Contains("docs/install.md#lease-claims", warning, StringComparison.Ordinal);
         Assert.DoesNotContain(log.Events, e => e.Level >= Serilog.Events.LogEventLevel.Error);
-        Assert.Null(StoredLease(LeaseHostClaims.LeaseName("forbidden", "host-0")));
+        Assert.Null(StoredLease(LeaseUnitClaims.LeaseName("forbidden", "host-0", StashObjects.ClaimScope)));
     }
 
     [Fact]

@@ -1,12 +1,11 @@
-using System.Globalization;
+using k8s.Models;
 using Serilog;
 using Stash.Restore.Core.Engine;
-using Stash.Restore.Core.Hooks;
-using Stash.Restore.Core.Input;
+using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Secrets;
 using Stash.Restore.Core.Platform;
 
-namespace Stash.Restore.Core.Kubernetes;
+namespace Stash.Restore.Core.Cluster;
 
 /// <summary>
 /// core/v1 Events on the session (involvedObject carries its uid so
@@ -50,7 +49,7 @@ internal sealed class KubernetesEventRecorder : IRestoreEventRecorder
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            await _api.CreateEventAsync(kubernetesEvent.Metadata.Namespace!, kubernetesEvent, linked.Token).ConfigureAwait(false);
+            await _api.CreateEventAsync(kubernetesEvent.Metadata.NamespaceProperty, kubernetesEvent, linked.Token).ConfigureAwait(false);
         }
         catch (RestoreException e)
         {
@@ -62,32 +61,36 @@ internal sealed class KubernetesEventRecorder : IRestoreEventRecorder
         }
     }
 
-    internal EventObject Build(RestoreEvent restoreEvent)
+    internal Corev1Event Build(RestoreEvent restoreEvent)
     {
         var ns = _target.Namespace;
         var name = _target.Name;
         var now = _timeProvider.GetUtcNow();
+        // metav1.Time has second precision.
+        var time = new DateTime(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
         var message = _masker?.Apply(restoreEvent.Message) ?? restoreEvent.Message;
         if (message.Length > MaxMessageLength)
             message = message[..(MaxMessageLength - 1)] + "…";
-        return new EventObject
+        return new Corev1Event
         {
+            ApiVersion = "v1",
+            Kind = "Event",
             // client-go's naming: <object>.<unique hex>. Fixed before sending, so a retried create is detected.
-            Metadata = new ObjectMeta { Name = EventName(name, now), Namespace = ns },
-            InvolvedObject = new ObjectReference
+            Metadata = new V1ObjectMeta { Name = EventName(name, now), NamespaceProperty = ns },
+            InvolvedObject = new V1ObjectReference
             {
                 ApiVersion = _target.ApiVersion,
                 Kind = _target.Kind,
                 Name = name,
-                Namespace = ns,
+                NamespaceProperty = ns,
                 Uid = _target.Uid,
             },
             Reason = restoreEvent.Reason,
             Message = message,
             Type = restoreEvent.Type == RestoreEventType.Warning ? "Warning" : "Normal",
-            Source = new EventSource { Component = Component, Host = _reportingInstance },
-            FirstTimestamp = KubernetesTime.Rfc3339(now),
-            LastTimestamp = KubernetesTime.Rfc3339(now),
+            Source = new V1EventSource { Component = Component, Host = _reportingInstance },
+            FirstTimestamp = time,
+            LastTimestamp = time,
             Count = 1,
             ReportingComponent = Component,
             ReportingInstance = _reportingInstance,

@@ -1,13 +1,15 @@
 using Serilog.Events;
+using Stash.Restore.Core.Cluster;
 using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Secrets;
 using Stash.Restore.TestApiServer;
+using Stash.Restore.IntegrationTests.Kubernetes;
 using Stash.Restore.IntegrationTests.TestApiServerTests;
 
-namespace Stash.Restore.IntegrationTests.Kubernetes;
+namespace Stash.Restore.IntegrationTests.Cluster;
 
 public sealed class EventRecorderTests : IClassFixture<KubeTestCluster>
 {

@@ -7,7 +7,7 @@ namespace Stash.Restore.Core.Kubernetes;
 /// in-cluster service account or a kubeconfig, handed to KubernetesClient.Aot by
 /// <see cref="KubernetesClient"/>. Holds no secret in <see cref="ToString"/>.
 /// </summary>
-internal sealed record KubernetesClientConfiguration
+internal sealed record ApiServerConnection
 {
     public required Uri Server { get; init; }
 

@@ -1,6 +1,7 @@
 using Stash.Restore.Core.Hooks;
+using Stash.Restore.Core.Kubernetes;
 
-namespace Stash.Restore.Core.Kubernetes;
+namespace Stash.Restore.Core.Cluster;
 
 /// <summary>What hooks default to from the executor's own Pod: its IP and named container ports.</summary>
 internal static class PodHookDefaults
