@@ -1,5 +1,6 @@
 using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Families.Stash;
+using Stash.Restore.Core.Tests.Fakes;
 using Stash.Restore.Core.Tests.Families.Stash;
 
 namespace Stash.Restore.Core.Tests.Engine;

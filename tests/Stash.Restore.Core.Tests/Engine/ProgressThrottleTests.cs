@@ -5,6 +5,7 @@ using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Restic;
 using Stash.Restore.Core.Secrets;
+using Stash.Restore.Core.Tests.Fakes;
 using Stash.Restore.Core.Tests.Families.Stash;
 using Stash.Restore.Core.Tests.Hooks;
 using Stash.Restore.Core.Tests.Restic;

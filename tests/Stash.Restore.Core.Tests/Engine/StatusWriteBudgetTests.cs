@@ -1,4 +1,5 @@
 using Stash.Restore.Core.Engine;
+using Stash.Restore.Core.Tests.Fakes;
 
 namespace Stash.Restore.Core.Tests.Engine;
 

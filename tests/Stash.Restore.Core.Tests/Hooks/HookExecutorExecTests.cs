@@ -1,11 +1,13 @@
 using Stash.Restore.Core.Engine;
-using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Families.Stash;
-using Stash.Restore.Core.Kubernetes;
+using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Input;
+using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Processes;
 using Stash.Restore.Core.Secrets;
+using Stash.Restore.Core.Tests.Fakes;
 using static Stash.Restore.Core.Tests.Hooks.HookTestKit;
+using static Stash.Restore.Tests.Shared.HookContexts;
 
 namespace Stash.Restore.Core.Tests.Hooks;
 
@@ -22,7 +24,7 @@ public sealed class HookExecutorExecTests
         var result = await Executor(runner, _log).ExecuteAsync(hook, PreContext(), CancellationToken.None);
 
         Assert.True(result.Succeeded, result.Message);
-        var spec = Assert.Single(runner.Started);
+        var spec = Assert.Single(runner.Calls);
         Assert.Equal("/usr/bin/mysql-ready", spec.FileName);
         Assert.Equal(["--host", "host-1", "a b; rm -rf /", "demo/restore-mysql"], spec.Arguments);
         Assert.Equal("/", spec.WorkingDirectory);
@@ -43,7 +45,7 @@ public sealed class HookExecutorExecTests
         var result = await Executor(runner, _log, podExec: podExec).ExecuteAsync(hook, PreContext(), CancellationToken.None);
 
         Assert.True(result.Succeeded);
-        Assert.Single(runner.Started);
+        Assert.Single(runner.Calls);
         Assert.Empty(podExec.Calls);
     }
 
@@ -59,7 +61,7 @@ public sealed class HookExecutorExecTests
         await Executor(runner, _log, podExec: podExec, options: options)
             .ExecuteAsync(Exec("true") with { ContainerName = "stash-init" }, PreContext(), CancellationToken.None);
 
-        Assert.Single(runner.Started);
+        Assert.Single(runner.Calls);
         Assert.Equal("stash-init", Assert.Single(podExec.Calls).Container);
     }
 
@@ -153,7 +155,7 @@ public sealed class HookExecutorExecTests
 
         var result = await Executor(runner, _log, podExec: podExec).ExecuteAsync(hook, PreContext(), CancellationToken.None);
 
-        Assert.Empty(runner.Started);
+        Assert.Empty(runner.Calls);
         var call = Assert.Single(podExec.Calls);
         Assert.Equal("mysql", call.Container);
         Assert.Equal(["mysql", "-e", "FLUSH TABLES; -- host-1"], call.Command);
@@ -202,7 +204,7 @@ public sealed class HookExecutorExecTests
         var result = await Executor(runner, _log).ExecuteAsync(Exec("true") with { ContainerName = "mysql" }, PreContext(), CancellationToken.None);
 
         Assert.False(result.Succeeded);
-        Assert.Empty(runner.Started);
+        Assert.Empty(runner.Calls);
         Assert.Equal("container mysql is not the executor's own (stash-init) and no cluster is available", result.Message);
     }
 
@@ -214,7 +216,7 @@ public sealed class HookExecutorExecTests
         var result = await Executor(runner, _log).ExecuteAsync(Exec("echo", "{{ .Foo }}"), PreContext(), CancellationToken.None);
 
         Assert.False(result.Succeeded);
-        Assert.Empty(runner.Started);
+        Assert.Empty(runner.Calls);
         Assert.StartsWith("invalid hook: template: exec.command[1]:1:3: unknown field .Foo", result.Message, StringComparison.Ordinal);
     }
 
@@ -226,6 +228,6 @@ public sealed class HookExecutorExecTests
 
         await Executor(runner, _log).ExecuteAsync(hook, PostContext(), CancellationToken.None);
 
-        Assert.Equal(["Failed", "restic exited 1"], Assert.Single(runner.Started).Arguments);
+        Assert.Equal(["Failed", "restic exited 1"], Assert.Single(runner.Calls).Arguments);
     }
 }

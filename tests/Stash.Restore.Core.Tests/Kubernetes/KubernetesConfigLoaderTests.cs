@@ -1,5 +1,6 @@
 using Serilog.Events;
 using Stash.Restore.Core.Kubernetes;
+using Stash.Restore.Core.Tests.Fakes;
 
 namespace Stash.Restore.Core.Tests.Kubernetes;
 
@@ -25,7 +26,7 @@ public sealed class KubernetesConfigLoaderTests : IDisposable
         KubernetesConfigLoader.Load(
             new KubernetesConfigRequest(environment, kubeconfig, master, context, serviceAccount ?? Path.Combine(_temp.Path, "no-sa")),
             TimeProvider.System,
-            _log.CreateLogger());
+            _log.Logger());
 
     [Fact]
     public void InCluster_reads_token_ca_and_namespace_from_the_service_account_directory()

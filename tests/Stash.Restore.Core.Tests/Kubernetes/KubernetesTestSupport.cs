@@ -31,25 +31,6 @@ internal sealed class TempDirectory : IDisposable
     }
 }
 
-/// <summary>Collects rendered log lines so tests can assert on warnings.</summary>
-internal sealed class CollectingSink : ILogEventSink
-{
-    private readonly List<(LogEventLevel Level, string Text)> _events = [];
-
-    public IReadOnlyList<(LogEventLevel Level, string Text)> Events
-    {
-        get { lock (_events) return _events.ToList(); }
-    }
-
-    public void Emit(LogEvent logEvent)
-    {
-        lock (_events)
-            _events.Add((logEvent.Level, logEvent.RenderMessage()));
-    }
-
-    public ILogger CreateLogger() => new LoggerConfiguration().MinimumLevel.Verbose().WriteTo.Sink(this).CreateLogger();
-}
-
 internal static class TestCertificates
 {
     public static X509Certificate2 CreateCa(string name)

@@ -1,6 +1,7 @@
 using Serilog.Events;
 using Stash.Restore.Core.Metrics;
 using Stash.Restore.Core.Secrets;
+using Stash.Restore.Core.Tests.Fakes;
 using Stash.Restore.Core.Tests.Kubernetes;
 
 namespace Stash.Restore.Core.Tests.Metrics;
@@ -15,7 +16,7 @@ public sealed class PushgatewayDestinationTests
     {
         var sink = new CollectingSink();
 
-        Assert.Null(PushgatewayDestination.Resolve(false, "http://gw:9091", null, NoEnvironment, new SecretMasker(), sink.CreateLogger()));
+        Assert.Null(PushgatewayDestination.Resolve(false, "http://gw:9091", null, NoEnvironment, new SecretMasker(), sink.Logger()));
         Assert.Empty(sink.Events);
     }
 
@@ -26,7 +27,7 @@ public sealed class PushgatewayDestinationTests
     {
         var sink = new CollectingSink();
 
-        Assert.Null(PushgatewayDestination.Resolve(true, url, null, NoEnvironment, new SecretMasker(), sink.CreateLogger()));
+        Assert.Null(PushgatewayDestination.Resolve(true, url, null, NoEnvironment, new SecretMasker(), sink.Logger()));
         Assert.Contains((LogEventLevel.Warning, "--metrics-enabled without --pushgateway-url: no metrics will be pushed"), sink.Events);
     }
 
@@ -36,7 +37,7 @@ public sealed class PushgatewayDestinationTests
         var masker = new SecretMasker();
         var environment = new Dictionary<string, string> { ["PUSHGATEWAY_USERNAME"] = "pusher", ["PUSHGATEWAY_PASSWORD"] = "gw-pass-4711" };
 
-        var url = PushgatewayDestination.Resolve(true, "http://gw.monitoring:9091", null, environment, masker, new CollectingSink().CreateLogger());
+        var url = PushgatewayDestination.Resolve(true, "http://gw.monitoring:9091", null, environment, masker, new CollectingSink().Logger());
 
         Assert.Equal("pusher:gw-pass-4711", url?.UserInfo);
         Assert.Equal("push failed for ***", masker.Apply("push failed for gw-pass-4711"));
@@ -48,7 +49,7 @@ public sealed class PushgatewayDestinationTests
         var masker = new SecretMasker();
         var sink = new CollectingSink();
 
-        var url = PushgatewayDestination.Resolve(true, "http://admin:url-pass-0815@gw:9091", null, NoEnvironment, masker, sink.CreateLogger());
+        var url = PushgatewayDestination.Resolve(true, "http://admin:url-pass-0815@gw:9091", null, NoEnvironment, masker, sink.Logger());
 
         Assert.Equal("gw", url?.Host);
         Assert.DoesNotContain("url-pass-0815", masker.Apply("error url-pass-0815"), StringComparison.Ordinal);
@@ -59,7 +60,7 @@ public sealed class PushgatewayDestinationTests
     public void A_url_that_is_not_http_is_invalid_input()
     {
         var error = Assert.Throws<InvalidInputException>(() =>
-            PushgatewayDestination.Resolve(true, "ftp://gw", null, NoEnvironment, new SecretMasker(), new CollectingSink().CreateLogger()));
+            PushgatewayDestination.Resolve(true, "ftp://gw", null, NoEnvironment, new SecretMasker(), new CollectingSink().Logger()));
 
         Assert.StartsWith("--pushgateway-url", error.Message, StringComparison.Ordinal);
     }

@@ -1,5 +1,6 @@
 using Stash.Restore.Core.Processes;
 using Stash.Restore.Core.Restic;
+using Stash.Restore.Core.Tests.Fakes;
 
 namespace Stash.Restore.Core.Tests.Restic;
 

@@ -2,7 +2,8 @@ using Stash.Restore.Core.Processes.Cgroups;
 using Stash.Restore.Core.Processes;
 using Stash.Restore.Core.Restic;
 using Stash.Restore.Core.Secrets;
-using static Stash.Restore.Core.Tests.Restic.FakeRun;
+using Stash.Restore.Core.Tests.Fakes;
+using static Stash.Restore.Core.Tests.Fakes.FakeRun;
 
 namespace Stash.Restore.Core.Tests.Restic;
 
@@ -10,7 +11,7 @@ namespace Stash.Restore.Core.Tests.Restic;
 public sealed class ResticRestoreRunnerTests : IDisposable
 {
     private const string Password = "runner-secret-pw";
-    private readonly Hooks.CollectingSink _log = new();
+    private readonly Fakes.CollectingSink _log = new();
     private readonly ManualTimeProvider _time = new();
     private readonly SecretMasker _masker = MaskerWith(Password);
     private readonly string _directory = Directory.CreateTempSubdirectory("runner-cgroup-").FullName;

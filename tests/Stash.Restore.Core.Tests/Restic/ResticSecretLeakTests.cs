@@ -5,7 +5,8 @@ using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Processes;
 using Stash.Restore.Core.Restic;
 using Stash.Restore.Core.Secrets;
-using static Stash.Restore.Core.Tests.Restic.FakeRun;
+using Stash.Restore.Core.Tests.Fakes;
+using static Stash.Restore.Core.Tests.Fakes.FakeRun;
 
 namespace Stash.Restore.Core.Tests.Restic;
 
@@ -13,7 +14,7 @@ namespace Stash.Restore.Core.Tests.Restic;
 public sealed class ResticSecretLeakTests : IDisposable
 {
     private readonly string _scratch = Directory.CreateTempSubdirectory("stash-restic-leak-").FullName;
-    private readonly Hooks.CollectingSink _log = new();
+    private readonly Fakes.CollectingSink _log = new();
 
     public void Dispose() => Directory.Delete(_scratch, recursive: true);
 

@@ -1,4 +1,5 @@
 using Stash.Restore.Core.Restic;
+using Stash.Restore.Core.Tests.Fakes;
 
 namespace Stash.Restore.Core.Tests.Restic;
 

@@ -2,7 +2,8 @@ using System.Diagnostics;
 using Stash.Restore.Core.Processes;
 using Stash.Restore.Core.Restic;
 using Stash.Restore.Core.Secrets;
-using static Stash.Restore.Core.Tests.Restic.FakeRun;
+using Stash.Restore.Core.Tests.Fakes;
+using static Stash.Restore.Core.Tests.Fakes.FakeRun;
 
 namespace Stash.Restore.Core.Tests.Restic;
 
@@ -104,7 +105,7 @@ public sealed class ResticWorkspaceTests : IDisposable
             seen = File.Exists(file);
             return new FakeRun(1, Err("Fatal: unable to open config file: Stat: connection refused"));
         });
-        var runner = new ResticRestoreRunner(processes, new Hooks.CollectingSink().Logger(), TimeProvider.System, new SecretMasker());
+        var runner = new ResticRestoreRunner(processes, new Fakes.CollectingSink().Logger(), TimeProvider.System, new SecretMasker());
 
         await Assert.ThrowsAsync<RestoreFailedException>(() => runner.RunAsync(plan, CancellationToken.None));
 

@@ -3,6 +3,7 @@ using Stash.Restore.Core.Hooks;
 using Stash.Restore.IntegrationTests.Kubernetes;
 using Stash.Restore.IntegrationTests.Support;
 using static Stash.Restore.IntegrationTests.Hooks.HookTestKit;
+using static Stash.Restore.Tests.Shared.HookContexts;
 
 namespace Stash.Restore.IntegrationTests.Cluster;
 

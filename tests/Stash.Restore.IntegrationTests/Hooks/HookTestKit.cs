@@ -18,13 +18,6 @@ internal sealed class NoProcesses : IProcessRunner
 
 internal static class HookTestKit
 {
-    public static HookContext PreContext(string hostname = "host-1") =>
-        new(HookStage.PreRestore, "demo", "restore-mysql", hostname, null);
-
-    public static HookContext PostContext(string phase = HostPhase.Failed, string? error = "restic exited 1") =>
-        new(HookStage.PostRestore, "demo", "restore-mysql", "host-1",
-            new HookOutcome(phase, "2m40.5s", error));
-
     public static HookExecutor Executor(
         LogCapture sink,
         IProcessRunner? runner = null,

@@ -7,6 +7,7 @@ using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Input;
 using Stash.Restore.IntegrationTests.Support;
 using static Stash.Restore.IntegrationTests.Hooks.HookTestKit;
+using static Stash.Restore.Tests.Shared.HookContexts;
 
 namespace Stash.Restore.IntegrationTests.Hooks;
 

@@ -5,6 +5,7 @@ using Stash.Restore.Core;
 using Stash.Restore.IntegrationTests.Cli;
 using Stash.Restore.IntegrationTests.Support;
 using static Stash.Restore.IntegrationTests.Hooks.HookTestKit;
+using static Stash.Restore.Tests.Shared.HookContexts;
 
 namespace Stash.Restore.IntegrationTests.Hooks;
 

@@ -1,10 +1,11 @@
-using Stash.Restore.Core;
 using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Hooks;
-using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Input;
+using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Restic;
+using Stash.Restore.Core.Tests.Fakes;
+using Stash.Restore.Core;
 
 namespace Stash.Restore.Core.Tests.Families.Stash;
 

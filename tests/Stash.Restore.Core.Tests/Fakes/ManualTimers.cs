@@ -1,4 +1,4 @@
-namespace Stash.Restore.Core.Tests.Engine;
+namespace Stash.Restore.Core.Tests.Fakes;
 
 /// <summary>
 /// The system's clock, but every timer it makes is kept and fires only when a test says so: a test can
