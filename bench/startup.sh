@@ -120,7 +120,7 @@ if [ "${SKIP_RESTORE:-0}" != 1 ]; then
   # Its own folder: restore-throughput.sh empties BENCH_DIR first, and ours holds the executor.
   BENCH_DIR="$WORK/throughput" STASH_RESTORE_BINARY="$executor" SIZE_MB=${SIZE_MB:-500} RUNS=${RESTORE_RUNS:-3} \
     bash bench/restore-throughput.sh | tee "$WORK/throughput.out"
-  ratio=$(awk '/^ratio executor\/bare/ {print $3}' "$WORK/throughput.out")
+  ratio=$(awk '/^ratio executor\/bare/ {print $3, $4, $5}' "$WORK/throughput.out")
 fi
 
 size=$(stat -c %s "$executor")
