@@ -57,7 +57,7 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         if (space?.Refusal() is { } refusal)
         {
             if (plan.Options?.SkipSpaceCheck != true)
-                throw new RestoreFailedException(OneLine(masker.Apply($"restore from {plan.RepositoryDisplay} refused: {refusal}")));
+                throw new RestoreFailedException(ResticFailure.OneLine(masker.Apply($"restore from {plan.RepositoryDisplay} refused: {refusal}")));
             _logger.Warning("The restore may not fit (--skip-space-check: restoring anyway): {Figures:l}", space.Short!.Describe());
         }
         var total = new ResticRestoreSummary(0, 0, 0, 0) { DirectoriesRestored = 0 };
@@ -97,7 +97,7 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
     {
         var description = masker.Apply(invocation.Description);
         if (invocation.MirrorProblem is { } unscoped)
-            return new CallPreview(description, null, OneLine(masker.Apply(unscoped)));
+            return new CallPreview(description, null, ResticFailure.OneLine(masker.Apply(unscoped)));
         var target = plan.Options?.TargetDirectory ?? "/";
         var state = new CallState(cancellationToken, target, null) { Preview = new PreviewedEntries() };
         _logger.Debug("restic: asking what restoring {What:l} would change under {Target:l}", description, target);
@@ -111,7 +111,7 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
             cause = e.Message;
         }
         if (cause is not null)
-            return new CallPreview(description, null, OneLine(masker.Apply(cause)));
+            return new CallPreview(description, null, ResticFailure.OneLine(masker.Apply(cause)));
         var undecided = state.Preview.Undecided(target);
         var directories = undecided.Count == 0 ? null : await SnapshotDirectoriesAsync(plan, invocation, masker, cancellationToken).ConfigureAwait(false);
         return new CallPreview(description, state.Preview.Count(target, state.Summary?.BytesRestored ?? 0, directories), null);
@@ -136,7 +136,7 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         if (result.ExitCode == 0)
             return directories;
         _logger.Warning("Could not list the snapshot of {What:l} to tell empty directories from empty files: {Error:l}",
-            masker.Apply(invocation.Description), masker.Apply(StripFatal(lastError) ?? $"restic exited {result.ExitCode}"));
+            masker.Apply(invocation.Description), masker.Apply(ResticFailure.StripFatal(lastError) ?? $"restic exited {result.ExitCode}"));
         return null;
     }
 
@@ -144,7 +144,7 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
     {
         // A mirror call restic could not be kept inside its restored paths must not run with --delete, nor without it.
         if (invocation.MirrorProblem is { } unscoped)
-            throw new RestoreFailedException(OneLine(masker.Apply($"restic restore of {invocation.Description} from {plan.RepositoryDisplay} failed: {unscoped}")));
+            throw new RestoreFailedException(ResticFailure.OneLine(masker.Apply($"restic restore of {invocation.Description} from {plan.RepositoryDisplay} failed: {unscoped}")));
         if (invocation.Mirror && invocation.RestoredPaths is null)
             throw new InvalidOperationException($"mirror call {invocation.Description} was not scoped (ResticMirror.Scope)");
         var state = new CallState(cancellationToken, plan.Options?.TargetDirectory ?? "/", progress)
@@ -195,7 +195,7 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         if (space?.FiguresFor(invocation.Description) is { } figures
             && (cause.Contains(NoSpaceLeft, StringComparison.OrdinalIgnoreCase) || state.DataErrors.Any(e => e.Contains(NoSpaceLeft, StringComparison.OrdinalIgnoreCase))))
             cause = $"{cause}; {NoSpaceLeft}: {figures}";
-        var message = OneLine(masker.Apply($"restic restore of {invocation.Description} from {plan.RepositoryDisplay} failed: {cause}"));
+        var message = ResticFailure.OneLine(masker.Apply($"restic restore of {invocation.Description} from {plan.RepositoryDisplay} failed: {cause}"));
         throw new RestoreFailedException(message);
     }
 
@@ -245,12 +245,12 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         if (state.RepositoryTimedOut is { } gaveUp && !cancellationToken.IsCancellationRequested)
         {
             var last = state.LastTroubleBeforeStop ?? "no error message";
-            throw new RestoreFailedException(OneLine(masker.Apply(
+            throw new RestoreFailedException(ResticFailure.OneLine(masker.Apply(
                 $"{what} failed: repository not reachable within --repository-timeout {GoCompat.GoDuration.Format(gaveUp)} (restic had not read its config; restic was stopped): {last}")));
         }
         if (state.Stall is { StalledWith: { } complaint } stall && !cancellationToken.IsCancellationRequested)
         {
-            throw new RestoreFailedException(OneLine(masker.Apply(
+            throw new RestoreFailedException(ResticFailure.OneLine(masker.Apply(
                 $"{what} failed: restic restored nothing for --stall-timeout {GoCompat.GoDuration.Format(stall.Timeout)} while retrying (restic was stopped): {complaint}")));
         }
 
@@ -284,13 +284,13 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
             {
                 state.LastErrorLine = masker.Apply(ResticOutput.Clean(line));
                 // As for a restore: complaints only, not "signal interrupt received" or the exit_error of a stop.
-                if (ResticOutput.Parse(line) is ResticMessage.Text { Line: var text } && LooksLikeTrouble().IsMatch(text) && !state.Stop.IsCancellationRequested)
-                    state.LastTroubleBeforeStop = OneLine(RetryPrefix().Replace(masker.Apply(text), ""));
+                if (ResticOutput.Parse(line) is ResticMessage.Text { Line: var text } && ResticFailure.LooksLikeTrouble(text) && !state.Stop.IsCancellationRequested)
+                    state.LastTroubleBeforeStop = ResticFailure.OneLine(ResticFailure.WithoutRetryPrefix(masker.Apply(text)));
             }
         }, masker, cancellationToken).ConfigureAwait(false);
         if (result.ExitCode != 0)
         {
-            _logger.Warning("Could not check the target's free space: restic snapshots exited {Code}: {Error:l}", result.ExitCode, StripFatal(state.LastErrorLine) ?? "no message");
+            _logger.Warning("Could not check the target's free space: restic snapshots exited {Code}: {Error:l}", result.ExitCode, ResticFailure.StripFatal(state.LastErrorLine) ?? "no message");
             return null;
         }
         TargetSpaceCheck check;
@@ -431,7 +431,7 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
                 break;
             case ResticMessage.Fatal fatal:
                 state.Fatal = fatal;
-                _logger.Error("restic: {Line:l}", masker.Apply(OneLine(fatal.Message)));
+                _logger.Error("restic: {Line:l}", masker.Apply(ResticFailure.OneLine(fatal.Message)));
                 break;
             case ResticMessage.Text { Line: var text2 }:
                 if (string.IsNullOrWhiteSpace(text2))
@@ -441,12 +441,12 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
                 {
                     state.LastErrorLine = masked;
                     // restic also reports routine steps on stderr ("repository … opened", "created new cache").
-                    if (LooksLikeTrouble().IsMatch(text2))
+                    if (ResticFailure.LooksLikeTrouble(text2))
                     {
                         _logger.Warning("restic: {Line:l}", masked);
                         if (!state.Stop.IsCancellationRequested)
                         {
-                            state.LastTroubleBeforeStop = OneLine(RetryPrefix().Replace(masked, ""));
+                            state.LastTroubleBeforeStop = ResticFailure.OneLine(ResticFailure.WithoutRetryPrefix(masked));
                             state.Stall?.NoteTrouble(state.LastTroubleBeforeStop);
                         }
                     }
@@ -463,46 +463,19 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         }
     }
 
-    /// <summary>Null when the call succeeded; otherwise the cause, unmasked (the caller masks).</summary>
+    /// <summary>Null when the call succeeded; otherwise the cause, unmasked (the caller masks). What it means is <see cref="ResticFailure"/>'s to say.</summary>
     private async Task<string?> ClassifyAsync(ResticPlan plan, ResticInvocation invocation, ProcessResult result, CallState state, SecretMasker masker, CancellationToken cancellationToken)
     {
-        var code = result.ExitCode;
-        var said = StripFatal(state.Fatal?.Message ?? state.LastErrorLine);
-        if (code == ResticExitCodes.Success)
+        var end = new ResticFailure.CallEnd(result.ExitCode, result.Signal, state.Fatal?.Message ?? state.LastErrorLine,
+            state.DataErrors.Count, state.MetadataWarnings, plan.FailOnMetadataErrors, FileErrors(state));
+        var classification = ResticFailure.Classify(end, plan.RepositoryDisplay);
+        return classification.Verdict switch
         {
-            return state.DataErrors.Count == 0 && (state.MetadataWarnings == 0 || !plan.FailOnMetadataErrors)
-                ? null
-                : FileErrors(state);
-        }
-
-        if (code == ResticExitCodes.Error && said is not null && NoSnapshot().IsMatch(said))
-            return await NoSnapshotAsync(plan, invocation, masker, cancellationToken).ConfigureAwait(false);
-        // restic wraps a refused login in "unable to open config file … Is there a repository at …?":
-        // checked first, so a wrong REST password is not reported as a missing repository.
-        if (code is ResticExitCodes.Error or ResticExitCodes.NoRepository && said is not null && AuthenticationFailed().IsMatch(said))
-            return $"authentication failed for repository {plan.RepositoryDisplay} (exit {code}): {RepositoryHint().Replace(said, "")}; check the credentials in the backend Secret (REST_SERVER_USERNAME/REST_SERVER_PASSWORD for a REST server)";
-        if (code == ResticExitCodes.NoRepository || (code == ResticExitCodes.Error && said is not null && NoRepository().IsMatch(said)))
-            return $"no repository at {plan.RepositoryDisplay} (exit {code}): {said ?? "restic found no repository"}";
-        if (code == ResticExitCodes.Locked || (code == ResticExitCodes.Error && said is not null && Locked().IsMatch(said)))
-            return $"repository {plan.RepositoryDisplay} is locked (exit {code}): {said ?? "locked"}; a stale lock left by a killed restic is removed with `restic unlock` (see `restic list locks`)";
-        if (code == ResticExitCodes.WrongPassword || (code == ResticExitCodes.Error && said is not null && WrongPassword().IsMatch(said)))
-            return $"wrong password for repository {plan.RepositoryDisplay} (exit {code}); check RESTIC_PASSWORD in the backend Secret";
-        if (code == ResticExitCodes.Interrupted)
-            return "interrupted (exit 130)";
-        if (result.Signal == ResticExitCodes.SigKill)
-            return Killed(plan, state, code);
-        if (result.Signal is { } signal and not 1 and not 2)
-            return $"killed by signal {signal} (exit {code})";
-
-        if (code == ResticExitCodes.Error)
-        {
-            if (state.DataErrors.Count > 0 || (state.MetadataWarnings > 0 && plan.FailOnMetadataErrors))
-                return FileErrors(state);
-            if (state.MetadataWarnings > 0 && (said is null || ErrorCount().IsMatch(said)))
-                return null; // only ownership/permission errors, reported as warnings
-            return said ?? "restic exited 1 without an error message";
-        }
-        return $"restic exited with unexpected code {code}{(said is null ? "" : ": " + said)}";
+            ResticVerdict.Succeeded => null,
+            ResticVerdict.NoSnapshot => await NoSnapshotAsync(plan, invocation, masker, cancellationToken).ConfigureAwait(false),
+            ResticVerdict.KilledBySigkill => Killed(plan, state, result.ExitCode),
+            _ => classification.Message,
+        };
     }
 
     /// <summary>
@@ -575,7 +548,7 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         }
         cancellationToken.ThrowIfCancellationRequested();
         if (result.ExitCode != 0)
-            return $"{what}; could not list snapshots (exit {result.ExitCode}): {StripFatal(lastError) ?? "no message"}";
+            return $"{what}; could not list snapshots (exit {result.ExitCode}): {ResticFailure.StripFatal(lastError) ?? "no message"}";
         List<ResticSnapshot> snapshots;
         try
         {
@@ -663,7 +636,7 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         {
             _logger.Warning(
                 "Could not count the files restored from snapshot {Snapshot:l}: restic ls exited {Code}: {Error:l}",
-                snapshotId, listing.Result.ExitCode, masker.Apply(StripFatal(listing.LastError) ?? "no message"));
+                snapshotId, listing.Result.ExitCode, masker.Apply(ResticFailure.StripFatal(listing.LastError) ?? "no message"));
             return null;
         }
         _logger.Debug("restic {Version:l}: counted {Files} files and {Directories} directories restored from snapshot {Snapshot:l}", plan.Installation?.Version.ToString(3), files, directories, snapshotId);
@@ -734,52 +707,12 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         : duration.TotalMinutes >= 1 ? $"{duration.Minutes}m{duration.Seconds:00}s"
         : duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + "s";
 
-    private static string? StripFatal(string? line)
-    {
-        if (string.IsNullOrWhiteSpace(line))
-            return null;
-        var text = OneLine(line);
-        return text.StartsWith("Fatal: ", StringComparison.Ordinal) ? text["Fatal: ".Length..] : text;
-    }
-
-    private static string OneLine(string text) =>
-        string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-
-    [GeneratedRegex("no snapshot found|latest snapshot not found|snapshot for criteria not found|no matching ID", RegexOptions.IgnoreCase)]
-    private static partial Regex NoSnapshot();
-
-    [GeneratedRegex("repository does not exist|unable to open config file|Is there a repository at", RegexOptions.IgnoreCase)]
-    private static partial Regex NoRepository();
-
-    // rest-server: "unexpected HTTP response (401): 401 Unauthorized".
-    [GeneratedRegex(@"\(401\)|\b401 Unauthorized\b", RegexOptions.IgnoreCase)]
-    private static partial Regex AuthenticationFailed();
-
-    [GeneratedRegex(@"\s*Is there a repository at the following location\?.*$", RegexOptions.IgnoreCase)]
-    private static partial Regex RepositoryHint();
-
-    [GeneratedRegex("repository is already locked|unable to create lock", RegexOptions.IgnoreCase)]
-    private static partial Regex Locked();
-
-    [GeneratedRegex("wrong password or no key found", RegexOptions.IgnoreCase)]
-    private static partial Regex WrongPassword();
-
-    [GeneratedRegex("error|fatal|fail|unable|cannot|warning|denied|not found|invalid", RegexOptions.IgnoreCase)]
-    private static partial Regex LooksLikeTrouble();
-
-    // "Stat(<config/>) returned error, retrying after 708.99ms: " before the error itself.
-    [GeneratedRegex(@"^.*? returned error, retrying after [^:]+: ")]
-    private static partial Regex RetryPrefix();
-
     // restic 0.18: "Stat(<config/>) returned error, retrying after 2.59812248s: Head …" and
     // "Load(<config/0000000000>, 0, 0) returned error, retrying after 1.2s: …".
     [GeneratedRegex(@"^(?:Stat|Load)\(<config/[^>]*>[^)]*\) returned error, retrying after ([0-9.hmsµnu]+): ")]
     private static partial Regex ConfigRetry();
 
     private const string NoSpaceLeft = "no space left on device";
-
-    [GeneratedRegex(@"^There were \d+ errors?$", RegexOptions.IgnoreCase)]
-    private static partial Regex ErrorCount();
 
     /// <summary>Stamps each status line with the call that printed it (restic's counts start again with every call).</summary>
     private sealed class CallProgress(IProgress<ResticMessage.Status> inner, int call, int calls) : IProgress<ResticMessage.Status>
