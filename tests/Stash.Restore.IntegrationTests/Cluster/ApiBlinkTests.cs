@@ -54,8 +54,10 @@ public sealed class ApiBlinkTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90), $"took {clock.Elapsed}\n{result}");
         var errors = result.Error.Split('\n').Where(l => l.Contains(" ERR ", StringComparison.Ordinal)).ToList();
         var line = Assert.Single(errors);
+        // The budget runs out in the status write's read of the session or in its patch, whichever the clock reaches:
+        // either way the line names the session, the outcome not recorded, the API's error and where the data is.
         Assert.True(System.Text.RegularExpressions.Regex.IsMatch(line,
-            @"ERR \[demo/app-restore[^\]]*\] could not record host ""host-0"" Succeeded after (\d+m)?\d+s of retries: could not write status of host ""host-0"" to RestoreSession demo/app-restore in \d+ attempts \([0-9.]+s\): .+; the restored data is in place$"), result.ToString());
+            @"ERR \[demo/app-restore[^\]]*\] could not record host ""host-0"" Succeeded after (\d+m)?\d+s of retries: .*(RestoreSession demo/app-restore|restoresessions\.stash\.appscode\.com ""app-restore"" \(status\) in namespace ""demo"").*; the restored data is in place$"), result.ToString());
         Assert.True(proxy.TurnedAway > 0, result.ToString());
         // The data is there, and the status says Running: nothing could be written.
         TestTree.AssertEqual(rig.Original, rig.RestoredData(target));
