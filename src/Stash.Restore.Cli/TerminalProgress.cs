@@ -95,7 +95,7 @@ internal sealed class TerminalProgress : ILiveProgress
         var call = progress.Calls > 1 ? string.Create(CultureInfo.InvariantCulture, $" call {progress.Call}/{progress.Calls}") : "";
         var skipped = progress.FilesSkipped > 0 ? string.Create(CultureInfo.InvariantCulture, $", {progress.FilesSkipped:N0} unchanged") : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{Core.Restic.ResticRestoreRunner.FormatBytes((long)rate)}/s, {left} left, {unit.Name}{call}: {progress.FilesDone:N0} of {progress.TotalFiles:N0} files/dirs{skipped}");
+            $"{Core.Restic.HumanReadable.Bytes((long)rate)}/s, {left} left, {unit.Name}{call}: {progress.FilesDone:N0} of {progress.TotalFiles:N0} files/dirs{skipped}");
     }
 
     /// <summary>"0:42", "12:05", "3:02:10".</summary>

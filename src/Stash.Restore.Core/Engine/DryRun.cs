@@ -97,7 +97,7 @@ internal static class DryRun
         ArgumentNullException.ThrowIfNull(call);
         if (call.Changes is { } c)
             return string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"{c.Restored} new, {c.Updated} updated, {c.Unchanged} unchanged, {c.Deleted} deleted file(s); {ResticRestoreRunner.FormatBytes(c.Bytes)} to write");
+                $"{c.Restored} new, {c.Updated} updated, {c.Unchanged} unchanged, {c.Deleted} deleted file(s); {HumanReadable.Bytes(c.Bytes)} to write");
         return call.ChangesProblem ?? previewNote ?? "-";
     }
 

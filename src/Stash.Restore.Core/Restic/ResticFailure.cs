@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace Stash.Restore.Core.Restic;
@@ -73,6 +74,50 @@ internal static partial class ResticFailure
     }
 
     private static Classification Failed(string message) => new(ResticVerdict.Failed, message);
+
+    /// <summary>
+    /// "3 error(s) on 2 path(s) (first: …)": restic reports an error per failed operation (a file's
+    /// every blob may fail), so errors are counted as errors and the paths they concern apart.
+    /// </summary>
+    public static string FileErrors(IReadOnlyList<string> dataErrors, int dataErrorPaths, long metadataWarnings)
+    {
+        ArgumentNullException.ThrowIfNull(dataErrors);
+        var parts = new List<string>();
+        if (dataErrors.Count > 0)
+        {
+            var paths = dataErrorPaths > 0 ? string.Create(CultureInfo.InvariantCulture, $" on {dataErrorPaths} path(s)") : "";
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{dataErrors.Count} error(s){paths} (first: {dataErrors[0]})"));
+        }
+        if (metadataWarnings > 0)
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{metadataWarnings} ownership/permission error(s)"));
+        return string.Join("; ", parts);
+    }
+
+    /// <summary>
+    /// Why restic died by a SIGKILL the executor did not send (<see cref="ResticVerdict.KilledBySigkill"/>):
+    /// the memory cgroup's OOM-kill count before restic started and after it ended tells the kernel's OOM
+    /// killer from a person or another program; where it cannot be read, that is said rather than guessed.
+    /// An OOM kill names the container's limit, the Go memory settings restic had and the setting to raise.
+    /// </summary>
+    public static string KilledBySigkill(ResticPlan plan, long? oomKillsBefore, long? oomKillsAfter, int code)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var options = plan.Options;
+        if (oomKillsBefore is not { } before || oomKillsAfter is not { } after)
+            return $"killed by SIGKILL (exit {code}), not sent by the executor; the container's memory cgroup keeps no OOM-kill count here, so whether the kernel's OOM killer sent it is unknown";
+        if (after == before)
+            return $"killed by SIGKILL (exit {code}), not by the kernel's OOM killer (the memory cgroup's oom_kill count did not change) and not by the executor: another process or a person killed restic";
+        var runtime = plan.GoRuntime.Variables.TryGetValue(GoRuntimeEnvironment.MemoryLimitVariable, out var limit)
+            ? $"restic had {GoRuntimeEnvironment.MemoryLimitVariable}={limit}"
+            : options?.InheritedGoVariables.Where(v => v.Key is GoRuntimeEnvironment.MemoryLimitVariable or GoRuntimeEnvironment.GcPercentVariable).ToList() is { Count: > 0 } own
+            ? $"restic had {string.Join(" and ", own.Select(v => $"{v.Key}={v.Value}"))} from the pod's environment"
+            : null;
+        if (options?.Container.Memory is not { } memory)
+            return $"killed by the kernel's OOM killer (SIGKILL, exit {code}): the node ran out of memory (the container has no memory limit){(runtime is null ? "" : $"; {runtime}")}";
+        var raise = options.MemoryLimitSetting is { } setting ? $"raise {setting}" : "raise the container's memory limit";
+        return $"killed by the kernel's OOM killer (SIGKILL, exit {code}): restic reached the container's memory limit of {memory.Describe()} ({memory.Source})"
+            + $"{(runtime is null ? "" : $" ({runtime})")}; {raise}";
+    }
 
     /// <summary>A line that complains (an error, a warning, a refusal), as opposed to progress or chatter.</summary>
     public static bool LooksLikeTrouble(string line) => Trouble().IsMatch(line);

@@ -57,7 +57,7 @@ internal static partial class ResticLocator
         try
         {
             result = await runner.RunAsync(
-                new ProcessSpec(path, ["version"], new Dictionary<string, string?>()),
+                ResticPlanner.Version(path),
                 (_, line) => output.Add(line),
                 cancellationToken).ConfigureAwait(false);
         }
@@ -90,7 +90,7 @@ internal static partial class ResticLocator
         try
         {
             result = await runner.RunAsync(
-                new ProcessSpec(path, ["options"], new Dictionary<string, string?>()),
+                ResticPlanner.Options(path),
                 (stream, line) =>
                 {
                     if (stream == OutputStream.StandardOutput)

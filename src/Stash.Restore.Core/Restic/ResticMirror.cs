@@ -101,12 +101,7 @@ internal static class ResticMirror
                 return call with { MirrorProblem = $"mirror mode needs the snapshot's paths, and the repository's snapshots could not be listed: {listingProblem}" };
             if (ResticSnapshotList.Resolve(snapshots, call) is not { } snapshot)
                 return call with { MirrorProblem = $"no snapshot with id \"{call.SnapshotId}\" in repository {plan.RepositoryDisplay}" };
-            var arguments = Arguments(call.Description, snapshot.Paths, plan.Include, target);
-            return call with
-            {
-                Process = call.Process with { Arguments = [.. call.Process.Arguments, .. arguments] },
-                RestoredPaths = snapshot.Paths,
-            };
+            return ResticPlanner.MirrorScoped(call, snapshot.Paths, plan.Include, target);
         }).ToList();
         return plan with { Invocations = scoped };
     }

@@ -2,7 +2,11 @@ using Stash.Restore.Core.Processes;
 
 namespace Stash.Restore.Core.Restic;
 
-/// <summary>Turns a restore request (a location and its selections) into the restic calls that restore it (SPEC §7). Pure: creates nothing.</summary>
+/// <summary>
+/// Every restic argv the executor runs, in one place (SPEC §7): the restore calls for a request (a
+/// location and its selections), the snapshot listing, the listing of one snapshot's contents, mirror
+/// mode's <c>--delete</c> scope, and the <c>version</c>/<c>options</c> probes. Pure: creates nothing.
+/// </summary>
 internal static class ResticPlanner
 {
     public const string CacheDirectoryName = "restic-cache";
@@ -27,12 +31,6 @@ internal static class ResticPlanner
     /// </summary>
     public static readonly TimeSpan ResticStopWithin = TimeSpan.FromSeconds(4);
 
-    /// <summary>
-    /// One call per selection: <c>restore latest --path P --host H</c> or <c>restore ID</c>,
-    /// sharing include/exclude, target, cache and credentials. The scratch folders and credential
-    /// files the calls need are listed on the plan and made by the runner, not here.
-    /// </summary>
-    /// <exception cref="InvalidInputException">The backend or a selection cannot work as given.</exception>
     /// <summary>
     /// The location's backend when a restic build may lack it (so <c>restic options</c> is worth
     /// asking); null for local, which every build has.
@@ -63,6 +61,12 @@ internal static class ResticPlanner
             $"restic {restic.Version.ToString(3)} at {restic.Path} was built without the {needed} backend{why}; use an upstream restic release");
     }
 
+    /// <summary>
+    /// One call per selection: <c>restore latest --path P --host H</c> or <c>restore ID</c>,
+    /// sharing include/exclude, target, cache and credentials. The scratch folders and credential
+    /// files the calls need are listed on the plan and made by the runner, not here.
+    /// </summary>
+    /// <exception cref="InvalidInputException">The backend or a selection cannot work as given.</exception>
     public static ResticPlan Plan(ResticRestoreRequest request, ResticRestoreOptions options, ResticInstallation restic)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -127,12 +131,10 @@ internal static class ResticPlanner
         var invocations = new List<ResticInvocation>();
         foreach (var selection in request.Selections)
         {
-            List<string> argv;
             if (selection.SnapshotId is { } id)
             {
                 if (string.IsNullOrWhiteSpace(id) || id.StartsWith('-'))
                     throw new InvalidInputException($"{selection.Description}: '{id}' is not a snapshot id");
-                argv = ["restore", id];
             }
             else
             {
@@ -141,28 +143,24 @@ internal static class ResticPlanner
                     throw new InvalidInputException($"path '{path}' is not absolute");
                 if (string.IsNullOrWhiteSpace(selection.Host))
                     throw new InvalidInputException($"path {path}: no source host to restore it from (restic --host would match any host)");
-                argv = ["restore", "latest", "--path", path, "--host", selection.Host];
             }
-            argv.AddRange(restoreFlags);
-            argv.AddRange(global);
-            // A path call mirrors its path; a snapshot call's paths are read from the repository first (ResticMirror.Scope).
-            var restoredPaths = selection.Path is { } restoredPath ? new[] { restoredPath } : null;
-            if (options.Mirror && restoredPaths is not null)
-                argv.AddRange(ResticMirror.Arguments(selection.Description, restoredPaths, request.Include, options.TargetDirectory));
+            List<string> argv = ["restore", .. SnapshotSelection(selection.SnapshotId, selection.Path, selection.Host), .. restoreFlags, .. global];
             var process = new ProcessSpec(restic.Path, argv, environment) { Priority = options.Priority, OomScoreRaise = ResticOomScoreRaise, StopWithin = ResticStopWithin };
-            invocations.Add(new ResticInvocation(selection.Description, process)
+            var call = new ResticInvocation(selection.Description, process)
             {
                 Path = selection.Path,
                 Host = selection.Host,
                 SnapshotId = selection.SnapshotId,
                 ReportsItems = reportsItems,
                 Mirror = options.Mirror,
-                RestoredPaths = restoredPaths,
-            });
+            };
+            // A path call mirrors its path; a snapshot call's paths are read from the repository first (ResticMirror.Scope).
+            if (selection.Path is { } restoredPath)
+                call = options.Mirror ? MirrorScoped(call, [restoredPath], request.Include, options.TargetDirectory) : call with { RestoredPaths = [restoredPath] };
+            invocations.Add(call);
         }
 
-        var list = new List<string> { "snapshots", "--json" };
-        list.AddRange(global);
+        List<string> list = [.. ListSnapshotsCommand, .. global];
         return new ResticPlan(access.Display, invocations)
         {
             CredentialFiles = access.CredentialFiles,
@@ -175,5 +173,60 @@ internal static class ResticPlanner
             GoRuntime = goRuntime,
             Include = request.Include,
         };
+    }
+    /// <summary>
+    /// A mirror call limited to <paramref name="restoredPaths"/>: restic's <c>--delete</c> (and the
+    /// includes that keep it inside them, <see cref="ResticMirror.Arguments"/>) after the call's argv.
+    /// </summary>
+    /// <exception cref="InvalidInputException">A path or an include would let <c>--delete</c> reach outside them.</exception>
+    public static ResticInvocation MirrorScoped(ResticInvocation call, IReadOnlyList<string> restoredPaths, IReadOnlyList<string> include, string targetDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var arguments = ResticMirror.Arguments(call.Description, restoredPaths, include, targetDirectory);
+        return call with
+        {
+            Process = call.Process with { Arguments = [.. call.Process.Arguments, .. arguments] },
+            RestoredPaths = restoredPaths,
+        };
+    }
+
+    /// <summary>
+    /// <c>restic ls --json</c> of the snapshot <paramref name="call"/> restores, chosen as the call chooses
+    /// it (<c>latest --path P --host H</c> or its id), with the plan's repository, credentials and cache.
+    /// </summary>
+    public static ProcessSpec ListContents(ResticPlan plan, ResticInvocation call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        return ListContents(plan, SnapshotSelection(call.SnapshotId, call.Path ?? "", call.Host ?? ""));
+    }
+
+    /// <summary><c>restic ls --json ID</c> of one snapshot, with the plan's repository, credentials and cache.</summary>
+    public static ProcessSpec ListContents(ResticPlan plan, string snapshotId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(snapshotId);
+        return ListContents(plan, [snapshotId]);
+    }
+
+    /// <summary><c>restic version</c>: the release and the Go it was built with. Offline; no repository.</summary>
+    public static ProcessSpec Version(string restic) => new(restic, ["version"], new Dictionary<string, string?>());
+
+    /// <summary><c>restic options</c>: the extended options of every backend the build has. Offline; no repository.</summary>
+    public static ProcessSpec Options(string restic) => new(restic, ["options"], new Dictionary<string, string?>());
+
+    /// <summary>The plan's snapshot listing (<see cref="ResticPlan.ListSnapshots"/>) begins with this; its global options follow.</summary>
+    private static readonly string[] ListSnapshotsCommand = ["snapshots", "--json"];
+
+    /// <summary>Which snapshot a call takes: its id, or the newest of host H with path P.</summary>
+    private static List<string> SnapshotSelection(string? snapshotId, string? path, string? host) =>
+        snapshotId is { } id ? [id] : ["latest", "--path", path ?? "", "--host", host ?? ""];
+
+    /// <summary>A reading call with the global options of the plan's snapshot listing (cache or <c>--no-cache</c>, <c>--cacert</c>, <c>-o</c>…).</summary>
+    private static ProcessSpec ListContents(ResticPlan plan, List<string> selection)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var list = plan.ListSnapshots ?? throw new InvalidOperationException("the plan has no snapshot listing");
+        if (!list.Arguments.Take(ListSnapshotsCommand.Length).SequenceEqual(ListSnapshotsCommand, StringComparer.Ordinal))
+            throw new InvalidOperationException($"the plan's snapshot listing does not begin with '{string.Join(' ', ListSnapshotsCommand)}'");
+        return list with { Arguments = ["ls", "--json", .. selection, .. list.Arguments.Skip(ListSnapshotsCommand.Length)] };
     }
 }

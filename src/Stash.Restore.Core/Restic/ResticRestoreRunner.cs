@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using System.Text;
 using Serilog;
 using Stash.Restore.Core.Processes;
@@ -17,7 +16,7 @@ namespace Stash.Restore.Core.Restic;
 /// The masker is the run's one masker: the plan's secrets were registered with it where they were
 /// read, so this runner neither builds another nor registers them again.
 /// </remarks>
-internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILogger logger, TimeProvider time, SecretMasker masker)
+internal sealed class ResticRestoreRunner(IProcessRunner processes, ILogger logger, TimeProvider time, SecretMasker masker)
 {
     // restic snapshots listed in a "no snapshot found" message, newest kept.
     private const int SnapshotsListed = 20;
@@ -126,9 +125,8 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
     {
         if (plan.ListSnapshots is null)
             return null;
-        List<string> selection = invocation.SnapshotId is { } id ? [id] : ["latest", "--path", invocation.Path ?? "", "--host", invocation.Host ?? ""];
         var directories = new HashSet<string>(StringComparer.Ordinal);
-        var (result, lastError) = await ListAsync(plan, ["ls", "--json", .. selection], line =>
+        var (result, lastError) = await ResticReadingCall.RunAsync(_processes, ResticPlanner.ListContents(plan, invocation), line =>
         {
             if (line.Contains("\"type\":\"dir\"", StringComparison.Ordinal) && ResticOutput.ListedNode(line) is { Type: "dir" } node)
                 directories.Add(node.Path);
@@ -173,8 +171,7 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         if (cause is null && !invocation.ReportsItems && plan.Installation is not null)
         {
             // restic < 0.16 says nothing at all, 0.16 counts directories with the files: list the snapshot.
-            var snapshotId = state.SnapshotId ?? invocation.SnapshotId ?? await LatestSnapshotIdAsync(plan, invocation, masker, cancellationToken).ConfigureAwait(false);
-            var counted = await CountRestoredAsync(plan, snapshotId, masker, cancellationToken).ConfigureAwait(false);
+            var counted = await new RestoredEntryCounter(_processes, _logger, masker).CountAsync(plan, invocation, state.SnapshotId, cancellationToken).ConfigureAwait(false);
             if (counted is { } c)
             {
                 var bytes = state.Summary is null && state.LastStatus is null ? c.Bytes : summary.BytesRestored;
@@ -185,7 +182,7 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         {
             _logger.Information(
                 "restic: restored {What:l}: {Entries:l}, {Size:l} in {Elapsed:l}{Skipped:l}{Deleted:l}{Warnings:l}",
-                masker.Apply(invocation.Description), Entries(summary), FormatBytes(summary.BytesRestored), FormatDuration(result.Elapsed),
+                masker.Apply(invocation.Description), Entries(summary), HumanReadable.Bytes(summary.BytesRestored), HumanReadable.Duration(result.Elapsed),
                 summary.FilesSkipped > 0 ? $", {summary.FilesSkipped} unchanged files skipped" : "",
                 summary.FilesDeleted is { } deleted ? $", {deleted} files the snapshot lacks deleted" : "",
                 summary.MetadataWarnings > 0 ? $", {summary.MetadataWarnings} ownership/permission warnings" : "");
@@ -225,9 +222,8 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         using (var finished = new CancellationTokenSource())
         using (restic.Token.Register(() => stopAsked = _time.GetTimestamp()))
         {
-            var watchdog = plan.Options?.RepositoryTimeout is { } timeout && timeout > TimeSpan.Zero
-                ? WatchRepositoryAsync(state, timeout, restic, finished.Token)
-                : Task.CompletedTask;
+            state.Repository = plan.Options?.RepositoryTimeout is { } timeout && timeout > TimeSpan.Zero ? new ResticRepositoryWatch(timeout, _time) : null;
+            var repositoryWatch = state.Repository?.WatchAsync(restic, _logger, finished.Token) ?? Task.CompletedTask;
             var stallWatch = state.Stall?.WatchAsync(restic, _logger, finished.Token) ?? Task.CompletedTask;
             try
             {
@@ -236,17 +232,17 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
             finally
             {
                 await finished.CancelAsync().ConfigureAwait(false);
-                await Task.WhenAll(watchdog, stallWatch).ConfigureAwait(false);
+                await Task.WhenAll(repositoryWatch, stallWatch).ConfigureAwait(false);
             }
         }
         if (result.WasCancelled && stopAsked is { } asked)
-            _logger.Information("restic ended {Elapsed:l} after it was asked to stop (exit {Code})", FormatDuration(_time.GetElapsedTime(asked)), result.ExitCode);
+            _logger.Information("restic ended {Elapsed:l} after it was asked to stop (exit {Code})", HumanReadable.Duration(_time.GetElapsedTime(asked)), result.ExitCode);
 
-        if (state.RepositoryTimedOut is { } gaveUp && !cancellationToken.IsCancellationRequested)
+        if (state.Repository is { TimedOut: true } repository && !cancellationToken.IsCancellationRequested)
         {
             var last = state.LastTroubleBeforeStop ?? "no error message";
             throw new RestoreFailedException(ResticFailure.OneLine(masker.Apply(
-                $"{what} failed: repository not reachable within --repository-timeout {GoCompat.GoDuration.Format(gaveUp)} (restic had not read its config; restic was stopped): {last}")));
+                $"{what} failed: repository not reachable within --repository-timeout {GoCompat.GoDuration.Format(repository.Timeout)} (restic had not read its config; restic was stopped): {last}")));
         }
         if (state.Stall is { StalledWith: { } complaint } stall && !cancellationToken.IsCancellationRequested)
         {
@@ -275,7 +271,7 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         var what = $"restic restore of {plan.Invocations[0].Description} from {plan.RepositoryDisplay}";
         var result = await RunWatchedAsync(plan, list, what, state, (stream, line) =>
         {
-            NoteConfigProgress(state, line);
+            state.Repository?.Note(line);
             if (stream == OutputStream.StandardOutput)
             {
                 output.AppendLine(line);
@@ -310,44 +306,9 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         return check;
     }
 
-    /// <summary>
-    /// Stops restic once <paramref name="timeout"/> has passed while it is still retrying to read the
-    /// repository's <c>config</c>. restic 0.18 says nothing when that read succeeds (with
-    /// <c>--json</c> the next line may be minutes away, after a large index loads), so "read" is
-    /// inferred from its output: any line other than a config retry, or a retry whose announced
-    /// wait plus <see cref="RetryAttemptGrace"/> passed without a new complaint (the attempt
-    /// worked). Until one of those, or while restic is silent from the start, it keeps watching;
-    /// it never cuts a restic that got past the config.
-    /// </summary>
-    private async Task WatchRepositoryAsync(CallState state, TimeSpan timeout, CancellationTokenSource restic, CancellationToken finished)
-    {
-        try
-        {
-            await Task.Delay(timeout, _time, finished).ConfigureAwait(false);
-            while (!finished.IsCancellationRequested && !state.ConfigSettled)
-            {
-                if (state.ConfigPending(_time.GetTimestamp(), _time))
-                {
-                    state.RepositoryTimedOut = timeout;
-                    _logger.Warning("restic has not read the repository's config after {Timeout:l} (--repository-timeout): stopping it", GoCompat.GoDuration.Format(timeout));
-                    await restic.CancelAsync().ConfigureAwait(false);
-                    return;
-                }
-                await Task.Delay(WatchInterval, _time, finished).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (finished.IsCancellationRequested)
-        {
-            // restic ended first.
-        }
-    }
-
     private static string Entries(ResticRestoreSummary summary) => summary.DirectoriesRestored is { } directories
         ? string.Create(CultureInfo.InvariantCulture, $"{summary.FilesRestored} files, {directories} dirs")
         : string.Create(CultureInfo.InvariantCulture, $"{summary.FilesRestored} files/dirs");
-
-    /// <summary>How long after a retry's announced wait its attempt may take to fail (connection refused and TLS errors take milliseconds).</summary>
-    internal static readonly TimeSpan RetryAttemptGrace = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// The call's progress as restic's summary leaves it: restic's last status line can come before the
@@ -371,24 +332,9 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         };
     }
 
-    private static readonly TimeSpan WatchInterval = TimeSpan.FromMilliseconds(250);
-
-    /// <summary>Tells the repository watchdog whether restic is still retrying to read the repository's config.</summary>
-    private void NoteConfigProgress(CallState state, string line)
-    {
-        line = ResticOutput.Clean(line);
-        if (string.IsNullOrWhiteSpace(line))
-            return;
-        var retry = ConfigRetry().Match(line);
-        if (retry.Success && GoCompat.GoDuration.TryParse(retry.Groups[1].Value, out var wait))
-            state.NoteConfigRetry(_time.GetTimestamp(), wait);
-        else
-            state.ConfigSettled = true;
-    }
-
     private void OnLine(CallState state, OutputStream stream, string line, SecretMasker masker)
     {
-        NoteConfigProgress(state, line);
+        state.Repository?.Note(line);
         line = ResticOutput.Clean(line);
         switch (ResticOutput.Parse(line))
         {
@@ -467,60 +413,17 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
     private async Task<string?> ClassifyAsync(ResticPlan plan, ResticInvocation invocation, ProcessResult result, CallState state, SecretMasker masker, CancellationToken cancellationToken)
     {
         var end = new ResticFailure.CallEnd(result.ExitCode, result.Signal, state.Fatal?.Message ?? state.LastErrorLine,
-            state.DataErrors.Count, state.MetadataWarnings, plan.FailOnMetadataErrors, FileErrors(state));
+            state.DataErrors.Count, state.MetadataWarnings, plan.FailOnMetadataErrors,
+            ResticFailure.FileErrors(state.DataErrors, state.DataErrorPaths.Count, state.MetadataWarnings));
         var classification = ResticFailure.Classify(end, plan.RepositoryDisplay);
         return classification.Verdict switch
         {
             ResticVerdict.Succeeded => null,
             ResticVerdict.NoSnapshot => await NoSnapshotAsync(plan, invocation, masker, cancellationToken).ConfigureAwait(false),
-            ResticVerdict.KilledBySigkill => Killed(plan, state, result.ExitCode),
+            ResticVerdict.KilledBySigkill => ResticFailure.KilledBySigkill(plan, state.OomKillsBefore, plan.Options?.Container.OomKills?.Read(), result.ExitCode),
             _ => classification.Message,
         };
     }
-
-    /// <summary>
-    /// restic died by SIGKILL that the executor did not send (a stop is reported before this): the
-    /// cgroup's OOM-kill count, read before restic started and now, tells the kernel's OOM killer from
-    /// a person or another program; where it cannot be read, that is said rather than guessed.
-    /// </summary>
-    private static string Killed(ResticPlan plan, CallState state, int code)
-    {
-        var options = plan.Options;
-        var after = options?.Container.OomKills?.Read();
-        if (state.OomKillsBefore is not { } before || after is null)
-            return $"killed by SIGKILL (exit {code}), not sent by the executor; the container's memory cgroup keeps no OOM-kill count here, so whether the kernel's OOM killer sent it is unknown";
-        if (after == before)
-            return $"killed by SIGKILL (exit {code}), not by the kernel's OOM killer (the memory cgroup's oom_kill count did not change) and not by the executor: another process or a person killed restic";
-        var runtime = plan.GoRuntime.Variables.TryGetValue(GoRuntimeEnvironment.MemoryLimitVariable, out var limit)
-            ? $"restic had {GoRuntimeEnvironment.MemoryLimitVariable}={limit}"
-            : options?.InheritedGoVariables.Where(v => v.Key is GoRuntimeEnvironment.MemoryLimitVariable or GoRuntimeEnvironment.GcPercentVariable).ToList() is { Count: > 0 } own
-            ? $"restic had {string.Join(" and ", own.Select(v => $"{v.Key}={v.Value}"))} from the pod's environment"
-            : null;
-        if (options?.Container.Memory is not { } memory)
-            return $"killed by the kernel's OOM killer (SIGKILL, exit {code}): the node ran out of memory (the container has no memory limit){(runtime is null ? "" : $"; {runtime}")}";
-        var raise = options.MemoryLimitSetting is { } setting ? $"raise {setting}" : "raise the container's memory limit";
-        return $"killed by the kernel's OOM killer (SIGKILL, exit {code}): restic reached the container's memory limit of {memory.Describe()} ({memory.Source})"
-            + $"{(runtime is null ? "" : $" ({runtime})")}; {raise}";
-    }
-
-    /// <summary>
-    /// "3 error(s) on 2 path(s) (first: …)": restic reports an error per failed operation (a file's
-    /// every blob may fail), so errors are counted as errors and the paths they concern apart.
-    /// </summary>
-    internal static string FileErrors(IReadOnlyList<string> dataErrors, int dataErrorPaths, long metadataWarnings)
-    {
-        var parts = new List<string>();
-        if (dataErrors.Count > 0)
-        {
-            var paths = dataErrorPaths > 0 ? string.Create(CultureInfo.InvariantCulture, $" on {dataErrorPaths} path(s)") : "";
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{dataErrors.Count} error(s){paths} (first: {dataErrors[0]})"));
-        }
-        if (metadataWarnings > 0)
-            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{metadataWarnings} ownership/permission error(s)"));
-        return string.Join("; ", parts);
-    }
-
-    private static string FileErrors(CallState state) => FileErrors(state.DataErrors, state.DataErrorPaths.Count, state.MetadataWarnings);
 
     private async Task<string> NoSnapshotAsync(ResticPlan plan, ResticInvocation invocation, SecretMasker masker, CancellationToken cancellationToken)
     {
@@ -565,152 +468,6 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         var more = snapshots.Count > SnapshotsListed ? $", … {snapshots.Count - SnapshotsListed} older" : "";
         return $"{what}; snapshots: {string.Join(", ", shown)}{more}";
     }
-
-    /// <summary>
-    /// The snapshot a <c>latest --path P --host H</c> call restored, when restic did not say (0.16 with
-    /// <c>--json</c> prints no "restoring &lt;Snapshot …&gt;" line): the newest of H with path P, as restic
-    /// picks it. Null (logged at debug level) when the listing fails.
-    /// </summary>
-    private async Task<string?> LatestSnapshotIdAsync(ResticPlan plan, ResticInvocation invocation, SecretMasker masker, CancellationToken cancellationToken)
-    {
-        if (invocation.Path is null || plan.ListSnapshots is not { } list)
-            return null;
-        var output = new StringBuilder();
-        try
-        {
-            var result = await _processes.RunAsync(list, (stream, line) =>
-            {
-                if (stream == OutputStream.StandardOutput)
-                    output.AppendLine(line);
-            }, cancellationToken).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-            if (result.ExitCode != 0)
-            {
-                _logger.Debug("Could not list the snapshots to find the one restored (restic exit {Code})", result.ExitCode);
-                return null;
-            }
-            return ResticSnapshotList.Resolve(ResticSnapshotList.Parse(output.ToString()), invocation)?.Id;
-        }
-        catch (Exception e) when (e is ProgramNotFoundException or JsonException)
-        {
-            _logger.Debug("Could not list the snapshots to find the one restored: {Error:l}", masker.Apply(e.Message));
-            return null;
-        }
-    }
-
-    /// <summary>
-    /// restic before 0.16 prints no totals for a restore, and 0.16 counts directories with the files:
-    /// list the snapshot it restored (<c>restic ls --json</c>) and count the entries now present
-    /// under the target, so include/exclude are honoured — directories apart from everything else,
-    /// and the bytes of files. Null (with a warning) when the listing fails.
-    /// </summary>
-    private async Task<(long Files, long Directories, long Bytes)?> CountRestoredAsync(ResticPlan plan, string? snapshotId, SecretMasker masker, CancellationToken cancellationToken)
-    {
-        if (snapshotId is null || plan.ListSnapshots is not { } list || plan.Options is not { } options)
-        {
-            _logger.Warning("restic {Version:l} does not count files apart from directories and the restored snapshot is unknown: the counts are restic's own (files and directories together, 0 before restic 0.16)", plan.Installation?.Version.ToString(3));
-            return null;
-        }
-        long files = 0, directories = 0, bytes = 0;
-        (ProcessResult Result, string? LastError) listing;
-        try
-        {
-            listing = await ListAsync(plan, ["ls", "--json", snapshotId], line =>
-            {
-                if (RestoredNode(options.TargetDirectory, line) is { } node)
-                {
-                    if (node.IsDirectory)
-                        directories++;
-                    else
-                        files++;
-                    bytes += node.Size;
-                }
-            }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ProgramNotFoundException e)
-        {
-            _logger.Warning("Could not count the files restored from snapshot {Snapshot:l}: {Error:l}", snapshotId, masker.Apply(e.Message));
-            return null;
-        }
-        if (listing.Result.ExitCode != 0)
-        {
-            _logger.Warning(
-                "Could not count the files restored from snapshot {Snapshot:l}: restic ls exited {Code}: {Error:l}",
-                snapshotId, listing.Result.ExitCode, masker.Apply(ResticFailure.StripFatal(listing.LastError) ?? "no message"));
-            return null;
-        }
-        _logger.Debug("restic {Version:l}: counted {Files} files and {Directories} directories restored from snapshot {Snapshot:l}", plan.Installation?.Version.ToString(3), files, directories, snapshotId);
-        return (files, directories, bytes);
-    }
-
-    /// <summary>
-    /// Runs a reading restic command (<c>ls --json ID</c>…) with the global options of the plan's
-    /// snapshot listing (cache or <c>--no-cache</c>, <c>--cacert</c>, <c>-o</c>…), handing each stdout line
-    /// to <paramref name="onLine"/>; restic's last stderr line comes back with the result.
-    /// </summary>
-    private async Task<(ProcessResult Result, string? LastError)> ListAsync(ResticPlan plan, IReadOnlyList<string> command, Action<string> onLine, CancellationToken cancellationToken)
-    {
-        var list = plan.ListSnapshots ?? throw new InvalidOperationException("the plan has no snapshot listing");
-        // The global options follow "snapshots --json" in the listing call.
-        var argv = new List<string>(command);
-        argv.AddRange(list.Arguments.SkipWhile(a => a is "snapshots" or "--json"));
-        string? lastError = null;
-        var result = await _processes.RunAsync(list with { Arguments = argv }, (stream, line) =>
-        {
-            if (stream == OutputStream.StandardError)
-            {
-                if (!string.IsNullOrWhiteSpace(line))
-                    lastError = ResticOutput.Clean(line);
-            }
-            else
-            {
-                onLine(line);
-            }
-        }, cancellationToken).ConfigureAwait(false);
-        if (result.WasCancelled || cancellationToken.IsCancellationRequested)
-            throw new OperationCanceledException($"restic {command[0]} was stopped", null, cancellationToken);
-        return (result, lastError);
-    }
-
-    /// <summary>
-    /// A <c>restic ls --json</c> node that is present under <paramref name="target"/>: whether it is a
-    /// directory, and its size (0 for all but files); null when absent or not a node.
-    /// </summary>
-    internal static (bool IsDirectory, long Size)? RestoredNode(string target, string line)
-    {
-        if (ResticOutput.ListedNode(line) is not { } node)
-            return null;
-        var full = Path.Join(target, node.Path.TrimStart('/'));
-        if (node.Type == "dir")
-            return Directory.Exists(full) ? (true, 0) : null;
-        var info = new FileInfo(full);
-        if (!info.Exists && info.LinkTarget is null)
-            return null;
-        return (false, node.Type == "file" ? node.Size : 0);
-    }
-
-    internal static string FormatBytes(long bytes)
-    {
-        string[] units = ["B", "KiB", "MiB", "GiB", "TiB"];
-        double value = bytes;
-        var unit = 0;
-        while (value >= 1024 && unit < units.Length - 1)
-        {
-            value /= 1024;
-            unit++;
-        }
-        return unit == 0 ? $"{bytes} B" : value.ToString("0.0", CultureInfo.InvariantCulture) + " " + units[unit];
-    }
-
-    internal static string FormatDuration(TimeSpan duration) =>
-        duration.TotalHours >= 1 ? $"{(int)duration.TotalHours}h{duration.Minutes:00}m{duration.Seconds:00}s"
-        : duration.TotalMinutes >= 1 ? $"{duration.Minutes}m{duration.Seconds:00}s"
-        : duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + "s";
-
-    // restic 0.18: "Stat(<config/>) returned error, retrying after 2.59812248s: Head …" and
-    // "Load(<config/0000000000>, 0, 0) returned error, retrying after 1.2s: …".
-    [GeneratedRegex(@"^(?:Stat|Load)\(<config/[^>]*>[^)]*\) returned error, retrying after ([0-9.hmsµnu]+): ")]
-    private static partial Regex ConfigRetry();
 
     private const string NoSpaceLeft = "no space left on device";
 
@@ -763,35 +520,7 @@ internal sealed partial class ResticRestoreRunner(IProcessRunner processes, ILog
         /// <summary>The memory cgroup's OOM-kill count before restic started; null where it cannot be read.</summary>
         public long? OomKillsBefore { get; init; }
 
-        // Written by the output readers, read by the repository watchdog.
-        private readonly Lock _configLock = new();
-        private long? _lastConfigRetry;
-        private TimeSpan _lastConfigRetryWait;
-        private volatile bool _configSettled;
-
-        /// <summary>restic printed something other than a config retry: it is past the config.</summary>
-        public bool ConfigSettled { get => _configSettled; set => _configSettled = value; }
-
-        /// <summary>Set when the watchdog stopped restic: the <c>--repository-timeout</c> that ran out.</summary>
-        public TimeSpan? RepositoryTimedOut { get; set; }
-
-        public void NoteConfigRetry(long now, TimeSpan wait)
-        {
-            lock (_configLock)
-            {
-                _lastConfigRetry = now;
-                _lastConfigRetryWait = wait;
-            }
-        }
-
-        /// <summary>restic's last word is a config retry whose next attempt has not had time to succeed.</summary>
-        public bool ConfigPending(long now, TimeProvider time)
-        {
-            lock (_configLock)
-            {
-                return !_configSettled && _lastConfigRetry is { } at
-                    && time.GetElapsedTime(at, now) <= _lastConfigRetryWait + RetryAttemptGrace;
-            }
-        }
+        /// <summary>The <c>--repository-timeout</c> watch of the running call; null when off.</summary>
+        public ResticRepositoryWatch? Repository { get; set; }
     }
 }

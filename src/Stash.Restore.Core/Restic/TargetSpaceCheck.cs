@@ -20,7 +20,7 @@ internal sealed record FilesystemSpace(TargetFilesystem Filesystem, long Needed)
 
     /// <summary>"the filesystem mounted at /data has 1.0 MiB free; the restore needs 30.0 MiB".</summary>
     public string Describe() =>
-        $"the filesystem mounted at {Filesystem.MountPoint} has {ResticRestoreRunner.FormatBytes(Filesystem.Available)} free; the restore needs {ResticRestoreRunner.FormatBytes(Needed)}";
+        $"the filesystem mounted at {Filesystem.MountPoint} has {HumanReadable.Bytes(Filesystem.Available)} free; the restore needs {HumanReadable.Bytes(Needed)}";
 }
 
 /// <summary>
@@ -49,7 +49,7 @@ internal sealed record TargetSpaceCheck(IReadOnlyList<CallSpace> Calls)
             return null;
         if (Filesystems.FirstOrDefault(f => f.Filesystem.MountPoint == filesystem.MountPoint) is { } known)
             return $"before the restore {known.Describe()}";
-        return $"before the restore the filesystem mounted at {filesystem.MountPoint} had {ResticRestoreRunner.FormatBytes(filesystem.Available)} free (the restore's size was not known: {mine.Unknown})";
+        return $"before the restore the filesystem mounted at {filesystem.MountPoint} had {HumanReadable.Bytes(filesystem.Available)} free (the restore's size was not known: {mine.Unknown})";
     }
 
     /// <summary>The refusal: one line naming the filesystem, its free space and the size needed; null when everything fits.</summary>
@@ -95,8 +95,8 @@ internal sealed record TargetSpaceCheck(IReadOnlyList<CallSpace> Calls)
                 continue;
             }
             var present = where.Sum(bytesUnder);
-            var detail = string.Create(CultureInfo.InvariantCulture, $"snapshot {snapshot.ShortId}: {ResticRestoreRunner.FormatBytes(size)}")
-                + (present > 0 ? $", {ResticRestoreRunner.FormatBytes(present)} already there" : "");
+            var detail = string.Create(CultureInfo.InvariantCulture, $"snapshot {snapshot.ShortId}: {HumanReadable.Bytes(size)}")
+                + (present > 0 ? $", {HumanReadable.Bytes(present)} already there" : "");
             calls.Add(new CallSpace(call.Description, filesystem, Math.Max(0, size - present), null) { Detail = detail });
         }
         return new TargetSpaceCheck(calls);

@@ -1,3 +1,4 @@
+using Stash.Restore.Core.Processes.Cgroups;
 using Stash.Restore.Core.Restic;
 
 namespace Stash.Restore.Core.Tests.Restic;
@@ -69,4 +70,59 @@ public sealed class ResticFailureTests
     }
 
     private static (ResticVerdict, string?) Tuple(ResticFailure.Classification c) => (c.Verdict, c.Message);
+
+    [Fact]
+    public void File_errors_count_errors_and_the_paths_they_concern_apart()
+    {
+        Assert.Equal("3 error(s) on 1 path(s) (first: /data/b: open /t/data/b: permission denied)",
+            ResticFailure.FileErrors(["/data/b: open /t/data/b: permission denied", "/data/b: again", "/data/b: and again"], 1, 0));
+        Assert.Equal("1 error(s) (first: restore: unexpected EOF); 2 ownership/permission error(s)",
+            ResticFailure.FileErrors(["restore: unexpected EOF"], 0, 2));
+        Assert.Equal("", ResticFailure.FileErrors([], 0, 0));
+    }
+
+    private static ResticPlan PlanIn(ContainerLimits limits, IReadOnlyDictionary<string, string>? inherited = null, string? setting = null)
+    {
+        var options = new ResticRestoreOptions("/", "/scratch", true, null, null)
+        {
+            Container = limits,
+            InheritedGoVariables = inherited ?? new Dictionary<string, string>(),
+            MemoryLimitSetting = setting,
+        };
+        return new ResticPlan(Repository, [])
+        {
+            Options = options,
+            GoRuntime = GoRuntimeEnvironment.Choose(limits, options.InheritedGoVariables, new Version(1, 24, 4)),
+        };
+    }
+
+    private static readonly ContainerLimits Limit256 = new() { Memory = new MemoryLimit(256L * 1024 * 1024, "cgroup v2 memory.max") };
+
+    [Fact]
+    public void A_sigkill_with_the_oom_count_risen_is_the_oom_killer_at_the_containers_limit()
+    {
+        Assert.Equal(
+            "killed by the kernel's OOM killer (SIGKILL, exit 137): restic reached the container's memory limit of 256 MiB (cgroup v2 memory.max) (restic had GOMEMLIMIT=203MiB); raise spec.runtimeSettings.container.resources.limits.memory",
+            ResticFailure.KilledBySigkill(PlanIn(Limit256, setting: "spec.runtimeSettings.container.resources.limits.memory"), 3, 4, 137));
+        Assert.Equal(
+            "killed by the kernel's OOM killer (SIGKILL, exit 137): restic reached the container's memory limit of 256 MiB (cgroup v2 memory.max) (restic had GOGC=400 from the pod's environment); raise the container's memory limit",
+            ResticFailure.KilledBySigkill(PlanIn(Limit256, new Dictionary<string, string> { ["GOGC"] = "400" }), 0, 1, 137));
+        Assert.Equal(
+            "killed by the kernel's OOM killer (SIGKILL, exit 137): the node ran out of memory (the container has no memory limit)",
+            ResticFailure.KilledBySigkill(PlanIn(ContainerLimits.None), 7, 8, 137));
+    }
+
+    [Fact]
+    public void A_sigkill_the_oom_count_did_not_see_or_could_not_see_is_not_blamed_on_memory()
+    {
+        Assert.Equal(
+            "killed by SIGKILL (exit 137), not by the kernel's OOM killer (the memory cgroup's oom_kill count did not change) and not by the executor: another process or a person killed restic",
+            ResticFailure.KilledBySigkill(PlanIn(Limit256), 2, 2, 137));
+        Assert.Equal(
+            "killed by SIGKILL (exit 137), not sent by the executor; the container's memory cgroup keeps no OOM-kill count here, so whether the kernel's OOM killer sent it is unknown",
+            ResticFailure.KilledBySigkill(PlanIn(Limit256), null, 2, 137));
+        Assert.Equal(
+            "killed by SIGKILL (exit 137), not sent by the executor; the container's memory cgroup keeps no OOM-kill count here, so whether the kernel's OOM killer sent it is unknown",
+            ResticFailure.KilledBySigkill(PlanIn(Limit256), 2, null, 137));
+    }
 }

@@ -74,18 +74,6 @@ public sealed class ResticPlannerTests : IDisposable
         Assert.Equal(expected, call.Process.Arguments);
     }
 
-    [Fact]
-    public void Feature_gates_follow_restic_releases()
-    {
-        Assert.False(Restic("0.15.2").RestoreJson());
-        Assert.True(Restic("0.16.0").RestoreJson());
-        Assert.False(Restic("0.16.5").RestoreOverwrite());
-        Assert.True(Restic("0.17.0").RestoreOverwrite());
-        Assert.True(Restic("0.14.0").RestoreVerify());
-        Assert.False(Restic("0.16.5").RestoreJsonItems());
-        Assert.True(Restic("0.17.0").RestoreJsonItems());
-    }
-
     [Theory]
     [InlineData("0.14.0", null, false)]
     [InlineData("0.16.4", "2", false)]
@@ -262,5 +250,68 @@ public sealed class ResticPlannerTests : IDisposable
             Assert.True(Directory.Exists(Path.Combine(_scratch, "restic-cache")));
         }
         Assert.False(File.Exists(file));
+    }
+
+    [Fact]
+    public void A_snapshots_contents_are_listed_as_the_call_chooses_its_snapshot_with_the_plans_repository_and_cache()
+    {
+        var plan = Plan(Paths("/data"), LocalRepo, Secret, Options(), Restic("0.16.4"));
+        var cache = Path.Combine(_scratch, "restic-cache");
+
+        var latest = ResticPlanner.ListContents(plan, plan.Invocations[0]);
+        var byId = ResticPlanner.ListContents(plan, "2222222222222222222222222222222222222222222222222222222222222222");
+
+        Assert.Equal(["ls", "--json", "latest", "--path", "/data", "--host", "host-3", "--cache-dir", cache], latest.Arguments);
+        Assert.Equal(["ls", "--json", "2222222222222222222222222222222222222222222222222222222222222222", "--cache-dir", cache], byId.Arguments);
+        Assert.All(new[] { latest, byId }, ls =>
+        {
+            Assert.Equal("/usr/bin/restic", ls.FileName);
+            Assert.Equal(plan.ListSnapshots!.Environment, ls.Environment);
+            Assert.Equal(Password, ls.Environment["RESTIC_PASSWORD"]);
+            Assert.Equal(ResticPlanner.ResticStopWithin, ls.StopWithin);
+            Assert.DoesNotContain(Password, ls.Arguments);
+        });
+    }
+
+    [Fact]
+    public void A_previews_listing_of_a_snapshot_call_takes_no_cache_and_no_lock()
+    {
+        var rule = new ResolvedRule(0, new RestoreRule { Snapshots = ["local-repo-1a2b3c4d"] }, "host-0");
+        var plan = Plan(rule, LocalRepo, Secret, Options().ForPreview(), Restic("0.18.0"));
+
+        Assert.Equal(["ls", "--json", "1a2b3c4d", "--no-cache", "--no-lock"], ResticPlanner.ListContents(plan, plan.Invocations[0]).Arguments);
+    }
+
+    [Fact]
+    public void A_plan_without_a_snapshot_listing_cannot_list_contents()
+    {
+        var plan = Plan(Paths("/data"), LocalRepo, Secret, Options(), Restic("0.18.0")) with { ListSnapshots = null };
+        Assert.Throws<InvalidOperationException>(() => ResticPlanner.ListContents(plan, "1a2b3c4d"));
+    }
+
+    [Fact]
+    public void Version_and_options_probes_run_restic_alone_with_no_environment_of_their_own()
+    {
+        var version = ResticPlanner.Version("/opt/restic");
+        var options = ResticPlanner.Options("/opt/restic");
+
+        Assert.Equal("/opt/restic", version.FileName);
+        Assert.Equal(["version"], version.Arguments);
+        Assert.Equal("/opt/restic", options.FileName);
+        Assert.Equal(["options"], options.Arguments);
+        Assert.Empty(version.Environment);
+        Assert.Empty(options.Environment);
+    }
+
+    [Fact]
+    public void A_mirror_path_call_ends_with_delete_kept_inside_its_path()
+    {
+        var plan = Plan(new ResolvedRule(0, new RestoreRule { Paths = ["/data"] }, "host-3"), LocalRepo, Secret, Options() with { TargetDirectory = "/tmp/t", Mirror = true }, Restic("0.18.0"));
+        var call = Assert.Single(plan.Invocations);
+
+        Assert.Equal(
+            ["restore", "latest", "--path", "/data", "--host", "host-3", "--target", "/tmp/t", "--json", "-vv", "--cache-dir", Path.Combine(_scratch, "restic-cache"), "--delete", "--include", "/data"],
+            call.Process.Arguments);
+        Assert.Equal(["/data"], call.RestoredPaths!);
     }
 }

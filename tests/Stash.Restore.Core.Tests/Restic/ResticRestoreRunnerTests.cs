@@ -83,12 +83,6 @@ public sealed class ResticRestoreRunnerTests : IDisposable
     }
 
     [Theory]
-    [InlineData("Summary: Restored 3 / 5 files/dirs (1.000 KiB / 2.000 KiB) in 0:01, skipped 2 files/dirs 1.000 KiB", 3, 2, 1024)]
-    [InlineData("Summary: Restored 10 files/dirs (2.500 MiB) in 0:03", 10, 0, 2621440)]
-    public void Text_summary_variants(string line, long files, long skipped, long bytes) =>
-        Assert.Equal(new ResticMessage.Summary(files, skipped, bytes), ResticOutput.Parse(line));
-
-    [Theory]
     [InlineData(10, "{\"message_type\":\"exit_error\",\"code\":10,\"message\":\"Fatal: repository does not exist: unable to open config file: stat /repo/config: no such file or directory\"}", "no repository at local:/repo (exit 10)")]
     [InlineData(1, "Fatal: unable to open config file: Stat: stat /repo/config: no such file or directory\nIs there a repository at the following location?", "no repository at local:/repo (exit 1)")]
     [InlineData(11, "{\"message_type\":\"exit_error\",\"code\":11,\"message\":\"Fatal: unable to create lock in backend: repository is already locked exclusively by PID 7 on host-0 by root (UID 0, GID 0)\"}", "is locked (exit 11)")]

@@ -37,6 +37,6 @@ internal sealed class StashHostStatus(IHostStatusStore store, string host, TimeP
             ? string.Create(CultureInfo.InvariantCulture, $", {progress.FilesSkipped:N0} unchanged files skipped")
             : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{progress.Fraction * 100:0.00}% ({ResticRestoreRunner.FormatBytes(progress.BytesDone)} of {ResticRestoreRunner.FormatBytes(progress.TotalBytes)}, {progress.FilesDone:N0} of {progress.TotalFiles:N0} files/dirs, {ResticRestoreRunner.FormatBytes((long)progress.BytesPerSecond)}/s{skipped})");
+            $"{progress.Fraction * 100:0.00}% ({HumanReadable.Bytes(progress.BytesDone)} of {HumanReadable.Bytes(progress.TotalBytes)}, {progress.FilesDone:N0} of {progress.TotalFiles:N0} files/dirs, {HumanReadable.Bytes((long)progress.BytesPerSecond)}/s{skipped})");
     }
 }

@@ -2,10 +2,10 @@ using Stash.Restore.Core.Restic;
 
 namespace Stash.Restore.Core.Tests.Restic;
 
-/// <summary>Files apart from directories in what restic says it would do (dry run) or deleted (mirror restore).</summary>
-public sealed class EntryCountsTests : IDisposable
+/// <summary>Files apart from directories in what restic says a restore would do to the target (<c>restore --dry-run</c>).</summary>
+public sealed class PreviewedEntriesTests : IDisposable
 {
-    private readonly string _target = Directory.CreateTempSubdirectory("entry-counts-").FullName;
+    private readonly string _target = Directory.CreateTempSubdirectory("previewed-entries-").FullName;
 
     public void Dispose() => Directory.Delete(_target, recursive: true);
 
@@ -38,19 +38,5 @@ public sealed class EntryCountsTests : IDisposable
         Assert.Equal(new TargetChanges(2, 1, 2, 1, 8), entries.Count(_target, 8, new HashSet<string> { "/data/new-empty-dir", "/data/sub" }));
         // Without the snapshot's word, an undecided entry counts as a file.
         Assert.Equal(new TargetChanges(3, 1, 2, 1, 8), entries.Count(_target, 8, null));
-    }
-
-    [Fact]
-    public void A_deleted_directory_is_known_by_the_child_restic_names_just_before_it()
-    {
-        // restic walks each entry it deletes, then reports the walk backwards: contents first.
-        var entries = new RestoredEntries();
-        foreach (var path in new[] { "/t/data/z.txt", "/t/data/old/b/deep.txt", "/t/data/old/b", "/t/data/old/a.txt", "/t/data/old", "/t/data/empty-dir", "/t/data/oldish.txt" })
-            entries.Add(Entry("deleted", path), "/");
-
-        // old and old/b are directories; empty-dir cannot be told from a file once it is gone.
-        Assert.Equal(2, entries.DirectoriesDeleted);
-        Assert.Equal(5, entries.FilesDeleted);
-        Assert.Equal(0, entries.Entries);
     }
 }

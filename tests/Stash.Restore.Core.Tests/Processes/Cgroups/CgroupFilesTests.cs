@@ -1,6 +1,6 @@
 using Stash.Restore.Core.Processes.Cgroups;
 
-namespace Stash.Restore.Core.Tests.Processes;
+namespace Stash.Restore.Core.Tests.Processes.Cgroups;
 
 /// <summary>
 /// <see cref="CgroupFiles"/> on sample trees shaped as real hosts lay them out: a cgroup v2 node (the
@@ -161,13 +161,5 @@ public sealed class CgroupFilesTests : IDisposable
         Assert.Null(limits.Memory);
         Assert.Null(limits.Cpu);
         Assert.Null(limits.OomKills);
-    }
-
-    [Fact]
-    public void An_oom_counter_without_an_oom_kill_line_reads_as_unknown()
-    {
-        Write("old-kernel/memory.oom_control", "oom_kill_disable 0\nunder_oom 0\n");
-        Assert.Null(new OomKillCounter(Path.Combine(_root, "old-kernel/memory.oom_control")).Read());
-        Assert.Null(new OomKillCounter(Path.Combine(_root, "missing")).Read());
     }
 }

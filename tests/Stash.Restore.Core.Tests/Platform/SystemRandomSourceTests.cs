@@ -13,7 +13,7 @@ internal sealed class FixedRandomSource(string digits, double fraction = 0.5) : 
 }
 
 /// <summary>Randomness comes from the injected source, so names can be made repeatable.</summary>
-public sealed class RandomSourceTests
+public sealed class SystemRandomSourceTests
 {
     [Fact]
     public void A_lease_holder_is_the_pod_name_and_eight_digits_of_the_injected_source()
