@@ -35,7 +35,7 @@ internal sealed class RestoreWiring
     public async Task FinishAsync(TextWriter output)
     {
         // Offline without --status-file the status is the run's output.
-        if (Status is InMemoryStatusStore memory)
+        if (Status is InMemoryHostStatus memory)
             await output.WriteLineAsync(JsonSerializer.Serialize(memory.Current ?? new RestoreSessionStatus(), StatusJson.Indented.RestoreSessionStatus));
     }
 
@@ -46,7 +46,7 @@ internal sealed class RestoreWiring
         return new RestoreWiring
         {
             Inputs = inputs,
-            Status = statusFile is null ? new InMemoryStatusStore(inputs.Session.Status) : new StatusFileStore(statusFile, inputs.Session.Status, host.Random),
+            Status = statusFile is null ? new InMemoryHostStatus(inputs.Session.Status) : new HostStatusFile(statusFile, inputs.Session.Status, host.Random),
             Events = new LoggedEventRecorder(log),
             Claims = new UncontendedClaims(),
             PodIp = host.Environment.GetValueOrDefault("POD_IP"),
@@ -64,7 +64,7 @@ internal sealed class RestoreWiring
         return new RestoreWiring
         {
             Inputs = inputs,
-            Status = statusFile is null ? new InMemoryStatusStore(inputs.Session.Status) : new StatusFileStore(statusFile, inputs.Session.Status, host.Random),
+            Status = statusFile is null ? new InMemoryHostStatus(inputs.Session.Status) : new HostStatusFile(statusFile, inputs.Session.Status, host.Random),
             Events = new LoggedEventRecorder(log),
             Claims = new UncontendedClaims(),
             PodIp = host.Environment.GetValueOrDefault("POD_IP"),
@@ -83,7 +83,7 @@ internal sealed class RestoreWiring
         return new RestoreWiring
         {
             Inputs = inputs,
-            Status = new KubernetesHostStatusStore(client.Api, selector.Namespace, selector.Name, client.RetryOptions, host.Clock, sessionLog, host.Random),
+            Status = new KubernetesHostStatus(client.Api, selector.Namespace, selector.Name, client.RetryOptions, host.Clock, sessionLog, host.Random),
             Events = client.EventRecorder(StashObjects.EventTarget(inputs.Session), pod.PodName, sessionLog),
             // A restore Job runs one pod per host, and upstream takes no lock there: no Lease, and no need of the permission.
             Claims = options.RestoreModel == RestoreModels.Job

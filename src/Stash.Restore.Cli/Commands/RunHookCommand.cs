@@ -79,7 +79,7 @@ internal static class RunHookCommand
         var log = run.Log = run.Log.ForSession(selector.Namespace, selector.Name);
         var hostName = JobHost.Resolve(session.Spec.Target, pod, hostname);
 
-        var status = new KubernetesHostStatusStore(cluster.Api, selector.Namespace, selector.Name, cluster.RetryOptions, host.Clock, log, host.Random);
+        var status = new KubernetesHostStatus(cluster.Api, selector.Namespace, selector.Name, cluster.RetryOptions, host.Clock, log, host.Random);
         var outcome = stage == HookStage.PostRestore ? await RestoreOutcomeAsync(outputDirectory, status, hostName, cancellationToken) : null;
 
         var podName = pod.PodName ?? host.OsHostName ?? "stash-restore";

@@ -57,7 +57,7 @@ internal static class UpdateStatusCommand
         var session = await StashClusterInputs.LoadSessionAsync(cluster.Api, selector, cancellationToken);
         var log = run.Log = run.Log.ForSession(selector.Namespace, selector.Name);
 
-        var status = new KubernetesHostStatusStore(cluster.Api, selector.Namespace, selector.Name, cluster.RetryOptions, host.Clock, log, host.Random);
+        var status = new KubernetesHostStatus(cluster.Api, selector.Namespace, selector.Name, cluster.RetryOptions, host.Clock, log, host.Random);
         var events = cluster.EventRecorder(StashObjects.EventTarget(session), host.Environment.GetValueOrDefault("POD_NAME"), log);
         using var http = new HttpClient();
         var metrics = RestoreCommand.MetricsPublisher(run, http, Labels(run, session, options.InvokerKind, metricsLabels));

@@ -14,9 +14,9 @@ namespace Stash.Restore.Core.Tests.Families.Stash;
 /// <summary>An in-memory status store that also keeps every write, in order.</summary>
 internal sealed class RecordingStatusStore : IHostStatusStore
 {
-    private readonly InMemoryStatusStore _inner;
+    private readonly InMemoryHostStatus _inner;
 
-    public RecordingStatusStore(RestoreSessionStatus? initial = null) => _inner = new InMemoryStatusStore(initial);
+    public RecordingStatusStore(RestoreSessionStatus? initial = null) => _inner = new InMemoryHostStatus(initial);
 
     public List<HostRestoreStats> Writes { get; } = [];
     public RestoreSessionStatus? Current => _inner.Current;
