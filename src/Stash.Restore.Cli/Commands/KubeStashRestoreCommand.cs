@@ -114,7 +114,7 @@ internal static class KubeStashRestoreCommand
             return ExitCodes.Success;
         }
         var hooks = new HookExecutor(host.ProcessRunner, null, masker, log, host.Clock, new HookExecutorOptions());
-        var parts = new KubeStashRestoreParts(restic, hooks, wiring.Status, wiring.Events, wiring.Claims, null, masker, log, host.Clock) { LiveProgress = liveProgress };
+        var parts = new RestoreParts<IComponentStatusStore>(restic, hooks, wiring.Status, wiring.Events, wiring.Claims, null, masker, log, host.Clock) { LiveProgress = liveProgress };
         var outcome = await new KubeStashComponentRestore(parts, settings, host.Interruption).RestoreAsync(inputs, request, cancellationToken);
         await wiring.FinishAsync(host.Output);
         return outcome.ExitCode;

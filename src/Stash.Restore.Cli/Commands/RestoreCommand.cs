@@ -84,7 +84,7 @@ internal static class RestoreCommand
         using var http = new HttpClient();
         var hooks = new HookExecutor(host.ProcessRunner, wiring.PodExec, masker, log, host.Clock, StashHookOptions.From(options, wiring.Pod, wiring.PodIp));
         var metrics = MetricsPublisher(run, http, StashMetricsLabels.From(wiring.Inputs, options.InvokerKind));
-        var parts = new StashRestoreParts(restic, hooks, wiring.Status, wiring.Events, wiring.Claims, metrics, masker, log, host.Clock) { LiveProgress = run.LiveProgress };
+        var parts = new RestoreParts<IHostStatusStore>(restic, hooks, wiring.Status, wiring.Events, wiring.Claims, metrics, masker, log, host.Clock) { LiveProgress = run.LiveProgress };
         var outcome = await new StashHostRestore(parts, settings, host.Interruption).RestoreAsync(wiring.Inputs, cancellationToken);
         await wiring.FinishAsync(host.Output);
         return outcome.ExitCode;

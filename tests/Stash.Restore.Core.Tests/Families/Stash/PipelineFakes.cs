@@ -76,7 +76,7 @@ internal sealed class PipelineRig
 
     public Task<UnitOutcome> RunAsync(string podName = "db-2", CancellationToken cancellationToken = default)
     {
-        var parts = new StashRestoreParts(Restic, Hooks, Status, Events, Claims, null, Masker, new LoggerConfiguration().CreateLogger(), Clock);
+        var parts = new RestoreParts<IHostStatusStore>(Restic, Hooks, Status, Events, Claims, null, Masker, new LoggerConfiguration().CreateLogger(), Clock);
         var pipeline = new StashHostRestore(parts, new RestoreSettings("/restore", "/tmp/scratch"), Interruption);
         // The loader registers the Secret's values where it reads them.
         Masker.Add(Password);
