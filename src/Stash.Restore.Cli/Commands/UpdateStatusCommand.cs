@@ -54,7 +54,7 @@ internal static class UpdateStatusCommand
 
         using var cluster = run.Connect();
         var selector = StashSessionChoice.Select(options, host.Environment, cluster.Configuration.Namespace);
-        var session = await StashClusterInputs.LoadSessionAsync(cluster.Api, selector, cancellationToken);
+        var session = await StashInputs.LoadSessionAsync(new StashApiObjects(cluster.Api), selector, cancellationToken);
         var log = run.Log = run.Log.ForSession(selector.Namespace, selector.Name);
 
         var status = new KubernetesHostStatus(cluster.Api, selector.Namespace, selector.Name, cluster.RetryOptions, host.Clock, log, host.Random);

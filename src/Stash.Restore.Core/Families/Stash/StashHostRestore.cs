@@ -14,8 +14,8 @@ internal sealed class StashHostRestore(RestoreParts<IHostStatusStore> parts, Res
     public const string UnitKind = "host";
     public static readonly UnitEventReasons Reasons = new("HostRestoreSucceeded", "HostRestoreFailed");
 
-    /// <param name="inputs">Loaded and validated by <see cref="StashOfflineInputs"/> or the cluster loader.</param>
-    public async Task<UnitOutcome> RestoreAsync(RestoreInputs inputs, CancellationToken cancellationToken)
+    /// <param name="inputs">Loaded and validated by <see cref="StashInputs.LoadAsync"/>.</param>
+    public async Task<UnitOutcome> RestoreAsync(StashInputs inputs, CancellationToken cancellationToken)
     {
         var session = inputs.Session;
         var host = HostIdentity.Resolve(session.Spec.Target, inputs.Pod, inputs.HostOverride);

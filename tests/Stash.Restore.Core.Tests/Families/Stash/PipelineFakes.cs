@@ -80,7 +80,7 @@ internal sealed class PipelineRig
         var pipeline = new StashHostRestore(parts, new RestoreSettings("/restore", "/tmp/scratch"), Interruption);
         // The loader registers the Secret's values where it reads them.
         Masker.Add(Password);
-        var inputs = new RestoreInputs(Session, new Repository { Metadata = new ObjectMeta { Name = "repo" }, Spec = new RepositorySpec { Backend = new BackendSpec { Local = new LocalSpec { MountPath = "/repo" } } } },
+        var inputs = new StashInputs(Session, new Repository { Metadata = new ObjectMeta { Name = "repo" }, Spec = new RepositorySpec { Backend = new BackendSpec { Local = new LocalSpec { MountPath = "/repo" } } } },
             new Dictionary<string, string> { ["RESTIC_PASSWORD"] = Password }, new PodIdentity(podName, "demo", null, null, null), null);
         return pipeline.RestoreAsync(inputs, cancellationToken);
     }
