@@ -4,7 +4,7 @@
 # and once with injected faults (10% 409/500/503, 2% dropped connections, 5 ms latency):
 #
 #  - Stash: N hosts (default 200) upsert their status.stats[] entry, Running then Succeeded, by
-#    read + guarded JSON patch (KubernetesHostStatusStore).
+#    read + guarded JSON patch (KubernetesHostStatus).
 #  - KubeStash: M components (default 1000) read the session (skip if Succeeded), then merge-patch
 #    status.components[c] Running, then Succeeded (KubeStashComponentStatus / KubernetesComponentStatus).
 #

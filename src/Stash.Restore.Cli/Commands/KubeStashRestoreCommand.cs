@@ -37,15 +37,10 @@ internal static class KubeStashRestoreCommand
 
     }
 
-    /// <summary>The objects files, when they hold a KubeStash RestoreSession (else null: another family's run).</summary>
-    public static Wiring? Offline(RestoreOptions options, CliHost host, SecretMasker masker, ILogger log)
+    /// <summary>Offline: the KubeStash RestoreSession in the <c>--objects</c> files; status to <c>--status-file</c> or memory.</summary>
+    private static Wiring Offline(ObjectSet objects, RestoreOptions options, CliHost host, SecretMasker masker, ILogger log)
     {
-        if (options.Objects.Count == 0)
-            return null;
         var @namespace = SessionNamespace.Offline(options, host.Environment);
-        var objects = ObjectSet.Read(options.Objects, @namespace);
-        if (!objects.OfKind(RestoreSession.ApiVersionV1Alpha1, RestoreSession.KindName).Any())
-            return null;
         var session = KubeStashObjects.RestoreSession(objects, options.RestoreSession, @namespace);
         KubeStashValidation.Accept(session, session.Describe());
         var statusFile = options.StatusFile;
@@ -63,25 +58,18 @@ internal static class KubeStashRestoreCommand
     }
 
     /// <summary>
-    /// The KubeStash RestoreSession named by <c>--restoresession</c> through the API, or null when
-    /// there is none of that name or the executor may not read KubeStash objects (a Stash session then). Status goes to its <c>/status</c> by merge patch.
+    /// The KubeStash RestoreSession named by <c>--restoresession</c> through the API (<paramref name="session"/>
+    /// when choosing the family read it already). Status goes to its <c>/status</c> by merge patch.
     /// On the run's one client (the caller disposes it).
     /// </summary>
-    public static async Task<Wiring?> ClusterAsync(KubernetesClient client, RestoreOptions options, CliHost host, ILogger log, CancellationToken cancellationToken)
+    private static async Task<Wiring> ClusterAsync(
+        KubernetesClient client, RestoreSession? session, RestoreOptions options, CliHost host, ILogger log, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(options.RestoreSession))
-            return null;
-        var (@namespace, name) = KubeStashSessionChoice.Select(options, host.Environment, client.Configuration.Namespace)!;
+        var choice = KubeStashSessionChoice.Select(options, host.Environment, client.Configuration.Namespace)
+            ?? throw new InvalidInputException("name the KubeStash RestoreSession: --restoresession NAME");
+        var (@namespace, name) = choice;
         var source = new KubeStashApiObjects(client.Api);
-        RestoreSession session;
-        try
-        {
-            session = await source.GetRestoreSessionAsync(@namespace, name, cancellationToken);
-        }
-        catch (DependencyUnavailableException e) when (KubernetesApiException.StatusCodeOf(e) is 404 or 403)
-        {
-            return null;
-        }
+        session ??= await source.GetRestoreSessionAsync(@namespace, name, cancellationToken);
         var podName = host.Environment.GetValueOrDefault("POD_NAME");
         var sessionLog = log.ForSession(@namespace, name);
         return new Wiring
@@ -95,13 +83,22 @@ internal static class KubeStashRestoreCommand
         };
     }
 
-    /// <param name="settings">The run's settings; the scratch directory is chosen here, KubeStash's way.</param>
-    public static async Task<int> RunAsync(CliHost host, RestoreOptions options, Wiring wiring, ResticRestore restic, RestoreSettings settings,
-        SecretMasker masker, ILogger log, ILiveProgress? liveProgress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Restores the run's component: the session from <paramref name="family"/> (when choosing the family
+    /// read it), the <c>--objects</c> files offline, or the API; the scratch directory KubeStash's way.
+    /// </summary>
+    public static async Task<int> RunAsync(
+        CommandRun run, RestoreFamilyChoice family, ObjectSet? objects, KubernetesClient? cluster, ResticRestore restic, CancellationToken cancellationToken)
     {
+        var (host, options, masker) = (run.Host, run.Options, run.Masker);
+        // Settings before the session's Snapshot and Secrets are read: a bad NICE_ADJUSTMENT is invalid input whatever they say.
+        var settings = RestoreSettingsChoice.From(
+            options, KubeStashScratchDirectory.Choose(options, host.Environment, Directory.Exists), host.Environment, host.Cgroups?.Read());
+        var wiring = objects is not null
+            ? Offline(objects, options, host, masker, run.Log)
+            : await ClusterAsync(cluster ?? throw new InvalidInputException("a KubeStash restore reads the API or the --objects files"), family.KubeStashSession, options, host, run.Log, cancellationToken);
         var session = wiring.Session;
-        log = log.ForSession(session.Metadata.Namespace, session.Metadata.Name);
-        settings = settings with { ScratchDirectory = KubeStashScratchDirectory.Choose(options, host.Environment, Directory.Exists) };
+        var log = run.Log.ForSession(session.Metadata.Namespace, session.Metadata.Name);
         var inputs = await KubeStashInputs.LoadAsync(wiring.Source, session, options.Snapshot, log, cancellationToken);
         var request = new ComponentRequest(options.Component, options.Include, options.Exclude, host.Environment);
         if (options.DryRun)
@@ -114,7 +111,7 @@ internal static class KubeStashRestoreCommand
             return ExitCodes.Success;
         }
         var hooks = new HookExecutor(host.ProcessRunner, null, masker, log, host.Clock, new HookExecutorOptions());
-        var parts = new KubeStashRestoreParts(restic, hooks, wiring.Status, wiring.Events, wiring.Claims, null, masker, log, host.Clock) { LiveProgress = liveProgress };
+        var parts = new RestoreParts<IComponentStatusStore>(restic, hooks, wiring.Status, wiring.Events, wiring.Claims, null, masker, log, host.Clock) { LiveProgress = run.LiveProgress };
         var outcome = await new KubeStashComponentRestore(parts, settings, host.Interruption).RestoreAsync(inputs, request, cancellationToken);
         await wiring.FinishAsync(host.Output);
         return outcome.ExitCode;

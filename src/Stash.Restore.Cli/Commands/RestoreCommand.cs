@@ -46,28 +46,28 @@ internal static class RestoreCommand
 
     private static async Task<int> RestoreAsync(CommandRun run, CancellationToken cancellationToken)
     {
+        var (host, options) = (run.Host, run.Options);
+        var offline = options.RestoreSessionFile is not null || options.Objects.Count > 0;
+        // In a cluster one client serves the whole run, whichever family the session is.
+        using var cluster = offline ? null : run.Connect();
+        var objects = options.Objects.Count == 0 ? null : ObjectSet.Read(options.Objects, SessionNamespace.Offline(options, host.Environment));
+        var family = await RestoreFamilyChoice.ChooseAsync(options, objects, cluster, host.Environment, cancellationToken);
+        run.Log.Debug("Restoring for {Family} (decided by {DecidedBy:l})", family.Family, family.DecidedBy);
+        var restic = new ResticRestore(host.ProcessRunner, host.Clock, host.Environment, run.Masker);
+        return family.Family == RestoreFamily.KubeStash
+            ? await KubeStashRestoreCommand.RunAsync(run, family, objects, cluster, restic, cancellationToken)
+            : await StashRestoreAsync(run, objects, cluster, restic, cancellationToken);
+    }
+
+    private static async Task<int> StashRestoreAsync(CommandRun run, ObjectSet? objects, KubernetesClient? cluster, ResticRestore restic, CancellationToken cancellationToken)
+    {
         var (host, options, masker) = (run.Host, run.Options, run.Masker);
-        // Settings first, as ever: a bad NICE_ADJUSTMENT is invalid input before anything is read. KubeStash picks its own scratch directory.
+        // Settings before the session is read: a bad NICE_ADJUSTMENT is invalid input whatever the session says.
         var settings = RestoreSettingsChoice.From(
             options, StashScratchDirectory.Choose(options, host.Environment, Directory.Exists), host.Environment, host.Cgroups?.Read());
         var pod = PodIdentity.FromEnvironment(host.Environment, host.OsHostName);
-        var restic = new ResticRestore(host.ProcessRunner, host.Clock, host.Environment, masker);
-
-        // In a cluster one client serves the whole run, whichever family the session is.
-        using var cluster = options.RestoreSessionFile is null && options.Objects.Count == 0 ? run.Connect() : null;
-
-        // The family is the RestoreSession's: a KubeStash one in the --objects files or the API.
-        var kubeStash = options.RestoreSessionFile is null
-            ? KubeStashRestoreCommand.Offline(options, host, masker, run.Log)
-              ?? (cluster is null ? null : await KubeStashRestoreCommand.ClusterAsync(cluster, options, host, run.Log, cancellationToken))
-            : null;
-        if (kubeStash is not null)
-            return await KubeStashRestoreCommand.RunAsync(host, options, kubeStash, restic, settings, masker, run.Log, run.LiveProgress, cancellationToken);
-
-        var wiring = options.RestoreSessionFile is { } sessionFile
-            ? RestoreWiring.Offline(sessionFile, options, pod, host, masker, run.Log)
-            : cluster is null
-            ? RestoreWiring.FromObjects(options, pod, host, masker, run.Log)
+        var wiring = cluster is null
+            ? await RestoreWiring.OfflineAsync(objects, options, pod, host, masker, run.Log, cancellationToken)
             : await RestoreWiring.ClusterAsync(cluster, options, pod, host, masker, run.Log, cancellationToken);
         var session = wiring.Inputs.Session;
         var log = run.Log = run.Log.ForSession(session.Metadata.Namespace, session.Metadata.Name);
@@ -84,7 +84,7 @@ internal static class RestoreCommand
         using var http = new HttpClient();
         var hooks = new HookExecutor(host.ProcessRunner, wiring.PodExec, masker, log, host.Clock, StashHookOptions.From(options, wiring.Pod, wiring.PodIp));
         var metrics = MetricsPublisher(run, http, StashMetricsLabels.From(wiring.Inputs, options.InvokerKind));
-        var parts = new StashRestoreParts(restic, hooks, wiring.Status, wiring.Events, wiring.Claims, metrics, masker, log, host.Clock) { LiveProgress = run.LiveProgress };
+        var parts = new RestoreParts<IHostStatusStore>(restic, hooks, wiring.Status, wiring.Events, wiring.Claims, metrics, masker, log, host.Clock) { LiveProgress = run.LiveProgress };
         var outcome = await new StashHostRestore(parts, settings, host.Interruption).RestoreAsync(wiring.Inputs, cancellationToken);
         await wiring.FinishAsync(host.Output);
         return outcome.ExitCode;
@@ -99,7 +99,7 @@ internal static class RestoreCommand
         return pushgateway is null ? null : new PushgatewayMetricsPublisher(http, pushgateway, labels, run.Log, masker: run.Masker);
     }
 
-    private static async Task<int> PrintPlanAsync(CliHost host, RestoreOptions options, StashDryRun planner, RestoreInputs inputs, CancellationToken cancellationToken)
+    private static async Task<int> PrintPlanAsync(CliHost host, RestoreOptions options, StashDryRun planner, StashInputs inputs, CancellationToken cancellationToken)
     {
         var plan = await planner.PlanAsync(inputs, cancellationToken);
         var text = options.JsonOutput
@@ -110,7 +110,7 @@ internal static class RestoreCommand
     }
 
     private static async Task<int> PrintPreviewAsync(
-        CliHost host, RestoreOptions options, StashHostsPreview preview, RestoreInputs inputs, IReadOnlyList<string> hosts, CancellationToken cancellationToken)
+        CliHost host, RestoreOptions options, StashHostsPreview preview, StashInputs inputs, IReadOnlyList<string> hosts, CancellationToken cancellationToken)
     {
         var report = await preview.PreviewAsync(inputs, hosts, cancellationToken);
         var text = options.JsonOutput

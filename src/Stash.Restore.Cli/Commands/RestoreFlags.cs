@@ -89,6 +89,7 @@ internal sealed class RestoreFlags
         Objects = Value(parse, Objects) ?? [],
         Component = Value(parse, Component),
         Snapshot = Value(parse, Snapshot),
+        SnapshotGiven = parse.GetResult(Snapshot) is not null,
         Include = Value(parse, Include),
         Exclude = Value(parse, Exclude),
         Verify = Value(parse, Verify),

@@ -52,14 +52,15 @@ internal static class RestorePvcCommand
         using var cluster = run.Connect();
         // No --namespace in the Function: POD_NAMESPACE, then the service account's.
         var selector = StashSessionChoice.Select(options, host.Environment, cluster.Configuration.Namespace);
-        var session = await StashClusterInputs.LoadSessionAsync(cluster.Api, selector, cancellationToken);
+        var objects = new StashApiObjects(cluster.Api);
+        var session = await StashInputs.LoadSessionAsync(objects, selector, cancellationToken);
         run.Log = run.Log.ForSession(selector.Namespace, selector.Name);
 
         var secretNamespace = StashPvcRestore.SecretNamespace(session, arguments);
         var restore = new StashPvcRestore(new ResticRestore(host.ProcessRunner, host.Clock, host.Environment, masker), masker, run.Log, host.Clock, settings,
             host.Interruption, host.Random, run.LiveProgress);
         var outcome = await restore.RestoreAsync(session, arguments, pod,
-            token => StashBackendSecret.ReadAsync(cluster.Api, options.SecretDir, secretNamespace, arguments.StorageSecretName, "--storage-secret-name", masker, token),
+            token => StashBackendSecret.ReadAsync(objects, options.SecretDir, secretNamespace, arguments.StorageSecretName, "--storage-secret-name", masker, token),
             cancellationToken);
         return outcome.ExitCode;
     }

@@ -19,7 +19,7 @@ namespace Stash.Restore.Cli.Commands;
 /// </summary>
 internal sealed class RestoreWiring
 {
-    public required RestoreInputs Inputs { get; init; }
+    public required StashInputs Inputs { get; init; }
     public required IHostStatusStore Status { get; init; }
     public required IRestoreEventRecorder Events { get; init; }
     public required IUnitClaims Claims { get; init; }
@@ -35,36 +35,27 @@ internal sealed class RestoreWiring
     public async Task FinishAsync(TextWriter output)
     {
         // Offline without --status-file the status is the run's output.
-        if (Status is InMemoryStatusStore memory)
+        if (Status is InMemoryHostStatus memory)
             await output.WriteLineAsync(JsonSerializer.Serialize(memory.Current ?? new RestoreSessionStatus(), StatusJson.Indented.RestoreSessionStatus));
     }
 
-    public static RestoreWiring Offline(string sessionFile, RestoreOptions options, PodIdentity pod, CliHost host, SecretMasker masker, ILogger log)
+    /// <summary>
+    /// Offline: <c>--restoresession-file</c>/<c>--repository-file</c>/<c>--secret-dir</c>, or the Stash
+    /// RestoreSession, Repository and Secret in the <c>--objects</c> files (<paramref name="objects"/>).
+    /// </summary>
+    public static async Task<RestoreWiring> OfflineAsync(
+        ObjectSet? objects, RestoreOptions options, PodIdentity pod, CliHost host, SecretMasker masker, ILogger log, CancellationToken cancellationToken)
     {
-        var inputs = StashOfflineInputs.Load(sessionFile, options.RepositoryFile, options.SecretDir, pod, options.Host, masker);
+        var source = objects is null
+            ? StashFileObjects.Of(options.RestoreSessionFile!, options.RepositoryFile, options.SecretDir, masker)
+            : StashFileObjects.Of(objects, masker);
+        var selector = source.Select(options.RestoreSession, SessionNamespace.Offline(options, host.Environment));
+        var inputs = await StashInputs.LoadAsync(source, selector, options.SecretDir, pod, options.Host, masker, cancellationToken);
         var statusFile = options.StatusFile;
         return new RestoreWiring
         {
             Inputs = inputs,
-            Status = statusFile is null ? new InMemoryStatusStore(inputs.Session.Status) : new StatusFileStore(statusFile, inputs.Session.Status, host.Random),
-            Events = new LoggedEventRecorder(log),
-            Claims = new UncontendedClaims(),
-            PodIp = host.Environment.GetValueOrDefault("POD_IP"),
-        };
-    }
-
-    /// <summary>Offline from the --objects files: a Stash RestoreSession, its Repository and Secret.</summary>
-    public static RestoreWiring FromObjects(RestoreOptions options, PodIdentity pod, CliHost host, SecretMasker masker, ILogger log)
-    {
-        var @namespace = SessionNamespace.Offline(options, host.Environment);
-        var inputs = StashObjectSetInputs.Load(ObjectSet.Read(options.Objects, @namespace), options.RestoreSession, @namespace, pod, options.Host, masker)
-            ?? throw new InvalidInputException(
-                $"the --objects files hold no RestoreSession ({RestoreSession.ApiVersionV1Beta1} or {Core.Families.KubeStash.RestoreSession.ApiVersionV1Alpha1})");
-        var statusFile = options.StatusFile;
-        return new RestoreWiring
-        {
-            Inputs = inputs,
-            Status = statusFile is null ? new InMemoryStatusStore(inputs.Session.Status) : new StatusFileStore(statusFile, inputs.Session.Status, host.Random),
+            Status = statusFile is null ? new InMemoryHostStatus(inputs.Session.Status) : new HostStatusFile(statusFile, inputs.Session.Status, host.Random),
             Events = new LoggedEventRecorder(log),
             Claims = new UncontendedClaims(),
             PodIp = host.Environment.GetValueOrDefault("POD_IP"),
@@ -76,14 +67,14 @@ internal sealed class RestoreWiring
         KubernetesClient client, RestoreOptions options, PodIdentity pod, CliHost host, SecretMasker masker, ILogger log, CancellationToken cancellationToken)
     {
         var selector = StashSessionChoice.Select(options, host.Environment, client.Configuration.Namespace);
-        var inputs = await StashClusterInputs.LoadAsync(client.Api, selector, options.SecretDir, pod, options.Host, masker, cancellationToken);
+        var inputs = await StashInputs.LoadAsync(new StashApiObjects(client.Api), selector, options.SecretDir, pod, options.Host, masker, cancellationToken);
         var podName = pod.PodName ?? host.OsHostName ?? "stash-restore";
         // What these parts log names the session (the client was made before the session was known).
         var sessionLog = log.ForSession(selector.Namespace, selector.Name);
         return new RestoreWiring
         {
             Inputs = inputs,
-            Status = new KubernetesHostStatusStore(client.Api, selector.Namespace, selector.Name, client.RetryOptions, host.Clock, sessionLog, host.Random),
+            Status = new KubernetesHostStatus(client.Api, selector.Namespace, selector.Name, client.RetryOptions, host.Clock, sessionLog, host.Random),
             Events = client.EventRecorder(StashObjects.EventTarget(inputs.Session), pod.PodName, sessionLog),
             // A restore Job runs one pod per host, and upstream takes no lock there: no Lease, and no need of the permission.
             Claims = options.RestoreModel == RestoreModels.Job

@@ -75,11 +75,11 @@ internal static class RunHookCommand
         using var cluster = run.Connect();
         // No --namespace in the container's arguments: POD_NAMESPACE, then the service account's.
         var selector = StashSessionChoice.Select(options, host.Environment, cluster.Configuration.Namespace);
-        var session = await StashClusterInputs.LoadSessionAsync(cluster.Api, selector, cancellationToken);
+        var session = await StashInputs.LoadSessionAsync(new StashApiObjects(cluster.Api), selector, cancellationToken);
         var log = run.Log = run.Log.ForSession(selector.Namespace, selector.Name);
         var hostName = JobHost.Resolve(session.Spec.Target, pod, hostname);
 
-        var status = new KubernetesHostStatusStore(cluster.Api, selector.Namespace, selector.Name, cluster.RetryOptions, host.Clock, log, host.Random);
+        var status = new KubernetesHostStatus(cluster.Api, selector.Namespace, selector.Name, cluster.RetryOptions, host.Clock, log, host.Random);
         var outcome = stage == HookStage.PostRestore ? await RestoreOutcomeAsync(outputDirectory, status, hostName, cancellationToken) : null;
 
         var podName = pod.PodName ?? host.OsHostName ?? "stash-restore";

@@ -54,10 +54,10 @@ internal static class UpdateStatusCommand
 
         using var cluster = run.Connect();
         var selector = StashSessionChoice.Select(options, host.Environment, cluster.Configuration.Namespace);
-        var session = await StashClusterInputs.LoadSessionAsync(cluster.Api, selector, cancellationToken);
+        var session = await StashInputs.LoadSessionAsync(new StashApiObjects(cluster.Api), selector, cancellationToken);
         var log = run.Log = run.Log.ForSession(selector.Namespace, selector.Name);
 
-        var status = new KubernetesHostStatusStore(cluster.Api, selector.Namespace, selector.Name, cluster.RetryOptions, host.Clock, log, host.Random);
+        var status = new KubernetesHostStatus(cluster.Api, selector.Namespace, selector.Name, cluster.RetryOptions, host.Clock, log, host.Random);
         var events = cluster.EventRecorder(StashObjects.EventTarget(session), host.Environment.GetValueOrDefault("POD_NAME"), log);
         using var http = new HttpClient();
         var metrics = RestoreCommand.MetricsPublisher(run, http, Labels(run, session, options.InvokerKind, metricsLabels));

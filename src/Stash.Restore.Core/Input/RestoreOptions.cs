@@ -50,6 +50,9 @@ internal sealed record RestoreOptions
     public IReadOnlyList<string> Objects { get; init; } = [];
     public string? Component { get; init; }
     public string? Snapshot { get; init; }
+
+    /// <summary>Whether <c>--snapshot</c> was on the command line, even empty (KubeStash's Functions pass <c>--snapshot=</c>).</summary>
+    public bool SnapshotGiven { get; init; }
     public string? Include { get; init; }
     public string? Exclude { get; init; }
     public bool Verify { get; init; }

@@ -178,7 +178,7 @@ public sealed class ProgressThrottleTests
             }
             return Task.FromResult(new ResticRestoreSummary(5, 0, 15, 0) { DirectoriesRestored = 4 });
         };
-        var status = new StashHostStatus(new InMemoryStatusStore(null), "host-0", _clock, _log.Logger());
+        var status = new StashHostStatus(new InMemoryHostStatus(null), "host-0", _clock, _log.Logger());
 
         await Pipeline(restic, status).RestoreAsync(Job("host-0"), _log.Logger(), CancellationToken.None);
 

@@ -17,7 +17,7 @@ public sealed class StatusFileTests : IDisposable
     public static TheoryData<string> Families => ["stash", "kubestash"];
 
     private static Func<Task> StoreWrite(string family, string path) => family == "stash"
-        ? () => new StatusFileStore(path, null).UpsertAsync(new HostRestoreStats { Hostname = "host-0", Phase = HostPhase.Running }, CancellationToken.None)
+        ? () => new HostStatusFile(path, null).UpsertAsync(new HostRestoreStats { Hostname = "host-0", Phase = HostPhase.Running }, CancellationToken.None)
         : () => new ComponentStatusFile(path, null).PatchAsync(ComponentStatusPatch.Running("dump"), CancellationToken.None);
 
     [Theory]

@@ -209,13 +209,13 @@ public sealed class StashOperatorRbacTests
     }
 
     [RequiresCrdsAndToolsFact]
-    public async Task A_session_named_by_restore_session_is_found_as_Stash_when_the_role_may_not_read_KubeStash_objects()
+    public async Task A_session_named_by_restore_session_is_Stash_by_the_operators_flags_without_reading_KubeStash_objects()
     {
         await using var rig = await OperatorRbacRig.StartAsync(OperatorRbacRig.RoleFile("tests/rbac/stash/stash-restore-init-container-v0.17.yaml"),
             bindingName: "stash-restore-init-container-statefulset-recovered-sts");
         var secret = rig.MountedSecret();
 
-        // Older operators named the session with --restore-session; which family it is, the executor finds out.
+        // Older operators named the session with --restore-session; their --restore-model and --secret-dir say it is Stash's.
         var pod = await rig.RunPodAsync($"{OperatorRbacRig.StatefulSet}-1",
         [
             "restore", $"--restore-session={OperatorRbacRig.Session}", $"--secret-dir={secret}", "--enable-cache=true", "--max-connections=0",
@@ -229,7 +229,7 @@ public sealed class StashOperatorRbacTests
         Assert.Equal(
         [
             "GET /apis/coordination.k8s.io/v1/namespaces/demo/leases/stash-restore-sts-restore-host-1",
-            "GET /apis/core.kubestash.com/v1alpha1/namespaces/demo/restoresessions/sts-restore",
         ], Refused(rig).Order());
+        Assert.DoesNotContain(rig.Server.Requests, r => r.PathAndQuery.Contains("kubestash.com", StringComparison.Ordinal));
     }
 }

@@ -197,7 +197,7 @@ public sealed class KubernetesApiTests : IClassFixture<KubeTestCluster>
             new AccessRule("get", "stash.appscode.com", "restoresessions", "demo"),
             new AccessRule("get", "stash.appscode.com", "restoresessions/status", "demo"));
         var api = _cluster.CreateApi(token);
-        var store = new KubernetesHostStatusStore(api, "demo", "forbidden-status", KubeTestCluster.FastRetries, TimeProvider.System, _cluster.Log.Logger);
+        var store = new KubernetesHostStatus(api, "demo", "forbidden-status", KubeTestCluster.FastRetries, TimeProvider.System, _cluster.Log.Logger);
 
         var error = await Assert.ThrowsAsync<DependencyUnavailableException>(() =>
             store.UpsertAsync(new() { Hostname = "host-0", Phase = "Running" }, CancellationToken.None));

@@ -39,7 +39,7 @@ public sealed class StatusContentionBench(ITestOutputHelper output)
 
         var round = await ContentionRound.RunAsync<HostMeasurement>(cluster, session, hosts, plan, (client, i) =>
         {
-            var store = new KubernetesHostStatusStore(client.Transport, KubeTestCluster.Namespace, session, KubeTestCluster.FastRetries, TimeProvider.System, Serilog.Core.Logger.None);
+            var store = new KubernetesHostStatus(client.Transport, KubeTestCluster.Namespace, session, KubeTestCluster.FastRetries, TimeProvider.System, Serilog.Core.Logger.None);
             return async () =>
             {
                 var watch = Stopwatch.StartNew();

@@ -4,22 +4,6 @@ using Stash.Restore.Core.Hooks;
 
 namespace Stash.Restore.Core.Families.KubeStash;
 
-/// <summary>What a KubeStash component restore is wired to: the engine's parts and the session's status.</summary>
-internal sealed record KubeStashRestoreParts(
-    IResticRestore Restic,
-    IHookExecutor Hooks,
-    IComponentStatusStore Status,
-    IRestoreEventRecorder Events,
-    IUnitClaims Claims,
-    IRestoreMetricsPublisher? Metrics,
-    Secrets.SecretMasker Masker,
-    ILogger Log,
-    TimeProvider Clock)
-{
-    /// <summary>Where restic's progress also shows live (a terminal); the status gets it either way.</summary>
-    public ILiveProgress? LiveProgress { get; init; }
-}
-
 /// <summary>What the command line says about the component and its filters (empty values = unset).</summary>
 internal sealed record ComponentRequest(string? Component, string? Include, string? Exclude, IReadOnlyDictionary<string, string> Environment);
 
@@ -27,7 +11,7 @@ internal sealed record ComponentRequest(string? Component, string? Include, stri
 /// The KubeStash family's restore of one component (SPEC §13): choose the component → (missing from
 /// the Snapshot: record it Failed, exit 1) → hand the component to the engine as a unit.
 /// </summary>
-internal sealed class KubeStashComponentRestore(KubeStashRestoreParts parts, RestoreSettings settings, Interruption interruption)
+internal sealed class KubeStashComponentRestore(RestoreParts<IComponentStatusStore> parts, RestoreSettings settings, Interruption interruption)
 {
     /// <summary>The component this run restores, and its filters; refusals are exit 2 before anything is written.</summary>
     public static (ComponentChoice Choice, RestoreFilters Filters) Decide(KubeStashInputs inputs, ComponentRequest request) =>
@@ -47,12 +31,7 @@ internal sealed class KubeStashComponentRestore(KubeStashRestoreParts parts, Res
             return await MissingAsync(unit, status, missing, log, cancellationToken).ConfigureAwait(false);
 
         var job = KubeStashComponentJob.For(inputs, unit, filters, settings, parts.Clock);
-        var engine = new UnitRestorePipeline(
-            new RestoreDependencies(parts.Restic, parts.Hooks, status, parts.Events, parts.Claims, parts.Metrics, parts.Masker, parts.Log, parts.Clock)
-            {
-                LiveProgress = parts.LiveProgress,
-            },
-            interruption);
+        var engine = new UnitRestorePipeline(parts.ForUnit(status), interruption);
         return await engine.RestoreAsync(job, log, cancellationToken).ConfigureAwait(false);
     }
 

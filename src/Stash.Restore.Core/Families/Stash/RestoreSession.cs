@@ -172,6 +172,10 @@ internal sealed record Condition
     public string? Message { get; init; }
     public string? LastTransitionTime { get; init; }
     public long? ObservedGeneration { get; init; }
+
+    /// <summary><c>lastTransitionTime</c> as the API server writes a metav1.Time: RFC 3339 in UTC with second precision.</summary>
+    public static string TransitionTime(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>Phases of one host's entry, as the schema's enum spells them.</summary>

@@ -1,21 +1,21 @@
 using Stash.Restore.Core.Input;
-using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Secrets;
 
 namespace Stash.Restore.Core.Families.Stash;
 
 /// <summary>
-/// The backend Secret of a Stash restore: mounted as files (<c>--secret-dir</c>), or read through the
-/// API. Its values are registered with the masker where they are read, once.
+/// The backend Secret of a Stash restore: mounted as files (<c>--secret-dir</c>), or read from the run's
+/// <see cref="IStashObjectSource"/>. Its values are registered with the masker where they are read, once.
 /// </summary>
 internal static class StashBackendSecret
 {
     /// <param name="secretDirectory"><c>--secret-dir</c>; wins over the API when given.</param>
-    /// <param name="secretName">The Secret to read through the API; empty is an error naming <paramref name="whereNamed"/>.</param>
+    /// <param name="secretName">The Secret to read from <paramref name="source"/>; empty is an error naming <paramref name="whereNamed"/>.</param>
     /// <param name="whereNamed">What names the Secret, for that error: <c>Repository demo/repo: spec.backend.storageSecretName</c>.</param>
     public static async Task<IReadOnlyDictionary<string, string>> ReadAsync(
-        IKubernetesApi? api, string? secretDirectory, string @namespace, string? secretName, string whereNamed, SecretMasker masker, CancellationToken cancellationToken)
+        IStashObjectSource source, string? secretDirectory, string @namespace, string? secretName, string whereNamed, SecretMasker masker, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(masker);
         if (secretDirectory is not null)
         {
@@ -25,9 +25,6 @@ internal static class StashBackendSecret
         }
         if (string.IsNullOrWhiteSpace(secretName))
             throw new InvalidInputException($"{whereNamed} is empty and no --secret-dir was given");
-        if (api is null)
-            throw new InvalidInputException($"the backend Secret {@namespace}/{secretName} is read through the API: name a cluster, or give --secret-dir");
-        // KubernetesApi registers the values as it decodes them.
-        return await api.GetSecretDataAsync(@namespace, secretName.Trim(), cancellationToken).ConfigureAwait(false);
+        return await source.GetSecretAsync(@namespace, secretName.Trim(), cancellationToken).ConfigureAwait(false);
     }
 }

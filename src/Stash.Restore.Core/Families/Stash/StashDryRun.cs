@@ -28,7 +28,7 @@ internal sealed record RestorePlanReport(
 /// <summary>Resolves everything a Stash host's restore needs and describes it (<c>--dry-run</c>). Writes nothing.</summary>
 internal sealed class StashDryRun(IResticRestore restic, RestoreSettings settings, SecretMasker masker, TimeProvider clock, Serilog.ILogger log)
 {
-    public async Task<RestorePlanReport> PlanAsync(RestoreInputs inputs, CancellationToken cancellationToken)
+    public async Task<RestorePlanReport> PlanAsync(StashInputs inputs, CancellationToken cancellationToken)
     {
         var session = inputs.Session;
         var host = HostIdentity.Resolve(session.Spec.Target, inputs.Pod, inputs.HostOverride);

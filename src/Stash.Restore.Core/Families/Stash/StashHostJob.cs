@@ -16,7 +16,7 @@ internal static class StashHostJob
     public const string MemoryLimitSetting = "spec.runtimeSettings.container.resources.limits.memory of the RestoreSession";
 
     /// <summary>The engine's job for <paramref name="unit"/>: restic request and options, hooks, deadline.</summary>
-    public static UnitRestoreJob For(RestoreInputs inputs, RestoreUnit unit, ResolvedRule rule, RestoreSettings settings, TimeProvider clock)
+    public static UnitRestoreJob For(StashInputs inputs, RestoreUnit unit, ResolvedRule rule, RestoreSettings settings, TimeProvider clock)
     {
         var session = inputs.Session;
         // target.args reach restic as Stash's executor passes them, after the include/exclude patterns.

@@ -5,33 +5,17 @@ using Stash.Restore.Core.Logging;
 
 namespace Stash.Restore.Core.Families.Stash;
 
-/// <summary>What a Stash host restore is wired to: the engine's parts, and the host-keyed status store.</summary>
-internal sealed record StashRestoreParts(
-    IResticRestore Restic,
-    IHookExecutor Hooks,
-    IHostStatusStore Status,
-    IRestoreEventRecorder Events,
-    IUnitClaims Claims,
-    IRestoreMetricsPublisher? Metrics,
-    Secrets.SecretMasker Masker,
-    ILogger Log,
-    TimeProvider Clock)
-{
-    /// <summary>Where restic's progress shows live (a terminal); null logs it as throttled lines.</summary>
-    public ILiveProgress? LiveProgress { get; init; }
-}
-
 /// <summary>
 /// The Stash family's restore of one host (SPEC §4–§9): resolve the host → resolve its rule →
 /// (no rule: record it and stop) → hand the host to the engine as a unit.
 /// </summary>
-internal sealed class StashHostRestore(StashRestoreParts parts, RestoreSettings settings, Interruption interruption)
+internal sealed class StashHostRestore(RestoreParts<IHostStatusStore> parts, RestoreSettings settings, Interruption interruption)
 {
     public const string UnitKind = "host";
     public static readonly UnitEventReasons Reasons = new("HostRestoreSucceeded", "HostRestoreFailed");
 
-    /// <param name="inputs">Loaded and validated by <see cref="StashOfflineInputs"/> or the cluster loader.</param>
-    public async Task<UnitOutcome> RestoreAsync(RestoreInputs inputs, CancellationToken cancellationToken)
+    /// <param name="inputs">Loaded and validated by <see cref="StashInputs.LoadAsync"/>.</param>
+    public async Task<UnitOutcome> RestoreAsync(StashInputs inputs, CancellationToken cancellationToken)
     {
         var session = inputs.Session;
         var host = HostIdentity.Resolve(session.Spec.Target, inputs.Pod, inputs.HostOverride);
@@ -45,12 +29,7 @@ internal sealed class StashHostRestore(StashRestoreParts parts, RestoreSettings 
             return await NothingToRestoreAsync(unit, status, log, cancellationToken);
 
         var job = StashHostJob.For(inputs, unit, rule, settings, parts.Clock);
-        var engine = new UnitRestorePipeline(
-            new RestoreDependencies(parts.Restic, parts.Hooks, status, parts.Events, parts.Claims, parts.Metrics, parts.Masker, parts.Log, parts.Clock)
-            {
-                LiveProgress = parts.LiveProgress,
-            },
-            interruption);
+        var engine = new UnitRestorePipeline(parts.ForUnit(status), interruption);
         return await engine.RestoreAsync(job, log, cancellationToken);
     }
 

@@ -40,7 +40,7 @@ internal sealed class StashHostsPreview(IResticRestore restic, RestoreSettings s
 {
     public const string AllHosts = "all";
 
-    public async Task<HostsPreviewReport> PreviewAsync(RestoreInputs inputs, IReadOnlyList<string> hosts, CancellationToken cancellationToken)
+    public async Task<HostsPreviewReport> PreviewAsync(StashInputs inputs, IReadOnlyList<string> hosts, CancellationToken cancellationToken)
     {
         var session = inputs.Session;
         // The listing reads the repository and must leave no cache behind.
@@ -97,7 +97,7 @@ internal sealed class StashHostsPreview(IResticRestore restic, RestoreSettings s
     }
 
     /// <summary>The host this executor restores as (<c>--host</c>, else from the pod), or null when it cannot tell.</summary>
-    private static string? LocalHost(RestoreInputs inputs)
+    private static string? LocalHost(StashInputs inputs)
     {
         try
         {

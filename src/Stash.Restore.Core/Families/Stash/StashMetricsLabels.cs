@@ -7,7 +7,7 @@ internal static class StashMetricsLabels
 {
     /// <param name="inputs">The loaded session and Repository.</param>
     /// <param name="invokerKind"><c>--invoker-kind</c>; the invoker is a RestoreSession when the operator does not say.</param>
-    public static RestoreMetricsLabels From(RestoreInputs inputs, string? invokerKind)
+    public static RestoreMetricsLabels From(StashInputs inputs, string? invokerKind)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         return From(inputs.Session, inputs.Repository.Metadata.Name, invokerKind);

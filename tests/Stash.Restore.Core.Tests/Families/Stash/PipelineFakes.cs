@@ -14,9 +14,9 @@ namespace Stash.Restore.Core.Tests.Families.Stash;
 /// <summary>An in-memory status store that also keeps every write, in order.</summary>
 internal sealed class RecordingStatusStore : IHostStatusStore
 {
-    private readonly InMemoryStatusStore _inner;
+    private readonly InMemoryHostStatus _inner;
 
-    public RecordingStatusStore(RestoreSessionStatus? initial = null) => _inner = new InMemoryStatusStore(initial);
+    public RecordingStatusStore(RestoreSessionStatus? initial = null) => _inner = new InMemoryHostStatus(initial);
 
     public List<HostRestoreStats> Writes { get; } = [];
     public RestoreSessionStatus? Current => _inner.Current;
@@ -76,11 +76,11 @@ internal sealed class PipelineRig
 
     public Task<UnitOutcome> RunAsync(string podName = "db-2", CancellationToken cancellationToken = default)
     {
-        var parts = new StashRestoreParts(Restic, Hooks, Status, Events, Claims, null, Masker, new LoggerConfiguration().CreateLogger(), Clock);
+        var parts = new RestoreParts<IHostStatusStore>(Restic, Hooks, Status, Events, Claims, null, Masker, new LoggerConfiguration().CreateLogger(), Clock);
         var pipeline = new StashHostRestore(parts, new RestoreSettings("/restore", "/tmp/scratch"), Interruption);
         // The loader registers the Secret's values where it reads them.
         Masker.Add(Password);
-        var inputs = new RestoreInputs(Session, new Repository { Metadata = new ObjectMeta { Name = "repo" }, Spec = new RepositorySpec { Backend = new BackendSpec { Local = new LocalSpec { MountPath = "/repo" } } } },
+        var inputs = new StashInputs(Session, new Repository { Metadata = new ObjectMeta { Name = "repo" }, Spec = new RepositorySpec { Backend = new BackendSpec { Local = new LocalSpec { MountPath = "/repo" } } } },
             new Dictionary<string, string> { ["RESTIC_PASSWORD"] = Password }, new PodIdentity(podName, "demo", null, null, null), null);
         return pipeline.RestoreAsync(inputs, cancellationToken);
     }

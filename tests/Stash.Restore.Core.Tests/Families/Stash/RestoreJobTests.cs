@@ -163,9 +163,9 @@ public sealed class RestoreJobTests : IDisposable
     public void A_target_of_claim_templates_alone_is_named_by_its_first_template_as_Stash_names_it()
     {
         var session = Session() with { Spec = Session().Spec with { Target = ClaimTemplates() } };
-        StashClusterInputs.EnsureTargetMatches(session, new SessionSelector("demo", "pvc-restore", "", "data-db", "demo"), "RestoreSession demo/pvc-restore");
+        StashInputs.EnsureTargetMatches(session, new SessionSelector("demo", "pvc-restore", "", "data-db", "demo"), "RestoreSession demo/pvc-restore");
         var e = Assert.Throws<InvalidInputException>(() =>
-            StashClusterInputs.EnsureTargetMatches(session, new SessionSelector("demo", "pvc-restore", "", "other", "demo"), "RestoreSession demo/pvc-restore"));
+            StashInputs.EnsureTargetMatches(session, new SessionSelector("demo", "pvc-restore", "", "other", "demo"), "RestoreSession demo/pvc-restore"));
         Assert.Equal("RestoreSession demo/pvc-restore: its target does not match --target-* flags: name other (session has none)", e.Message);
     }
 

@@ -7,7 +7,7 @@ namespace Stash.Restore.Core.Tests.Families.Stash;
 /// <summary>The labels Stash's metrics carry (SPEC §10), from the loaded session and the invoker kind.</summary>
 public sealed class StashMetricsLabelsTests
 {
-    private static RestoreInputs Inputs(RestoreSession session) => new(
+    private static StashInputs Inputs(RestoreSession session) => new(
         session, new Repository { Metadata = new ObjectMeta { Name = "gcs-repo", Namespace = "demo" } },
         new Dictionary<string, string>(), new PodIdentity(null, null, null, null, null), null);
 

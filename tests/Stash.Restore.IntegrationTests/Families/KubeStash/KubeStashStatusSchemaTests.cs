@@ -4,7 +4,7 @@ using Stash.Restore.IntegrationTests.TestApiServerTests;
 
 namespace Stash.Restore.IntegrationTests.Families.KubeStash;
 
-using Stash.Restore.TestApiServer;
+using global::Stash.Restore.TestApiServer;
 
 /// <summary>
 /// The component merge-patch bodies against the test API server loaded with KubeStash's real

@@ -49,9 +49,9 @@ internal sealed class StashPvcRestore(
         try
         {
             var secret = await readSecret(cancellationToken);
-            var inputs = new RestoreInputs(ForArguments(session, arguments, host), RepositoryOf(session, arguments), secret, pod, host);
+            var inputs = new StashInputs(ForArguments(session, arguments, host), RepositoryOf(session, arguments), secret, pod, host);
             // Events go to the log: update-status records them on the session, as Stash's Job does.
-            var parts = new StashRestoreParts(restic, new HooksRunElsewhere(), output, new LoggedEventRecorder(hostLog), new UncontendedClaims(), null, masker, log, clock)
+            var parts = new RestoreParts<IHostStatusStore>(restic, new HooksRunElsewhere(), output, new LoggedEventRecorder(hostLog), new UncontendedClaims(), null, masker, log, clock)
             {
                 LiveProgress = liveProgress,
             };

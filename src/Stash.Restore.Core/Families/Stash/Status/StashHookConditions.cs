@@ -1,4 +1,3 @@
-using System.Globalization;
 using Stash.Restore.Core.Hooks;
 
 namespace Stash.Restore.Core.Families.Stash;
@@ -32,8 +31,7 @@ internal static class StashHookConditions
             Message = result.Succeeded
                 ? $"host \"{hostname}\": {stageName} hook executed successfully"
                 : $"host \"{hostname}\": {stageName} hook failed: {result.Message}",
-            // metav1.Time: RFC 3339 in UTC with second precision, as the API server writes it.
-            LastTransitionTime = timeProvider.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            LastTransitionTime = Stash.Condition.TransitionTime(timeProvider.GetUtcNow()),
         };
     }
 }

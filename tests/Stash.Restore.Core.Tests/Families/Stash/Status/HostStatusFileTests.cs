@@ -7,7 +7,7 @@ using Stash.Restore.Core.Kubernetes;
 
 namespace Stash.Restore.Core.Tests.Families.Stash;
 
-public sealed class StatusFileStoreTests : IDisposable
+public sealed class HostStatusFileTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("status-store-").FullName;
 
@@ -19,7 +19,7 @@ public sealed class StatusFileStoreTests : IDisposable
         var path = Path.Combine(_dir, "status.json");
         var initial = new RestoreSessionStatus { Phase = "Running", TotalHosts = 20 };
         await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Task.Run(() =>
-            new StatusFileStore(path, initial).UpsertAsync(new HostRestoreStats { Hostname = $"host-{i}", Phase = HostPhase.Succeeded, Duration = "1s" }, CancellationToken.None))));
+            new HostStatusFile(path, initial).UpsertAsync(new HostRestoreStats { Hostname = $"host-{i}", Phase = HostPhase.Succeeded, Duration = "1s" }, CancellationToken.None))));
 
         var json = JsonNode.Parse(await File.ReadAllTextAsync(path))!.AsObject();
         Assert.Equal(20, json["stats"]!.AsArray().Count);
@@ -32,7 +32,7 @@ public sealed class StatusFileStoreTests : IDisposable
     [Fact]
     public async Task Reads_back_what_it_wrote()
     {
-        var store = new StatusFileStore(Path.Combine(_dir, "nested", "s.json"), null);
+        var store = new HostStatusFile(Path.Combine(_dir, "nested", "s.json"), null);
         Assert.Null(await store.GetAsync("host-0", CancellationToken.None));
         await store.UpsertAsync(new HostRestoreStats { Hostname = "host-0", Phase = HostPhase.Failed, Duration = "2s", Error = "wrong password" }, CancellationToken.None);
         var entry = await store.GetAsync("host-0", CancellationToken.None);

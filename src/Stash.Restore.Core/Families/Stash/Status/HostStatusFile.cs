@@ -13,20 +13,20 @@ namespace Stash.Restore.Core.Families.Stash;
 /// </summary>
 /// <param name="random">Names the temporary file of each write; the system generator when not given.</param>
 /// <exception cref="InvalidInputException">The path names something other than a regular file.</exception>
-internal sealed class StatusFileStore(string path, RestoreSessionStatus? initial, IRandomSource? random = null) : IHostStatusStore
+internal sealed class HostStatusFile(string path, RestoreSessionStatus? initial, IRandomSource? random = null) : IHostStatusStore
 {
     private readonly StatusFile _file = new(path, random);
 
     public string Path => _file.Path;
 
     public Task<HostRestoreStats?> GetAsync(string hostname, CancellationToken cancellationToken) =>
-        Task.FromResult(StatusUpserts.FindHost(Read(), hostname));
+        Task.FromResult(HostStatusUpserts.FindHost(Read(), hostname));
 
     public Task UpsertAsync(HostRestoreStats entry, CancellationToken cancellationToken) =>
-        ChangeAsync(status => StatusUpserts.UpsertHost(status, entry), cancellationToken);
+        ChangeAsync(status => HostStatusUpserts.UpsertHost(status, entry), cancellationToken);
 
     public Task SetConditionAsync(Condition condition, CancellationToken cancellationToken) =>
-        ChangeAsync(status => StatusUpserts.UpsertCondition(status, condition), cancellationToken);
+        ChangeAsync(status => HostStatusUpserts.UpsertCondition(status, condition), cancellationToken);
 
     public RestoreSessionStatus? Read() => Parse(_file.ReadText());
 
@@ -46,10 +46,4 @@ internal sealed class StatusFileStore(string path, RestoreSessionStatus? initial
 
     private Task ChangeAsync(Func<RestoreSessionStatus?, RestoreSessionStatus> change, CancellationToken cancellationToken) =>
         _file.ReplaceAsync(text => JsonSerializer.Serialize(change(Parse(text)), StatusJson.Indented.RestoreSessionStatus), cancellationToken);
-}
-
-/// <summary>Indented output for status files and printed status.</summary>
-internal static class StatusJson
-{
-    public static readonly StashJsonContext Indented = new(new JsonSerializerOptions(StashJsonContext.Default.Options) { WriteIndented = true });
 }

@@ -6,24 +6,25 @@ using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Input;
 using Stash.Restore.TestApiServer;
+using Stash.Restore.IntegrationTests.Kubernetes;
 using Stash.Restore.IntegrationTests.TestApiServerTests;
 
-namespace Stash.Restore.IntegrationTests.Kubernetes;
+namespace Stash.Restore.IntegrationTests.Families.Stash;
 
 /// <summary>Status writes through <c>/status</c> against the real CRD schema (pruning, validation).</summary>
 // The 200-host runs load both cores; lease timings must not compete with them.
 [Collection(KubernetesLoadCollection.Name)]
-public sealed class HostStatusStoreTests : IClassFixture<KubeTestCluster>
+public sealed class KubernetesHostStatusTests : IClassFixture<KubeTestCluster>
 {
     private readonly KubeTestCluster _cluster;
 
-    public HostStatusStoreTests(KubeTestCluster cluster)
+    public KubernetesHostStatusTests(KubeTestCluster cluster)
     {
         _cluster = cluster;
         _cluster.Server.Faults.Clear();
     }
 
-    private KubernetesHostStatusStore Store(string session, KubernetesApi? api = null) =>
+    private KubernetesHostStatus Store(string session, KubernetesApi? api = null) =>
         new(api ?? _cluster.CreateApi(), KubeTestCluster.Namespace, session, KubeTestCluster.FastRetries, TimeProvider.System, _cluster.Log.Logger);
 
     private static List<JsonObject> Stats(JsonObject session) =>

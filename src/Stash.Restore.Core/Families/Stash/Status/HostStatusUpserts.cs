@@ -8,7 +8,7 @@ namespace Stash.Restore.Core.Families.Stash;
 /// The two changes a host makes to <c>RestoreSession.status</c>: its own stats entry, and a
 /// hook condition. Pure, so every store (API or file) applies them the same way.
 /// </summary>
-internal static class StatusUpserts
+internal static class HostStatusUpserts
 {
     /// <summary>Replaces the entry with the same hostname (or appends it); other hosts' entries are kept as they are.</summary>
     public static RestoreSessionStatus UpsertHost(RestoreSessionStatus? status, HostRestoreStats entry)

@@ -2,10 +2,10 @@ using System.Text.Json.Nodes;
 using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Kubernetes;
 
-namespace Stash.Restore.Core.Tests.Kubernetes;
+namespace Stash.Restore.Core.Tests.Families.Stash;
 
 /// <summary>The JSON patches the status store sends: exactly what each write relies on is tested.</summary>
-public sealed class StatusPatchPlanTests
+public sealed class KubernetesHostStatusTests
 {
     private static readonly JsonNode Entry = JsonNode.Parse("""{"hostname":"host-1","phase":"Succeeded","duration":"1.5s"}""")!;
 
@@ -15,7 +15,7 @@ public sealed class StatusPatchPlanTests
     [Fact]
     public void Without_status_the_patch_creates_it_guarded_by_resource_version()
     {
-        var patch = KubernetesHostStatusStore.PlanStatsUpsert(Session(null), "host-1", Entry)!;
+        var patch = KubernetesHostStatus.PlanStatsUpsert(Session(null), "host-1", Entry)!;
 
         Assert.Equal(
             """[{"op":"test","path":"/metadata/resourceVersion","value":"42"},{"op":"add","path":"/status","value":{"stats":[{"hostname":"host-1","phase":"Succeeded","duration":"1.5s"}]}}]""",
@@ -27,7 +27,7 @@ public sealed class StatusPatchPlanTests
     [Fact]
     public void Without_stats_the_patch_adds_the_list_and_leaves_phase_and_total_hosts_alone()
     {
-        var patch = KubernetesHostStatusStore.PlanStatsUpsert(Session("""{"phase":"Running","totalHosts":3}"""), "host-1", Entry)!;
+        var patch = KubernetesHostStatus.PlanStatsUpsert(Session("""{"phase":"Running","totalHosts":3}"""), "host-1", Entry)!;
 
         Assert.Equal(
             """[{"op":"test","path":"/metadata/resourceVersion","value":"42"},{"op":"add","path":"/status/stats","value":[{"hostname":"host-1","phase":"Succeeded","duration":"1.5s"}]}]""",
@@ -37,7 +37,7 @@ public sealed class StatusPatchPlanTests
     [Fact]
     public void A_new_host_is_appended_without_touching_other_entries()
     {
-        var patch = KubernetesHostStatusStore.PlanStatsUpsert(
+        var patch = KubernetesHostStatus.PlanStatsUpsert(
             Session("""{"stats":[{"hostname":"host-0","phase":"Running"}]}"""), "host-1", Entry)!;
 
         Assert.Equal("""[{"op":"add","path":"/status/stats/-","value":{"hostname":"host-1","phase":"Succeeded","duration":"1.5s"}}]""", patch.Operations.ToJsonString());
@@ -47,7 +47,7 @@ public sealed class StatusPatchPlanTests
     [Fact]
     public void An_existing_entry_is_replaced_in_place_after_testing_it_is_still_this_host()
     {
-        var patch = KubernetesHostStatusStore.PlanStatsUpsert(
+        var patch = KubernetesHostStatus.PlanStatsUpsert(
             Session("""{"stats":[{"hostname":"host-0","phase":"Running"},{"hostname":"host-1","phase":"Running"}]}"""), "host-1", Entry)!;
 
         Assert.Equal(
@@ -59,7 +59,7 @@ public sealed class StatusPatchPlanTests
     [Fact]
     public void An_identical_entry_needs_no_write()
     {
-        var patch = KubernetesHostStatusStore.PlanStatsUpsert(
+        var patch = KubernetesHostStatus.PlanStatsUpsert(
             Session("""{"stats":[{"hostname":"host-1","phase":"Succeeded","duration":"1.5s"}]}"""), "host-1", Entry);
 
         Assert.Null(patch);
@@ -68,7 +68,7 @@ public sealed class StatusPatchPlanTests
     [Fact]
     public void Duplicate_entries_of_this_host_are_collapsed_into_one_with_every_index_tested()
     {
-        var patch = KubernetesHostStatusStore.PlanStatsUpsert(
+        var patch = KubernetesHostStatus.PlanStatsUpsert(
             Session("""{"stats":[{"hostname":"host-1","phase":"Running"},{"hostname":"host-0","phase":"Running"},{"hostname":"host-1","phase":"Running"},{"hostname":"host-1","phase":"Failed"}]}"""),
             "host-1", Entry)!;
 
