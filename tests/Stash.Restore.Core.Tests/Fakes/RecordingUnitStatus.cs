@@ -5,7 +5,7 @@ namespace Stash.Restore.Core.Tests.Fakes;
 
 /// <summary>
 /// A unit's status entry as the engine sees it: starts at <see cref="Phase"/>, keeps every entry, hook
-/// result and progress write in order; a test can make a write fail (<see cref="BeforeWrite"/>), hold a
+/// result and progress write in order; a test can make a write fail (<see cref="BeforeWrite"/>, <see cref="BeforeHookRecord"/>), hold a
 /// progress write open (<see cref="Gate"/>) or fail it (<see cref="Fail"/>).
 /// </summary>
 internal sealed class RecordingUnitStatus : IUnitStatus
@@ -61,11 +61,14 @@ internal sealed class RecordingUnitStatus : IUnitStatus
         }
     }
 
-    public Task RecordHookAsync(HookStage stage, HookResult result, CancellationToken cancellationToken)
+    /// <summary>What happens before a hook's result is recorded (e.g. the API down: it throws, and nothing is recorded).</summary>
+    public Func<HookStage, CancellationToken, Task> BeforeHookRecord { get; set; } = (_, _) => Task.CompletedTask;
+
+    public async Task RecordHookAsync(HookStage stage, HookResult result, CancellationToken cancellationToken)
     {
+        await BeforeHookRecord(stage, cancellationToken);
         Steps?.Add($"record {stage}");
         Hooks.Add((stage, result));
-        return Task.CompletedTask;
     }
 }
 
