@@ -208,43 +208,6 @@ public sealed class ProgressThrottleTests
         return new UnitRestoreJob(restoreUnit, request, new ResticRestoreOptions("/", "/tmp/scratch", true, null, null), "from test", UnitHooks.None(restoreUnit), null, new UnitEventReasons("Ok", "NotOk"));
     }
 
-    /// <summary>Records progress; can hold a write open or fail it.</summary>
-    private sealed class RecordingUnitStatus : IUnitStatus
-    {
-        private int _settled;
-
-        public List<UnitProgress> Progress { get; } = [];
-        public int Attempts { get; private set; }
-        public TaskCompletionSource? Gate { get; init; }
-        public Exception? Fail { get; init; }
-
-        /// <summary>Waits until <paramref name="writes"/> progress writes have returned (or thrown).</summary>
-        public Task Settled(int writes, Action resend) => SpinUntil(() => Volatile.Read(ref _settled) >= writes, resend);
-
-        public Task<string?> GetPhaseAsync(CancellationToken cancellationToken) => Task.FromResult<string?>(null);
-
-        public Task WriteAsync(UnitStatusEntry entry, CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public async Task ReportProgressAsync(UnitProgress progress, CancellationToken cancellationToken)
-        {
-            Attempts++;
-            try
-            {
-                if (Gate is not null)
-                    await Gate.Task;
-                if (Fail is not null)
-                    throw Fail;
-                Progress.Add(progress);
-            }
-            finally
-            {
-                Interlocked.Increment(ref _settled);
-            }
-        }
-
-        public Task RecordHookAsync(HookStage stage, HookResult result, CancellationToken cancellationToken) => Task.CompletedTask;
-    }
-
     /// <summary>KubeStash's status store in memory, keeping every merge patch; progress patches can be made to fail.</summary>
     private sealed class RecordingComponentStore : IComponentStatusStore
     {
@@ -255,7 +218,7 @@ public sealed class ProgressThrottleTests
         public bool FailProgress { get; init; }
         public int ProgressAttempts => Volatile.Read(ref _progressSettled);
 
-        public Task Settled(int progressWrites, Action resend) => SpinUntil(() => Volatile.Read(ref _progressSettled) >= progressWrites, resend);
+        public Task Settled(int progressWrites, Action resend) => ProgressWrites.SpinUntil(() => Volatile.Read(ref _progressSettled) >= progressWrites, resend);
 
         /// <summary>The component's entry in each patch that was applied, in order.</summary>
         public List<string> Entries(string component)
@@ -284,22 +247,5 @@ public sealed class ProgressThrottleTests
                     Interlocked.Increment(ref _progressSettled);
             }
         }
-    }
-
-    /// <summary>
-    /// Waits for a write, handing the same report to the throttle again while it is not there. The store
-    /// counts a write as returned a moment before the throttle's own task ends; a report arriving in that
-    /// moment is dropped as "in flight", as it should be, and restic would report again a second later.
-    /// A report the throttle refuses for any other reason is refused again, and the wait times out.
-    /// </summary>
-    private static async Task SpinUntil(Func<bool> done, Action resend)
-    {
-        for (var i = 0; i < 500 && !done(); i++)
-        {
-            await Task.Delay(10);
-            if (!done())
-                resend();
-        }
-        Assert.True(done(), "timed out waiting for the write");
     }
 }

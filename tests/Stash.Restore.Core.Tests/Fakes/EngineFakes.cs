@@ -100,18 +100,43 @@ internal sealed class RecordingEvents : IRestoreEventRecorder
     }
 }
 
-/// <summary>Claims that are always granted and that a test can take away (<see cref="LoseIt"/>).</summary>
+/// <summary>Claims that are always granted and that a test can take away (<see cref="LoseIt"/>); each claim and release is noted.</summary>
 internal sealed class LosableClaims : IUnitClaims
 {
     public CancellationTokenSource LoseIt { get; } = new();
 
-    public Task<IUnitClaim> AcquireAsync(string hostname, CancellationToken cancellationToken) => Task.FromResult<IUnitClaim>(new Claim(LoseIt.Token));
+    /// <summary>Where <c>claim &lt;unit&gt;</c> and <c>release &lt;unit&gt;</c> are noted as they happen.</summary>
+    public StepJournal? Steps { get; init; }
 
-    private sealed class Claim(CancellationToken lost) : IUnitClaim
+    public Task<IUnitClaim> AcquireAsync(string hostname, CancellationToken cancellationToken)
+    {
+        Steps?.Add($"claim {hostname}");
+        return Task.FromResult<IUnitClaim>(new Claim(LoseIt.Token, () => Steps?.Add($"release {hostname}")));
+    }
+
+    private sealed class Claim(CancellationToken lost, Action released) : IUnitClaim
     {
         public CancellationToken Lost => lost;
 
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        public ValueTask DisposeAsync()
+        {
+            released();
+            return ValueTask.CompletedTask;
+        }
     }
 }
 
+/// <summary>Keeps every metrics report the engine pushes; <see cref="Fail"/> makes the push fail as a Pushgateway away would.</summary>
+internal sealed class RecordingMetrics : IRestoreMetricsPublisher
+{
+    public List<UnitRestoreReport> Reports { get; } = [];
+    public Exception? Fail { get; init; }
+
+    public Task PublishAsync(UnitRestoreReport report, CancellationToken cancellationToken)
+    {
+        if (Fail is not null)
+            throw Fail;
+        Reports.Add(report);
+        return Task.CompletedTask;
+    }
+}

@@ -6,7 +6,7 @@ using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Processes;
 using Stash.Restore.Core.Secrets;
 using Stash.Restore.Core.Tests.Fakes;
-using static Stash.Restore.Core.Tests.Hooks.HookTestKit;
+using static Stash.Restore.Tests.Shared.HookTestKit;
 using static Stash.Restore.Tests.Shared.HookContexts;
 
 namespace Stash.Restore.Core.Tests.Hooks;
@@ -21,7 +21,7 @@ public sealed class HookExecutorExecTests
         var runner = FakeProcessRunner.Exits(0);
         var hook = Exec("/usr/bin/mysql-ready", "--host", "{{ .Hostname }}", "a b; rm -rf /", "{{.Namespace}}/{{.Name}}");
 
-        var result = await Executor(runner, _log).ExecuteAsync(hook, PreContext(), CancellationToken.None);
+        var result = await Executor(_log.Logger(), runner).ExecuteAsync(hook, PreContext(), CancellationToken.None);
 
         Assert.True(result.Succeeded, result.Message);
         var spec = Assert.Single(runner.Calls);
@@ -42,7 +42,7 @@ public sealed class HookExecutorExecTests
         var podExec = new FakePodExec((_, _, _, _) => Task.FromResult(0));
         var hook = Exec("true") with { ContainerName = containerName };
 
-        var result = await Executor(runner, _log, podExec: podExec).ExecuteAsync(hook, PreContext(), CancellationToken.None);
+        var result = await Executor(_log.Logger(), runner, podExec: podExec).ExecuteAsync(hook, PreContext(), CancellationToken.None);
 
         Assert.True(result.Succeeded);
         Assert.Single(runner.Calls);
@@ -56,9 +56,9 @@ public sealed class HookExecutorExecTests
         var podExec = new FakePodExec((_, _, _, _) => Task.FromResult(0));
         var options = new HookExecutorOptions { OwnContainerName = "stash-restore" };
 
-        await Executor(runner, _log, podExec: podExec, options: options)
+        await Executor(_log.Logger(), runner, podExec: podExec, options: options)
             .ExecuteAsync(Exec("true") with { ContainerName = "stash-restore" }, PreContext(), CancellationToken.None);
-        await Executor(runner, _log, podExec: podExec, options: options)
+        await Executor(_log.Logger(), runner, podExec: podExec, options: options)
             .ExecuteAsync(Exec("true") with { ContainerName = "stash-init" }, PreContext(), CancellationToken.None);
 
         Assert.Single(runner.Calls);
@@ -71,7 +71,7 @@ public sealed class HookExecutorExecTests
         var lines = Enumerable.Range(1, 30).Select(i => $"line {i}").ToArray();
         var runner = FakeProcessRunner.Exits(3, lines);
 
-        var result = await Executor(runner, _log).ExecuteAsync(Exec("/bin/check"), PreContext(), CancellationToken.None);
+        var result = await Executor(_log.Logger(), runner).ExecuteAsync(Exec("/bin/check"), PreContext(), CancellationToken.None);
 
         Assert.False(result.Succeeded);
         Assert.StartsWith("exit code 3; last output: line 11 | line 12", result.Message, StringComparison.Ordinal);
@@ -86,7 +86,7 @@ public sealed class HookExecutorExecTests
     {
         var runner = new FakeProcessRunner((_, _, _) => Task.FromResult(new ProcessResult(137, 9, TimeSpan.Zero, false)));
 
-        var result = await Executor(runner, _log).ExecuteAsync(Exec("/bin/check"), PreContext(), CancellationToken.None);
+        var result = await Executor(_log.Logger(), runner).ExecuteAsync(Exec("/bin/check"), PreContext(), CancellationToken.None);
 
         Assert.False(result.Succeeded);
         Assert.Equal("exit code 137 (killed by signal 9)", result.Message);
@@ -98,7 +98,7 @@ public sealed class HookExecutorExecTests
         var runner = new FakeProcessRunner((_, _, _) =>
             throw new System.ComponentModel.Win32Exception(2, "No such file or directory"));
 
-        var result = await Executor(runner, _log).ExecuteAsync(Exec("/no/such/program"), PreContext(), CancellationToken.None);
+        var result = await Executor(_log.Logger(), runner).ExecuteAsync(Exec("/no/such/program"), PreContext(), CancellationToken.None);
 
         Assert.False(result.Succeeded);
         Assert.Equal("cannot run /no/such/program: No such file or directory", result.Message);
@@ -110,7 +110,7 @@ public sealed class HookExecutorExecTests
         var runner = FakeProcessRunner.Hangs();
         var options = new HookExecutorOptions { Timeout = TimeSpan.FromMilliseconds(200) };
 
-        var result = await Executor(runner, _log, options: options).ExecuteAsync(Exec("sleep", "30"), PreContext(), CancellationToken.None);
+        var result = await Executor(_log.Logger(), runner, options: options).ExecuteAsync(Exec("sleep", "30"), PreContext(), CancellationToken.None);
 
         Assert.False(result.Succeeded);
         Assert.Equal("timed out after 200ms", result.Message);
@@ -123,7 +123,7 @@ public sealed class HookExecutorExecTests
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
-            Executor(runner, _log).ExecuteAsync(Exec("sleep", "30"), PreContext(), cts.Token));
+            Executor(_log.Logger(), runner).ExecuteAsync(Exec("sleep", "30"), PreContext(), cts.Token));
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public sealed class HookExecutorExecTests
         masker.Add("s3cr3t-passw0rd");
         var runner = FakeProcessRunner.Exits(1, "connecting with password s3cr3t-passw0rd", "denied");
 
-        var result = await Executor(runner, _log, masker).ExecuteAsync(
+        var result = await Executor(_log.Logger(), runner, masker).ExecuteAsync(
             Exec("/bin/sh", "-c", "echo s3cr3t-passw0rd"), PreContext(), CancellationToken.None);
 
         Assert.False(result.Succeeded);
@@ -153,7 +153,7 @@ public sealed class HookExecutorExecTests
         var runner = FakeProcessRunner.Exits(0);
         var hook = Exec("mysql", "-e", "FLUSH TABLES; -- {{ .Hostname }}") with { ContainerName = "mysql" };
 
-        var result = await Executor(runner, _log, podExec: podExec).ExecuteAsync(hook, PreContext(), CancellationToken.None);
+        var result = await Executor(_log.Logger(), runner, podExec: podExec).ExecuteAsync(hook, PreContext(), CancellationToken.None);
 
         Assert.Empty(runner.Calls);
         var call = Assert.Single(podExec.Calls);
@@ -170,8 +170,8 @@ public sealed class HookExecutorExecTests
         var broken = new FakePodExec((_, _, _, _) => throw new PodExecException("pods \"app-0\" is forbidden: cannot create pods/exec"));
         var hook = Exec("true") with { ContainerName = "app" };
 
-        var succeeded = await Executor(FakeProcessRunner.Exits(0), _log, podExec: ok).ExecuteAsync(hook, PreContext(), CancellationToken.None);
-        var failed = await Executor(FakeProcessRunner.Exits(0), _log, podExec: broken).ExecuteAsync(hook, PreContext(), CancellationToken.None);
+        var succeeded = await Executor(_log.Logger(), FakeProcessRunner.Exits(0), podExec: ok).ExecuteAsync(hook, PreContext(), CancellationToken.None);
+        var failed = await Executor(_log.Logger(), FakeProcessRunner.Exits(0), podExec: broken).ExecuteAsync(hook, PreContext(), CancellationToken.None);
 
         Assert.True(succeeded.Succeeded);
         Assert.False(failed.Succeeded);
@@ -188,7 +188,7 @@ public sealed class HookExecutorExecTests
         });
         var options = new HookExecutorOptions { Timeout = TimeSpan.FromMilliseconds(150) };
 
-        var result = await Executor(FakeProcessRunner.Exits(0), _log, podExec: hanging, options: options)
+        var result = await Executor(_log.Logger(), FakeProcessRunner.Exits(0), podExec: hanging, options: options)
             .ExecuteAsync(Exec("sleep", "60") with { ContainerName = "app" }, PreContext(), CancellationToken.None);
 
         Assert.False(result.Succeeded);
@@ -201,7 +201,7 @@ public sealed class HookExecutorExecTests
     {
         var runner = FakeProcessRunner.Exits(0);
 
-        var result = await Executor(runner, _log).ExecuteAsync(Exec("true") with { ContainerName = "mysql" }, PreContext(), CancellationToken.None);
+        var result = await Executor(_log.Logger(), runner).ExecuteAsync(Exec("true") with { ContainerName = "mysql" }, PreContext(), CancellationToken.None);
 
         Assert.False(result.Succeeded);
         Assert.Empty(runner.Calls);
@@ -213,7 +213,7 @@ public sealed class HookExecutorExecTests
     {
         var runner = FakeProcessRunner.Exits(0);
 
-        var result = await Executor(runner, _log).ExecuteAsync(Exec("echo", "{{ .Foo }}"), PreContext(), CancellationToken.None);
+        var result = await Executor(_log.Logger(), runner).ExecuteAsync(Exec("echo", "{{ .Foo }}"), PreContext(), CancellationToken.None);
 
         Assert.False(result.Succeeded);
         Assert.Empty(runner.Calls);
@@ -226,7 +226,7 @@ public sealed class HookExecutorExecTests
         var runner = FakeProcessRunner.Exits(0);
         var hook = Exec("/notify", "{{ .Status.Phase }}", "{{ .Status.Error }}");
 
-        await Executor(runner, _log).ExecuteAsync(hook, PostContext(), CancellationToken.None);
+        await Executor(_log.Logger(), runner).ExecuteAsync(hook, PostContext(), CancellationToken.None);
 
         Assert.Equal(["Failed", "restic exited 1"], Assert.Single(runner.Calls).Arguments);
     }

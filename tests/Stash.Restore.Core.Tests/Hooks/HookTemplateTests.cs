@@ -3,7 +3,7 @@ using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.GoCompat;
 using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core.Tests.GoCompat;
-using static Stash.Restore.Core.Tests.Hooks.HookTestKit;
+using static Stash.Restore.Tests.Shared.HookTestKit;
 using static Stash.Restore.Tests.Shared.HookContexts;
 
 namespace Stash.Restore.Core.Tests.Hooks;

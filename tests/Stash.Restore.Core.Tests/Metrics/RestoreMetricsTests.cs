@@ -3,9 +3,10 @@ using Stash.Restore.Core.Metrics;
 
 namespace Stash.Restore.Core.Tests.Metrics;
 
+/// <summary>The metrics a unit's restore pushes: names, labels, values, the samples left out when unknown.</summary>
 public sealed class RestoreMetricsTests
 {
-    private static readonly RestoreMetricsLabels Labels = new(
+    internal static readonly RestoreMetricsLabels Labels = new(
         InvokerKind: "RestoreSession",
         InvokerName: "sts-restore",
         Namespace: "demo",
@@ -78,26 +79,6 @@ public sealed class RestoreMetricsTests
         // Every sample stays on its own line: 6 metrics × (HELP, TYPE, sample).
         Assert.Equal(18, body.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
     }
-
-    [Fact]
-    public void JobNameIsLowercasedKindNamespaceAndName() =>
-        Assert.Equal("restoresession-demo-sts-restore", Labels.JobName);
-
-    [Theory]
-    [InlineData("apps/v1", "apps")]
-    [InlineData("v1", "")]
-    [InlineData("appcatalog.appscode.com/v1alpha1", "appcatalog.appscode.com")]
-    [InlineData(null, "")]
-    public void GroupIsTheApiVersionBeforeTheSlash(string? apiVersion, string expected) =>
-        Assert.Equal(expected, RestoreMetricsLabels.GroupOf(apiVersion));
-
-    [Theory]
-    [InlineData(0.0, "0")]
-    [InlineData(884.431745, "884.431745")]
-    [InlineData(double.NaN, "NaN")]
-    [InlineData(double.PositiveInfinity, "+Inf")]
-    public void ValuesUseThePrometheusSpellings(double value, string expected) =>
-        Assert.Equal(expected, PrometheusTextFormat.FormatValue(value));
 
     [Fact]
     public void Unknown_file_and_byte_counts_are_left_out_rather_than_pushed_as_zero()

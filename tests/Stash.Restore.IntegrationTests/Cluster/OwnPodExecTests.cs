@@ -2,7 +2,7 @@ using Stash.Restore.Core.Cluster;
 using Stash.Restore.Core.Hooks;
 using Stash.Restore.IntegrationTests.Kubernetes;
 using Stash.Restore.IntegrationTests.Support;
-using static Stash.Restore.IntegrationTests.Hooks.HookTestKit;
+using static Stash.Restore.Tests.Shared.HookTestKit;
 using static Stash.Restore.Tests.Shared.HookContexts;
 
 namespace Stash.Restore.IntegrationTests.Cluster;
@@ -34,10 +34,9 @@ public sealed class OwnPodExecTests : IClassFixture<KubeTestCluster>
     }
 
     private async Task<HookResult> RunAsync(string pod, params string[] command) =>
-        await Executor(_log, podExec: new OwnPodExec(_cluster.CreateClient().PodExec, KubeTestCluster.Namespace, pod))
+        await Executor(_log.Logger, podExec: new OwnPodExec(_cluster.CreateClient().PodExec, KubeTestCluster.Namespace, pod))
             .ExecuteAsync(Exec(command) with { ContainerName = "mysql" }, PreContext(), CancellationToken.None);
 
-    private static HookSpec Exec(string[] command) => new() { Exec = new ExecAction { Command = [.. command] } };
 
     [Fact]
     public async Task Runs_in_the_executors_own_pod_and_passes_the_exit_code()

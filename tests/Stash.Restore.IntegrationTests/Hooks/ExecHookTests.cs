@@ -5,7 +5,7 @@ using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Processes;
 using Stash.Restore.Core.Secrets;
 using Stash.Restore.IntegrationTests.Support;
-using static Stash.Restore.IntegrationTests.Hooks.HookTestKit;
+using static Stash.Restore.Tests.Shared.HookTestKit;
 using static Stash.Restore.Tests.Shared.HookContexts;
 
 namespace Stash.Restore.IntegrationTests.Hooks;
@@ -21,15 +21,13 @@ public sealed class ExecHookTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static HookSpec Exec(params string[] command) => new() { Exec = new ExecAction { Command = [.. command] } };
-
     [Fact]
     public async Task A_succeeding_command_runs_with_rendered_argv_in_the_root_directory()
     {
         var output = Path.Combine(_dir, "out");
         var hook = Exec("/bin/sh", "-c", "pwd > \"$2\"; printf '%s' \"$1\" >> \"$2\"", "sh", "{{ .Namespace }}/{{ .Name }}@{{ .Hostname }}", output);
 
-        var result = await Executor(_log, _runner).ExecuteAsync(hook, PreContext("host-2"), CancellationToken.None);
+        var result = await Executor(_log.Logger, _runner).ExecuteAsync(hook, PreContext("host-2"), CancellationToken.None);
 
         Assert.True(result.Succeeded, result.Message);
         Assert.Equal("exit code 0", result.Message);
@@ -41,7 +39,7 @@ public sealed class ExecHookTests : IDisposable
     {
         var hook = Exec("/bin/sh", "-c", "echo flushing; echo 'cannot lock tables' >&2; exit 3");
 
-        var result = await Executor(_log, _runner).ExecuteAsync(hook, PreContext(), CancellationToken.None);
+        var result = await Executor(_log.Logger, _runner).ExecuteAsync(hook, PreContext(), CancellationToken.None);
 
         Assert.False(result.Succeeded);
         Assert.StartsWith("exit code 3; last output: ", result.Message, StringComparison.Ordinal);
@@ -56,7 +54,7 @@ public sealed class ExecHookTests : IDisposable
         var marker = Path.Combine(_dir, "pwned");
         var hook = Exec("echo", $"hello; touch {marker}", "$(touch " + marker + ")");
 
-        var result = await Executor(_log, _runner).ExecuteAsync(hook, PreContext(), CancellationToken.None);
+        var result = await Executor(_log.Logger, _runner).ExecuteAsync(hook, PreContext(), CancellationToken.None);
 
         Assert.True(result.Succeeded, result.Message);
         Assert.False(File.Exists(marker));
@@ -70,7 +68,7 @@ public sealed class ExecHookTests : IDisposable
         var hook = Exec("/bin/sh", "-c", "echo $$ > \"$0\"; exec sleep 30", pidFile);
         var options = new HookExecutorOptions { Timeout = TimeSpan.FromMilliseconds(500) };
 
-        var result = await Executor(_log, _runner, options: options).ExecuteAsync(hook, PreContext(), CancellationToken.None);
+        var result = await Executor(_log.Logger, _runner, options: options).ExecuteAsync(hook, PreContext(), CancellationToken.None);
 
         Assert.False(result.Succeeded);
         Assert.Equal("timed out after 500ms", result.Message);
@@ -85,7 +83,7 @@ public sealed class ExecHookTests : IDisposable
         var hook = Exec("/bin/sh", "-c", "trap '' INT TERM; echo $$ > \"$0\"; while :; do sleep 0.1; done", pidFile);
         var options = new HookExecutorOptions { Timeout = TimeSpan.FromMilliseconds(300) };
 
-        var result = await Executor(_log, _runner, options: options).ExecuteAsync(hook, PreContext(), CancellationToken.None);
+        var result = await Executor(_log.Logger, _runner, options: options).ExecuteAsync(hook, PreContext(), CancellationToken.None);
 
         Assert.False(result.Succeeded);
         Assert.Equal("timed out after 300ms", result.Message);
@@ -96,7 +94,7 @@ public sealed class ExecHookTests : IDisposable
     [Fact]
     public async Task A_missing_program_fails_with_a_clear_message()
     {
-        var result = await Executor(_log, _runner).ExecuteAsync(Exec("/no/such/hook", "x"), PreContext(), CancellationToken.None);
+        var result = await Executor(_log.Logger, _runner).ExecuteAsync(Exec("/no/such/hook", "x"), PreContext(), CancellationToken.None);
 
         Assert.False(result.Succeeded);
         Assert.Contains("'/no/such/hook' does not exist or is not executable", result.Message, StringComparison.Ordinal);
@@ -109,7 +107,7 @@ public sealed class ExecHookTests : IDisposable
         masker.Add("hunter2-restic-pw");
         var hook = Exec("/bin/sh", "-c", "echo \"password is $0\"; exit 1", "hunter2-restic-pw");
 
-        var result = await Executor(_log, _runner, masker).ExecuteAsync(hook, PreContext(), CancellationToken.None);
+        var result = await Executor(_log.Logger, _runner, masker).ExecuteAsync(hook, PreContext(), CancellationToken.None);
 
         Assert.False(result.Succeeded);
         Assert.Equal("exit code 1; last output: password is ***", result.Message);

@@ -4,7 +4,7 @@ using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Processes;
 using Stash.Restore.Core.Secrets;
 using Stash.Restore.IntegrationTests.Support;
-using static Stash.Restore.IntegrationTests.Hooks.HookTestKit;
+using static Stash.Restore.Tests.Shared.HookTestKit;
 using static Stash.Restore.Tests.Shared.HookContexts;
 
 namespace Stash.Restore.IntegrationTests.Hooks;
@@ -31,7 +31,7 @@ public sealed class HookSecretLeakTests : IDisposable
         masker.RegisterSecretData("Secret demo/hook", new Dictionary<string, string> { ["API_TOKEN"] = token });
         var hook = new HookSpec { HttpGet = new HttpGetAction { Port = IntOrString.FromNumber(server.Port), Path = "/notify" } };
 
-        var result = await Executor(_log, masker: masker).ExecuteAsync(hook, PreContext(), CancellationToken.None);
+        var result = await Executor(_log.Logger, masker: masker).ExecuteAsync(hook, PreContext(), CancellationToken.None);
 
         Assert.False(result.Succeeded);
         Assert.DoesNotContain("tok-ABC", result.Message, StringComparison.Ordinal);
@@ -55,7 +55,7 @@ public sealed class HookSecretLeakTests : IDisposable
         await File.WriteAllTextAsync(pemFile, pem);
         var hook = new HookSpec { Exec = new ExecAction { Command = ["/bin/sh", "-c", $"cat '{pemFile}'; echo project=demo key=xq7; exit 3"] } };
 
-        var result = await Executor(_log, _runner, masker).ExecuteAsync(hook, PreContext(), CancellationToken.None);
+        var result = await Executor(_log.Logger, _runner, masker).ExecuteAsync(hook, PreContext(), CancellationToken.None);
 
         Assert.False(result.Succeeded);
         foreach (var leaked in new[] { PemLine1, PemLine2, PemLast, "xq7" })

@@ -6,7 +6,7 @@ using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Secrets;
 using Stash.Restore.IntegrationTests.Support;
-using static Stash.Restore.IntegrationTests.Hooks.HookTestKit;
+using static Stash.Restore.Tests.Shared.HookTestKit;
 using static Stash.Restore.Tests.Shared.HookContexts;
 
 namespace Stash.Restore.IntegrationTests.Hooks;
@@ -36,7 +36,7 @@ public sealed class HttpHookTests
             },
         };
 
-        var result = await Executor(_log).ExecuteAsync(hook, PreContext(), CancellationToken.None);
+        var result = await Executor(_log.Logger).ExecuteAsync(hook, PreContext(), CancellationToken.None);
 
         Assert.True(result.Succeeded, result.Message);
         Assert.Equal($"HTTP 204 from GET http://127.0.0.1:{server.Port}/ready/demo?host=host-1", result.Message);
@@ -65,7 +65,7 @@ public sealed class HttpHookTests
         };
 
         // Host defaults to the pod IP.
-        var result = await Executor(_log, options: new HookExecutorOptions { PodIp = "127.0.0.1" })
+        var result = await Executor(_log.Logger, options: new HookExecutorOptions { PodIp = "127.0.0.1" })
             .ExecuteAsync(hook, PostContext(), CancellationToken.None);
 
         Assert.True(result.Succeeded, result.Message);
@@ -95,7 +95,7 @@ public sealed class HttpHookTests
         };
         var options = new HookExecutorOptions { NamedPorts = new Dictionary<string, int> { ["web"] = server.Port } };
 
-        var result = await Executor(_log, options: options).ExecuteAsync(hook, PreContext(), CancellationToken.None);
+        var result = await Executor(_log.Logger, options: options).ExecuteAsync(hook, PreContext(), CancellationToken.None);
 
         Assert.True(result.Succeeded, result.Message);
         var request = Assert.Single(server.Requests);
@@ -109,7 +109,7 @@ public sealed class HttpHookTests
         await using var server = new TestHttpServer(302, responseHeaders: new Dictionary<string, string> { ["Location"] = "http://127.0.0.1:1/elsewhere" });
         var hook = new HookSpec { HttpGet = new HttpGetAction { Port = IntOrString.FromNumber(server.Port), Path = "/" } };
 
-        var result = await Executor(_log).ExecuteAsync(hook, PreContext(), CancellationToken.None);
+        var result = await Executor(_log.Logger).ExecuteAsync(hook, PreContext(), CancellationToken.None);
 
         Assert.True(result.Succeeded, result.Message);
         Assert.Single(server.Requests);
@@ -123,7 +123,7 @@ public sealed class HttpHookTests
         masker.Add("tok-9f8e7d6c");
         var hook = new HookSpec { HttpGet = new HttpGetAction { Port = IntOrString.FromNumber(server.Port), Path = "/ready" } };
 
-        var result = await Executor(_log, masker: masker).ExecuteAsync(hook, PreContext(), CancellationToken.None);
+        var result = await Executor(_log.Logger, masker: masker).ExecuteAsync(hook, PreContext(), CancellationToken.None);
 
         Assert.False(result.Succeeded);
         Assert.Equal($"HTTP 503 Service Unavailable from GET http://127.0.0.1:{server.Port}/ready: database not ready token=***", result.Message);
@@ -136,7 +136,7 @@ public sealed class HttpHookTests
         await using var server = new TestHttpServer(200, https: true);
         var hook = new HookSpec { HttpGet = new HttpGetAction { Port = IntOrString.FromNumber(server.Port), Scheme = "HTTPS", Path = "/tls" } };
 
-        var result = await Executor(_log).ExecuteAsync(hook, PreContext(), CancellationToken.None);
+        var result = await Executor(_log.Logger).ExecuteAsync(hook, PreContext(), CancellationToken.None);
 
         Assert.True(result.Succeeded, result.Message);
         Assert.Equal("/tls", Assert.Single(server.Requests).Target);
@@ -149,7 +149,7 @@ public sealed class HttpHookTests
         var hook = new HookSpec { HttpPost = new HttpPostAction { Port = IntOrString.FromNumber(server.Port), Body = "x" } };
         var options = new HookExecutorOptions { Timeout = TimeSpan.FromMilliseconds(300) };
 
-        var result = await Executor(_log, options: options).ExecuteAsync(hook, PreContext(), CancellationToken.None);
+        var result = await Executor(_log.Logger, options: options).ExecuteAsync(hook, PreContext(), CancellationToken.None);
 
         Assert.False(result.Succeeded);
         Assert.Equal("timed out after 300ms", result.Message);
@@ -161,7 +161,7 @@ public sealed class HttpHookTests
         var port = ClosedPort();
         var hook = new HookSpec { HttpGet = new HttpGetAction { Port = IntOrString.FromNumber(port), Path = "/x" } };
 
-        var result = await Executor(_log).ExecuteAsync(hook, PreContext(), CancellationToken.None);
+        var result = await Executor(_log.Logger).ExecuteAsync(hook, PreContext(), CancellationToken.None);
 
         Assert.False(result.Succeeded);
         Assert.StartsWith($"GET http://127.0.0.1:{port}/x: ", result.Message, StringComparison.Ordinal);
@@ -174,7 +174,7 @@ public sealed class HttpHookTests
         var hook = new HookSpec { HttpGet = new HttpGetAction { Port = IntOrString.FromName("metrics") } };
         var options = new HookExecutorOptions { NamedPorts = new Dictionary<string, int> { ["http"] = 8080, ["admin"] = 9090 } };
 
-        var result = await Executor(_log, options: options).ExecuteAsync(hook, PreContext(), CancellationToken.None);
+        var result = await Executor(_log.Logger, options: options).ExecuteAsync(hook, PreContext(), CancellationToken.None);
 
         Assert.False(result.Succeeded);
         Assert.Equal("httpGet.port \"metrics\" is not a named port of the pod's containers (known: admin, http)", result.Message);

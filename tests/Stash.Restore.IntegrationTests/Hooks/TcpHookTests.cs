@@ -6,7 +6,7 @@ using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Input;
 using Stash.Restore.IntegrationTests.Support;
-using static Stash.Restore.IntegrationTests.Hooks.HookTestKit;
+using static Stash.Restore.Tests.Shared.HookTestKit;
 using static Stash.Restore.Tests.Shared.HookContexts;
 
 namespace Stash.Restore.IntegrationTests.Hooks;
@@ -26,7 +26,7 @@ public sealed class TcpHookTests
             var accepted = listener.AcceptTcpClientAsync();
             var hook = new HookSpec { TcpSocket = new TcpSocketAction { Port = IntOrString.FromNumber(port) } };
 
-            var result = await Executor(_log).ExecuteAsync(hook, PreContext(), CancellationToken.None);
+            var result = await Executor(_log.Logger).ExecuteAsync(hook, PreContext(), CancellationToken.None);
 
             Assert.True(result.Succeeded, result.Message);
             Assert.Equal($"connected to 127.0.0.1:{port}", result.Message);
@@ -44,7 +44,7 @@ public sealed class TcpHookTests
         var port = HttpHookTests.ClosedPort();
         var hook = new HookSpec { TcpSocket = new TcpSocketAction { Host = "127.0.0.1", Port = IntOrString.FromName(port.ToString(System.Globalization.CultureInfo.InvariantCulture)) } };
 
-        var result = await Executor(_log).ExecuteAsync(hook, PreContext(), CancellationToken.None);
+        var result = await Executor(_log.Logger).ExecuteAsync(hook, PreContext(), CancellationToken.None);
 
         Assert.False(result.Succeeded);
         Assert.StartsWith($"connect to 127.0.0.1:{port}: ", result.Message, StringComparison.Ordinal);
@@ -71,7 +71,7 @@ public sealed class TcpHookTests
             var hook = new HookSpec { TcpSocket = new TcpSocketAction { Port = IntOrString.FromNumber(port) } };
             var options = new HookExecutorOptions { Timeout = TimeSpan.FromMilliseconds(300) };
 
-            var result = await Executor(_log, options: options).ExecuteAsync(hook, PreContext(), CancellationToken.None);
+            var result = await Executor(_log.Logger, options: options).ExecuteAsync(hook, PreContext(), CancellationToken.None);
 
             Assert.False(result.Succeeded);
             Assert.Equal("timed out after 300ms", result.Message);
@@ -104,7 +104,7 @@ public sealed class NamedPortTests
                 new ContainerInfo("mysql", [new ContainerPortInfo("admin", open), new ContainerPortInfo(null, 3306)]),
             ]);
             var options = new HookExecutorOptions { PodIp = "10.0.0.9" }.WithPod(pod);
-            var executor = Executor(_log, options: options);
+            var executor = Executor(_log.Logger, options: options);
 
             var inMysql = await executor.ExecuteAsync(
                 new HookSpec { ContainerName = "mysql", TcpSocket = new TcpSocketAction { Port = IntOrString.FromName("admin") } }, PreContext(), CancellationToken.None);

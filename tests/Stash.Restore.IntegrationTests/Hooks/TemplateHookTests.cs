@@ -4,7 +4,7 @@ using Stash.Restore.Core.Hooks;
 using Stash.Restore.Core;
 using Stash.Restore.IntegrationTests.Cli;
 using Stash.Restore.IntegrationTests.Support;
-using static Stash.Restore.IntegrationTests.Hooks.HookTestKit;
+using static Stash.Restore.Tests.Shared.HookTestKit;
 using static Stash.Restore.Tests.Shared.HookContexts;
 
 namespace Stash.Restore.IntegrationTests.Hooks;
@@ -43,7 +43,7 @@ public sealed class TemplateHookTests : IDisposable
             Target = new HookTarget("StatefulSet", "mysql", "demo", "apps/v1"),
         };
 
-        var result = await Executor(_log).ExecuteAsync(hook, context, CancellationToken.None);
+        var result = await Executor(_log.Logger).ExecuteAsync(hook, context, CancellationToken.None);
 
         Assert.True(result.Succeeded, result.Message);
         var request = Assert.Single(server.Requests);

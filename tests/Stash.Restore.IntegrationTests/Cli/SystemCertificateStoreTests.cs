@@ -3,11 +3,12 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Stash.Restore.Core;
 using Stash.Restore.IntegrationTests.Backends;
+using Stash.Restore.IntegrationTests.Cluster;
 using Stash.Restore.IntegrationTests.Metrics;
 using Stash.Restore.IntegrationTests.Support;
 using Stash.Restore.IntegrationTests.TestApiServerTests;
 
-namespace Stash.Restore.IntegrationTests.Cluster;
+namespace Stash.Restore.IntegrationTests.Cli;
 
 /// <summary>
 /// The executor reads the system certificate store (here <c>SSL_CERT_FILE</c>/<c>SSL_CERT_DIR</c>,

@@ -46,7 +46,7 @@ public sealed partial class SlowRestoreFixture : IAsyncLifetime
 /// The executor (published binary when <c>STASH_RESTORE_BINARY</c> is set) runs under util-linux's
 /// <c>script</c>, which gives it a pseudo-terminal and copies what it draws.
 /// </summary>
-public sealed partial class LiveProgressTests(SlowRestoreFixture restore) : IClassFixture<SlowRestoreFixture>, IDisposable
+public sealed partial class TerminalProgressTests(SlowRestoreFixture restore) : IClassFixture<SlowRestoreFixture>, IDisposable
 {
     private readonly WorkDirectory _work = new("live-progress-");
 

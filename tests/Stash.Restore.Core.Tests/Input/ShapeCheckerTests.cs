@@ -7,7 +7,7 @@ namespace Stash.Restore.Core.Tests.Input;
 /// The shape check and the reader in front of it: every misfit field named by its place and the
 /// expected shape in the manifest's terms, with its line when the text was YAML.
 /// </summary>
-public sealed class ShapeCheckTests
+public sealed class ShapeCheckerTests
 {
     private const string Head = "apiVersion: stash.appscode.com/v1beta1\nkind: RestoreSession\nmetadata: {name: rs, namespace: demo}\n";
 

@@ -11,11 +11,11 @@ using Stash.Restore.IntegrationTests.TestApiServerTests;
 
 namespace Stash.Restore.IntegrationTests.Cluster;
 
-public sealed class EventRecorderTests : IClassFixture<KubeTestCluster>
+public sealed class KubernetesEventRecorderTests : IClassFixture<KubeTestCluster>
 {
     private readonly KubeTestCluster _cluster;
 
-    public EventRecorderTests(KubeTestCluster cluster)
+    public KubernetesEventRecorderTests(KubeTestCluster cluster)
     {
         _cluster = cluster;
         _cluster.Server.Faults.Clear();
