@@ -20,7 +20,7 @@ internal interface IUnitStatus
 
     /// <summary>
     /// restic's progress while the unit is Running, already throttled by the engine (at most one call
-    /// every <see cref="RestoreDependencies.ProgressInterval"/>, never two at once). Where the family has
+    /// every <see cref="RestoreParts{TStatus}.ProgressInterval"/>, never two at once). Where the family has
     /// no place for it in the status, it logs it. A failure here never fails the restore.
     /// </summary>
     Task ReportProgressAsync(UnitProgress progress, CancellationToken cancellationToken);

@@ -5,10 +5,10 @@ using Stash.Restore.Core.Secrets;
 namespace Stash.Restore.Core.Engine;
 
 /// <summary>
-/// What a family's restore is wired to: the engine's parts, and where the session's status lives in
-/// the family's own terms (<typeparamref name="TStatus"/>: a Stash host-keyed store, a KubeStash
-/// component merge-patch store). The family makes the unit's <see cref="IUnitStatus"/> of it once it
-/// knows the unit, and hands the engine <see cref="ForUnit"/>.
+/// The parts a restore is made of; the CLI wires real ones, tests fakes. A family holds them with the
+/// session's status in its own terms (<typeparamref name="TStatus"/>: a Stash host-keyed store, a
+/// KubeStash component merge-patch store), makes the unit's <see cref="IUnitStatus"/> of it once it
+/// knows the unit, and hands the engine <see cref="ForUnit"/>: the same parts over that unit's status.
 /// </summary>
 internal sealed record RestoreParts<TStatus>(
     IResticRestore Restic,
@@ -21,10 +21,16 @@ internal sealed record RestoreParts<TStatus>(
     ILogger Log,
     TimeProvider Clock)
 {
+    /// <summary>SPEC §13: progress is written at most every 10 s.</summary>
+    public static readonly TimeSpan DefaultProgressInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often restic's progress may reach <see cref="IUnitStatus.ReportProgressAsync"/>.</summary>
+    public TimeSpan ProgressInterval { get; init; } = DefaultProgressInterval;
+
     /// <summary>Where restic's progress also shows live (a terminal); null when nobody watches.</summary>
     public ILiveProgress? LiveProgress { get; init; }
 
     /// <summary>The engine's parts for one unit, whose status is <paramref name="status"/>.</summary>
-    public RestoreDependencies ForUnit(IUnitStatus status) =>
-        new(Restic, Hooks, status, Events, Claims, Metrics, Masker, Log, Clock) { LiveProgress = LiveProgress };
+    public RestoreParts<IUnitStatus> ForUnit(IUnitStatus status) =>
+        new(Restic, Hooks, status, Events, Claims, Metrics, Masker, Log, Clock) { ProgressInterval = ProgressInterval, LiveProgress = LiveProgress };
 }

@@ -7,34 +7,12 @@ using Stash.Restore.Core.Secrets;
 
 namespace Stash.Restore.Core.Engine;
 
-/// <summary>The parts one unit's restore is made of; the CLI wires real ones, tests fakes.</summary>
-internal sealed record RestoreDependencies(
-    IResticRestore Restic,
-    IHookExecutor Hooks,
-    IUnitStatus Status,
-    IRestoreEventRecorder Events,
-    IUnitClaims Claims,
-    IRestoreMetricsPublisher? Metrics,
-    SecretMasker Masker,
-    ILogger Log,
-    TimeProvider Clock)
-{
-    /// <summary>SPEC §13: progress is written at most every 10 s.</summary>
-    public static readonly TimeSpan DefaultProgressInterval = TimeSpan.FromSeconds(10);
-
-    /// <summary>How often restic's progress may reach <see cref="IUnitStatus.ReportProgressAsync"/>.</summary>
-    public TimeSpan ProgressInterval { get; init; } = DefaultProgressInterval;
-
-    /// <summary>Where restic's progress is also shown live (a terminal); null when nobody watches.</summary>
-    public ILiveProgress? LiveProgress { get; init; }
-}
-
 /// <summary>
 /// The restore of one unit, top to bottom, the same for every API family: claim the unit → skip it
 /// if already restored → Running → pre hook → restic → post hook → report. Data flows forward;
 /// each step is a named call.
 /// </summary>
-internal sealed class UnitRestorePipeline(RestoreDependencies parts, Interruption interruption)
+internal sealed class UnitRestorePipeline(RestoreParts<IUnitStatus> parts, Interruption interruption)
 {
     public async Task<UnitOutcome> RestoreAsync(UnitRestoreJob job, ILogger log, CancellationToken cancellationToken)
     {

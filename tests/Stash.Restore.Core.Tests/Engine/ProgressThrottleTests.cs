@@ -195,7 +195,7 @@ public sealed class ProgressThrottleTests
         Assert.Equal(TimeSpan.FromMilliseconds(50), (parts with { ProgressInterval = TimeSpan.FromMilliseconds(50) }).ProgressInterval);
     }
 
-    private RestoreDependencies Parts(IResticRestore restic, IUnitStatus status) =>
+    private RestoreParts<IUnitStatus> Parts(IResticRestore restic, IUnitStatus status) =>
         new(restic, new FakeHookExecutor(), status, new RecordingEvents(), new UncontendedClaims(), null, new SecretMasker(), _log.Logger(), _clock);
 
     private UnitRestorePipeline Pipeline(IResticRestore restic, IUnitStatus status) => new(Parts(restic, status), new Interruption());

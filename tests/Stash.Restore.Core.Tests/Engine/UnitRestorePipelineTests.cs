@@ -405,7 +405,7 @@ public sealed class UnitRestorePipelineTests
         public Task<UnitOutcome> RunAsync(CancellationToken cancellationToken = default)
         {
             ILogger log = Log.Logger();
-            var parts = new RestoreDependencies(Restic, Hooks, Status, Events, Claims, Metrics, Masker, log, Clock) { LiveProgress = LiveProgress };
+            var parts = new RestoreParts<IUnitStatus>(Restic, Hooks, Status, Events, Claims, Metrics, Masker, log, Clock) { LiveProgress = LiveProgress };
             var unit = new RestoreUnit("host", "host-2");
             var location = new BackendLocation { Owner = "Repository demo/repo", Local = new LocalBackend("/repo", null) };
             var request = new ResticRestoreRequest(location, new Dictionary<string, string> { ["RESTIC_PASSWORD"] = Password }, [ResticSelection.LatestOf("/data", "host-2")], [], []);
