@@ -6,7 +6,8 @@ using Stash.Restore.Core.Input;
 
 namespace Stash.Restore.Core.Tests.Families.Stash;
 
-public class RuleTests
+/// <summary>A RestoreSession's rules and settings checked as a whole: every problem named with its place, exit 2.</summary>
+public class RestoreSessionValidatorTests
 {
     private static RestoreRule Rule(string[]? hosts = null, string? source = null, string[]? paths = null, string[]? snapshots = null) =>
         new() { TargetHosts = hosts?.ToList(), SourceHost = source, Paths = paths?.ToList(), Snapshots = snapshots?.ToList() };
@@ -18,34 +19,6 @@ public class RuleTests
         Metadata = new ObjectMeta { Name = "rs", Namespace = "demo" },
         Spec = new RestoreSessionSpec { Target = new RestoreTarget { Rules = [.. rules] } },
     };
-
-    [Fact]
-    public void A_specific_rule_beats_the_catch_all_whatever_the_order()
-    {
-        var specific = Rule(["host-3", "host-4"], "host-1", ["/data"]);
-        var catchAll = Rule([], "", ["/data"]);
-        foreach (var rules in new[] { new[] { specific, catchAll }, new[] { catchAll, specific } })
-        {
-            var resolved = RuleResolver.Resolve(rules, "host-3");
-            Assert.NotNull(resolved);
-            Assert.Same(specific, resolved.Rule);
-            Assert.Equal("host-1", resolved.SourceHost);
-            Assert.Equal(Array.IndexOf(rules, specific), resolved.Index);
-        }
-    }
-
-    [Fact]
-    public void Catch_all_applies_to_other_hosts_and_empty_sourceHost_means_the_host_itself()
-    {
-        var resolved = RuleResolver.Resolve([Rule(["host-3"], "host-1", ["/a"]), Rule(null, "", ["/b"])], "host-2");
-        Assert.NotNull(resolved);
-        Assert.Equal(1, resolved.Index);
-        Assert.Equal("host-2", resolved.SourceHost);
-    }
-
-    [Fact]
-    public void No_matching_rule_resolves_to_nothing() =>
-        Assert.Null(RuleResolver.Resolve([Rule(["host-3"], null, ["/a"])], "host-0"));
 
     [Fact]
     public void Valid_rules_have_no_problems() =>
