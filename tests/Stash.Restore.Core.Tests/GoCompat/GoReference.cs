@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using System.Text.Json.Nodes;
 using Stash.Restore.Core.GoCompat;
 using Stash.Restore.Core.Hooks;
@@ -129,6 +130,69 @@ internal static class GoReference
         }
         return null;
     }
+}
+
+/// <summary>Our interpreter against Go's text/template + sprig: the same bytes, or a failure in both. Each call sends all its cases to one Go process.</summary>
+internal static class GoDifferential
+{
+    /// <summary>A restore that succeeded, as a postRestore hook sees it.</summary>
+    public static readonly HookTemplateData Succeeded = new(
+        "restore-mysql", "demo", new HookInvoker("RestoreSession", "restore-mysql"),
+        new HookTarget("StatefulSet", "mysql", "demo", "apps/v1"), new HookStatus("Succeeded", "2m40.595857548s", ""), "host-1");
+
+    /// <summary>A restore that failed, with an error holding quotes and markup.</summary>
+    public static readonly HookTemplateData Failed = Succeeded with
+    {
+        Status = new HookStatus("Failed", "884.431745ms", "restic exited 1: Fatal: unable to open \"repo\" <&>"),
+        Hostname = "host-0",
+    };
+
+    /// <summary>Renders each template with both data sets alternately and asserts Go and ours agree.</summary>
+    public static void AssertTemplatesSameAsGo(string name, IReadOnlyList<string> templates) =>
+        _ = AssertSameAsGo(templates.Select((t, i) => new TemplateCase($"{name}{i}", t, i % 2 == 0 ? Succeeded : Failed)).ToList(), requireOk: false);
+
+    /// <summary>Asserts ours renders every case as Go does (or fails with Go's message); Go's results are returned.</summary>
+    public static IReadOnlyList<GoResult> AssertSameAsGo(IReadOnlyList<TemplateCase> cases, bool requireOk)
+    {
+        var go = GoReference.Render(cases);
+        var failures = new StringBuilder();
+        for (var i = 0; i < cases.Count; i++)
+        {
+            var ours = OurRender.Render(cases[i]);
+            var expected = go[i];
+            if (requireOk && !expected.Ok)
+                failures.AppendLine($"case {i}: Go failed: {expected.Error}");
+            // Errors must match too: Go's message, position and node (type names aside: main.Data is hooks.Data here).
+            else if (expected.Ok != ours.Ok || (expected.Ok && expected.Output != ours.Output)
+                || (!expected.Ok && expected.Error.Replace("main.", "hooks.", StringComparison.Ordinal) != ours.Error))
+            {
+                failures.AppendLine($"case {i}: {cases[i].Template}");
+                failures.AppendLine($"   go:   {(expected.Ok ? Show(expected.Output) : "error " + expected.Error)}");
+                failures.AppendLine($"   ours: {(ours.Ok ? Show(ours.Output) : "error " + ours.Error)}");
+            }
+        }
+        Assert.True(failures.Length == 0, failures.ToString());
+        return go;
+    }
+
+    /// <summary>Asserts every template fails to parse in Go and in ours, with Go's message.</summary>
+    public static void AssertParseErrorsSameAsGo(string name, IReadOnlyList<string> templates)
+    {
+        var cases = templates.Select((t, i) => new TemplateCase($"{name}{i}", t, Succeeded)).ToList();
+        var go = GoReference.Render(cases);
+        var failures = new List<string>();
+        for (var i = 0; i < cases.Count; i++)
+        {
+            var ours = OurRender.Render(cases[i]);
+            if (go[i].Ok || !go[i].ParseError)
+                failures.Add($"case {i} {cases[i].Template}: Go did not fail to parse");
+            else if (ours.Ok || ours.Error != go[i].Error)
+                failures.Add($"case {i} {cases[i].Template}: Go says {go[i].Error}; ours {(ours.Ok ? "rendered" : ours.Error)}");
+        }
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    private static string Show(string text) => text.Replace("\n", "\\n", StringComparison.Ordinal);
 }
 
 /// <summary>One template with its data.</summary>

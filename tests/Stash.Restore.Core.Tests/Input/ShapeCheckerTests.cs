@@ -4,7 +4,7 @@ using Stash.Restore.Core.Input;
 namespace Stash.Restore.Core.Tests.Input;
 
 /// <summary>
-/// The shape check and the reader in front of it: every misfit field named by its place and the
+/// The shape check behind every object read: every misfit field named by its place and the
 /// expected shape in the manifest's terms, with its line when the text was YAML.
 /// </summary>
 public sealed class ShapeCheckerTests
@@ -122,46 +122,5 @@ public sealed class ShapeCheckerTests
             ["spec.target.replicas: expected an integer, got a string \"two\"", "spec.hooks.postRestore: expected an object, got a list"],
             // No lines in JSON: the model's field order.
             problems.Select(p => p.Render("x.json")));
-    }
-
-    [Fact]
-    public void Yaml_syntax_errors_give_line_and_column_without_yamldotnet_position_noise()
-    {
-        var problem = Assert.Single(Problems(Head + "spec:\n  target:\n    rules: [a, b\n"));
-        Assert.Null(problem.Path);
-        Assert.Equal(new SourcePosition(7, 1), problem.Position);
-        Assert.DoesNotContain("Line:", problem.Text);
-        Assert.StartsWith("rs.yaml:7:1: ", problem.Render("rs.yaml"));
-    }
-
-    [Fact]
-    public void A_flattened_manifest_with_lost_indentation_is_a_duplicate_key_at_its_line()
-    {
-        var problem = Assert.Single(Problems("apiVersion: stash.appscode.com/v1beta1\nkind: RestoreSession\nmetadata:\nname: a\nspec:\nname: b\n"));
-        Assert.Equal(new SourcePosition(6, 1), problem.Position);
-        Assert.Contains("duplicate key", problem.Text);
-    }
-
-    [Fact]
-    public void Json_syntax_errors_give_line_and_column()
-    {
-        var problem = Assert.Single(Problems("{\"apiVersion\": \"v1\",\n \"kind\": }"));
-        Assert.Equal(new SourcePosition(2, 10), problem.Position);
-        Assert.StartsWith("not valid JSON: ", problem.Text);
-        Assert.DoesNotContain("LineNumber", problem.Text);
-    }
-
-    [Theory]
-    [InlineData("apiVersion: core.kubestash.com/v1alpha1\nkind: RestoreSession\nspec:\n  dataSource: {snapshot: latest}\n  target: {kind: StatefulSet}\n",
-        "this is a KubeStash RestoreSession (core.kubestash.com/v1alpha1), not a Stash RestoreSession (stash.appscode.com/v1beta1)")]
-    [InlineData("apiVersion: storage.kubestash.com/v1alpha1\nkind: Snapshot\n", "this is a KubeStash Snapshot (storage.kubestash.com/v1alpha1)")]
-    [InlineData("apiVersion: stash.appscode.com/v1alpha1\nkind: RestoreSession\nspec: {target: []}\n",
-        "expected apiVersion stash.appscode.com/v1beta1 kind RestoreSession, got apiVersion stash.appscode.com/v1alpha1 kind RestoreSession")]
-    [InlineData("kind: RestoreSession\n", "got apiVersion <none> kind RestoreSession")]
-    public void The_object_type_is_checked_first_and_alone(string text, string expected)
-    {
-        var problem = Assert.Single(Problems(text));
-        Assert.Contains(expected, problem.Describe());
-        Assert.DoesNotContain("expected an object", problem.Describe());
     }
 }

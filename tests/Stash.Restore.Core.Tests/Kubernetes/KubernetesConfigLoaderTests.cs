@@ -52,33 +52,6 @@ public sealed class KubernetesConfigLoaderTests : IDisposable
     }
 
     [Fact]
-    public void InCluster_token_is_read_again_when_the_file_changes()
-    {
-        var sa = ServiceAccount(token: "first-token-1234");
-        var config = Load(new() { ["KUBERNETES_SERVICE_HOST"] = "10.96.0.1", ["KUBERNETES_SERVICE_PORT"] = "443" }, serviceAccount: sa);
-        Assert.Equal("first-token-1234", config.Token!.GetToken());
-
-        var tokenPath = Path.Combine(sa, "token");
-        File.WriteAllText(tokenPath, "second-token-5678");
-        File.SetLastWriteTimeUtc(tokenPath, DateTime.UtcNow.AddMinutes(1)); // rotation always moves mtime
-
-        Assert.Equal("second-token-5678", config.Token.GetToken());
-    }
-
-    [Fact]
-    public void Refresh_reports_whether_a_rotated_token_is_worth_another_try()
-    {
-        var sa = ServiceAccount(token: "first-token-1234");
-        var config = Load(new() { ["KUBERNETES_SERVICE_HOST"] = "10.96.0.1", ["KUBERNETES_SERVICE_PORT"] = "443" }, serviceAccount: sa);
-        _ = config.Token!.GetToken();
-
-        Assert.False(config.Token.Refresh());
-        File.WriteAllText(Path.Combine(sa, "token"), "second-token-5678");
-        Assert.True(config.Token.Refresh());
-        Assert.Equal("second-token-5678", config.Token.GetToken());
-    }
-
-    [Fact]
     public void Master_overrides_the_in_cluster_server()
     {
         var sa = ServiceAccount();

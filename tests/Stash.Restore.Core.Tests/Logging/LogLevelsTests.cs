@@ -58,12 +58,4 @@ public sealed class LogLevelsTests
         var error = Assert.Throws<InvalidInputException>(() => LogLevels.ParseFormat("yaml"));
         Assert.Contains("text, json, auto", error.Message, StringComparison.Ordinal);
     }
-
-    [Theory]
-    [InlineData("Auto", true, "Text")]
-    [InlineData("Auto", false, "Json")]
-    [InlineData("Json", true, "Json")]
-    [InlineData("Text", false, "Text")]
-    public void EffectiveFormatDecidesAuto(string format, bool isTerminal, string expected) =>
-        Assert.Equal(expected, new LogOptions(Enum.Parse<LogFormat>(format), LogEventLevel.Information, isTerminal).EffectiveFormat.ToString());
 }

@@ -112,6 +112,15 @@ public sealed class KubeTestCluster : IAsyncLifetime
     public JsonObject StoredSession(string name) =>
         Server.Get("stash.appscode.com/v1beta1", "RestoreSession", Namespace, name)
         ?? throw new InvalidOperationException($"RestoreSession {name} is gone");
+
+    /// <summary>The server's kubeconfig with the user's <c>token:</c> line replaced by <paramref name="userLines"/>.</summary>
+    public string KubeconfigWithUser(string userLines)
+    {
+        var path = Server.WriteKubeconfig(Path.Combine(Directory, $"kubeconfig-{Guid.NewGuid():N}"));
+        var text = System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(path), "^    token: .*$", userLines.TrimEnd(), System.Text.RegularExpressions.RegexOptions.Multiline);
+        File.WriteAllText(path, text);
+        return path;
+    }
 }
 
 /// <summary>Test classes that must not run at the same time as each other (CPU-heavy or timing-sensitive).</summary>
