@@ -7,7 +7,7 @@ using Stash.Restore.IntegrationTests.TestApiServerTests;
 namespace Stash.Restore.IntegrationTests.Families.Stash;
 
 /// <summary>
-/// The backend Secret of Stash's restore Job: read through the API, or from <c>--secret-dir</c> in its stead.
+/// The backend Secret of a Stash restore (here in its restore Job): read through the API, or from <c>--secret-dir</c> in its stead.
 /// </summary>
 [Collection(Kubernetes.KubernetesLoadCollection.Name)]
 public sealed class StashBackendSecretTests(RestoreJobCluster jobs) : IClassFixture<RestoreJobCluster>
