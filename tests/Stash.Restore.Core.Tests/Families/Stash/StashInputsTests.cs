@@ -1,5 +1,7 @@
+using System.Text.Json.Nodes;
 using Stash.Restore.Core.Families.Stash;
 using Stash.Restore.Core.Input;
+using Stash.Restore.Core.Kubernetes;
 using Stash.Restore.Core.Secrets;
 using Stash.Restore.Core.Tests.Fakes;
 
@@ -160,5 +162,23 @@ public sealed class StashInputsTests : IDisposable
         await LoadAsync(source);
 
         Assert.Equal("https://restic:***@backup.example:8000/repo", _masker.Apply("https://restic:url-pa55word@backup.example:8000/repo"));
+    }
+
+    [Fact]
+    public void A_target_of_claim_templates_alone_is_named_by_its_first_template_as_Stash_names_it()
+    {
+        var session = new RestoreSession
+        {
+            Metadata = new ObjectMeta { Name = "pvc-restore", Namespace = "demo" },
+            Spec = new RestoreSessionSpec
+            {
+                Repository = new RepositoryReference { Name = "minio-repo" },
+                Target = new RestoreTarget { Replicas = 3, VolumeClaimTemplates = [new JsonObject { ["metadata"] = new JsonObject { ["name"] = "data-db" } }] },
+            },
+        };
+        StashInputs.EnsureTargetMatches(session, new SessionSelector("demo", "pvc-restore", "", "data-db", "demo"), "RestoreSession demo/pvc-restore");
+        var e = Assert.Throws<InvalidInputException>(() =>
+            StashInputs.EnsureTargetMatches(session, new SessionSelector("demo", "pvc-restore", "", "other", "demo"), "RestoreSession demo/pvc-restore"));
+        Assert.Equal("RestoreSession demo/pvc-restore: its target does not match --target-* flags: name other (session has none)", e.Message);
     }
 }

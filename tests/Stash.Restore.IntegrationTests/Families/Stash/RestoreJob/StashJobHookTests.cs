@@ -1,8 +1,9 @@
 using Stash.Restore.Core;
+using Stash.Restore.IntegrationTests.Cluster;
 using Stash.Restore.IntegrationTests.Support;
 using Stash.Restore.IntegrationTests.TestApiServerTests;
 
-namespace Stash.Restore.IntegrationTests.Cluster;
+namespace Stash.Restore.IntegrationTests.Families.Stash;
 
 /// <summary>
 /// A Job-model session's hooks in Stash's restore Job: <c>run-hook</c> containers before
@@ -10,7 +11,7 @@ namespace Stash.Restore.IntegrationTests.Cluster;
 /// usual rules (templates, <c>executionPolicy</c>, conditions) and the restore's outcome read from output.json.
 /// </summary>
 [Collection(Kubernetes.KubernetesLoadCollection.Name)]
-public sealed class StashRestoreJobHookTests(RestoreJobCluster jobs) : IClassFixture<RestoreJobCluster>
+public sealed class StashJobHookTests(RestoreJobCluster jobs) : IClassFixture<RestoreJobCluster>
 {
     private static string Hooks(string marks, string preCommand, string postPolicy, string postCommand = "echo '{{ .Hostname }} {{ .Status.Phase }} {{ .Status.Error }}' > MARKS/post")
     {

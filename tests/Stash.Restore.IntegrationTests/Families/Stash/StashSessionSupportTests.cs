@@ -1,12 +1,13 @@
 using Stash.Restore.Core;
+using Stash.Restore.IntegrationTests.Cli;
 
-namespace Stash.Restore.IntegrationTests.Cli;
+namespace Stash.Restore.IntegrationTests.Families.Stash;
 
 /// <summary>
 /// Sessions restored by a database addon's image or by volume snapshots are not ours: restore
 /// refuses them before anything runs (restic never starts), validate calls them valid with a note.
 /// </summary>
-public sealed class AddonSessionTests : IDisposable
+public sealed class StashSessionSupportTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("addon-").FullName;
 

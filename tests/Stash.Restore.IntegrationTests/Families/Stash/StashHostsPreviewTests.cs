@@ -1,14 +1,15 @@
 using System.Text.Json.Nodes;
 using Stash.Restore.Core;
+using Stash.Restore.IntegrationTests.Cli;
 using Stash.Restore.IntegrationTests.Support;
 
-namespace Stash.Restore.IntegrationTests.Cli;
+namespace Stash.Restore.IntegrationTests.Families.Stash;
 
 /// <summary>
 /// <c>restore --dry-run --hosts …</c> previews every host at once against the real repository:
 /// rule, source host, and the snapshot each restic call resolves to now — and writes nothing.
 /// </summary>
-public sealed class HostsPreviewTests(BackedUpHostsFixture hosts) : IClassFixture<BackedUpHostsFixture>, IDisposable
+public sealed class StashHostsPreviewTests(BackedUpHostsFixture hosts) : IClassFixture<BackedUpHostsFixture>, IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("hosts-preview-").FullName;
 

@@ -1,11 +1,12 @@
 using System.Text.Json.Nodes;
 using Stash.Restore.Core;
 using Stash.Restore.IntegrationTests.Backends;
+using Stash.Restore.IntegrationTests.Cluster;
 using Stash.Restore.IntegrationTests.Metrics;
 using Stash.Restore.IntegrationTests.Support;
 using Stash.Restore.IntegrationTests.TestApiServerTests;
 
-namespace Stash.Restore.IntegrationTests.Cluster;
+namespace Stash.Restore.IntegrationTests.Families.Stash;
 
 /// <summary>
 /// Stash's stand-alone PVC restore Job, container by container with the Functions' exact arguments:
@@ -14,12 +15,9 @@ namespace Stash.Restore.IntegrationTests.Cluster;
 /// writes the Event and pushes the metrics to a real Pushgateway.
 /// </summary>
 [Collection(Kubernetes.KubernetesLoadCollection.Name)]
-public sealed class StashRestoreJobTests(PushgatewayFixture gateway, RestoreJobCluster jobs) : IClassFixture<PushgatewayFixture>, IClassFixture<RestoreJobCluster>
+public sealed class StashPvcRestoreTests(PushgatewayFixture gateway, RestoreJobCluster jobs) : IClassFixture<PushgatewayFixture>, IClassFixture<RestoreJobCluster>
 {
     private const string DurationPattern = @"^[0-9.]+(µs|ms|s)$|^\d+m[0-9.]+s$";
-
-    /// <summary>A password no other text in the run contains, so finding it anywhere is a leak.</summary>
-    private const string WrongPassword = "not-the-pw-Zr8!qv";
 
     [RequiresCrdsAndToolsFact(TestTool.Pushgateway)]
     public async Task Restore_pvc_then_update_status_restore_the_bytes_and_record_the_host_with_an_event_and_metrics()
@@ -67,84 +65,6 @@ public sealed class StashRestoreJobTests(PushgatewayFixture gateway, RestoreJobC
         // The password reaches restic by environment only, and no text the two containers leave.
         Assert.All(new[] { restore.Error, restore.Output, update.Error, File.ReadAllText(rig.OutputFile), string.Join('\n', rig.ResticCalls()) },
             text => Assert.DoesNotContain(rig.Cluster.Repository.Password, text, StringComparison.Ordinal));
-    }
-
-    public static TheoryData<string, string> Failures => new()
-    {
-        { "wrong password", "wrong password" },
-        { "missing path", "no snapshot" },
-        { "missing secret", "secrets \"gone\" not found" },
-    };
-
-    [RequiresCrdsAndToolsTheory(TestTool.Pushgateway)]
-    [MemberData(nameof(Failures))]
-    public async Task A_failed_restore_exits_0_with_output_json_failed_and_update_status_records_it_with_a_warning(string failure, string expected)
-    {
-        var rig = jobs.NewJob();
-        rig.Cluster.Server.Put($$$"""
-            {"apiVersion":"v1","kind":"Secret","metadata":{"name":"wrong-secret","namespace":"demo"},
-             "data":{"RESTIC_PASSWORD":"{{{Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(WrongPassword))}}}"}}
-            """);
-        var arguments = failure switch
-        {
-            "wrong password" => rig.RestorePvcArguments(secret: "wrong-secret"),
-            "missing path" => rig.RestorePvcArguments(restorePaths: "/no/such/path"),
-            _ => rig.RestorePvcArguments(secret: "gone"),
-        };
-
-        var restore = await rig.RunAsync(arguments);
-
-        Assert.True(restore.ExitCode == ExitCodes.Success, restore.ToString());
-        var written = Assert.Single(rig.Output()["targetStatus"]!["stats"]!.AsArray())!.AsObject();
-        Assert.Equal(("host-0", "Failed"), ((string?)written["hostname"], (string?)written["phase"]));
-        var error = (string?)written["error"];
-        Assert.Contains(expected, error, StringComparison.Ordinal);
-        // The log says why, and that the failure was handed on.
-        var log = RestoreJob.Messages(restore);
-        Assert.Contains(expected, log, StringComparison.Ordinal);
-        Assert.Contains("exit 0 so that update-status records it", log, StringComparison.Ordinal);
-        Assert.Empty(rig.Stats());
-
-        var update = await rig.RunAsync(rig.UpdateStatusArguments(gateway.Url.ToString()));
-
-        // Recorded; no postRestore hook follows, so the Job fails (and the operator keeps it and its logs).
-        Assert.True(update.ExitCode == ExitCodes.RestoreFailed, update.ToString());
-        var entry = Assert.Single(rig.Stats())!;
-        Assert.Equal(("Failed", error), ((string?)entry["phase"], (string?)entry["error"]));
-        var warning = Assert.Single(rig.Events("HostRestoreFailed"));
-        Assert.Equal(("Warning", $"Failed to restore host \"host-0\": {error}"), ((string?)warning["type"], (string?)warning["message"]));
-        var pushed = PushgatewayFixture.Group(await PushgatewayFixture.ScrapeAsync(gateway.Url), rig.MetricsJob, "host-0");
-        Assert.Equal(0, pushed.Single(s => s.Name == "stash_restore_host_restore_success").Value);
-        Assert.All(new[] { restore.Error, update.Error, File.ReadAllText(rig.OutputFile), string.Join('\n', rig.ResticCalls()) },
-            text => Assert.DoesNotContain(WrongPassword, text, StringComparison.Ordinal));
-    }
-
-    [RequiresCrdsFact]
-    public async Task Without_output_dir_a_failed_restore_exits_1_and_writes_nothing()
-    {
-        var rig = jobs.NewJob();
-        File.WriteAllText(rig.Cluster.FailNextMarker, "");
-        var restore = await rig.RunAsync([.. rig.RestorePvcArguments().Where(a => !a.StartsWith("--output-dir=", StringComparison.Ordinal))]);
-
-        Assert.Equal(ExitCodes.RestoreFailed, restore.ExitCode);
-        Assert.Contains("injected failure", RestoreJob.Messages(restore), StringComparison.Ordinal);
-        Assert.False(File.Exists(rig.OutputFile));
-    }
-
-    /// <summary>The offline touch: the backend Secret mounted as files instead of read through the API.</summary>
-    [RequiresCrdsFact]
-    public async Task A_secret_dir_stands_in_for_reading_the_backend_secret()
-    {
-        var rig = jobs.NewJob();
-        var secret = rig.Cluster.Repository.CreateDirectory("mounted-secret");
-        File.WriteAllText(Path.Combine(secret, "RESTIC_PASSWORD"), rig.Cluster.Repository.Password);
-        rig.Cluster.Server.ClearRequests();
-
-        var restore = await rig.RunAsync([.. rig.RestorePvcArguments(secret: ""), "--secret-dir", secret]);
-
-        Assert.True(restore.ExitCode == ExitCodes.Success, restore.ToString());
-        TestTree.AssertEqual(rig.Cluster.Original, rig.RestoredData);
-        Assert.DoesNotContain(rig.Cluster.Server.Requests, r => r.PathAndQuery.Contains("/secrets", StringComparison.Ordinal));
     }
 
     [RequiresCrdsFact]
@@ -224,24 +144,5 @@ public sealed class StashRestoreJobTests(PushgatewayFixture gateway, RestoreJobC
         Assert.True(restore.ExitCode == ExitCodes.Success, restore.ToString());
         var error = (string?)rig.Output()["targetStatus"]!["stats"]![0]!["error"];
         Assert.StartsWith($"restic restore of path {rig.Cluster.DataPath} of host host-0 (latest snapshot) from rest:http://127.0.0.1:{port}/demo failed: repository not reachable within --repository-timeout 1s", error, StringComparison.Ordinal);
-    }
-
-    [RequiresCrdsFact]
-    public async Task Update_status_without_output_json_or_with_a_malformed_one_exits_with_one_line_and_records_nothing()
-    {
-        var rig = jobs.NewJob();
-        var missing = await rig.RunAsync(rig.UpdateStatusArguments("http://127.0.0.1:9"));
-        Assert.Equal(ExitCodes.DependencyUnavailable, missing.ExitCode);
-        Assert.Equal($"restore output {rig.OutputFile} does not exist: the restore (restore-pvc --output-dir={rig.OutputDir}) did not write it",
-            RestoreJob.Messages(missing));
-
-        Directory.CreateDirectory(rig.OutputDir);
-        File.WriteAllText(rig.OutputFile, """{"targetStatus":{"ref":{},"stats":[{"hostname":"host-0","phase":"Done"}]}}""");
-        var malformed = await rig.RunAsync(rig.UpdateStatusArguments("http://127.0.0.1:9"));
-        Assert.Equal(ExitCodes.InvalidInput, malformed.ExitCode);
-        Assert.StartsWith($"restore output {rig.OutputFile}: targetStatus.stats[0].phase \"Done\" is not one of", RestoreJob.Messages(malformed), StringComparison.Ordinal);
-        Assert.DoesNotContain('\n', RestoreJob.Messages(malformed));
-        Assert.Empty(rig.Stats());
-        Assert.Empty(rig.Events("HostRestoreSucceeded"));
     }
 }
