@@ -9,39 +9,6 @@ public sealed class HelpAndLogTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    [Theory]
-    [InlineData(new[] { "restore", "--nope" }, "error: unknown option '--nope' (did you mean '--host'?); see 'stash-restore restore --help'")]
-    [InlineData(new[] { "restore", "--dry-rn" }, "error: unknown option '--dry-rn' (did you mean '--dry-run'?); see 'stash-restore restore --help'")]
-    [InlineData(new[] { "restore", "--output", "yaml" }, "error: argument 'yaml' not recognized. Must be one of: 'text' 'json'; see 'stash-restore restore --help'")]
-    [InlineData(new[] { "validate" }, "error: option '--file' is required; see 'stash-restore validate --help'")]
-    [InlineData(new[] { "restroe" }, "error: unexpected argument 'restroe'; see 'stash-restore --help'")]
-    public async Task A_command_line_that_does_not_parse_is_exit_2_and_one_line(string[] args, string expected)
-    {
-        var result = await CliHarness.RunAsync(args);
-        Assert.Equal(ExitCodes.InvalidInput, result.ExitCode);
-        Assert.Equal(expected, result.Error.TrimEnd());
-        Assert.Equal("", result.Output);
-    }
-
-    [Fact]
-    public async Task Every_restore_flag_is_described_in_help_with_examples_and_exit_codes()
-    {
-        var result = await CliHarness.RunAsync("restore", "--help");
-        Assert.Equal(ExitCodes.Success, result.ExitCode);
-        foreach (var flag in new[] { "--restoresession", "--restore-session", "--namespace", "--kubeconfig", "--master", "--invoker-kind", "--target-kind",
-                     "--secret-dir", "--enable-cache", "--max-connections", "--metrics-enabled", "--pushgateway-url", "--restore-model", "--host",
-                     "--scratch-dir", "--target-dir", "--dry-run", "--output", "--restoresession-file", "--repository-file", "--status-file",
-                     "--verify", "--fail-on-metadata-errors", "--hook-timeout", "--own-container", "--log-format", "--log-level", "-v", "--logtostderr", "--stderrthreshold", "--log-dir", "--backoff-max-wait" })
-            Assert.Matches($@"(?m)^\s+({flag}|[-\w]+, {flag})\b.*\S\s{{2,}}\S", result.Output);
-        Assert.Contains("Exit codes: 0 restored", result.Output);
-        Assert.Contains("Examples:", result.Output);
-
-        var root = await CliHarness.RunAsync("--help");
-        Assert.Contains("restore", root.Output);
-        Assert.Contains("validate", root.Output);
-        Assert.Contains("version", root.Output);
-    }
-
     [Fact]
     public async Task Json_logs_are_one_object_per_line_with_namespace_session_and_host_and_no_secret()
     {

@@ -59,30 +59,6 @@ public sealed class KubeStashComponentRestoreTests : IClassFixture<KubeStashStat
     }
 
     [Fact]
-    public async Task The_KubeStash_Functions_exact_arguments_restore_a_named_Snapshot_with_exclude()
-    {
-        var objects = _run.Objects();
-        var session = _run.SessionFile("    repository: sts-repo\n    snapshot: latest");
-        var target = Path.Combine(_work.Path, "target");
-        var scratch = Directory.CreateDirectory(Path.Combine(_work.Path, "kubestash-tmp")).FullName;
-
-        var result = await CliHarness.RunAsync(new Dictionary<string, string> { ["COMPONENT_NAME"] = "dump-pod-2" },
-            "restore", "--namespace=demo", "--restoresession=sts-restore", "--snapshot=sts-repo-sts-backup-1", "--enable-cache=true",
-            $"--scratch-dir={scratch}", "--exclude=*.log,*.tmp", "--include=",
-            "--objects", objects, "--objects", session, "--target-dir", target);
-
-        Assert.True(result.ExitCode == 0, result.ToString());
-        var restored = target + _backups.SourcePath(2, "data");
-        Assert.Equal(File.ReadAllText(Path.Combine(_backups.Expected[("v1", 2, "data")], "app.db")), File.ReadAllText(Path.Combine(restored, "app.db")));
-        Assert.False(File.Exists(Path.Combine(restored, "logs", "app.log")), "*.log was excluded");
-        // The cache is under the scratch directory (--enable-cache=true).
-        Assert.NotEmpty(Directory.GetFileSystemEntries(scratch, "*", SearchOption.AllDirectories));
-        // Without --status-file the status is printed: this component Succeeded.
-        var printed = (JsonObject)JsonNode.Parse(result.Output)!;
-        Assert.Equal("Succeeded", (string?)printed["components"]!["dump-pod-2"]!["phase"]);
-    }
-
-    [Fact]
     public async Task A_component_the_Snapshot_lacks_is_recorded_Failed_with_the_exact_message_and_exit_1()
     {
         var statusFile = Path.Combine(_work.Path, "status.json");
