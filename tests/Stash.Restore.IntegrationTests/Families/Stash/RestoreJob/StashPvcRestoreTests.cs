@@ -109,40 +109,4 @@ public sealed class StashPvcRestoreTests(PushgatewayFixture gateway, RestoreJobC
         Assert.Contains("README.txt", left);
         Assert.Contains("--exclude logs --exclude *.bin", rig.ResticCalls().Last(l => l.StartsWith("restore ", StringComparison.Ordinal)), StringComparison.Ordinal);
     }
-
-    /// <summary>nice/ionice as the operator sets them for the Function's container, on restic only.</summary>
-    [RequiresCrdsFact]
-    public async Task Nice_and_ionice_from_the_environment_wrap_restic()
-    {
-        var rig = jobs.NewJob();
-        var restore = await rig.RunAsync(rig.RestorePvcArguments(), new Dictionary<string, string> { ["NICE_ADJUSTMENT"] = "7", ["IONICE_CLASS"] = "3" });
-
-        Assert.True(restore.ExitCode == ExitCodes.Success, restore.ToString());
-        var restic = File.ReadAllLines(rig.Cluster.PriorityLog).Single(l => l.Contains(" restore ", StringComparison.Ordinal) && l.Contains(rig.Directory, StringComparison.Ordinal));
-        Assert.StartsWith("7 idle restore ", restic, StringComparison.Ordinal);
-    }
-
-    /// <summary>
-    /// A REST repository (the rest provider's URL in --endpoint) whose server does not answer: restic is
-    /// stopped after --repository-timeout instead of retrying for 15 minutes, and the failure is handed on.
-    /// </summary>
-    [RequiresCrdsFact]
-    public async Task An_unreachable_rest_repository_is_given_up_after_the_repository_timeout()
-    {
-        var rig = jobs.NewJob();
-        var port = ServerProcess.FreePort();
-        var arguments = rig.RestorePvcArguments().Select(a => a switch
-        {
-            _ when a.StartsWith("--provider=", StringComparison.Ordinal) => "--provider=rest",
-            _ when a.StartsWith("--bucket=", StringComparison.Ordinal) => $"--bucket=127.0.0.1:{port}",
-            _ when a.StartsWith("--endpoint=", StringComparison.Ordinal) => $"--endpoint=http://127.0.0.1:{port}/demo",
-            _ => a,
-        });
-
-        var restore = await rig.RunAsync([.. arguments, "--repository-timeout", "1s"]);
-
-        Assert.True(restore.ExitCode == ExitCodes.Success, restore.ToString());
-        var error = (string?)rig.Output()["targetStatus"]!["stats"]![0]!["error"];
-        Assert.StartsWith($"restic restore of path {rig.Cluster.DataPath} of host host-0 (latest snapshot) from rest:http://127.0.0.1:{port}/demo failed: repository not reachable within --repository-timeout 1s", error, StringComparison.Ordinal);
-    }
 }
