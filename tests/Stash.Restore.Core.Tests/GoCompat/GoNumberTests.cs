@@ -36,6 +36,17 @@ public sealed class GoNumberTests
         ("%g", GoNumber.FormatG),
     ];
 
+    [Theory]
+    [InlineData(0, "0.00")]
+    [InlineData(0.125, "0.12")]
+    [InlineData(12.125, "12.12")]
+    [InlineData(2.675, "2.67")]
+    [InlineData(99.995, "100.00")]
+    [InlineData(7.4848, "7.48")]
+    [InlineData(100.0 / 3, "33.33")]
+    public void Percentages_round_as_Go_fixed_format(double value, string expected) =>
+        Assert.Equal(expected, GoNumber.FormatFixed(value, 2));
+
     [RequiresGoFact]
     public void Fixed_exponent_and_general_forms_match_gos_strconv()
     {

@@ -80,11 +80,4 @@ public class HostIdentityTests
     [Fact]
     public void Host_override_wins_over_everything() =>
         Assert.Equal("host-9", HostIdentity.Resolve(Target("DaemonSet"), Pod(node: ""), "host-9"));
-
-    [Fact]
-    public void Pod_identity_comes_from_the_downward_api_environment()
-    {
-        var pod = PodIdentity.FromEnvironment(new Dictionary<string, string> { ["POD_NAME"] = "sts-1", ["NODE_NAME"] = "n1", ["POD_ORDINAL"] = "1" }, "h");
-        Assert.Equal(("sts-1", "n1", "1", "h"), (pod.PodName, pod.NodeName, pod.PodOrdinal, pod.OsHostName));
-    }
 }

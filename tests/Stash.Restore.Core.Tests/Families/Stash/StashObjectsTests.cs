@@ -283,15 +283,4 @@ public sealed class StashObjectsTests : IDisposable
             """));
         Assert.Equal(("/safe/data", "repo", "local-secret"), (repo.Spec.Backend!.Local!.MountPath, repo.Spec.Backend.Local.SubPath, repo.Spec.Backend.StorageSecretName));
     }
-
-    [Fact]
-    public void Secret_directory_keys_are_files_and_dot_entries_are_skipped()
-    {
-        var dir = Directory.CreateDirectory(Path.Combine(_dir, "secret")).FullName;
-        File.WriteAllText(Path.Combine(dir, "RESTIC_PASSWORD"), "s3cr3t-pass");
-        Directory.CreateDirectory(Path.Combine(dir, "..data"));
-        File.WriteAllText(Path.Combine(dir, ".hidden"), "x");
-        var secret = SecretDirectory.Read(dir);
-        Assert.Equal("s3cr3t-pass", Assert.Single(secret).Value);
-    }
 }

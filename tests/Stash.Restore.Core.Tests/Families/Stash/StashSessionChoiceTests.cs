@@ -83,15 +83,4 @@ public sealed class StashSessionChoiceTests
 
         Assert.Equal("no namespace for RestoreSession rs: pass --namespace (POD_NAMESPACE is unset and the credentials name none)", error.Message);
     }
-
-    [Theory]
-    [InlineData("flag-ns", "pod-ns", "flag-ns")]
-    [InlineData(null, "pod-ns", "pod-ns")]
-    [InlineData(null, null, "default")]
-    public void Offline_objects_default_to_the_flag_then_the_pod_then_default(string? flag, string? podNamespace, string expected)
-    {
-        var environment = podNamespace is null ? NoEnvironment : new Dictionary<string, string> { ["POD_NAMESPACE"] = podNamespace };
-
-        Assert.Equal(expected, SessionNamespace.Offline(new RestoreOptions { Namespace = flag }, environment));
-    }
 }

@@ -1,6 +1,5 @@
 using Stash.Restore.Core.Engine;
 using Stash.Restore.Core.Families.KubeStash;
-using Stash.Restore.Core.GoCompat;
 using Stash.Restore.Core.Restic;
 
 namespace Stash.Restore.Core.Tests.Families.KubeStash;
@@ -26,17 +25,6 @@ public sealed class KubeStashProgressTests
     [InlineData(123456789.0 / 7, "17.64MB")]
     public void Sizes_print_as_go_units_HumanSize(double bytes, string expected) =>
         Assert.Equal(expected, KubeStashProgress.HumanSize(bytes));
-
-    [Theory]
-    [InlineData(0, "0.00")]
-    [InlineData(0.125, "0.12")]
-    [InlineData(12.125, "12.12")]
-    [InlineData(2.675, "2.67")]
-    [InlineData(99.995, "100.00")]
-    [InlineData(7.4848, "7.48")]
-    [InlineData(100.0 / 3, "33.33")]
-    public void Percentages_round_as_Go_fixed_format(double value, string expected) =>
-        Assert.Equal(expected, GoNumber.FormatFixed(value, 2));
 
     [Fact]
     public void A_restic_status_line_becomes_KubeStash_progress()
