@@ -3,9 +3,10 @@ namespace Stash.Restore.Core.Families.Stash;
 /// <summary>
 /// Where the Stash objects of a run are read: the API in a cluster (<see cref="StashApiObjects"/>),
 /// files offline (<see cref="StashFileObjects"/>: the <c>--objects</c> files, or
-/// <c>--restoresession-file</c>/<c>--repository-file</c>). Objects come back type-checked (the session's
-/// rules normalised); missing ones are <see cref="DependencyUnavailableException"/>s naming them (exit 3).
-/// Everything else about them is checked once, by <see cref="StashInputs.LoadAsync"/>.
+/// <c>--restoresession-file</c>/<c>--repository-file</c>). Objects come back type-checked, and the
+/// session validated (its rules normalised and checked: <see cref="StashObjects.AcceptRestoreSession"/>,
+/// the one place they are); missing ones are <see cref="DependencyUnavailableException"/>s naming them
+/// (exit 3). What needs more than the session alone is checked once, by <see cref="StashInputs.LoadAsync"/>.
 /// </summary>
 internal interface IStashObjectSource
 {

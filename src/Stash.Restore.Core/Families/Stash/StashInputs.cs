@@ -44,18 +44,17 @@ internal sealed record StashInputs(
     }
 
     /// <summary>
-    /// The RestoreSession, validated before anything else is read, ours (SPEC §2), and for the target
-    /// the operator names.
+    /// The RestoreSession, validated before anything else is read (by the source, which reports type and
+    /// rule problems together: <see cref="StashObjects.AcceptRestoreSession"/>), ours (SPEC §2), and for
+    /// the target the operator names.
     /// </summary>
     public static async Task<RestoreSession> LoadSessionAsync(IStashObjectSource source, SessionSelector selector, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(selector);
         var session = await source.GetRestoreSessionAsync(selector.Namespace, selector.Name, cancellationToken).ConfigureAwait(false);
-        var described = StashObjects.Describe(session);
-        RestoreSessionValidator.EnsureValid(session, described);
         StashSessionSupport.EnsureOurs(session);
-        EnsureTargetMatches(session, selector, described);
+        EnsureTargetMatches(session, selector, StashObjects.Describe(session));
         return session;
     }
 

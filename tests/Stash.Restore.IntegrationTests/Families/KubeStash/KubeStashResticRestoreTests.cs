@@ -4,6 +4,7 @@ using Stash.Restore.Core.Families.KubeStash;
 using Stash.Restore.Core.Input;
 using Stash.Restore.Core.Processes;
 using Stash.Restore.Core.Restic;
+using Stash.Restore.Core.Secrets;
 using Stash.Restore.IntegrationTests.Support;
 
 namespace Stash.Restore.IntegrationTests.Families.KubeStash;
@@ -164,8 +165,10 @@ public sealed class KubeStashResticRestoreTests(KubeStashStatefulSetBackups back
     private sealed record Restored(string Snapshot, string Component, string ChosenBy, int ResticCalls);
 
     /// <summary>
-    /// The KubeStash pieces chained as the engine will chain them, from the --objects files to one
-    /// real <c>restic restore &lt;id&gt;</c> per resticStats entry (the password read from the Secret object).
+    /// A component restore as the product loads it: the session from the --objects files, then
+    /// <see cref="KubeStashInputs.LoadAsync"/> (Snapshot, Repository, BackupStorage, Secrets), the
+    /// component and filters decided as the command decides them, and one real
+    /// <c>restic restore &lt;id&gt;</c> per resticStats entry (the password read from the Secret object).
     /// </summary>
     private async Task<Restored> RestoreAsync(string sessionYaml, string? componentFlag, Dictionary<string, string> environment, string target, string? includeFlag = null, string? excludeFlag = null)
     {
@@ -173,31 +176,16 @@ public sealed class KubeStashResticRestoreTests(KubeStashStatefulSetBackups back
         objects.Add(backups.ObjectsJson, "objects.json", "demo");
         objects.Add(sessionYaml, "session.yaml", "demo");
         var sessionKey = Assert.Single(objects.OfKind(RestoreSession.ApiVersionV1Alpha1, RestoreSession.KindName));
-        var session = KubeStashValidation.EnsureRestorable(
-            KubeStashValidation.Accept(objects.Get(sessionKey, KubeStashJsonContext.Default.RestoreSession), "session.yaml"), "session.yaml");
+        var source = new KubeStashFileObjects(objects, new SecretMasker());
+        var session = await source.GetRestoreSessionAsync(sessionKey.Namespace, sessionKey.Name, CancellationToken.None);
+        var inputs = await KubeStashInputs.LoadAsync(source, session, snapshotFlag: null, Serilog.Core.Logger.None, CancellationToken.None);
 
-        var requested = SnapshotChoice.Requested(null, session);
-        var snapshot = requested.IsLatest
-            ? SnapshotChoice.Latest(
-                objects.OfKind(Snapshot.ApiVersionV1Alpha1, Snapshot.KindName, requested.Namespace).Select(k => objects.Get(k, KubeStashJsonContext.Default.Snapshot)),
-                requested.Namespace, session.Spec.DataSource!.Repository!)
-            : objects.Get(new ObjectKey(Snapshot.ApiVersionV1Alpha1, Snapshot.KindName, requested.Namespace, requested.Name), KubeStashJsonContext.Default.Snapshot);
-        SnapshotChoice.EnsureRestorable(snapshot, session.Spec.DataSource?.Repository);
-
-        var component = ComponentChoice.Choose(componentFlag, environment, session, snapshot);
-        if (component.MissingFrom(snapshot) is { } missing)
+        var (component, filters) = KubeStashComponentRestore.Decide(inputs, new ComponentRequest(componentFlag, includeFlag, excludeFlag, environment));
+        if (component.MissingFrom(inputs.Snapshot) is { } missing)
             throw new RestoreFailedException(missing);
+        var snapshot = inputs.Snapshot;
         var selection = ComponentSnapshots.From(snapshot, component.Name);
-
-        var repositoryRef = DataSourceLocation.Repository(session, SnapshotChoice.RepositoryName(session, snapshot));
-        var repository = objects.Get(new ObjectKey(Repository.ApiVersionV1Alpha1, Repository.KindName, repositoryRef.Namespace, repositoryRef.Name), KubeStashJsonContext.Default.Repository);
-        var storageRef = DataSourceLocation.Storage(repository);
-        var storage = objects.Get(new ObjectKey(BackupStorage.ApiVersionV1Alpha1, BackupStorage.KindName, storageRef.Namespace, storageRef.Name), KubeStashJsonContext.Default.BackupStorage);
-        var location = DataSourceLocation.ForComponent(storage, repository, selection.Path);
-        var encryption = DataSourceLocation.EncryptionSecret(session, repository);
-        var credentials = DataSourceLocation.CredentialsSecret(storage) is { } c ? objects.Secret(c.Namespace, c.Name) : new Dictionary<string, string>();
-        var filters = RestoreFilters.Resolve(includeFlag, excludeFlag, session);
-        var request = KubeStashResticRequest.Build(location, credentials, encryption, objects.Secret(encryption.Namespace, encryption.Name), selection, filters);
+        var request = KubeStashComponentJob.Request(inputs, component.Name, filters);
 
         // The neutral planner turns it into argv/env; the restic repository is the component's own.
         var scratch = Path.Combine(_work.Path, "scratch");
