@@ -41,15 +41,6 @@ internal static class RestoreSessionValidator
         return warnings;
     }
 
-    /// <summary>Throws <see cref="InvalidInputException"/> listing every problem, or returns the session.</summary>
-    public static RestoreSession EnsureValid(RestoreSession session, string source)
-    {
-        var problems = Problems(session);
-        if (problems.Count > 0)
-            throw new InvalidInputException($"{source} is invalid: {string.Join("; ", problems)}");
-        return session;
-    }
-
     public static IEnumerable<string> RuleProblems(IReadOnlyList<RestoreRule> rules, string field = RestoreSessionSpec.TargetRulesField)
     {
         int? catchAll = null;

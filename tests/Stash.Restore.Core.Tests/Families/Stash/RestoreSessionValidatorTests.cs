@@ -43,10 +43,7 @@ public class RestoreSessionValidatorTests
             "empty host" => Session(Rule([""], null, ["/a"])),
             _ => throw new ArgumentOutOfRangeException(nameof(shape)),
         };
-        var e = Assert.Throws<InvalidInputException>(() => RestoreSessionValidator.EnsureValid(session, "RestoreSession demo/rs"));
-        Assert.Contains(expected, e.Message);
-        Assert.StartsWith("RestoreSession demo/rs is invalid: ", e.Message);
-        Assert.Equal(ExitCodes.InvalidInput, e.ExitCode);
+        Assert.StartsWith(expected, Assert.Single(RestoreSessionValidator.Problems(session)));
     }
 
     [Fact]
