@@ -103,4 +103,25 @@ public sealed class RestoreFlagsBindTests
         Assert.Equal(["--logtostderr", "--service-name"], bound.NoEffectFlagsGiven);
         Assert.True(bound.JsonOutput);
     }
+
+    [Theory]
+    [InlineData(CliAppTests.InitContainerList)]
+    [InlineData(CliAppTests.InitContainerV017List)]
+    [InlineData(CliAppTests.RestoreJobList)]
+    public void The_logger_flags_of_todays_operators_are_named_in_one_warning_and_v_is_kept_as_a_level(string commandLine)
+    {
+        var flags = new Stash.Restore.Cli.Commands.RestoreFlags();
+        var restore = new System.CommandLine.Command("restore");
+        flags.AddTo(restore);
+        var parse = new System.CommandLine.RootCommand { restore }.Parse(commandLine.Split(' '));
+        Assert.Empty(parse.Errors);
+
+        var options = flags.Bind(parse);
+
+        Assert.Equal(3, options.Verbosity);
+        Assert.Equal(["--logtostderr", "--alsologtostderr", "--stderrthreshold", "--use-kubeapiserver-fqdn-for-aks"], options.NoEffectFlagsGiven);
+        Assert.Equal(
+            "Flags --logtostderr, --alsologtostderr, --stderrthreshold, --use-kubeapiserver-fqdn-for-aks are accepted for compatibility with Stash operators and have no effect",
+            Stash.Restore.Cli.Commands.OperatorCompatibilityFlags.Warning(options.NoEffectFlagsGiven));
+    }
 }

@@ -99,17 +99,4 @@ public sealed class StashJobFlagsTests
         Assert.Equal(ExitCodes.InvalidInput, await CliApp.RunAsync(host, [command, "--nope"], CancellationToken.None));
         Assert.Equal($"error: unknown option '--nope'; see 'stash-restore {command} --help'", error.ToString().Trim());
     }
-
-    /// <summary>An empty value means unset: a text option gets "", a switch or number keeps its default (was "unexpected argument ''").</summary>
-    [Fact]
-    public void Empty_values_leave_switches_and_numbers_at_their_defaults()
-    {
-        var root = CliApp.Build(Host());
-        Assert.Equal(["restore-pvc", "--include", "", "--provider=s3"],
-            CliApp.SplitEmptyValues(root, ["restore-pvc", "--include=", "--insecure-tls=", "--enable-cache=", "--max-connections=", "--provider=s3"]));
-        Assert.Equal(["restore", "--snapshot", ""], CliApp.SplitEmptyValues(root, ["restore", "--enable-cache=", "--snapshot="]));
-        var parse = root.Parse(CliApp.SplitEmptyValues(root, ["restore", "--enable-cache=", "--max-connections=", "--restoresession=x"]));
-        Assert.Empty(parse.Errors);
-        Assert.True(parse.GetValue<bool>("--enable-cache"));
-    }
 }

@@ -4,8 +4,11 @@ using Stash.Restore.Core.Processes;
 
 namespace Stash.Restore.Core.Tests.Cli;
 
-/// <summary>The image must accept the exact argument lists Stash operators inject.</summary>
-public class OperatorFlagsTests
+/// <summary>
+/// The command map: the exact argument lists Stash's operators inject parse into <c>restore</c> and their values reach
+/// the options; an empty value (<c>--include=</c>) means unset; an unknown flag is an error.
+/// </summary>
+public class CliAppTests
 {
     private const string SessionList =
         "restore --restore-session=sts-restore --secret-dir=/etc/stash/repository/secret --enable-cache=true --max-connections=0 --metrics-enabled=true --pushgateway-url=http://stash-operator.kube-system.svc:56789 --restore-model=init-container --enable-status-subresource=true --service-name=stash-operator --enable-analytics=true";
@@ -66,28 +69,20 @@ public class OperatorFlagsTests
         Assert.Equal(["3"], parse.GetValue<string[]>("--v") ?? []);
     }
 
-    [Theory]
-    [InlineData(InitContainerList)]
-    [InlineData(InitContainerV017List)]
-    [InlineData(RestoreJobList)]
-    public void The_logger_flags_of_todays_operators_are_named_in_one_warning_and_v_is_kept_as_a_level(string commandLine)
-    {
-        var flags = new Stash.Restore.Cli.Commands.RestoreFlags();
-        var restore = new System.CommandLine.Command("restore");
-        flags.AddTo(restore);
-        var parse = new System.CommandLine.RootCommand { restore }.Parse(commandLine.Split(' '));
-        Assert.Empty(parse.Errors);
-
-        var options = flags.Bind(parse);
-
-        Assert.Equal(3, options.Verbosity);
-        Assert.Equal(["--logtostderr", "--alsologtostderr", "--stderrthreshold", "--use-kubeapiserver-fqdn-for-aks"], options.NoEffectFlagsGiven);
-        Assert.Equal(
-            "Flags --logtostderr, --alsologtostderr, --stderrthreshold, --use-kubeapiserver-fqdn-for-aks are accepted for compatibility with Stash operators and have no effect",
-            Stash.Restore.Cli.Commands.OperatorCompatibilityFlags.Warning(options.NoEffectFlagsGiven));
-    }
-
     [Fact]
     public void An_unknown_flag_is_an_error() =>
         Assert.NotEmpty(CliApp.Build(Host()).Parse("restore --no-such-flag=1").Errors);
+
+    /// <summary>An empty value means unset: a text option gets "", a switch or number keeps its default (was "unexpected argument ''").</summary>
+    [Fact]
+    public void Empty_values_leave_switches_and_numbers_at_their_defaults()
+    {
+        var root = CliApp.Build(Host());
+        Assert.Equal(["restore-pvc", "--include", "", "--provider=s3"],
+            CliApp.SplitEmptyValues(root, ["restore-pvc", "--include=", "--insecure-tls=", "--enable-cache=", "--max-connections=", "--provider=s3"]));
+        Assert.Equal(["restore", "--snapshot", ""], CliApp.SplitEmptyValues(root, ["restore", "--enable-cache=", "--snapshot="]));
+        var parse = root.Parse(CliApp.SplitEmptyValues(root, ["restore", "--enable-cache=", "--max-connections=", "--restoresession=x"]));
+        Assert.Empty(parse.Errors);
+        Assert.True(parse.GetValue<bool>("--enable-cache"));
+    }
 }
