@@ -149,20 +149,6 @@ public sealed class ResticPlannerTests : IDisposable
         Assert.False(Directory.Exists(Path.Combine(_scratch, "restic-cache")));
     }
 
-    [Theory]
-    [InlineData("local-repo-1a2b3c4d", "local-repo", "1a2b3c4d")]
-    [InlineData("1a2b3c4d", "local-repo", "1a2b3c4d")]
-    [InlineData("local-repo-latest", "local-repo", "local-repo-latest")]
-    [InlineData("local-repo-1a2b", "local-repo", "local-repo-1a2b")]
-    [InlineData("other-repo-1a2b3c4d", "local-repo", "other-repo-1a2b3c4d")]
-    [InlineData("gcs-1a2b3c4d5e6f", "gcs", "1a2b3c4d5e6f")]
-    public void Stash_snapshot_name_is_reduced_to_the_restic_id(string snapshot, string repository, string expected) =>
-        Assert.Equal(expected, StashRestoreRequest.SnapshotId(snapshot, repository));
-
-    [Fact]
-    public void Snapshot_that_looks_like_an_option_is_rejected() =>
-        Assert.Throws<InvalidInputException>(() => StashRestoreRequest.SnapshotId("--no-lock", "r"));
-
     [Fact]
     public void Priority_is_carried_to_every_call()
     {
