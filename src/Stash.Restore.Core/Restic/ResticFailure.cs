@@ -120,7 +120,7 @@ internal static partial class ResticFailure
     }
 
     /// <summary>A line that complains (an error, a warning, a refusal), as opposed to progress or chatter.</summary>
-    public static bool LooksLikeTrouble(string line) => Trouble().IsMatch(line);
+    public static bool LooksLikeTrouble(string line) => Trouble().IsMatch(line) && !VanishedLock().IsMatch(line);
 
     /// <summary>restic's complaint without its "… returned error, retrying after 2.6s: " prefix.</summary>
     public static string WithoutRetryPrefix(string line) => RetryPrefix().Replace(line, "");
@@ -159,6 +159,11 @@ internal static partial class ResticFailure
 
     [GeneratedRegex("error|fatal|fail|unable|cannot|warning|denied|not found|invalid", RegexOptions.IgnoreCase)]
     private static partial Regex Trouble();
+
+    // Another restic reading the same repository removed its lock between this restic's listing and its read
+    // (several replicas restoring from one repository): restic goes on, nothing is wrong.
+    [GeneratedRegex(@"^Load\(<lock/[0-9a-f]+>, \d+, \d+\) (failed|returned error[^:]*): .*(no such file or directory|does not exist|not found)", RegexOptions.IgnoreCase)]
+    private static partial Regex VanishedLock();
 
     // "Stat(<config/>) returned error, retrying after 708.99ms: " before the error itself.
     [GeneratedRegex(@"^.*? returned error, retrying after [^:]+: ")]

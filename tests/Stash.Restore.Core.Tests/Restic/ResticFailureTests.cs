@@ -67,6 +67,10 @@ public sealed class ResticFailureTests
             ResticFailure.WithoutRetryPrefix("Stat(<config/>) returned error, retrying after 2.59812248s: Head \"http://127.0.0.1:1/config\": dial tcp 127.0.0.1:1: connect: connection refused"));
         Assert.True(ResticFailure.LooksLikeTrouble("unable to open config file"));
         Assert.False(ResticFailure.LooksLikeTrouble("restoring <Snapshot 1a2b3c4d of [/data] at 2026-12-06> to /"));
+        // restic 0.18, three replicas restoring from one local repository: another restic's lock vanished under this one's read.
+        Assert.False(ResticFailure.LooksLikeTrouble("Load(<lock/41fa805b4f>, 0, 0) failed: open /tmp/stash-testrepo-bXEsYV/repo/locks/41fa805b4f5a6f372feb97c60df96ca3b24f87cbf5e45f7bc56abfee9ecd3dce: no such file or directory"));
+        Assert.True(ResticFailure.LooksLikeTrouble("Load(<data/41fa805b4f>, 0, 0) failed: open /repo/data/41/41fa: no such file or directory"));
+        Assert.True(ResticFailure.LooksLikeTrouble("Load(<lock/41fa805b4f>, 0, 0) failed: open /repo/locks/41fa: permission denied"));
     }
 
     private static (ResticVerdict, string?) Tuple(ResticFailure.Classification c) => (c.Verdict, c.Message);
