@@ -13,6 +13,7 @@
 #
 #   bash bench/startup.sh                       # publishes, RUNS=15 starts, 500 MiB restore (RESTORE_RUNS=3)
 #   STASH_RESTORE_BINARY=/path/stash-restore SKIP_RESTORE=1 bash bench/startup.sh
+#   BASELINE_BINARY=/path/older/stash-restore bash bench/startup.sh   # also the older binary's dry runs, before/after in one run
 #
 # The in-cluster run needs a private mount namespace (unshare -m, root) so the token can sit at
 # /var/run/secrets/kubernetes.io/serviceaccount for that process alone; the machine is untouched.
@@ -108,6 +109,11 @@ chmod +x "$WORK/restic-stub/restic"
 
 echo "== measuring, $RUNS runs each (+1 warm-up), interleaved by command"
 m_offline=$(python3 bench/measure.py "$RUNS" "${offline[@]}")
+baseline=${BASELINE_BINARY:-}
+if [ -n "$baseline" ]; then
+  m_base_offline=$(python3 bench/measure.py "$RUNS" "$baseline" "${offline[@]:1}")
+  m_base_cluster=$(in_cluster "${pod_env[@]}" python3 "$repo_root/bench/measure.py" "$RUNS" "$baseline" "${cluster[@]:1}")
+fi
 m_alone=$(env PATH="$WORK/restic-stub:$PATH" python3 bench/measure.py "$RUNS" "${offline[@]}")
 m_preview=$(python3 bench/measure.py "$RUNS" "${preview[@]}")
 m_cluster=$(in_cluster "${pod_env[@]}" python3 "$repo_root/bench/measure.py" "$RUNS" "${cluster[@]}")
@@ -136,6 +142,10 @@ row "stash-restore offline --dry-run" "$m_offline" "target <= 25 ms, <= 20 MiB"
 row "  the same, restic stubbed (executor)" "$m_alone" "the executor's own share"
 row "  with the target preview" "$m_preview" "the plan + restic restore --dry-run (a read of the repository)"
 row "stash-restore cluster --dry-run" "$m_cluster" "target <= 100 ms, <= 40 MiB (in-cluster SA, test API server)"
+if [ -n "$baseline" ]; then
+  row "baseline offline --dry-run" "$m_base_offline" "BASELINE_BINARY=$baseline"
+  row "baseline cluster --dry-run" "$m_base_cluster" ""
+fi
 row "restic version (floor)" "$m_restic" ""
 row ".NET hello world, Native AOT (floor)" "$m_hello" ""
 printf '%-36s %.1f MB (%s bytes; with libMonoPosixHelper.so %.1f MB)  target <= 40 MB\n' "binary size" "$(awk "BEGIN {print $size / 1e6}")" "$size" "$(awk "BEGIN {print $dir_size / 1e6}")"

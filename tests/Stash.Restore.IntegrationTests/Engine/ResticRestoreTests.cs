@@ -60,6 +60,73 @@ public sealed class ResticRestoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Restic_started_before_the_inputs_are_read_runs_its_version_once_and_lists_backends_only_for_a_backend_a_build_may_lack()
+    {
+        // restic on PATH is a script that notes each call and runs the real restic.
+        var dir = Directory.CreateTempSubdirectory("noting-restic-").FullName;
+        try
+        {
+            WriteScript(Path.Combine(dir, "restic"), $$"""
+                #!/bin/sh
+                echo "$1" >> '{{dir}}/calls'
+                exec '{{_repository.Restic.Path}}' "$@"
+                """);
+            await using var restic = new ResticRestore(new ProcessRunner(), TimeProvider.System, new Dictionary<string, string> { ["PATH"] = dir }, new SecretMasker());
+
+            restic.StartLocating(CancellationToken.None);
+            var local = await restic.LocateAsync(new BackendLocation { Owner = "Repository demo/local", Local = new LocalBackend("/repo", null) }, CancellationToken.None);
+            var s3 = await restic.LocateAsync(new BackendLocation { Owner = "Repository demo/s3", S3 = new S3Backend("https://minio:9000", "b", null, null, false) }, CancellationToken.None);
+
+            Assert.Equal(_repository.Restic.Version, local.Version);
+            Assert.Null(local.Backends);
+            Assert.Contains("s3", s3.Backends!);
+            Assert.Equal(["version", "options"], File.ReadAllLines(Path.Combine(dir, "calls")));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public async Task A_restic_version_started_early_that_nobody_asks_for_is_stopped_and_reaped_when_the_run_ends()
+    {
+        // A run that stops on its inputs never asks for restic: the child it started must not outlive the run.
+        var dir = Directory.CreateTempSubdirectory("slow-restic-").FullName;
+        try
+        {
+            WriteScript(Path.Combine(dir, "restic"), $$"""
+                #!/bin/sh
+                echo $$ > '{{dir}}/pid.tmp' && mv '{{dir}}/pid.tmp' '{{dir}}/pid'
+                exec sleep 120
+                """);
+            var restic = new ResticRestore(new ProcessRunner(), TimeProvider.System, new Dictionary<string, string> { ["PATH"] = dir }, new SecretMasker());
+            restic.StartLocating(CancellationToken.None);
+            var pidFile = Path.Combine(dir, "pid");
+            for (var waited = 0; !File.Exists(pidFile) && waited < 300; waited++)
+                await Task.Delay(100);
+            var pid = File.ReadAllText(pidFile).Trim();
+            Assert.True(Directory.Exists($"/proc/{pid}"), "the early restic version is running");
+
+            var stopping = System.Diagnostics.Stopwatch.StartNew();
+            await restic.DisposeAsync();
+
+            Assert.False(Directory.Exists($"/proc/{pid}"), $"restic version (pid {pid}) outlived the run");
+            Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(60), $"the run waited {stopping.Elapsed} for a restic version it did not need");
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    private static void WriteScript(string path, string text)
+    {
+        File.WriteAllText(path, text);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+    }
+
+    [Fact]
     public async Task A_mirrored_snapshot_id_deletes_strays_under_the_snapshots_paths_only()
     {
         var restic = Restic(new SecretMasker());
