@@ -47,14 +47,13 @@ internal static class RestoreCommand
     private static async Task<int> RestoreAsync(CommandRun run, CancellationToken cancellationToken)
     {
         var (host, options) = (run.Host, run.Options);
-        await using var restic = new ResticRestore(host.ProcessRunner, host.Clock, host.Environment, run.Masker);
-        restic.StartLocating(cancellationToken);
         var offline = options.RestoreSessionFile is not null || options.Objects.Count > 0;
         // In a cluster one client serves the whole run, whichever family the session is.
         using var cluster = offline ? null : run.Connect();
         var objects = options.Objects.Count == 0 ? null : ObjectSet.Read(options.Objects, SessionNamespace.Offline(options, host.Environment));
         var family = await RestoreFamilyChoice.ChooseAsync(options, objects, cluster, host.Environment, cancellationToken);
         run.Log.Debug("Restoring for {Family} (decided by {DecidedBy:l})", family.Family, family.DecidedBy);
+        var restic = new ResticRestore(host.ProcessRunner, host.Clock, host.Environment, run.Masker);
         return family.Family == RestoreFamily.KubeStash
             ? await KubeStashRestoreCommand.RunAsync(run, family, objects, cluster, restic, cancellationToken)
             : await StashRestoreAsync(run, objects, cluster, restic, cancellationToken);

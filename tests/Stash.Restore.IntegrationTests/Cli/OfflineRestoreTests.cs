@@ -297,19 +297,4 @@ public sealed class OfflineRestoreTests(BackedUpHostsFixture hosts) : IClassFixt
         Assert.Equal(ExitCodes.DependencyUnavailable, result.ExitCode);
         Assert.Contains("restic not found", result.Error);
     }
-
-    [Fact]
-    public async Task A_session_that_cannot_work_is_exit_2_naming_it_even_when_restic_is_missing_too()
-    {
-        // restic's version is asked for before the session is read (their start-ups overlap); what is said is still the session's fault.
-        var result = await CliHarness.RunAsync(new Dictionary<string, string> { ["PATH"] = "/nonexistent" },
-            "restore", "--restoresession-file", SessionFile("""
-              - paths: ["data"]
-            """), "--repository-file", RepositoryFile(), "--secret-dir", SecretDir(),
-            "--host", "host-0", "--target-dir", Path.Combine(_repo.Root, "t-both"), "--status-file", Path.Combine(_repo.Root, "s-both.json"), "--log-format", "text");
-
-        Assert.Equal(ExitCodes.InvalidInput, result.ExitCode);
-        Assert.Contains("\"data\" is not an absolute path", result.Error);
-        Assert.DoesNotContain("restic not found", result.Error);
-    }
 }
