@@ -69,6 +69,9 @@ public sealed class ResticFailureTests
         Assert.False(ResticFailure.LooksLikeTrouble("restoring <Snapshot 1a2b3c4d of [/data] at 2026-12-06> to /"));
         // restic 0.18, three replicas restoring from one local repository: another restic's lock vanished under this one's read.
         Assert.False(ResticFailure.LooksLikeTrouble("Load(<lock/41fa805b4f>, 0, 0) failed: open /tmp/stash-testrepo-bXEsYV/repo/locks/41fa805b4f5a6f372feb97c60df96ca3b24f87cbf5e45f7bc56abfee9ecd3dce: no such file or directory"));
+        // The same race through restic's retry wrapper, and on a REST server (404 for the lock file).
+        Assert.False(ResticFailure.LooksLikeTrouble("Load(<lock/41fa805b4f>, 0, 0) returned error, retrying after 552.330144ms: open /repo/locks/41fa: no such file or directory"));
+        Assert.False(ResticFailure.LooksLikeTrouble("Load(<lock/41fa805b4f>, 0, 0) returned error, retrying after 1.2s: unexpected HTTP response (404): 404 Not Found"));
         Assert.True(ResticFailure.LooksLikeTrouble("Load(<data/41fa805b4f>, 0, 0) failed: open /repo/data/41/41fa: no such file or directory"));
         Assert.True(ResticFailure.LooksLikeTrouble("Load(<lock/41fa805b4f>, 0, 0) failed: open /repo/locks/41fa: permission denied"));
     }
